@@ -1,0 +1,117 @@
+/*
+ * config.h - the flakeguard INI file (DESIGN.md section 5), read with inih.
+ *
+ * Loading does all the checks that need no knowledge of a particular tool:
+ * known sections and keys (the table in config_keys.c), ${VAR} expansion,
+ * _file twins of secret keys, duplicate keys and sections, and the
+ * permission check for files that hold a secret.  Every error is logged as
+ * "FILE:LINE: message" and loading fails with FG_ERR_CONFIG after reporting
+ * all of them.
+ *
+ * Typed getters check values and report FILE:LINE on error; they return 0
+ * and fill *out (the default when the key is absent), or FG_ERR_CONFIG.
+ * Strings returned are borrowed from the config and live until
+ * fg_config_free().
+ */
+#ifndef FG_CONFIG_H
+#define FG_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct fg_conf_entry {
+	char *key;	/* as written, "_file" twins stored under the base key */
+	char *value;	/* expanded value (secret read from file for _file) */
+	int line;
+	bool secret;
+	struct fg_conf_entry *next;
+};
+
+struct fg_conf_section {
+	char *type;	/* "connector", "budget", "database", ... */
+	char *name;	/* "prod" for [connector prod]; "" for unnamed sections */
+	int line;
+	struct fg_conf_entry *entries;
+	struct fg_conf_section *next;
+};
+
+struct fg_config {
+	char *path;
+	struct fg_conf_section *sections;
+};
+
+/* Default path: $FLAKEGUARD_CONFIG, then /etc/flakeguard/flakeguard.conf. */
+const char *fg_config_default_path(void);
+
+/* Load and check a file.  *out is NULL on error. */
+int fg_config_load(const char *path, struct fg_config **out);
+/* Same, from a string (tests, fuzzing); path is used in messages only. */
+int fg_config_load_string(const char *text, const char *path, struct fg_config **out);
+void fg_config_free(struct fg_config *cfg);
+
+/* First section of a type (and name, unless NULL), or NULL. */
+const struct fg_conf_section *fg_config_section(const struct fg_config *cfg,
+						const char *type, const char *name);
+/* Iterate sections of a type: pass NULL first, then the previous result. */
+const struct fg_conf_section *fg_config_next(const struct fg_config *cfg,
+					     const struct fg_conf_section *prev,
+					     const char *type);
+
+/* The entry for key in sec (sec may be NULL), or NULL. */
+const struct fg_conf_entry *fg_conf_entry(const struct fg_conf_section *sec, const char *key);
+/* The value, or NULL when absent.  sec may be NULL. */
+const char *fg_conf_get(const struct fg_conf_section *sec, const char *key);
+
+/* Log "FILE:LINE: <message>" at error level for an entry (or a section). */
+void fg_conf_error(const struct fg_config *cfg, const struct fg_conf_section *sec,
+		   const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+int fg_conf_str(const struct fg_config *cfg, const struct fg_conf_section *sec,
+		const char *key, const char *def, const char **out);
+int fg_conf_int(const struct fg_config *cfg, const struct fg_conf_section *sec,
+		const char *key, int64_t def, int64_t min, int64_t max, int64_t *out);
+int fg_conf_bool(const struct fg_config *cfg, const struct fg_conf_section *sec,
+		 const char *key, bool def, bool *out);
+/* An exact decimal (see decimal.h), returned as its canonical text. */
+int fg_conf_decimal(const struct fg_config *cfg, const struct fg_conf_section *sec,
+		    const char *key, const char *def, bool positive, const char **out);
+/*
+ * Split a comma-separated list into trimmed, non-empty items.
+ * *items is a malloc'd NULL-terminated array of borrowed-copy strings:
+ * free it with fg_conf_list_free().
+ */
+int fg_conf_list(const struct fg_config *cfg, const struct fg_conf_section *sec,
+		 const char *key, char ***items, int *n);
+void fg_conf_list_free(char **items);
+
+/* Parse an interval such as "90", "30s", "5m", "1h", "2d" into seconds. */
+int fg_parse_interval(const char *s, int64_t *seconds);
+
+/*
+ * Key table (config_keys.c).  flags: FG_KEY_SECRET (has a _file twin, is
+ * masked, triggers the permission check), FG_KEY_SECRET_IF_PASSWORD (a
+ * conninfo/ODBC string: secret when it carries a password), FG_KEY_REPEAT
+ * (may appear several times).
+ */
+enum {
+	FG_KEY_SECRET = 1 << 0,
+	FG_KEY_SECRET_IF_PASSWORD = 1 << 1,
+	FG_KEY_REPEAT = 1 << 2,
+};
+
+struct fg_conf_key {
+	const char *section;
+	const char *key;
+	int flags;
+};
+
+struct fg_conf_section_type {
+	const char *type;
+	bool named;
+};
+
+extern const struct fg_conf_section_type fg_conf_section_types[];
+extern const struct fg_conf_key fg_conf_keys[];
+
+#endif

@@ -1,0 +1,129 @@
+/*
+ * config_keys.c - every section and key flakeguard accepts.
+ *
+ * The loader rejects anything not listed here, so a typo in a key is an
+ * error at load time rather than a silently ignored setting.  Defaults and
+ * meaning are documented in flakeguard.conf(5).
+ */
+#include "config.h"
+
+#include <stddef.h>
+
+const struct fg_conf_section_type fg_conf_section_types[] = {
+	{ "database", false },
+	{ "connector", true },
+	{ "budget", true },
+	{ "channel", true },
+	{ "email", false },
+	{ "notify", false },
+	{ "secscan", false },
+	{ "retention", false },
+	{ "monitoring", false },
+	{ "status", false },
+	{ NULL, false },
+};
+
+#define S FG_KEY_SECRET
+#define P FG_KEY_SECRET_IF_PASSWORD
+#define R FG_KEY_REPEAT
+
+const struct fg_conf_key fg_conf_keys[] = {
+	{ "database", "conninfo", P },
+
+	{ "connector", "odbc", P },
+	{ "connector", "enabled", 0 },
+	{ "connector", "credit_price", 0 },
+	{ "connector", "storage_price_tb_month", 0 },
+	{ "connector", "transfer_price_tb", 0 },
+	{ "connector", "currency", 0 },
+	{ "connector", "lookback_days", 0 },
+	{ "connector", "backfill_days", 0 },
+	{ "connector", "use_org_rates", 0 },
+	{ "connector", "query_timeout", 0 },
+	{ "connector", "connect_timeout", 0 },
+	{ "connector", "login_days", 0 },
+	{ "connector", "service_users", 0 },
+	{ "connector", "fetch_rows", 0 },
+
+	{ "budget", "connector", 0 },
+	{ "budget", "amount", 0 },
+	{ "budget", "period", 0 },
+	{ "budget", "scope", 0 },
+	{ "budget", "thresholds", 0 },
+	{ "budget", "forecast", 0 },
+	{ "budget", "notify", 0 },
+	{ "budget", "severity", 0 },
+	{ "budget", "enabled", 0 },
+
+	{ "channel", "type", 0 },
+	{ "channel", "url", S },
+	{ "channel", "secret", S },
+	{ "channel", "header", S | R },
+	{ "channel", "routing_key", S },
+	{ "channel", "to", 0 },
+	{ "channel", "min_severity", 0 },
+	{ "channel", "tls_verify", 0 },
+	{ "channel", "ca_file", 0 },
+	{ "channel", "timeout", 0 },
+	{ "channel", "connect_timeout", 0 },
+	{ "channel", "rate_per_minute", 0 },
+
+	{ "email", "provider", 0 },
+	{ "email", "from", 0 },
+	{ "email", "reply_to", 0 },
+	{ "email", "smtp_url", 0 },
+	{ "email", "smtp_user", 0 },
+	{ "email", "smtp_password", S },
+	{ "email", "smtp_tls", 0 },
+	{ "email", "sendgrid_api_key", S },
+	{ "email", "sendgrid_url", 0 },
+	{ "email", "ses_region", 0 },
+	{ "email", "ses_access_key_id", 0 },
+	{ "email", "ses_secret_access_key", S },
+	{ "email", "ses_session_token", S },
+	{ "email", "ses_endpoint", 0 },
+	{ "email", "daily_quota", 0 },
+	{ "email", "quota_alert_channel", 0 },
+	{ "email", "digest", 0 },
+	{ "email", "tls_verify", 0 },
+	{ "email", "ca_file", 0 },
+	{ "email", "timeout", 0 },
+
+	{ "notify", "concurrency", 0 },
+	{ "notify", "max_attempts", 0 },
+	{ "notify", "lease", 0 },
+	{ "notify", "timeout", 0 },
+	{ "notify", "connect_timeout", 0 },
+	{ "notify", "backoff_base", 0 },
+	{ "notify", "backoff_max", 0 },
+
+	{ "secscan", "notify", 0 },
+	{ "secscan", "min_severity", 0 },
+	{ "secscan", "stale_days", 0 },
+	{ "secscan", "failed_login_burst", 0 },
+	{ "secscan", "max_admins", 0 },
+	{ "secscan", "ignore", R },
+	{ "secscan", "login_days", 0 },
+	{ "secscan", "service_users", 0 },
+	{ "secscan", "ioc_ip_file", 0 },
+	{ "secscan", "ioc_client_apps", 0 },
+	{ "secscan", "key_max_age_days", 0 },
+
+	{ "retention", "attempts_days", 0 },
+	{ "retention", "notifications_days", 0 },
+	{ "retention", "job_runs_days", 0 },
+	{ "retention", "findings_days", 0 },
+	{ "retention", "batch_size", 0 },
+
+	{ "monitoring", "metrics_dir", 0 },
+	{ "monitoring", "ping_url", S },
+	{ "monitoring", "ping_timeout", 0 },
+
+	{ "status", "costsync", 0 },
+	{ "status", "budgetcheck", 0 },
+	{ "status", "notifyd-once", 0 },
+	{ "status", "snapshot", 0 },
+	{ "status", "secscan", 0 },
+
+	{ NULL, NULL, 0 },
+};

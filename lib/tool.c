@@ -1,0 +1,151 @@
+/*
+ * tool.c - begin/end of a tool run: config, database, lock, job record.
+ */
+#include "tool.h"
+#include "clock.h"
+#include "db.h"
+#include "exitcode.h"
+#include "log.h"
+#include "migrate.h"
+#include "redact.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Two-key advisory locks: class 'flkg', object = job number. */
+#define LOCK_CLASS "1718381415"
+
+volatile sig_atomic_t fg_interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	fg_interrupted = 1;
+}
+
+static const char *job_lock_id(const char *job)
+{
+	static const char *jobs[] = { "costsync", "budgetcheck", "notifyd-once", "snapshot", "secscan", NULL };
+	static char buf[16];
+	for (int i = 0; jobs[i]; i++)
+		if (strcmp(jobs[i], job) == 0) {
+			snprintf(buf, sizeof(buf), "%d", i + 1);
+			return buf;
+		}
+	snprintf(buf, sizeof(buf), "%d", 99);
+	return buf;
+}
+
+double fg_tool_elapsed(const struct fg_tool *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->t0.tv_sec) + (double)(now.tv_nsec - t->t0.tv_nsec) / 1e9;
+}
+
+void fg_tool_count(struct fg_tool *t, const char *key, long long n)
+{
+	if (t->counts == NULL)
+		t->counts = json_object();
+	json_object_set_new(t->counts, key, json_integer(n));
+}
+
+static int record_start(struct fg_tool *t, const char *status)
+{
+	char host[256] = "unknown", pid[16];
+	int rc;
+	PGresult *r;
+
+	if (gethostname(host, sizeof(host)) < 0)
+		snprintf(host, sizeof(host), "unknown");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	const char *params[] = { t->info->name, host, pid, status };
+	r = fg_db_query(t->db, &rc, "record job run",
+			"INSERT INTO job_runs (job, host, pid, status, finished_at)"
+			" VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'running' THEN NULL ELSE clock_timestamp() END)"
+			" RETURNING id",
+			4, params);
+	if (r == NULL)
+		return rc;
+	t->run_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
+int fg_tool_begin(struct fg_tool *t)
+{
+	int rc;
+	const char *conninfo = NULL;
+	struct sigaction sa;
+
+	clock_gettime(CLOCK_MONOTONIC, &t->t0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((rc = fg_clock_init()) < 0)
+		return rc;
+	if ((rc = fg_config_load(t->cli.config, &t->cfg)) < 0)
+		return rc;
+	conninfo = fg_conf_get(fg_config_section(t->cfg, "database", NULL), "conninfo");
+	if ((rc = fg_db_connect(conninfo ? conninfo : "", t->info->name, &t->db)) < 0)
+		return rc;
+	if ((rc = fg_migrate(t->db, !t->cli.dry_run)) < 0)
+		return rc;
+	if (t->exclusive && !t->cli.dry_run) {
+		const char *params[] = { job_lock_id(t->info->name) };
+		PGresult *r = fg_db_query(t->db, &rc, "take the job lock",
+					  "SELECT pg_try_advisory_lock(" LOCK_CLASS ", $1::integer)", 1, params);
+		if (r == NULL)
+			return rc;
+		bool got = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+		PQclear(r);
+		if (!got) {
+			fg_info("another %s run holds the lock; nothing to do", t->info->name);
+			record_start(t, "skipped");
+			t->run_id = 0;
+			return FG_TOOL_BUSY;
+		}
+	}
+	if (!t->cli.dry_run && (rc = record_start(t, "running")) < 0)
+		return rc;
+	return 0;
+}
+
+int fg_tool_end(struct fg_tool *t, int status)
+{
+	if (t->db != NULL && t->run_id > 0 && PQstatus(t->db) == CONNECTION_OK) {
+		char id[24], code[16];
+		const char *st = fg_interrupted ? "interrupted"
+				 : (status == FG_EX_OK || status == FG_EX_FINDING) ? "success" : "failed";
+		char *counts = t->counts ? json_dumps(t->counts, JSON_COMPACT) : NULL;
+		const char *err = status == FG_EX_OK || status == FG_EX_FINDING ? NULL : fg_log_last_error();
+		snprintf(id, sizeof(id), "%lld", (long long)t->run_id);
+		snprintf(code, sizeof(code), "%d", status);
+		fg_db_rollback(t->db);
+		const char *params[] = { id, st, code, counts ? counts : "{}", err };
+		fg_db_exec(t->db, "record job outcome",
+			   "UPDATE job_runs SET finished_at = clock_timestamp(), status = $2,"
+			   " exit_code = $3, counts = $4::jsonb, error = $5 WHERE id = $1",
+			   5, params);
+		free(counts);
+	}
+	if (t->db != NULL)
+		PQfinish(t->db);
+	t->db = NULL;
+	fg_config_free(t->cfg);
+	t->cfg = NULL;
+	json_decref(t->counts);
+	t->counts = NULL;
+	fg_secret_clear();
+	if (status == FG_EX_OK && fg_cli_close_stdout() < 0)
+		status = FG_EX_TEMPFAIL;
+	return status;
+}
