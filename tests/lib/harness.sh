@@ -170,6 +170,8 @@ Servername = $FG_TMP
 Port = $PGPORT
 Database = snowflake
 Username = postgres
+UseDeclareFetch = 1
+Fetch = 2000
 INI
 	export ODBCSYSINI=$FG_TMP/odbc ODBCINI=$FG_TMP/odbc/odbc.ini
 	FG_SIM_ODBC="DSN=snowsim"
