@@ -63,7 +63,7 @@ static char *fold_lines(const char *s)
 		if (*r == '\n' || *r == '\r') {
 			while (*r == '\n' || *r == '\r' || *r == ' ' || *r == '\t')
 				r++;
-			if (*r && w > out) {
+			if (*r && *r != ';' && w > out) {
 				*w++ = ';';
 				*w++ = ' ';
 			}

@@ -67,10 +67,8 @@ fg_run() {
 	local o e
 	o=$(mktemp "$FG_TMP/out.XXXXXX")
 	e=$(mktemp "$FG_TMP/err.XXXXXX")
-	set +e
 	"$@" >"$o" 2>"$e" </dev/null
 	FG_RC=$?
-	set -e
 	FG_OUT=$(cat "$o")
 	FG_ERR=$(cat "$e")
 	rm -f "$o" "$e"
