@@ -1,5 +1,6 @@
 # Turn the sql/NNN_name.sql migrations into a C array (fg_migrations.c).
 set(body "/* generated from sql/ by cmake/embed_sql.cmake; do not edit */\n#include \"migrate.h\"\n\n")
+string(REPLACE "|" ";" FILES "${FILES}")
 set(entries "")
 set(n 0)
 foreach(f ${FILES})

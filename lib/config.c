@@ -36,6 +36,7 @@ struct loader {
 	int long_line;		/* first line that was too long */
 	bool holds_secret;	/* a literal secret is written in the file */
 	int secret_line;
+	bool section_seen;	/* a [section] line since the last key */
 	struct fg_conf_section *last;
 };
 
@@ -89,6 +90,13 @@ static char *reader(char *buf, int size, void *stream)
 			break;
 	}
 	ld->line++;
+	{
+		const char *q = buf;
+		while (q < buf + n && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q < buf + n && *q == '[')
+			ld->section_seen = true;
+	}
 	if (too_long || (n == cap && buf[n - 1] != '\n' && c != EOF)) {
 		if (too_long) {
 			lerr(ld, ld->line, "line longer than %d characters; put the value in ${VARIABLE} or a _file",
@@ -357,6 +365,10 @@ static int handler(void *user, const char *section, const char *name, const char
 	if (!st->named && *sname != '\0') {
 		lerr(ld, ld->line, "section '[%s]' takes no name", type);
 		return 1;
+	}
+	if (ld->section_seen) {
+		ld->last = NULL;
+		ld->section_seen = false;
 	}
 	sec = ld->last;
 	if (sec == NULL || strcmp(sec->type, type) != 0 || strcmp(sec->name, sname) != 0) {

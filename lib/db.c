@@ -8,6 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Server notices (e.g. "already exists, skipping") are debug output. */
+static void on_notice(void *arg, const char *message)
+{
+	(void)arg;
+	fg_debug("PostgreSQL: %s", message);
+}
+
 int fg_db_connect(const char *conninfo, const char *appname, PGconn **out)
 {
 	const char *keys[5], *vals[5];
@@ -42,6 +49,7 @@ int fg_db_connect(const char *conninfo, const char *appname, PGconn **out)
 		PQfinish(c);
 		return syntax ? FG_ERR_CONFIG : FG_ERR_TEMP;
 	}
+	PQsetNoticeProcessor(c, on_notice, NULL);
 	r = PQexec(c, "SELECT pg_catalog.set_config('search_path', '" FG_DB_SCHEMA "', false)");
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		fg_error("cannot set search_path: %s", PQerrorMessage(c));

@@ -51,15 +51,19 @@ int fg_log_parse_format(const char *s, enum fg_log_format *out)
 	return 0;
 }
 
-/* Fold CR/LF runs into "; " and drop a trailing newline. */
-static void fold_lines(char *s)
+/* Copy of s with CR/LF runs folded into "; " and trailing newlines dropped. */
+static char *fold_lines(const char *s)
 {
-	char *r = s, *w = s;
+	char *out = malloc(strlen(s) * 2 + 1), *w = out;
+	const char *r = s;
+
+	if (out == NULL)
+		return NULL;
 	while (*r) {
 		if (*r == '\n' || *r == '\r') {
 			while (*r == '\n' || *r == '\r' || *r == ' ' || *r == '\t')
 				r++;
-			if (*r && w > s) {
+			if (*r && *r != ';' && w > out) {
 				*w++ = ';';
 				*w++ = ' ';
 			}
@@ -68,21 +72,25 @@ static void fold_lines(char *s)
 		*w++ = *r++;
 	}
 	*w = '\0';
+	return out;
 }
 
 void fg_vlog(enum fg_log_level level, const char *fmt, va_list ap)
 {
-	char *raw = NULL, *msg;
+	char *raw = NULL, *folded, *msg;
 
 	if (!fg_log_enabled(level))
 		return;
 	if (vasprintf(&raw, fmt, ap) < 0)
 		return;
-	msg = fg_redact(raw);
+	folded = fold_lines(raw);
 	free(raw);
+	if (folded == NULL)
+		return;
+	msg = fg_redact(folded);
+	free(folded);
 	if (msg == NULL)
 		return;
-	fold_lines(msg);
 	if (level == FG_LOG_ERROR)
 		snprintf(last_error, sizeof(last_error), "%s", msg);
 	if (log_format == FG_LOG_JSON) {

@@ -70,10 +70,20 @@ int fg_migrate(PGconn *c, bool apply)
 	int *have = NULL, n, rc = 0;
 	bool have_table = false;
 
+	n = applied_versions(c, &have, &have_table);
+	if (n < 0)
+		return n;
+	{
+		int newest = n > 0 ? have[n - 1] : 0, missing = 0;
+		for (const struct fg_migration *m = fg_migrations; m->sql; m++)
+			if (!contains(have, n, m->version))
+				missing++;
+		if (apply && missing == 0 && newest <= known) {
+			free(have);
+			return 0;	/* up to date: no lock, no transaction */
+		}
+	}
 	if (!apply) {
-		n = applied_versions(c, &have, &have_table);
-		if (n < 0)
-			return n;
 		int newest = n > 0 ? have[n - 1] : 0;
 		int missing = 0;
 		for (const struct fg_migration *m = fg_migrations; m->sql; m++)
@@ -94,6 +104,8 @@ int fg_migrate(PGconn *c, bool apply)
 		return 0;
 	}
 
+	free(have);
+	have = NULL;
 	if ((rc = fg_db_begin(c)) < 0)
 		return rc;
 	if ((rc = fg_db_exec(c, "take the migration lock", "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ")",

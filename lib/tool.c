@@ -7,6 +7,7 @@
 #include "exitcode.h"
 #include "log.h"
 #include "migrate.h"
+#include "monitor.h"
 #include "redact.h"
 
 #include <errno.h>
@@ -94,6 +95,10 @@ int fg_tool_begin(struct fg_tool *t)
 		return rc;
 	if ((rc = fg_config_load(t->cli.config, &t->cfg)) < 0)
 		return rc;
+	if (!t->cli.dry_run) {
+		fg_monitor_start(t->cfg, t->info->name);
+		t->monitored = true;
+	}
 	conninfo = fg_conf_get(fg_config_section(t->cfg, "database", NULL), "conninfo");
 	if ((rc = fg_db_connect(conninfo ? conninfo : "", t->info->name, &t->db)) < 0)
 		return rc;
@@ -137,6 +142,10 @@ int fg_tool_end(struct fg_tool *t, int status)
 			   5, params);
 		free(counts);
 	}
+	if (status == FG_EX_OK && fg_cli_close_stdout() < 0)
+		status = FG_EX_TEMPFAIL;
+	if (t->monitored)
+		fg_monitor_end(t->cfg, t->info->name, status, fg_tool_elapsed(t), t->counts);
 	if (t->db != NULL)
 		PQfinish(t->db);
 	t->db = NULL;
@@ -145,7 +154,5 @@ int fg_tool_end(struct fg_tool *t, int status)
 	json_decref(t->counts);
 	t->counts = NULL;
 	fg_secret_clear();
-	if (status == FG_EX_OK && fg_cli_close_stdout() < 0)
-		status = FG_EX_TEMPFAIL;
 	return status;
 }

@@ -36,6 +36,7 @@ struct fg_tool {
 	int64_t run_id;		/* 0 when not recorded (dry run) */
 	json_t *counts;		/* items processed, recorded with the run */
 	struct timespec t0;
+	bool monitored;		/* start ping sent: end hooks due */
 };
 
 /* Set by SIGTERM/SIGINT once fg_tool_begin has run. */

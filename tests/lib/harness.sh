@@ -67,10 +67,8 @@ fg_run() {
 	local o e
 	o=$(mktemp "$FG_TMP/out.XXXXXX")
 	e=$(mktemp "$FG_TMP/err.XXXXXX")
-	set +e
 	"$@" >"$o" 2>"$e" </dev/null
 	FG_RC=$?
-	set -e
 	FG_OUT=$(cat "$o")
 	FG_ERR=$(cat "$e")
 	rm -f "$o" "$e"
@@ -170,6 +168,8 @@ Servername = $FG_TMP
 Port = $PGPORT
 Database = snowflake
 Username = postgres
+UseDeclareFetch = 1
+Fetch = 2000
 INI
 	export ODBCSYSINI=$FG_TMP/odbc ODBCINI=$FG_TMP/odbc/odbc.ini
 	FG_SIM_ODBC="DSN=snowsim"

@@ -1,0 +1,26 @@
+/*
+ * monitor.h - operational hooks run around every job: a Prometheus
+ * textfile-collector file per job ([monitoring] metrics_dir) and
+ * healthchecks.io-style pings ([monitoring] ping_url).
+ *
+ * Neither may fail a job: errors are logged as warnings and ignored.
+ */
+#ifndef FG_MONITOR_H
+#define FG_MONITOR_H
+
+#include <jansson.h>
+#include <time.h>
+
+#include "config.h"
+
+/* Ping <ping_url>/start.  No-op without ping_url. */
+void fg_monitor_start(const struct fg_config *cfg, const char *job);
+
+/*
+ * Write <metrics_dir>/flakeguard_<job>.prom atomically (temp + rename) and
+ * ping <ping_url>/<status>.  counts: items processed (may be NULL).
+ */
+void fg_monitor_end(const struct fg_config *cfg, const char *job, int status, double duration,
+		    const json_t *counts);
+
+#endif
