@@ -272,7 +272,8 @@ int fg_http_run(struct fg_request **reqs, size_t n, long concurrency,
 			finish(r, msg->data.result);
 			running--;
 		}
-		curl_multi_poll(m, NULL, 0, (int)(wait * 1000) + 1, NULL);
+		if (running > 0)
+			curl_multi_poll(m, NULL, 0, (int)(wait * 1000) + 1, NULL);
 	}
 	rc = 0;
 out:

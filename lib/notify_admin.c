@@ -7,9 +7,11 @@
  * cannot both make it; the held rows it carries become 'sent' with
  * digest_id pointing at it, in the same transaction.
  */
+#include "notify_run.h"
 #include "notify_store.h"
 #include "db.h"
 #include "exitcode.h"
+#include "log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,4 +94,24 @@ int fg_store_digest(PGconn *db, const char *channel, const char *day, bool *made
 fail:
 	fg_db_rollback(db);
 	return rc;
+}
+
+int fg_notify_warn_unknown(PGconn *db, const char *channels)
+{
+	int rc;
+	const char *p[] = { channels };
+	PGresult *r = fg_db_query(db, &rc, "look for notifications to unknown channels",
+				  "SELECT channel, count(*) FROM notifications WHERE status = 'pending'"
+				  " AND channel NOT IN (SELECT jsonb_array_elements_text($1::jsonb))"
+				  " GROUP BY channel ORDER BY channel",
+				  1, p);
+	if (r == NULL)
+		return rc;
+	for (int i = 0; i < PQntuples(r); i++)
+		fg_warn("%s notification%s wait for channel '%s', which is not in the configuration: "
+			"add [channel %s] or requeue them elsewhere",
+			PQgetvalue(r, i, 1), strcmp(PQgetvalue(r, i, 1), "1") == 0 ? "" : "s",
+			PQgetvalue(r, i, 0), PQgetvalue(r, i, 0));
+	PQclear(r);
+	return 0;
 }

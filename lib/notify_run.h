@@ -46,6 +46,13 @@ int fg_notify_run(PGconn *db, const struct fg_notify_conf *nc, const struct fg_n
 int fg_notify_direct(const struct fg_notify_conf *nc, struct fg_notification *n, int count,
 		     const struct fg_notify_opts *o, struct fg_notify_summary *s);
 
+/*
+ * Warn about pending notifications whose channel is not in `channels` (a
+ * JSON array): they wait until a configuration names their channel.
+ * Returns 0 or < 0 when the database failed.
+ */
+int fg_notify_warn_unknown(PGconn *db, const char *channels);
+
 /* Print a dry-run rendering of n for ch (secrets redacted).  0 or < 0. */
 int fg_notify_print(const struct fg_notify_conf *nc, const struct fg_channel *ch,
 		    const struct fg_notification *n, const struct fg_notify_opts *o, json_t *jout);

@@ -329,16 +329,24 @@ int main(int argc, char **argv)
 	}
 	if (rc == 0)
 		rc = fg_notify_conf_load(t.cfg, &nc);
-	if (rc == 0 && o.channels) {
+	if (rc == 0 && o.channels)
 		rc = check_channels(&nc, o.channels);
-		channels = json_dumps(o.channels, JSON_COMPACT);
+	if (rc == 0) {
+		/* without --channel: every configured channel, and no other */
+		json_t *all = o.channels ? json_incref(o.channels) : json_array();
+		for (int i = 0; !o.channels && i < nc.nchannels; i++)
+			json_array_append_new(all, json_string(nc.channels[i].name));
+		channels = json_dumps(all, JSON_COMPACT);
+		json_decref(all);
+		if (!o.channels && !o.dead)
+			rc = fg_notify_warn_unknown(t.db, channels);
 	}
 	if (rc < 0) {
 		status = fg_tool_end(&t, fg_exit_for(rc));
 		goto done;
 	}
 	if (o.dead) {
-		rc = print_dead(t.db, channels, t.cli.json);
+		rc = print_dead(t.db, o.channels ? channels : NULL, t.cli.json);
 		status = fg_tool_end(&t, fg_exit_for(rc));
 		goto done;
 	}
