@@ -20,6 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* RETURNING gives rows in scan order: put them back in outbox order. */
+static int by_id(const void *a, const void *b)
+{
+	const struct fg_notification *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
 static char *dupv(const PGresult *r, int row, int col)
 {
 	const char *v = fg_db_val(r, row, col);
@@ -74,6 +81,7 @@ int fg_store_claim(PGconn *db, const char *me, int64_t lease_s, const char *chan
 		a[i].created_at = (time_t)strtoll(PQgetvalue(r, i, 9), NULL, 10);
 	}
 	PQclear(r);
+	qsort(a, (size_t)rows, sizeof(*a), by_id);
 	*out = a;
 	*n = rows;
 	return 0;

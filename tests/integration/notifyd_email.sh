@@ -172,6 +172,78 @@ fg_eq "SES simple content" "a@example.com|SES alert" \
 	"$(jq -r '.Destination.ToAddresses[0] + "|" + (.Content.Simple.Subject.Data | sub("^.*: "; ""))' <<<"$b")"
 fg_eq "SES text and HTML bodies" true "$(jq '.Content.Simple.Body.Text.Data != null and .Content.Simple.Body.Html.Data != null' <<<"$b")"
 
+# Daily quota: warnings at 80/90/100 % once a day to quota_alert_channel,
+# critical mail bypasses it, the rest waits for the next UTC day.
+fg_smtpsink quota
+fg_httpsink quotahook
+qc=$(fg_config quota.conf <<C
+[database]
+conninfo =
+[email]
+from = alerts@example.com
+smtp_url = $FG_SMTP_URL
+daily_quota = 5
+quota_alert_channel = ops
+[channel qmail]
+type = email
+to = ops@example.com
+[channel ops]
+type = webhook
+url = $FG_SINK_URL/quota
+C
+)
+for i in 1 2 3 4; do add qmail q$i medium "quota $i"; done
+fg_run notifyd-once -c "$qc"
+fg_eq "under the quota all go" 4 "$(ls "$FG_SMTP_DIR"/*.eml | wc -l)"
+fg_eq "80 % warning sent" '[80]' "$(fg_sink_requests | jq -s -c '[.[].body | fromjson | .fields.level]')"
+for i in 5 6 7; do add qmail q$i medium "quota $i"; done
+add qmail qc critical "quota critical"
+fg_run notifyd-once -c "$qc" --json
+fg_eq "quota deferral exits 0" 0 "$FG_RC"
+fg_eq "--json counts deferred" 2 "$(jq .deferred <<<"$FG_OUT")"
+fg_eq "one more and the critical one go" 6 "$(ls "$FG_SMTP_DIR"/*.eml | wc -l)"
+fg_eq "critical bypassed the quota" "sent 1" "$(state qc)"
+fg_eq "90 and 100 % warnings sent once" '[80,90,100]' "$(fg_sink_requests | jq -s -c '[.[].body | fromjson | .fields.level] | sort')"
+fg_eq "two deferred to the next day" "2 2026-03-16" "$(fg_sql "SELECT count(*) || ' ' || max(defer_day) FROM notifications WHERE channel = 'qmail' AND status = 'pending'")"
+fg_run notifyd-once -c "$qc"
+fg_eq "same day: still deferred, no new warning" "6 3" "$(ls "$FG_SMTP_DIR"/*.eml | wc -l) $(fg_sink_count)"
+FLAKEGUARD_NOW=2026-03-16T00:05:00Z fg_run notifyd-once -c "$qc"
+fg_eq "next day the deferred mail goes" 8 "$(ls "$FG_SMTP_DIR"/*.eml | wc -l)"
+fg_eq "nothing left" 0 "$(fg_sql "SELECT count(*) FROM notifications WHERE channel = 'qmail' AND status <> 'sent'")"
+fg_eq "quota counted per UTC day" "2026-03-15:6:100 2026-03-16:2:0" "$(fg_sql "SELECT string_agg(day || ':' || sent || ':' || warned, ' ' ORDER BY day) FROM email_quota")"
+
+# Digest at 12:00: non-critical mail is held, critical goes at once; at
+# 12:00 one digest per channel and day carries the held ones.
+fg_smtpsink digest
+dc=$(fg_config digest.conf <<C
+[database]
+conninfo =
+[email]
+from = alerts@example.com
+smtp_url = $FG_SMTP_URL
+digest = 12:00
+[channel dmail]
+type = email
+to = ops@example.com
+C
+)
+add dmail d1 medium "digest one"
+add dmail d2 low "digest two"
+add dmail d3 critical "digest critical"
+fg_run notifyd-once -c "$dc" --json
+fg_eq "held before the digest time" "2 1" "$(jq -r '"\(.held) \(.sent)"' <<<"$FG_OUT")"
+fg_eq "only the critical one went" 1 "$(ls "$FG_SMTP_DIR"/*.eml | wc -l)"
+FLAKEGUARD_NOW=2026-03-15T12:01:00Z fg_run notifyd-once -c "$dc"
+fg_eq "digest sent at its time" 2 "$(ls "$FG_SMTP_DIR"/*.eml | wc -l)"
+fg_match "digest subject" "digest: 2 alerts on 2026-03-15" "$(grep -a '^Subject:' "$FG_SMTP_DIR/2.eml")"
+fg_match "digest lists both" "digest one" "$(cat "$FG_SMTP_DIR/2.eml")"
+fg_eq "held rows sent through the digest" 2 "$(fg_sql "SELECT count(*) FROM notifications WHERE channel = 'dmail' AND digest_id IS NOT NULL AND status = 'sent'")"
+add dmail d4 medium "after the digest"
+FLAKEGUARD_NOW=2026-03-15T12:30:00Z fg_run notifyd-once -c "$dc"
+fg_eq "one digest a day" 2 "$(ls "$FG_SMTP_DIR"/*.eml | wc -l)"
+FLAKEGUARD_NOW=2026-03-16T12:00:00Z fg_run notifyd-once -c "$dc"
+fg_eq "next day's digest" 3 "$(ls "$FG_SMTP_DIR"/*.eml | wc -l)"
+
 all="$FG_ERR $FG_OUT $(fg_sql "SELECT string_agg(coalesce(error, ''), ' ') FROM delivery_attempts")"
 for s in smtpPassXYZ sendgridKeyXYZ sesSecretKeyXYZ sesSessionTokenXYZ; do
 	fg_nomatch "secret $s absent" "$s" "$all"
