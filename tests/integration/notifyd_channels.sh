@@ -160,4 +160,72 @@ all="$deadout $FG_ERR $FG_OUT $(fg_sql "SELECT string_agg(coalesce(error, ''), '
 for secret in slacktokenXYZ webhooktokenXYZ teamstokenXYZ routingkeyXYZ hmacsecretXYZ gonetokenXYZ B0GONE; do
 	fg_nomatch "secret $secret absent" "$secret" "$all"
 done
+# --stdin: no database needed; generic alerts, arrays, JSON lines, and the
+# --json documents of budgetcheck and secscan as they are.
+fg_httpsink stdin
+STDIN=$FG_SINK_URL
+sc=$(fg_config stdin.conf <<C
+[channel ops]
+type = webhook
+url = $STDIN/ops/stdintokenXYZ
+[channel pd]
+type = pagerduty
+url = $STDIN/pd
+routing_key = stdinRoutingXYZ
+C
+)
+unset PGHOST
+# fg_run reads stdin from /dev/null: feed the input file directly.
+stdin_run2() { printf '%s' "$1" >"$FG_TMP/in.json"; shift; set +e; FG_OUT=$(notifyd-once -c "$sc" "$@" <"$FG_TMP/in.json" 2>"$FG_TMP/err"); FG_RC=$?; FG_ERR=$(cat "$FG_TMP/err"); }
+stdin_run2 '{"severity":"high","title":"deploy cost spike","text":"see dashboard","fields":{"warehouse":"ETL_WH"}}' --stdin --channel ops
+fg_eq "--stdin single object exits 0" 0 "$FG_RC"
+fg_eq "--stdin is silent" "" "$FG_ERR"
+fg_eq "--stdin delivered the generic alert" "high deploy cost spike ETL_WH" \
+	"$(fg_sink_requests | tail -n 1 | jq -r '.body | fromjson | "\(.severity) \(.title) \(.fields.warehouse)"')"
+stdin_run2 $'{"title":"one"}\n{"title":"two","severity":"critical"}\n' --stdin --channel ops,pd --json
+fg_eq "--stdin JSON lines to two channels" "4 4" "$(jq -r '"\(.claimed) \(.sent)"' <<<"$FG_OUT")"
+stdin_run2 '[{"title":"a"},{"title":"b"}]' --stdin --channel ops --json
+fg_eq "--stdin array" 2 "$(jq .sent <<<"$FG_OUT")"
+budgets='[{"name":"prod-monthly","connector":"prod","period":"monthly","period_start":"2026-03-01","period_end":"2026-03-31","amount":"1000.00","currency":"USD","spend":"912.50","percent":"91.25","forecast":"1180.00","forecast_low":"1100.00","forecast_high":"1250.00","days_elapsed":15,"days_remaining":16,"thresholds_crossed":[50,75,90],"new_alerts":[{"threshold":75,"kind":"actual","severity":"medium"},{"threshold":90,"kind":"actual","severity":"high"},{"threshold":100,"kind":"forecast","severity":"high"}]},{"name":"dev","connector":"dev","period":"monthly","period_start":"2026-03-01","period_end":"2026-03-31","amount":"50.00","currency":"USD","spend":"1.00","percent":"2.00","forecast":"2.00","forecast_low":"1.00","forecast_high":"3.00","days_elapsed":15,"days_remaining":16,"thresholds_crossed":[],"new_alerts":[]}]'
+stdin_run2 "$budgets" --stdin --channel ops --json
+fg_eq "budgetcheck --json: one message per budget with new alerts" 1 "$(jq .sent <<<"$FG_OUT")"
+b=$(fg_sink_requests | tail -n 1 | jq -r .body)
+fg_eq "budget message names the highest actual threshold" "budget 90 912.50 87.50 budget:prod-monthly:2026-03-01:actual:90" \
+	"$(jq -r '"\(.kind) \(.fields.threshold) \(.fields.spend) \(.fields.remaining) \(.dedup_key)"' <<<"$b")"
+findings='{"findings":[{"rule":"user-password-no-mfa","severity":"high","subject":"ALICE","connector":"prod","status":"new","first_seen":"2026-03-15T09:00:00Z","last_seen":"2026-03-15T09:00:00Z","evidence":{"has_password":true}},{"rule":"stale-user","severity":"low","subject":"BOB","connector":"prod","status":"open","first_seen":"2026-03-01T00:00:00Z","last_seen":"2026-03-15T09:00:00Z","evidence":{}}],"not_evaluated":[{"rule":"network-policy","connector":"prod","reason":"SHOW unavailable"}],"counts":{"new":1,"open":1}}'
+stdin_run2 "$findings" --stdin --channel pd --json
+fg_eq "secscan --json: new findings only" 1 "$(jq .sent <<<"$FG_OUT")"
+p=$(fg_sink_requests | tail -n 1 | jq -r .body)
+fg_eq "finding to PagerDuty" "[high] user-password-no-mfa: ALICE|error|ALICE" \
+	"$(jq -r '"\(.payload.summary)|\(.payload.severity)|\(.payload.custom_details.subject)"' <<<"$p")"
+stdin_run2 $'{"title":"ok"}\n{"title": oops}\n' --stdin --channel ops
+fg_eq "bad JSON exits 65" 65 "$FG_RC"
+fg_match "bad JSON names line and column" "stdin:2:14: invalid JSON" "$FG_ERR"
+stdin_run2 '[{"title":"a","severity":"urgent"}]' --stdin --channel ops
+fg_eq "bad severity exits 65" 65 "$FG_RC"
+fg_match "bad severity named" "unknown severity 'urgent'" "$FG_ERR"
+stdin_run2 '{"title":"x"}' --stdin
+fg_eq "--stdin without --channel exits 64" 64 "$FG_RC"
+n0=$(fg_sink_count)
+stdin_run2 '{"title":"dry"}' --stdin --channel pd --dry-run
+fg_match "--stdin --dry-run prints the payload" '"summary":"\[info\] dry"' "$FG_OUT"
+fg_nomatch "--dry-run hides the routing key" stdinRoutingXYZ "$FG_OUT"
+fg_eq "--stdin --dry-run sends nothing" "$n0" "$(fg_sink_count)"
+
+# --test CHANNEL reports the outcome.
+stdin_run2 '' --test ops
+fg_eq "--test exits 0" 0 "$FG_RC"
+fg_eq "--test reports" "test message to 'ops': sent" "$FG_OUT"
+fg_eq "--test message kind" test "$(fg_sink_requests | tail -n 1 | jq -r '.body | fromjson | .kind')"
+fg_httpsink refuse --status 404 --body no_service
+tc=$(fg_config t.conf <<C
+[channel s]
+type = slack
+url = $FG_SINK_URL/services/T1/B1/refusetokenXYZ
+C
+)
+set +e; FG_OUT=$(notifyd-once -c "$tc" --test s 2>"$FG_TMP/err"); FG_RC=$?; FG_ERR=$(cat "$FG_TMP/err")
+fg_eq "--test refused exits 69" 69 "$FG_RC"
+fg_match "--test names the refusal" "no_service" "$FG_ERR"
+fg_nomatch "--test hides the URL" refusetokenXYZ "$FG_ERR $FG_OUT"
 fg_done
