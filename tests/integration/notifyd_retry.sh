@@ -105,4 +105,31 @@ fg_eq "connection refused exits 75" 75 "$FG_RC"
 fg_match "refusal recorded" "connect" "$(fg_sql "SELECT error FROM delivery_attempts WHERE channel = 'refused'")"
 fg_eq "backoff with jitter in 15..30 s" t \
 	"$(fg_sql "SELECT next_attempt_at - a.attempted_at BETWEEN interval '15 s' AND interval '31 s' FROM notifications n JOIN delivery_attempts a ON a.notification_id = n.id WHERE n.dedup_key = 'c1'")"
+# TLS: verified by default (a self-signed server is refused and retried),
+# accepted with ca_file, and tls_verify = false works but warns loudly.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+	-addext subjectAltName=IP:127.0.0.1 -keyout "$FG_TMP/key.pem" -out "$FG_TMP/cert.pem" 2>/dev/null
+fg_httpsink tls --tls-cert "$FG_TMP/cert.pem" --tls-key "$FG_TMP/key.pem"
+TLS=${FG_SINK_URL/http:/https:}
+tlsconf() {
+	fg_config "tls$1.conf" <<C
+[database]
+conninfo =
+[channel tls]
+type = webhook
+url = $TLS/h/tls
+$2
+C
+}
+add tls t1
+fg_run notifyd-once -c "$(tlsconf 1 '')"
+fg_eq "unknown certificate is not trusted" "75 pending 1" "$FG_RC $(state t1)"
+fg_match "certificate problem recorded" "[Cc]ertificate|SSL" "$(fg_sql "SELECT error FROM delivery_attempts WHERE channel = 'tls'")"
+fg_sql "UPDATE notifications SET next_attempt_at = now() WHERE dedup_key = 't1'"
+fg_run notifyd-once -c "$(tlsconf 2 "ca_file = $FG_TMP/cert.pem")"
+fg_eq "ca_file makes it trusted" "0 sent 2" "$FG_RC $(state t1)"
+add tls t2
+fg_run notifyd-once -c "$(tlsconf 3 'tls_verify = false')"
+fg_eq "tls_verify = false delivers" "sent 1" "$(state t2)"
+fg_match "tls_verify = false warns" "warning: TLS certificate verification is OFF for channel 'tls'" "$FG_ERR"
 fg_done
