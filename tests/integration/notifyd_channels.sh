@@ -160,6 +160,31 @@ all="$deadout $FG_ERR $FG_OUT $(fg_sql "SELECT string_agg(coalesce(error, ''), '
 for secret in slacktokenXYZ webhooktokenXYZ teamstokenXYZ routingkeyXYZ hmacsecretXYZ gonetokenXYZ B0GONE; do
 	fg_nomatch "secret $secret absent" "$secret" "$all"
 done
+# Token bucket per Slack webhook URL: at most rate_per_minute, while
+# another webhook is not held up by it.
+fg_httpsink bucket
+rc_=$(fg_config bucket.conf <<C
+[database]
+conninfo =
+[channel slow]
+type = slack
+url = $FG_SINK_URL/services/T1/B1/bucketA
+rate_per_minute = 150
+[channel other]
+type = slack
+url = $FG_SINK_URL/services/T2/B2/bucketB
+rate_per_minute = 150
+C
+)
+fg_sql "INSERT INTO notifications (channel, kind, severity, title, dedup_key)
+	SELECT CASE WHEN g <= 4 THEN 'slow' ELSE 'other' END, 'generic', 'info', 'b' || g, 'b' || g FROM generate_series(1, 5) g"
+fg_run notifyd-once -c "$rc_"
+fg_eq "bucket run delivers all" "0 5" "$FG_RC $(fg_sink_count)"
+gaps=$(fg_sink_requests | jq -s 'map(select(.path | endswith("bucketA"))) | sort_by(.ts_ms) | [range(1; length) as $i | .[$i].ts_ms - .[$i-1].ts_ms] | min')
+fg_check "one webhook gets at most 150/min (min gap $gaps ms)" test "$gaps" -ge 380
+first_b=$(fg_sink_requests | jq -s '(map(select(.path | endswith("bucketB"))) | .[0].ts_ms) - (map(.ts_ms) | min)')
+fg_check "another webhook is not held up ($first_b ms)" test "$first_b" -lt 300
+
 # --stdin: no database needed; generic alerts, arrays, JSON lines, and the
 # --json documents of budgetcheck and secscan as they are.
 fg_httpsink stdin
