@@ -109,7 +109,7 @@ int fg_notify_direct(const struct fg_notify_conf *nc, struct fg_notification *n,
 		}
 		if (nlive == 0)
 			break;
-		if ((rc = fg_http_run(live, (size_t)nlive, (long)nc->concurrency, &fg_interrupted)) < 0)
+		if ((rc = fg_http_run(live, (size_t)nlive, (long)nc->concurrency, 0, &fg_interrupted)) < 0)
 			goto out;
 		for (int k = 0; k < nlive; k++) {
 			int i = idx[k];

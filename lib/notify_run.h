@@ -22,6 +22,7 @@ struct fg_notify_opts {
 
 struct fg_notify_summary {
 	long claimed, sent, retried, dead, deferred, held;
+	long left;		/* claimed but not started (signal, lease half gone) */
 	json_t *channels;	/* {"name": {"claimed","sent","retried","dead"}} */
 };
 
@@ -29,7 +30,7 @@ void fg_notify_summary_init(struct fg_notify_summary *s);
 void fg_notify_summary_release(struct fg_notify_summary *s);
 /* The --json document (new reference). */
 json_t *fg_notify_summary_json(const struct fg_notify_summary *s);
-/* 0 nothing left due, 75 some retries pending, 69 some went dead. */
+/* 0 nothing left due, 75 some retries pending or left, 69 some went dead. */
 int fg_notify_exit_status(const struct fg_notify_summary *s);
 
 /*

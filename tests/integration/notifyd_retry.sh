@@ -105,6 +105,29 @@ fg_eq "connection refused exits 75" 75 "$FG_RC"
 fg_match "refusal recorded" "connect" "$(fg_sql "SELECT error FROM delivery_attempts WHERE channel = 'refused'")"
 fg_eq "backoff with jitter in 15..30 s" t \
 	"$(fg_sql "SELECT next_attempt_at - a.attempted_at BETWEEN interval '15 s' AND interval '31 s' FROM notifications n JOIN delivery_attempts a ON a.notification_id = n.id WHERE n.dedup_key = 'c1'")"
+# Nothing starts after half the lease: what a rate-limited webhook cannot
+# take in time is released for the next run (exit 75), not sent late.
+fg_httpsink lease
+lc=$(fg_config lease.conf <<C
+[database]
+conninfo =
+[notify]
+lease = 3s
+[channel lease]
+type = slack
+url = $FG_SINK_URL/services/T1/B1/lease
+rate_per_minute = 60
+C
+)
+fg_sql "INSERT INTO notifications (channel, kind, severity, title, dedup_key)
+	SELECT 'lease', 'generic', 'info', 'l' || g, 'lease' || g FROM generate_series(1, 5) g"
+fg_run notifyd-once -c "$lc" --json
+fg_eq "lease half gone: exit 75" 75 "$FG_RC"
+sent=$(jq .sent <<<"$FG_OUT")
+left=$(jq .left <<<"$FG_OUT")
+fg_check "some sent ($sent), some left ($left), none lost" test "$sent" -ge 1 -a "$left" -ge 1 -a $((sent + left)) -eq 5
+fg_eq "left ones are free to claim" "$left" "$(fg_sql "SELECT count(*) FROM notifications WHERE channel = 'lease' AND status = 'pending' AND claimed_at IS NULL AND attempts = 0")"
+
 # TLS: verified by default (a self-signed server is refused and retried),
 # accepted with ca_file, and tls_verify = false works but warns loudly.
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
