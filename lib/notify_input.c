@@ -19,6 +19,7 @@
 #include "exitcode.h"
 #include "log.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,4 +253,50 @@ int fg_notify_parse_input(const char *buf, size_t len, const char *const *channe
 	*out = l.v;
 	*count = l.n;
 	return 0;
+}
+
+static char *read_all(FILE *f, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *b = malloc(cap);
+	while (b) {
+		size_t r = fread(b + n, 1, cap - n - 1, f);
+		n += r;
+		if (r == 0)
+			break;
+		if (cap - n < 4096) {
+			char *nb = realloc(b, cap * 2);
+			if (nb == NULL) {
+				free(b);
+				return NULL;
+			}
+			b = nb;
+			cap *= 2;
+		}
+	}
+	if (b == NULL || ferror(f)) {
+		free(b);
+		return NULL;
+	}
+	b[n] = '\0';
+	*len = n;
+	return b;
+}
+
+int fg_notify_read_input(FILE *f, const char *const *channels, int nchannels,
+			 struct fg_notification **out, int *count)
+{
+	size_t len = 0;
+	char *buf = read_all(f, &len);
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	if (buf == NULL) {
+		fg_error("cannot read stdin: %s", errno ? strerror(errno) : "out of memory");
+		return FG_ERR_DATA;
+	}
+	rc = fg_notify_parse_input(buf, len, channels, nchannels, out, count);
+	free(buf);
+	return rc;
 }

@@ -58,6 +58,18 @@ json_t *fg_notify_summary_json(const struct fg_notify_summary *s)
 			 (json_int_t)s->held, "left", (json_int_t)s->left, "channels", s->channels);
 }
 
+void fg_notify_summary_print(const struct fg_notify_summary *s, FILE *out)
+{
+	json_t *doc = fg_notify_summary_json(s);
+	char *d = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
+	char *red = d ? fg_redact(d) : NULL;
+	if (red)
+		fprintf(out, "%s\n", red);
+	free(red);
+	free(d);
+	json_decref(doc);
+}
+
 int fg_notify_exit_status(const struct fg_notify_summary *s)
 {
 	if (s->dead > 0)
