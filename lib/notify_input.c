@@ -15,6 +15,7 @@
  * FG_ERR_DATA (exit 65).
  */
 #include "notify_input.h"
+#include "notify_render.h"
 #include "decimal.h"
 #include "exitcode.h"
 #include "log.h"
@@ -121,8 +122,10 @@ static int budget(struct list *l, json_t *b, int line)
 	else
 		snprintf(title, sizeof(title), "budget '%s' passed %s%%: %s of %s %s spent (%s%%)", name, thr,
 			 spend, amount, cur, pct);
+	fg_utf8_trim(title);
 	snprintf(dedup, sizeof(dedup), "budget:%s:%s:%s:%s", name,
 		 str(b, "period_start") ? str(b, "period_start") : "", kind, thr);
+	fg_utf8_trim(dedup);
 	json_t *f = json_pack("{s:s, s:s, s:O, s:s, s:s, s:s, s:s}", "budget", name, "kind", kind,
 			      "threshold", th, "spend", spend, "amount", amount, "currency", cur, "percent", pct);
 	static const char *copy[] = { "connector", "period", "period_start", "period_end", "forecast", NULL };
@@ -157,8 +160,10 @@ static int findings(struct list *l, json_t *doc, int line)
 		}
 		char title[512], dedup[600];
 		snprintf(title, sizeof(title), "%s: %s", rule, subj);
+		fg_utf8_trim(title);
 		snprintf(dedup, sizeof(dedup), "finding:%s:%s:%s", rule, subj,
 			 str(f, "first_seen") ? str(f, "first_seen") : "");
+		fg_utf8_trim(dedup);
 		json_t *fields = json_pack("{s:s, s:s}", "rule", rule, "subject", subj);
 		static const char *copy[] = { "title", "connector", "evidence", "remediation", NULL };
 		for (int k = 0; fields && copy[k]; k++)
