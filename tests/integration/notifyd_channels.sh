@@ -180,10 +180,10 @@ fg_sql "INSERT INTO notifications (channel, kind, severity, title, dedup_key)
 	SELECT CASE WHEN g <= 4 THEN 'slow' ELSE 'other' END, 'generic', 'info', 'b' || g, 'b' || g FROM generate_series(1, 5) g"
 fg_run notifyd-once -c "$rc_"
 fg_eq "bucket run delivers all" "0 5" "$FG_RC $(fg_sink_count)"
-gaps=$(fg_sink_requests | jq -s 'map(select(.path | endswith("bucketA"))) | sort_by(.ts_ms) | [range(1; length) as $i | .[$i].ts_ms - .[$i-1].ts_ms] | min')
-fg_check "one webhook gets at most 150/min (min gap $gaps ms)" test "$gaps" -ge 380
+span=$(fg_sink_requests | jq -s 'map(select(.path | endswith("bucketA")) | .ts_ms) | max - min')
+fg_check "one webhook gets at most 150/min (4 requests over $span ms)" test "$span" -ge 1000
 first_b=$(fg_sink_requests | jq -s '(map(select(.path | endswith("bucketB"))) | .[0].ts_ms) - (map(.ts_ms) | min)')
-fg_check "another webhook is not held up ($first_b ms)" test "$first_b" -lt 300
+fg_check "another webhook is not held up ($first_b ms)" test "$first_b" -lt 1000
 
 # --stdin: no database needed; generic alerts, arrays, JSON lines, and the
 # --json documents of budgetcheck and secscan as they are.
