@@ -234,8 +234,9 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 		if (ch->type == FG_CHAN_EMAIL && em->daily_quota > 0) {
 			bool granted;
 			int64_t sent;
-			if ((rc = fg_store_quota_take(db, today, em->daily_quota, n->severity == FG_SEV_CRITICAL,
-						      &granted, &sent)) < 0)
+			/* critical mail, and the quota's own warnings, always go */
+			bool bypass = n->severity == FG_SEV_CRITICAL || strcmp(n->kind, "quota") == 0;
+			if ((rc = fg_store_quota_take(db, today, em->daily_quota, bypass, &granted, &sent)) < 0)
 				return rc;
 			if (!granted) {
 				if ((rc = fg_store_defer(db, me, n->id, tomorrow)) < 0)
