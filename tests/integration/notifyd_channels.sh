@@ -160,6 +160,23 @@ all="$deadout $FG_ERR $FG_OUT $(fg_sql "SELECT string_agg(coalesce(error, ''), '
 for secret in slacktokenXYZ webhooktokenXYZ teamstokenXYZ routingkeyXYZ hmacsecretXYZ gonetokenXYZ B0GONE; do
 	fg_nomatch "secret $secret absent" "$secret" "$all"
 done
+# Configuration mistakes are exit 78 with FILE:LINE, before anything is sent.
+badconf() { # NAME EXPECTED-MESSAGE then the config on stdin
+	local f
+	f=$(fg_config "$1.conf")
+	fg_run notifyd-once -c "$f"
+	fg_eq "$1 exits 78" 78 "$FG_RC"
+	fg_match "$1 is explained" "$2" "$FG_ERR"
+}
+printf '[database]\nconninfo =\n[channel a]\ntype = carrier-pigeon\nurl = http://x/y\n' | badconf badtype "bad.*type.conf:4: .*unknown channel type 'carrier-pigeon'"
+printf '[database]\nconninfo =\n[channel a]\ntype = slack\n' | badconf nourl "nourl.conf:3: .*channel 'a' needs a url"
+printf '[database]\nconninfo =\n[channel a]\ntype = pagerduty\n' | badconf nokey "needs a routing_key"
+printf '[database]\nconninfo =\n[channel a]\ntype = webhook\nurl = http://x/y\nheader = no colon here\n' | badconf badheader "badheader.conf:6: .*'Name: value'"
+printf '[database]\nconninfo =\n[email]\nfrom = a@example.com\nsmtp_url = smtp://127.0.0.1:1\ndigest = 25:00\n' | badconf baddigest "baddigest.conf:6: .*HH:MM"
+printf '[database]\nconninfo =\n[email]\nfrom = a@example.com\nsmtp_url = smtp://127.0.0.1:1\nquota_alert_channel = nope\n' | badconf badqa "no channel named 'nope'"
+printf '[database]\nconninfo =\n[channel a]\ntype = email\nto = a@example.com\n' | badconf noemail "needs an \[email\] section"
+printf '[database]\nconninfo =\n[notify]\nlease = soon\n' | badconf badlease "badlease.conf:4: .*not an interval"
+
 # Token bucket per Slack webhook URL: at most rate_per_minute, while
 # another webhook is not held up by it.
 fg_httpsink bucket
