@@ -55,6 +55,15 @@ int fg_store_requeue(PGconn *db, int64_t id, long *count)
 	return 0;
 }
 
+int fg_store_unhold(PGconn *db, const char *channel)
+{
+	const char *p[] = { channel };
+	return fg_db_exec(db, "release held notifications",
+			  "UPDATE notifications SET status = 'pending', next_attempt_at = now()"
+			  " WHERE status = 'held' AND channel = $1",
+			  1, p);
+}
+
 int fg_store_digest(PGconn *db, const char *channel, const char *day, bool *made)
 {
 	int rc;

@@ -303,12 +303,18 @@ static int make_digests(PGconn *db, const struct fg_notify_conf *nc, const char 
 	time_t now = fg_now();
 	int minute = (int)((now % 86400) / 60), rc;
 
-	if (nc->email.digest_minute < 0 || minute < nc->email.digest_minute)
+	if (nc->email.digest_minute >= 0 && minute < nc->email.digest_minute)
 		return 0;
 	for (int i = 0; i < nc->nchannels; i++) {
 		bool made;
 		if (nc->channels[i].type != FG_CHAN_EMAIL)
 			continue;
+		if (nc->email.digest_minute < 0) {
+			/* digest switched off: what it held goes out as usual */
+			if ((rc = fg_store_unhold(db, nc->channels[i].name)) < 0)
+				return rc;
+			continue;
+		}
 		if ((rc = fg_store_digest(db, nc->channels[i].name, today, &made)) < 0)
 			return rc;
 		if (made)
