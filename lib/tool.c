@@ -16,8 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Two-key advisory locks: class 'flkg', object = job number. */
-#define LOCK_CLASS "1718381415"
+#define LOCK_CLASS FG_LOCK_CLASS
 
 volatile sig_atomic_t fg_interrupted;
 
@@ -27,17 +26,14 @@ static void on_signal(int sig)
 	fg_interrupted = 1;
 }
 
-static const char *job_lock_id(const char *job)
+const char *const fg_jobs[] = { "costsync", "budgetcheck", "notifyd-once", "snapshot", "secscan", NULL };
+
+int fg_tool_lock_id(const char *job)
 {
-	static const char *jobs[] = { "costsync", "budgetcheck", "notifyd-once", "snapshot", "secscan", NULL };
-	static char buf[16];
-	for (int i = 0; jobs[i]; i++)
-		if (strcmp(jobs[i], job) == 0) {
-			snprintf(buf, sizeof(buf), "%d", i + 1);
-			return buf;
-		}
-	snprintf(buf, sizeof(buf), "%d", 99);
-	return buf;
+	for (int i = 0; fg_jobs[i]; i++)
+		if (strcmp(fg_jobs[i], job) == 0)
+			return i + 1;
+	return 99;
 }
 
 double fg_tool_elapsed(const struct fg_tool *t)
@@ -95,7 +91,7 @@ int fg_tool_begin(struct fg_tool *t)
 		return rc;
 	if ((rc = fg_config_load(t->cli.config, &t->cfg)) < 0)
 		return rc;
-	if (!t->cli.dry_run) {
+	if (!t->cli.dry_run && !t->report_only) {
 		fg_monitor_start(t->cfg, t->info->name);
 		t->monitored = true;
 	}
@@ -104,8 +100,10 @@ int fg_tool_begin(struct fg_tool *t)
 		return rc;
 	if ((rc = fg_migrate(t->db, !t->cli.dry_run)) < 0)
 		return rc;
-	if (t->exclusive && !t->cli.dry_run) {
-		const char *params[] = { job_lock_id(t->info->name) };
+	if (t->exclusive && !t->cli.dry_run && !t->report_only) {
+		char lockid[16];
+		snprintf(lockid, sizeof(lockid), "%d", fg_tool_lock_id(t->info->name));
+		const char *params[] = { lockid };
 		PGresult *r = fg_db_query(t->db, &rc, "take the job lock",
 					  "SELECT pg_try_advisory_lock(" LOCK_CLASS ", $1::integer)", 1, params);
 		if (r == NULL)
@@ -119,7 +117,7 @@ int fg_tool_begin(struct fg_tool *t)
 			return FG_TOOL_BUSY;
 		}
 	}
-	if (!t->cli.dry_run && (rc = record_start(t, "running")) < 0)
+	if (!t->cli.dry_run && !t->report_only && (rc = record_start(t, "running")) < 0)
 		return rc;
 	return 0;
 }
