@@ -173,7 +173,25 @@ Fetch = 2000
 INI
 	export ODBCSYSINI=$FG_TMP/odbc ODBCINI=$FG_TMP/odbc/odbc.ini
 	FG_SIM_ODBC="DSN=snowsim"
+	fg_valgrind_wrappers
 	set +e
+}
+
+# Under FG_VALGRIND=1 (scripts/test --valgrind) every tool runs inside
+# valgrind memcheck; an error or a definite leak makes it exit 99.
+fg_valgrind_wrappers() {
+	[ -n "${FG_VALGRIND:-}" ] || return 0
+	local t
+	mkdir -p "$FG_TMP/vgbin"
+	for t in costsync budgetcheck notifyd-once snapshot secscan; do
+		cat >"$FG_TMP/vgbin/$t" <<W
+#!/bin/sh
+exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \\
+	--suppressions=$FG_SOURCE_DIR/tests/valgrind.supp $FG_BUILD_DIR/$t "\$@"
+W
+		chmod +x "$FG_TMP/vgbin/$t"
+	done
+	export PATH="$FG_TMP/vgbin:$PATH"
 }
 
 # fg_sim SQL: run SQL against the simulator database; prints unaligned rows.
