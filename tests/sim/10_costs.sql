@@ -123,12 +123,11 @@ LANGUAGE sql AS $$
              organization_usage.rate_sheet_daily;
 $$;
 
--- A deterministic pseudo-random integer in 0 .. m-1 from four integers.
+-- A deterministic pseudo-random integer in 0 .. m-1 from three integers
+-- (PostgreSQL's hash functions are stable across versions and platforms).
 CREATE FUNCTION account_usage.gen_hash(a bigint, b bigint, c bigint, m bigint)
 RETURNS bigint LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT ((((((abs(a) % 4294967291) * 1664525 + abs(b) % 4294967291) % 4294967291)
-              * 1664525 + abs(c) % 4294967291 + 1013904223) % 4294967291)
-            * 1664525 + 1013904223) % 4294967291 % m
+    SELECT ((hashint8extended(a * 1000000000000 + b * 1000000 + c, 42) % m) + m) % m
 $$;
 
 CREATE FUNCTION account_usage.generate_costs(start date, days int, warehouses int, seed int)
