@@ -325,6 +325,12 @@ static int sync_one(struct fg_tool *t, const struct fg_costsync_conn *c, const s
 	src = NULL;
 	if ((rc = price_and_write(t, c, &w, o->dry_run, s, rep)) < 0)
 		goto out;
+	if (fg_interrupted) {
+		fg_error("connector '%s': interrupted before commit; nothing was written for this connector",
+			 c->name);
+		rc = FG_ERR_TEMP;
+		goto out;
+	}
 	if (o->dry_run)
 		fg_db_rollback(t->db);
 	else

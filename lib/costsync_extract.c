@@ -262,13 +262,15 @@ static int run_query(const struct fg_costsync_conn *c, struct fg_odbc *src, PGco
 	fg_debug("connector '%s': %s", c->name, what);
 	if ((rc = fg_odbc_query(src, what, q->sql, nparams, params, c->query_timeout, &st)) < 0)
 		return rc;
-	while ((rc = fg_odbc_fetch(st, &row)) > 0) {
+	while ((rc = fg_odbc_fetch(st, &row)) >= 0) {
 		if (fg_interrupted) {
 			fg_error("connector '%s': interrupted while reading %s; nothing was written for"
 				 " this connector", c->name, q->view);
 			rc = FG_ERR_TEMP;
 			break;
 		}
+		if (rc == 0)
+			break;
 		if ((rc = check_row(c, q, fg_odbc_rows(st), row)) < 0 || (rc = emit(pg, l, q, row)) < 0)
 			break;
 		(*rows_read)++;
