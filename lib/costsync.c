@@ -231,7 +231,16 @@ static int price_and_write(struct fg_tool *t, const struct fg_costsync_conn *c, 
 	char now[32];
 
 	const char *pd[] = { w->since, w->until };
-	if ((rc = fg_db_exec(pg, "stage rates", sql_price_days, 2, pd)) < 0)
+	/* temporary tables are never auto-analysed: give the planner real counts */
+	if ((rc = fg_db_exec(pg, "analyse staged rows", "ANALYZE cs_stage, cs_rates", 0, NULL)) < 0)
+		return rc;
+	if (c->use_org_rates)
+		rc = fg_db_exec(pg, "stage rates", sql_price_days, 2, pd);
+	else
+		rc = fg_db_exec(pg, "stage rates",
+				"CREATE TEMP TABLE cs_price (day date, usage_type text, rate numeric) ON COMMIT DROP",
+				0, NULL);
+	if (rc < 0)
 		return rc;
 	const char *pf[] = { c->credit_price, c->storage_price, c->transfer_price };
 	if ((rc = fg_db_exec(pg, "price cost rows", sql_final, 3, pf)) < 0)
@@ -315,6 +324,9 @@ static int sync_one(struct fg_tool *t, const struct fg_costsync_conn *c, const s
 	if (c->fetch_rows > 0)
 		fg_odbc_set_fetch_rows(src, c->fetch_rows);
 	if ((rc = fg_db_begin(t->db)) < 0)
+		goto out;
+	/* a few statements over at most some 100k rows: compiling them costs more than it saves */
+	if ((rc = fg_db_exec(t->db, "configure the transaction", "SET LOCAL jit = off", 0, NULL)) < 0)
 		goto out;
 	if ((rc = fg_db_exec(t->db, "create staging table", sql_stage, 0, NULL)) < 0 ||
 	    (rc = fg_db_exec(t->db, "create staging table", sql_rates, 0, NULL)) < 0)

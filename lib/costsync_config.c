@@ -96,7 +96,7 @@ static int load_one(const struct fg_config *cfg, const struct fg_conf_section *s
 		fg_conf_error(cfg, sec, "currency", "'%s' is not a currency code such as USD", c->currency);
 		bad = 1;
 	}
-	if (c->credit_price == NULL && !c->use_org_rates && !bad) {
+	if (c->credit_price == NULL && !c->use_org_rates) {
 		fg_conf_error(cfg, sec, NULL, "missing credit_price: set the price of one credit, or use_org_rates = true");
 		bad = 1;
 	}
