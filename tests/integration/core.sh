@@ -132,6 +132,7 @@ fg_check "locked job returns at once (${took} ms)" test "$took" -lt 5000
 fg_eq "locked run recorded as skipped" 1 "$(fg_sql "SELECT count(*) FROM job_runs WHERE job = 'costsync' AND status = 'skipped'")"
 fg_run budgetcheck -c "$cfg"
 fg_eq "other jobs are not blocked by costsync's lock" 0 "$FG_RC"
+fg_kill_sleepers
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 

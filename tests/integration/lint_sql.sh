@@ -9,7 +9,7 @@ hits=$(grep -rnE '"[^"]*\b(SELECT|INSERT INTO|UPDATE|DELETE FROM|WHERE|VALUES)\b
 fg_eq "no SQL built with printf formats" "" "$hits"
 # PQexec (no parameters) only with literal statements.
 hits=$(grep -rnE 'PQexec\([^,]+, *[a-z_]+[^")]*\)' "$src/lib" "$src/cmd" --include='*.c' |
-	grep -vE 'PQexec\([^,]+, *m->sql\)' || true)
+	grep -vE 'PQexec\([^,]+, *m->sql\)' | grep -v 'fg_db_lint_ok' || true)
 fg_eq "PQexec only with literal SQL or compiled-in migrations" "" "$hits"
 # ODBC statements go through SQLPrepare + SQLBindParameter, never SQLExecDirect.
 hits=$(grep -rn 'SQLExecDirect' "$src/lib" "$src/cmd" --include='*.c' || true)

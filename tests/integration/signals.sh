@@ -29,6 +29,7 @@ fg_eq "SIGTERM exits 75" 75 "$rc"
 fg_check "SIGTERM honoured within 5 s (${took} ms)" test "$took" -lt 5000
 fg_eq "run recorded as interrupted" "interrupted|75" "$(fg_sql "SELECT status, exit_code FROM job_runs WHERE job = 'snapshot' ORDER BY id DESC LIMIT 1")"
 fg_match "says it was interrupted" "interrupted by a signal" "$(cat "$FG_TMP/err")"
+fg_kill_sleepers
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 fg_run snapshot -c "$cfg" --no-prune

@@ -199,6 +199,12 @@ fg_sim() { psql -X -q -At -v ON_ERROR_STOP=1 -d snowflake -c "$1"; }
 # fg_sql SQL: run SQL against the flakeguard database.
 fg_sql() { psql -X -q -At -v ON_ERROR_STOP=1 -d flakeguard -c "SET search_path = flakeguard" -c "$1"; }
 
+# fg_kill_sleepers: end server sessions parked in pg_sleep by a test.
+fg_kill_sleepers() {
+	psql -X -q -At -d postgres -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE query LIKE '%pg_sleep(%' AND pid <> pg_backend_pid()" >/dev/null 2>&1 || true
+}
+
 # fg_config NAME <<EOF ...: write a config file (mode 600), print its path.
 fg_config() {
 	local path=$FG_TMP/$1
