@@ -79,8 +79,30 @@ static int scan_connector(struct fg_tool *t, const struct fg_conf_section *sec, 
 	if (fg_conf_int(t->cfg, sec, "connect_timeout", 30, 0, 3600, &cto) < 0 ||
 	    fg_conf_int(t->cfg, sec, "query_timeout", 600, 0, 86400, &qto) < 0)
 		return FG_ERR_CONFIG;
+	/* a connector's login_days and service_users refine [secscan] */
+	struct fg_sec_settings cs = *s;
+	char **own = NULL, **svc = NULL;
+	int nown = 0;
+	int64_t days;
+	if (fg_conf_int(t->cfg, sec, "login_days", s->login_days, 1, 365, &days) < 0 ||
+	    fg_conf_list(t->cfg, sec, "service_users", &own, &nown) < 0)
+		return FG_ERR_CONFIG;
+	cs.login_days = (long)days;
+	if (nown > 0) {
+		if ((svc = calloc((size_t)(s->nservice_users + nown + 1), sizeof(*svc))) == NULL) {
+			fg_conf_list_free(own);
+			return FG_ERR_INTERNAL;
+		}
+		for (int i = 0; i < s->nservice_users; i++)
+			svc[i] = s->service_users[i];
+		for (int i = 0; i < nown; i++)
+			svc[s->nservice_users + i] = own[i];
+		cs.service_users = svc;
+		cs.nservice_users = s->nservice_users + nown;
+	}
+	s = &cs;
 	if ((rc = fg_db_begin(t->db)) < 0)
-		return rc;
+		goto fail;
 	if ((rc = fg_db_exec(t->db, "set time zone", "SET LOCAL TimeZone = 'UTC'", 0, NULL)) < 0)
 		goto fail;
 	if ((rc = fg_secscan_collect(t->db, sec->name, odbc, (int)cto, (int)qto, s, needed, fg_now(), &src)) < 0)
@@ -92,11 +114,14 @@ static int scan_connector(struct fg_tool *t, const struct fg_conf_section *sec, 
 		fg_db_rollback(t->db);
 	else if ((rc = fg_db_commit(t->db)) < 0)
 		goto fail;
-	fg_sec_sources_release(&src);
-	return 0;
+	rc = 0;
+	goto out;
 fail:
 	fg_db_rollback(t->db);
+out:
 	fg_sec_sources_release(&src);
+	free(svc);
+	fg_conf_list_free(own);
 	return rc;
 }
 

@@ -77,7 +77,7 @@ const struct fg_sec_rule fg_sec_threat_rules[] = {
 	  " 'first_success_at', " TS("min(ts)") ", 'failures_before', max(failures)), NULL"
 	  " FROM m GROUP BY user_name" },
 
-	{ "ioc-ip-login", "Sign-in attempt from a published attack address", FG_SEV_CRITICAL, "UNC5537", "threat",
+	{ "ioc-ip-login", "Sign-in attempt from a published attack address", FG_SEV_CRITICAL, NULL, "threat",
 	  LH | FG_SRC_IOC_LIST,
 	  "The address is on the published UNC5537 indicator list (ioc_ip_file).",
 	  "ALTER USER <user> SET DISABLED = TRUE; -- rotate its credentials and review its queries",
@@ -88,7 +88,7 @@ const struct fg_sec_rule fg_sec_threat_rules[] = {
 	  " AND l.client_ip IN (SELECT jsonb_array_elements_text(($3::jsonb)->'ioc_ips'))"
 	  " GROUP BY 1" },
 
-	{ "ioc-client-app", "Session from a client application used in attacks", FG_SEV_CRITICAL, "UNC5537",
+	{ "ioc-client-app", "Session from a client application used in attacks", FG_SEV_CRITICAL, NULL,
 	  "threat", FG_SRC_SESSIONS,
 	  "Client application names published as attack indicators (ioc_client_apps, e.g. rapeflake) "
 	  "appear in the session's client application or environment.",
@@ -148,7 +148,7 @@ const struct fg_sec_rule fg_sec_threat_rules[] = {
 	  "-- review the statement; DESCRIBE SECURITY INTEGRATION <name>;",
 	  DDL_CHANGE("upper(q.query_text) ~ 'SECURITY\\s+INTEGRATION'") },
 
-	{ "exfil-chain", "Exfiltration pattern in one session", FG_SEV_CRITICAL, "UNC5537", "threat", QH,
+	{ "exfil-chain", "Exfiltration pattern in one session", FG_SEV_CRITICAL, NULL, "threat", QH,
 	  "A temporary stage created, data unloaded into it (COPY INTO @stage) and fetched (GET) or "
 	  "preceded by SHOW TABLES, in one session: the UNC5537 theft sequence.",
 	  "ALTER USER <user> SET DISABLED = TRUE; -- and investigate the session",

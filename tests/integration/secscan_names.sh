@@ -21,8 +21,13 @@ fg_sim "INSERT INTO account_usage.roles (name) VALUES ('TEAM_A'), ('TEAM_B');
  INSERT INTO account_usage.grants_to_users (created_on, role, granted_to, grantee_name)
  VALUES ('2025-01-01', 'TEAM_A', 'USER', 'INDIRECT_IDA')"
 
+# A connector's service_users add to [secscan]'s (names compare case-insensitively).
+sed -i 's/^\[connector prod\]$/&\nservice_users = clean_anna/' "$SEC_CFG"
+
 fg_run secscan -c "$SEC_CFG" --json
 fg_eq "scan exits 0" 0 "$FG_RC"
+fg_eq "connector service_users make CLEAN_ANNA a service user" "service-user-no-network-policy,service-user-password" \
+	"$(printf '%s' "$FG_OUT" | jq -r '[.findings[] | select(.subject == "CLEAN_ANNA") | .rule] | sort | join(",")')"
 fg_eq "subject stored verbatim" "$(printf '%s' "$evil" | od -An -tx1 | tr -d ' \n')" \
 	"$(fg_sql "SELECT encode(convert_to(subject, 'UTF8'), 'hex') FROM findings WHERE rule = 'user-password-no-mfa' AND subject LIKE 'O''Brien%'")"
 fg_eq "JSON carries the exact name" "$(printf '%s' "$evil" | od -An -tx1 | tr -d ' \n')" \
