@@ -40,9 +40,9 @@ static const struct kind kinds[] = {
 	  "DELETE FROM job_runs WHERE id IN (SELECT id FROM job_runs"
 	  " WHERE status <> 'running' AND started_at < $1 ORDER BY id LIMIT $2)" },
 	{ "findings", "findings_days", 365, "findings",
-	  "SELECT count(*) FROM findings WHERE resolved_at IS NOT NULL AND resolved_at < $1",
+	  "SELECT count(*) FROM findings WHERE status = 'resolved' AND resolved_at < $1",
 	  "DELETE FROM findings WHERE id IN (SELECT id FROM findings"
-	  " WHERE resolved_at IS NOT NULL AND resolved_at < $1 ORDER BY id LIMIT $2)" },
+	  " WHERE status = 'resolved' AND resolved_at < $1 ORDER BY id LIMIT $2)" },
 	{ NULL, NULL, 0, NULL, NULL, NULL },
 };
 
