@@ -14,6 +14,7 @@
 #include "db.h"
 #include "exitcode.h"
 #include "log.h"
+#include "progress.h"
 #include "tool.h"
 
 #include <jansson.h>
@@ -117,13 +118,17 @@ int fg_history_build(PGconn *db, const struct fg_config *cfg, long from, long to
 		any |= set.v[i].selected;
 	if (!any)
 		goto out;
+	struct fg_progress prog;
+	fg_progress_start(&prog, "building budget history", "days", to - from + 1);
 	for (long d = from; d <= to && rc == 0; d++) {
 		if (fg_interrupted) {
 			rc = FG_ERR_TEMP;
 			break;
 		}
 		rc = build_day(db, &set, d, dry_run, rows);
+		fg_progress_add(&prog, 1);
 	}
+	fg_progress_end(&prog);
 out:
 	fg_budget_set_release(&set);
 	return rc;
