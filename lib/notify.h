@@ -17,16 +17,10 @@
 #include <time.h>
 
 #include "config.h"
+#include "severity.h"
 
 struct fg_request;
 
-enum fg_severity {
-	FG_SEV_INFO = 0,
-	FG_SEV_LOW,
-	FG_SEV_MEDIUM,
-	FG_SEV_HIGH,
-	FG_SEV_CRITICAL,
-};
 
 enum fg_chan_type {
 	FG_CHAN_SLACK = 0,
@@ -111,8 +105,6 @@ struct fg_notification {
 };
 
 /* Parse "info".."critical" (also "warning" = medium, "error" = high); -1 if unknown. */
-int fg_severity_parse(const char *s);
-const char *fg_severity_name(enum fg_severity s);
 const char *fg_chan_type_name(enum fg_chan_type t);
 
 /*

@@ -18,27 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *sev_names[] = { "info", "low", "medium", "high", "critical" };
 static const char *type_names[] = { "slack", "webhook", "teams", "pagerduty", "email" };
-
-int fg_severity_parse(const char *s)
-{
-	if (s == NULL)
-		return -1;
-	for (int i = 0; i < 5; i++)
-		if (strcmp(s, sev_names[i]) == 0)
-			return i;
-	if (strcmp(s, "warning") == 0)
-		return FG_SEV_MEDIUM;
-	if (strcmp(s, "error") == 0)
-		return FG_SEV_HIGH;
-	return -1;
-}
-
-const char *fg_severity_name(enum fg_severity s)
-{
-	return (unsigned)s < 5 ? sev_names[s] : "info";
-}
 
 const char *fg_chan_type_name(enum fg_chan_type t)
 {
@@ -160,11 +140,12 @@ static int load_channel(const struct fg_config *cfg, const struct fg_conf_sectio
 		}
 	}
 	v = fg_conf_get(sec, "min_severity");
-	if (v && fg_severity_parse(v) < 0) {
+	enum fg_severity minsev = FG_SEV_INFO;
+	if (v && fg_severity_parse(v, &minsev) < 0) {
 		fg_conf_error(cfg, sec, "min_severity", "unknown severity '%s' (info, low, medium, high, critical)", v);
 		return FG_ERR_CONFIG;
 	}
-	ch->min_severity = v ? (enum fg_severity)fg_severity_parse(v) : FG_SEV_INFO;
+	ch->min_severity = minsev;
 	if ((rc = fg_conf_bool(cfg, sec, "tls_verify", true, &ch->tls_verify)) < 0)
 		return rc;
 	if (!ch->tls_verify)

@@ -49,7 +49,9 @@ static void where(const char *buf, size_t off, int *line, int *col)
 static int push(struct list *l, const char *kind, const char *sev, const char *title,
 		const char *body, json_t *fields, const char *dedup)
 {
-	int s = fg_severity_parse(sev ? sev : "info");
+	enum fg_severity s = FG_SEV_INFO;
+	if (sev != NULL)
+		fg_severity_parse(sev, &s);
 	for (int c = 0; c < l->nchannels; c++) {
 		if (l->n == l->cap) {
 			int cap = l->cap ? l->cap * 2 : 16;
@@ -63,7 +65,7 @@ static int push(struct list *l, const char *kind, const char *sev, const char *t
 		memset(n, 0, sizeof(*n));
 		n->channel = strdup(l->channels[c]);
 		n->kind = strdup(kind);
-		n->severity = s < 0 ? FG_SEV_INFO : (enum fg_severity)s;
+		n->severity = s;
 		n->title = strdup(title);
 		n->body = strdup(body ? body : "");
 		n->fields = fields ? json_deep_copy(fields) : json_object();
@@ -187,7 +189,8 @@ static int generic(struct list *l, json_t *o, int line)
 		fg_error("stdin:%d: an alert needs a \"title\" string", line);
 		return FG_ERR_DATA;
 	}
-	if (sev && fg_severity_parse(sev) < 0) {
+	enum fg_severity parsed;
+	if (sev && fg_severity_parse(sev, &parsed) < 0) {
 		fg_error("stdin:%d: unknown severity '%s' (info, low, medium, high, critical)", line, sev);
 		return FG_ERR_DATA;
 	}

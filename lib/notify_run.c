@@ -395,11 +395,12 @@ static int peek(PGconn *db, const struct fg_notify_conf *nc, const struct fg_not
 	json_t *out = o->json ? json_array() : NULL;
 	for (int i = 0; i < PQntuples(r) && rc == 0; i++) {
 		struct fg_notification n = { 0 };
-		int sev = fg_severity_parse(PQgetvalue(r, i, 3));
+		enum fg_severity sev = FG_SEV_INFO;
+		fg_severity_parse(PQgetvalue(r, i, 3), &sev);
 		n.id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
 		n.channel = PQgetvalue(r, i, 1);
 		n.kind = PQgetvalue(r, i, 2);
-		n.severity = sev < 0 ? FG_SEV_INFO : (enum fg_severity)sev;
+		n.severity = sev;
 		n.title = PQgetvalue(r, i, 4);
 		n.body = PQgetvalue(r, i, 5);
 		n.fields = json_loads(PQgetvalue(r, i, 6), 0, NULL);

@@ -69,8 +69,9 @@ int fg_store_claim(PGconn *db, const char *me, int64_t lease_s, const char *chan
 		a[i].id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
 		a[i].channel = dupv(r, i, 1);
 		a[i].kind = dupv(r, i, 2);
-		int sev = fg_severity_parse(PQgetvalue(r, i, 3));
-		a[i].severity = sev < 0 ? FG_SEV_INFO : (enum fg_severity)sev;
+		enum fg_severity sev = FG_SEV_INFO;
+		fg_severity_parse(PQgetvalue(r, i, 3), &sev);
+		a[i].severity = sev;
 		a[i].title = dupv(r, i, 4);
 		a[i].body = dupv(r, i, 5);
 		a[i].fields = json_loads(PQgetvalue(r, i, 6), 0, NULL);

@@ -16,28 +16,32 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Two-key advisory locks: class 'flkg', object = job number. */
-#define LOCK_CLASS "1718381415"
+#define LOCK_CLASS FG_LOCK_CLASS
 
 volatile sig_atomic_t fg_interrupted;
 
+/* Cancel handle of the open connection; PQcancel is async-signal-safe. */
+static PGcancel *volatile cancel_handle;
+
 static void on_signal(int sig)
 {
+	char errbuf[256];
+	PGcancel *c = cancel_handle;
+
 	(void)sig;
 	fg_interrupted = 1;
+	if (c != NULL)
+		PQcancel(c, errbuf, sizeof(errbuf));
 }
 
-static const char *job_lock_id(const char *job)
+const char *const fg_jobs[] = { "costsync", "budgetcheck", "notifyd-once", "snapshot", "secscan", NULL };
+
+int fg_tool_lock_id(const char *job)
 {
-	static const char *jobs[] = { "costsync", "budgetcheck", "notifyd-once", "snapshot", "secscan", NULL };
-	static char buf[16];
-	for (int i = 0; jobs[i]; i++)
-		if (strcmp(jobs[i], job) == 0) {
-			snprintf(buf, sizeof(buf), "%d", i + 1);
-			return buf;
-		}
-	snprintf(buf, sizeof(buf), "%d", 99);
-	return buf;
+	for (int i = 0; fg_jobs[i]; i++)
+		if (strcmp(fg_jobs[i], job) == 0)
+			return i + 1;
+	return 99;
 }
 
 double fg_tool_elapsed(const struct fg_tool *t)
@@ -95,17 +99,20 @@ int fg_tool_begin(struct fg_tool *t)
 		return rc;
 	if ((rc = fg_config_load(t->cli.config, &t->cfg)) < 0)
 		return rc;
-	if (!t->cli.dry_run) {
+	if (!t->cli.dry_run && !t->report_only) {
 		fg_monitor_start(t->cfg, t->info->name);
 		t->monitored = true;
 	}
 	conninfo = fg_conf_get(fg_config_section(t->cfg, "database", NULL), "conninfo");
 	if ((rc = fg_db_connect(conninfo ? conninfo : "", t->info->name, &t->db)) < 0)
 		return rc;
+	cancel_handle = PQgetCancel(t->db);
 	if ((rc = fg_migrate(t->db, !t->cli.dry_run)) < 0)
 		return rc;
-	if (t->exclusive && !t->cli.dry_run) {
-		const char *params[] = { job_lock_id(t->info->name) };
+	if (t->exclusive && !t->cli.dry_run && !t->report_only) {
+		char lockid[16];
+		snprintf(lockid, sizeof(lockid), "%d", fg_tool_lock_id(t->info->name));
+		const char *params[] = { lockid };
 		PGresult *r = fg_db_query(t->db, &rc, "take the job lock",
 					  "SELECT pg_try_advisory_lock(" LOCK_CLASS ", $1::integer)", 1, params);
 		if (r == NULL)
@@ -119,13 +126,20 @@ int fg_tool_begin(struct fg_tool *t)
 			return FG_TOOL_BUSY;
 		}
 	}
-	if (!t->cli.dry_run && (rc = record_start(t, "running")) < 0)
+	if (!t->cli.dry_run && !t->report_only && (rc = record_start(t, "running")) < 0)
 		return rc;
 	return 0;
 }
 
 int fg_tool_end(struct fg_tool *t, int status)
 {
+	PGcancel *c = cancel_handle;
+	cancel_handle = NULL;
+	PQfreeCancel(c);
+	if (fg_interrupted && (status == FG_EX_OK || status == FG_EX_FINDING))
+		status = FG_EX_TEMPFAIL;
+	if (fg_interrupted)
+		fg_warn("interrupted by a signal; work in hand was rolled back or finished");
 	if (t->db != NULL && t->run_id > 0 && PQstatus(t->db) == CONNECTION_OK) {
 		char id[24], code[16];
 		const char *st = fg_interrupted ? "interrupted"

@@ -1,10 +1,29 @@
 /*
  * secscan - Evaluate Snowflake security rules and raise findings.
+ *
+ * Thin: parse options into struct fg_secscan_opts, then fg_secscan_run()
+ * (lib/secscan_run.c) between fg_tool_begin and fg_tool_end.
  */
 #include "exitcode.h"
+#include "log.h"
+#include "secscan.h"
 #include "tool.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	OPT_LIST_RULES = 300,
+	OPT_RULE,
+	OPT_FAIL_ON,
+	OPT_CONNECTOR,
+};
+
 static const struct fg_cli_opt opts[] = {
+	{ "list-rules", OPT_LIST_RULES, false, NULL, "print the rule catalogue and exit (JSON with --json)" },
+	{ "rule", OPT_RULE, true, "ID", "evaluate only this rule (repeatable)" },
+	{ "connector", OPT_CONNECTOR, true, "NAME", "scan only this connector" },
+	{ "fail-on", OPT_FAIL_ON, true, "high|medium|low", "exit 1 when an open finding is at or above this severity" },
 	{ NULL, 0, false, NULL, NULL },
 };
 
@@ -14,17 +33,73 @@ static const struct fg_tool_info info = {
 	opts,
 };
 
+struct cli_state {
+	struct fg_secscan_opts o;
+	bool list;
+};
+
+static int on_opt(void *ud, int key, const char *arg)
+{
+	struct cli_state *st = ud;
+
+	switch (key) {
+	case OPT_LIST_RULES:
+		st->list = true;
+		return 0;
+	case OPT_RULE: {
+		const char **g;
+		if (fg_sec_rule_find(arg) == NULL) {
+			fg_error("unknown rule '%s'; see 'secscan --list-rules'", arg);
+			return FG_ERR_USAGE;
+		}
+		if ((g = realloc(st->o.rules, (st->o.nrules + 1) * sizeof(*g))) == NULL)
+			return FG_ERR_INTERNAL;
+		g[st->o.nrules++] = arg;
+		st->o.rules = g;
+		return 0;
+	}
+	case OPT_CONNECTOR:
+		st->o.connector = arg;
+		return 0;
+	case OPT_FAIL_ON:
+		if (fg_severity_parse(arg, &st->o.fail_on) < 0 || st->o.fail_on == FG_SEV_INFO) {
+			fg_error("invalid --fail-on '%s': use critical, high, medium or low", arg);
+			return FG_ERR_USAGE;
+		}
+		st->o.fail_on_set = true;
+		return 0;
+	default:
+		return FG_ERR_USAGE;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct fg_tool t = { .info = &info, .exclusive = true };
-	int rc = fg_cli_parse(&t.cli, &info, argc, argv, NULL, NULL);
+	struct cli_state st;
+	int rc;
 
-	if (rc == FG_CLI_EXIT)
-		return FG_EX_OK;
-	if (rc < 0)
-		return fg_exit_for(rc);
+	memset(&st, 0, sizeof(st));
+	rc = fg_cli_parse(&t.cli, &info, argc, argv, on_opt, &st);
+	if (rc == FG_CLI_EXIT || rc < 0) {
+		free(st.o.rules);
+		return rc < 0 ? fg_exit_for(rc) : FG_EX_OK;
+	}
+	if (st.list) {
+		fg_secscan_list_rules(t.cli.json);
+		free(st.o.rules);
+		return fg_cli_close_stdout() < 0 ? FG_EX_TEMPFAIL : FG_EX_OK;
+	}
 	rc = fg_tool_begin(&t);
-	if (rc == FG_TOOL_BUSY)
+	if (rc == FG_TOOL_BUSY) {
+		free(st.o.rules);
 		return fg_tool_end(&t, FG_EX_OK);
-	return fg_tool_end(&t, fg_exit_for(rc));
+	}
+	if (rc < 0) {
+		free(st.o.rules);
+		return fg_tool_end(&t, fg_exit_for(rc));
+	}
+	int status = fg_secscan_run(&t, &st.o);
+	free(st.o.rules);
+	return fg_tool_end(&t, status);
 }

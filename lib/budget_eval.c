@@ -1,0 +1,210 @@
+/*
+ * budget_eval.c - spend, percent and forecast of every budget in one query.
+ *
+ * The selected budgets travel as array parameters (one per column) and
+ * are unnested in SQL, so one statement evaluates any number of budgets
+ * and works on a dry run, when nothing may be written.  The statement:
+ *
+ *   1. splits each budget's scope into units: (connector, '*', '*') for
+ *      account, (connector, TYPE, '*') for service:TYPE, (connector,
+ *      'WAREHOUSE_METERING', NAME) for warehouse:NAME (dropped when the
+ *      same budget also has service:WAREHOUSE_METERING, so no cost row
+ *      counts twice);
+ *   2. aggregates daily_costs once, with GROUPING SETS over connector,
+ *      service type and entity, into the spend of every unit in each of
+ *      the five current periods and today;
+ *   3. builds per unit and ISO weekday the samples of the last four weeks
+ *      of complete days (today excluded; days without rows count as zero).
+ *      When the connector's data starts less than 28 days ago, every
+ *      weekday uses the last 7 complete days instead;
+ *   4. projects each unit: for each remaining day of the period (today
+ *      included) the mean of that weekday's samples; the band uses the
+ *      smallest and largest sample;
+ *   5. sums the units of each budget.
+ *
+ * forecast = spend before today + projection of the remaining days, and
+ * never less than the spend so far.  A forecast alert needs 3 complete
+ * days of data in the period.  Money stays NUMERIC; C only sees text.
+ */
+#include "budget_eval.h"
+#include "budget_array.h"
+#include "clock.h"
+#include "db.h"
+#include "exitcode.h"
+#include "log.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char eval_sql[] =
+	"WITH b AS ("
+	" SELECT t.idx::int AS idx, t.name, t.connector, t.amount, t.period, t.account"
+	" FROM unnest($2::text[], $3::text[], $4::numeric[], $5::text[], $6::boolean[])"
+	"  WITH ORDINALITY AS t(name, connector, amount, period, account, idx)),"
+	" p AS (SELECT * FROM unnest($7::text[], $8::date[], $9::date[]) AS t(period, ps, pe)),"
+	" a AS (SELECT * FROM unnest($10::int[], $11::text[], $12::text[]) AS t(idx, kind, val)),"
+	" thr AS (SELECT * FROM unnest($13::int[], $14::int[]) AS t(idx, v)),"
+	" bu AS ("
+	"  SELECT b.idx, b.connector, '*'::text AS st, '*'::text AS ent FROM b WHERE b.account"
+	"  UNION ALL"
+	"  SELECT a.idx, b.connector, a.val, '*' FROM a JOIN b USING (idx) WHERE a.kind = 's'"
+	"  UNION ALL"
+	"  SELECT a.idx, b.connector, 'WAREHOUSE_METERING', a.val FROM a JOIN b USING (idx)"
+	"  WHERE a.kind = 'w' AND NOT EXISTS (SELECT 1 FROM a a2 WHERE a2.idx = a.idx"
+	"   AND a2.kind = 's' AND a2.val = 'WAREHOUSE_METERING')),"
+	" cw AS ("
+	"  SELECT c.connector, c.first_day,"
+	"   coalesce(c.first_day <= $1::date - 28, false) AS full4,"
+	"   CASE WHEN c.first_day <= $1::date - 28 THEN $1::date - 28"
+	"    ELSE greatest($1::date - 7, c.first_day) END AS slo,"
+	"   CASE WHEN c.first_day IS NULL THEN 0 WHEN c.first_day <= $1::date - 28 THEN 4"
+	"    ELSE greatest(0, $1::date - greatest($1::date - 7, c.first_day)) END AS ns"
+	"  FROM (SELECT cn.connector,"
+	"    (SELECT min(d.day) FROM daily_costs d WHERE d.connector = cn.connector) AS first_day"
+	"   FROM (SELECT DISTINCT connector FROM b) cn) c),"
+	" pp AS (SELECT"
+	"   max(ps) FILTER (WHERE period = 'daily') AS pd, max(ps) FILTER (WHERE period = 'weekly') AS pw,"
+	"   max(ps) FILTER (WHERE period = 'monthly') AS pm,"
+	"   max(ps) FILTER (WHERE period = 'quarterly') AS pq,"
+	"   max(ps) FILTER (WHERE period = 'yearly') AS py,"
+	"   least(min(ps), $1::date - 28) AS lo FROM p),"
+	" r AS ("
+	"  SELECT d.connector, upper(d.service_type) AS st, upper(d.entity) AS ent, d.day, d.cost"
+	"  FROM daily_costs d JOIN cw ON cw.connector = d.connector CROSS JOIN pp"
+	"  WHERE d.day >= pp.lo AND d.day <= $1::date),"
+	" tot AS ("
+	"  SELECT r.connector,"
+	"   CASE WHEN grouping(r.st) = 1 THEN '*' ELSE r.st END AS st,"
+	"   CASE WHEN grouping(r.ent) = 1 THEN '*' ELSE r.ent END AS ent,"
+	"   sum(r.cost) FILTER (WHERE r.day >= pp.pd) AS s_daily,"
+	"   sum(r.cost) FILTER (WHERE r.day >= pp.pw) AS s_weekly,"
+	"   sum(r.cost) FILTER (WHERE r.day >= pp.pm) AS s_monthly,"
+	"   sum(r.cost) FILTER (WHERE r.day >= pp.pq) AS s_quarterly,"
+	"   sum(r.cost) FILTER (WHERE r.day >= pp.py) AS s_yearly,"
+	"   sum(r.cost) FILTER (WHERE r.day = $1::date) AS s_today"
+	"  FROM r CROSS JOIN pp"
+	"  GROUP BY GROUPING SETS ((r.connector), (r.connector, r.st), (r.connector, r.st, r.ent))),"
+	" h AS ("
+	"  SELECT r.connector,"
+	"   CASE WHEN grouping(r.st) = 1 THEN '*' ELSE r.st END AS st,"
+	"   CASE WHEN grouping(r.ent) = 1 THEN '*' ELSE r.ent END AS ent,"
+	"   r.day, sum(r.cost) AS v"
+	"  FROM r WHERE r.day >= $1::date - 28 AND r.day < $1::date"
+	"  GROUP BY GROUPING SETS ((r.connector, r.day), (r.connector, r.st, r.day),"
+	"   (r.connector, r.st, r.ent, r.day))),"
+	" sm AS ("
+	"  SELECT h.connector, h.st, h.ent,"
+	"   CASE WHEN cw.full4 THEN extract(isodow FROM h.day)::int ELSE 0 END AS dow,"
+	"   sum(h.v) AS s, count(*) AS n, min(h.v) AS mn, max(h.v) AS mx"
+	"  FROM h JOIN cw ON cw.connector = h.connector WHERE h.day >= cw.slo"
+	"  GROUP BY 1, 2, 3, 4),"
+	" rem AS ("
+	"  SELECT p.period, extract(isodow FROM g.d)::int AS dow, count(*) AS cnt"
+	"  FROM p CROSS JOIN generate_series($1::date, p.pe, interval '1 day') AS g(d)"
+	"  WHERE p.period IN (SELECT period FROM b) GROUP BY 1, 2),"
+	" up AS (SELECT DISTINCT bu.connector, bu.st, bu.ent, b.period FROM bu JOIN b USING (idx)),"
+	" uf AS ("
+	"  SELECT up.connector, up.st, up.ent, up.period,"
+	"   coalesce(sum(rem.cnt * sm.s / nullif(cw.ns, 0)), 0) AS f_mid,"
+	"   coalesce(sum(rem.cnt * CASE WHEN sm.n < cw.ns THEN 0 ELSE sm.mn END), 0) AS f_lo,"
+	"   coalesce(sum(rem.cnt * sm.mx), 0) AS f_hi"
+	"  FROM up JOIN cw ON cw.connector = up.connector"
+	"  JOIN rem ON rem.period = up.period"
+	"  LEFT JOIN sm ON sm.connector = up.connector AND sm.st = up.st AND sm.ent = up.ent"
+	"   AND sm.dow = CASE WHEN cw.full4 THEN rem.dow ELSE 0 END"
+	"  GROUP BY 1, 2, 3, 4),"
+	" bs AS ("
+	"  SELECT bu.idx,"
+	"   sum(CASE b.period WHEN 'daily' THEN t.s_daily WHEN 'weekly' THEN t.s_weekly"
+	"    WHEN 'monthly' THEN t.s_monthly WHEN 'quarterly' THEN t.s_quarterly"
+	"    ELSE t.s_yearly END) AS spend,"
+	"   sum(t.s_today) AS today, sum(uf.f_mid) AS f_mid, sum(uf.f_lo) AS f_lo, sum(uf.f_hi) AS f_hi"
+	"  FROM bu JOIN b USING (idx)"
+	"  LEFT JOIN tot t ON t.connector = bu.connector AND t.st = bu.st AND t.ent = bu.ent"
+	"  LEFT JOIN uf ON uf.connector = bu.connector AND uf.st = bu.st AND uf.ent = bu.ent"
+	"   AND uf.period = b.period"
+	"  GROUP BY bu.idx),"
+	" x AS ("
+	"  SELECT b.idx, b.name, b.amount, p.ps, p.pe, cw.first_day,"
+	"   coalesce(bs.spend, 0) AS spend, coalesce(bs.spend, 0) - coalesce(bs.today, 0) AS done,"
+	"   coalesce(bs.f_mid, 0) AS f_mid, coalesce(bs.f_lo, 0) AS f_lo, coalesce(bs.f_hi, 0) AS f_hi"
+	"  FROM b JOIN p USING (period) JOIN cw USING (connector) LEFT JOIN bs USING (idx))"
+	" SELECT x.idx, x.ps, x.pe, x.spend,"
+	"  round(x.spend, 2), round(x.amount, 2), round(x.spend * 100 / x.amount, 2),"
+	"  round(x.amount - x.spend, 2),"
+	"  greatest(x.done + x.f_mid, x.spend),"
+	"  round(greatest(x.done + x.f_mid, x.spend), 2),"
+	"  round(greatest(x.done + x.f_lo, x.spend), 2),"
+	"  round(greatest(x.done + x.f_hi, x.spend), 2),"
+	"  $1::date - x.ps, x.pe - $1::date + 1,"
+	"  coalesce($1::date - greatest(x.ps, x.first_day) >= 3, false),"
+	"  x.spend >= x.amount,"
+	"  greatest(x.done + x.f_mid, x.spend) >= x.amount,"
+	"  (SELECT array_agg(thr.v ORDER BY thr.v) FROM thr"
+	"   WHERE thr.idx = x.idx AND x.spend * 100 >= thr.v * x.amount),"
+	"  (SELECT array_agg(ba.kind || ':' || ba.threshold) FROM budgets bg"
+	"   JOIN budget_alerts ba ON ba.budget_id = bg.id"
+	"   WHERE bg.name = x.name AND ba.period_start = x.ps),"
+	"  round(greatest(x.done + x.f_mid, x.spend) * 100 / x.amount, 2)"
+	" FROM x ORDER BY x.idx";
+
+int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of, PGresult **out)
+{
+	struct fg_pgarr arr[13];
+	const char *params[15];
+	char asof[16], buf[16];
+	int rc = 0, k, idx = 0;
+
+	*out = NULL;
+	for (k = 0; k < 13; k++)
+		if (fg_pgarr_init(&arr[k]) < 0) {
+			rc = FG_ERR_INTERNAL;
+			goto out;
+		}
+	for (int i = 0; i < set->n; i++) {
+		const struct fg_budget *b = &set->v[i];
+		if (!b->selected)
+			continue;
+		idx++;
+		fg_pgarr_add(&arr[0], b->name);
+		fg_pgarr_add(&arr[1], b->connector);
+		fg_pgarr_add(&arr[2], b->amount);
+		fg_pgarr_add(&arr[3], fg_period_name(b->period));
+		fg_pgarr_add(&arr[4], b->account ? "t" : "f");
+		for (int j = 0; j < b->nwarehouses; j++) {
+			fg_pgarr_addf(&arr[8], "%d", idx);
+			fg_pgarr_add(&arr[9], "w");
+			fg_pgarr_add(&arr[10], b->warehouses[j]);
+		}
+		for (int j = 0; j < b->nservices; j++) {
+			fg_pgarr_addf(&arr[8], "%d", idx);
+			fg_pgarr_add(&arr[9], "s");
+			fg_pgarr_add(&arr[10], b->services[j]);
+		}
+		for (int j = 0; j < b->nthresholds; j++) {
+			fg_pgarr_addf(&arr[11], "%d", idx);
+			fg_pgarr_addf(&arr[12], "%d", b->thresholds[j]);
+		}
+	}
+	for (int p = 0; p < FG_PERIOD_COUNT; p++) {
+		long s, e;
+		fg_period_bounds((enum fg_period)p, as_of, &s, &e);
+		fg_pgarr_add(&arr[5], fg_period_name((enum fg_period)p));
+		fg_date_format(s, buf, sizeof(buf));
+		fg_pgarr_add(&arr[6], buf);
+		fg_date_format(e, buf, sizeof(buf));
+		fg_pgarr_add(&arr[7], buf);
+	}
+	fg_date_format(as_of, asof, sizeof(asof));
+	params[0] = asof;
+	for (k = 0; k < 13; k++)
+		if ((params[k + 1] = fg_pgarr_finish(&arr[k])) == NULL) {
+			rc = FG_ERR_INTERNAL;
+			goto out;
+		}
+	*out = fg_db_query(db, &rc, "evaluate budgets", eval_sql, 14, params);
+out:
+	for (k = 0; k < 13; k++)
+		fg_pgarr_release(&arr[k]);
+	return rc;
+}

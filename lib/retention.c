@@ -1,0 +1,124 @@
+/*
+ * retention.c - batched deletes of old delivery attempts, notifications,
+ * job runs and resolved findings.
+ *
+ * The statements are fixed text: the table-specific parts are chosen from
+ * the static table below, never from input, and the cut-off and batch size
+ * are bound parameters.
+ */
+#include "retention.h"
+#include "clock.h"
+#include "db.h"
+#include "exitcode.h"
+#include "log.h"
+#include "progress.h"
+#include "tool.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct kind {
+	const char *name;	/* count key and config prefix */
+	const char *key;	/* [retention] key */
+	int64_t def_days;
+	const char *table;	/* for the existence check */
+	const char *count_sql;
+	const char *delete_sql;
+};
+
+static const struct kind kinds[] = {
+	{ "attempts", "attempts_days", 30, "delivery_attempts",
+	  "SELECT count(*) FROM delivery_attempts WHERE attempted_at < $1",
+	  "DELETE FROM delivery_attempts WHERE id IN (SELECT id FROM delivery_attempts"
+	  " WHERE attempted_at < $1 ORDER BY id LIMIT $2)" },
+	{ "notifications", "notifications_days", 90, "notifications",
+	  "SELECT count(*) FROM notifications WHERE status = 'sent' AND sent_at < $1",
+	  "DELETE FROM notifications WHERE id IN (SELECT id FROM notifications"
+	  " WHERE status = 'sent' AND sent_at < $1 ORDER BY id LIMIT $2)" },
+	{ "job_runs", "job_runs_days", 90, "job_runs",
+	  "SELECT count(*) FROM job_runs WHERE status <> 'running' AND started_at < $1",
+	  "DELETE FROM job_runs WHERE id IN (SELECT id FROM job_runs"
+	  " WHERE status <> 'running' AND started_at < $1 ORDER BY id LIMIT $2)" },
+	{ "findings", "findings_days", 365, "findings",
+	  "SELECT count(*) FROM findings WHERE status = 'resolved' AND resolved_at < $1",
+	  "DELETE FROM findings WHERE id IN (SELECT id FROM findings"
+	  " WHERE status = 'resolved' AND resolved_at < $1 ORDER BY id LIMIT $2)" },
+	{ NULL, NULL, 0, NULL, NULL, NULL },
+};
+
+static int table_exists(PGconn *db, const char *table, bool *exists)
+{
+	int rc;
+	const char *params[] = { table };
+	PGresult *r = fg_db_query(db, &rc, "check table",
+				  "SELECT to_regclass(pg_catalog.quote_ident($1)) IS NOT NULL", 1, params);
+	if (r == NULL)
+		return rc;
+	*exists = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	return 0;
+}
+
+int fg_retention_prune(PGconn *db, const struct fg_config *cfg, time_t now, bool dry_run, json_t *counts)
+{
+	const struct fg_conf_section *sec = fg_config_section(cfg, "retention", NULL);
+	int64_t batch;
+	int rc;
+
+	if ((rc = fg_conf_int(cfg, sec, "batch_size", 5000, 1, 1000000, &batch)) < 0)
+		return rc;
+	for (const struct kind *k = kinds; k->name; k++) {
+		int64_t days;
+		bool exists = false;
+		long long total = 0;
+		char cutoff[32], limit[24], key[64];
+
+		if ((rc = fg_conf_int(cfg, sec, k->key, k->def_days, 1, 100000, &days)) < 0)
+			return rc;
+		if ((rc = table_exists(db, k->table, &exists)) < 0)
+			return rc;
+		if (!exists)
+			continue;
+		fg_timestamp_format(now - (time_t)days * 86400, cutoff, sizeof(cutoff));
+		snprintf(limit, sizeof(limit), "%lld", (long long)batch);
+		const char *params[] = { cutoff, limit };
+		if (dry_run) {
+			PGresult *r = fg_db_query(db, &rc, "count old rows", k->count_sql, 1, params);
+			if (r == NULL)
+				return rc;
+			total = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+			PQclear(r);
+		} else {
+			struct fg_progress prog;
+			char label[64];
+			snprintf(label, sizeof(label), "pruning %s", k->name);
+			fg_progress_start(&prog, label, "rows", 0);
+			for (;;) {
+				if (fg_interrupted) {
+					fg_progress_end(&prog);
+					return FG_ERR_TEMP;
+				}
+				PGresult *r = fg_db_query(db, &rc, "prune old rows", k->delete_sql, 2, params);
+				if (r == NULL) {
+					fg_progress_end(&prog);
+					return rc;
+				}
+				long long n = strtoll(PQcmdTuples(r), NULL, 10);
+				fg_progress_add(&prog, n);
+				PQclear(r);
+				total += n;
+				fg_debug("pruned a batch of %lld %s", n, k->name);
+				if (n < batch)
+					break;
+			}
+			fg_progress_end(&prog);
+		}
+		if (total > 0)
+			fg_info("%s %lld %s older than %lld days", dry_run ? "would prune" : "pruned", total,
+				k->name, (long long)days);
+		snprintf(key, sizeof(key), "%s_pruned", k->name);
+		json_object_set_new(counts, key, json_integer(total));
+	}
+	return 0;
+}

@@ -1,0 +1,513 @@
+/*
+ * secscan_collect.c - copy what the rules need from SNOWFLAKE.ACCOUNT_USAGE
+ * into PostgreSQL (sec_* tables of 005_secscan.sql).
+ *
+ * Read-only on the Snowflake side: plain SELECTs with three-part names, the
+ * window bound as parameters (CAST(? AS TIMESTAMP_LTZ)), timestamps
+ * normalised with CONVERT_TIMEZONE('UTC', col), no session statements.
+ * Account parameters come from SHOW PARAMETERS IN ACCOUNT; a view named
+ * ACCOUNT_PARAMETERS, when present, is read instead (the simulator cannot
+ * run SHOW commands; Snowflake has no such view).
+ *
+ * One catalogue query (SNOWFLAKE.INFORMATION_SCHEMA.TABLES, which lists
+ * only what the role may see) tells which views exist; a missing view
+ * makes its source unavailable with a warning instead of an error.
+ *
+ * Rows are streamed from ODBC into a temporary staging table with COPY,
+ * then merged: snapshot sources replace the connector's rows; event
+ * sources (LOGIN_HISTORY, SESSIONS, QUERY_HISTORY) are read from their
+ * watermark minus 4 hours (ACCOUNT_USAGE latency), inserted with ON
+ * CONFLICT DO NOTHING on their Snowflake key, and pruned to their window.
+ * Everything runs in the caller's transaction.
+ */
+#include "clock.h"
+#include "db.h"
+#include "exitcode.h"
+#include "log.h"
+#include "odbc.h"
+#include "secscan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define FLUSH_BYTES (256 * 1024)
+#define LATENCY (4 * 3600)
+#define QUERY_KEY_DAYS 400L
+
+enum kind { SNAPSHOT, EVENT };
+
+struct source {
+	int bit;
+	const char *view;
+	enum kind kind;
+	const char *sql;	/* event sources: params (since, until[, since_short]) */
+	const char *stage;	/* CREATE TEMP TABLE ... */
+	const char *copy;	/* COPY stage (connector, ...) FROM STDIN */
+	const char *merge;	/* INSERT INTO target SELECT * FROM stage ... */
+	const char *clear;	/* snapshot: DELETE the connector's rows */
+	const char *prune;	/* event: DELETE rows outside the window ($2 now, $3 days) */
+	const char *watermark;	/* event: SELECT max(ts) */
+};
+
+#define AU "SNOWFLAKE.ACCOUNT_USAGE."
+#define UTC(c) "CONVERT_TIMEZONE('UTC', " c ")"
+#define LTZ "CAST(? AS TIMESTAMP_LTZ)"
+#define STAGE(t) "CREATE TEMP TABLE IF NOT EXISTS sec_stage_" t " (LIKE sec_" t ") ON COMMIT DROP"
+#define MERGE(t) "INSERT INTO sec_" t " SELECT * FROM sec_stage_" t " ON CONFLICT DO NOTHING"
+#define CLEAR(t) "DELETE FROM sec_" t " WHERE connector = $1"
+
+static const struct source sources[] = {
+	{ FG_SRC_USERS, "USERS", SNAPSHOT,
+	  "SELECT NAME, " UTC("CREATED_ON") ", EMAIL, HAS_PASSWORD, HAS_MFA, EXT_AUTHN_DUO, DISABLED,"
+	  " DEFAULT_ROLE, " UTC("LAST_SUCCESS_LOGIN") ", HAS_RSA_PUBLIC_KEY, " UTC("PASSWORD_LAST_SET_TIME") ","
+	  " " UTC("BYPASS_MFA_UNTIL") ", TYPE FROM " AU "USERS WHERE DELETED_ON IS NULL",
+	  STAGE("users"),
+	  "COPY sec_stage_users (connector, name, created_on, email, has_password, has_mfa, ext_authn_duo,"
+	  " disabled, default_role, last_success_login, has_rsa_public_key, password_last_set_time,"
+	  " bypass_mfa_until, type) FROM STDIN",
+	  MERGE("users"), CLEAR("users"), NULL, NULL },
+	{ FG_SRC_LOGIN_HISTORY, "LOGIN_HISTORY", EVENT,
+	  "SELECT EVENT_ID, " UTC("EVENT_TIMESTAMP") ", USER_NAME, CLIENT_IP, REPORTED_CLIENT_TYPE,"
+	  " FIRST_AUTHENTICATION_FACTOR, SECOND_AUTHENTICATION_FACTOR, IS_SUCCESS, ERROR_CODE, ERROR_MESSAGE"
+	  " FROM " AU "LOGIN_HISTORY WHERE EVENT_TIMESTAMP >= " LTZ " AND EVENT_TIMESTAMP <= " LTZ
+	  " AND COALESCE(ERROR_MESSAGE, '') <> 'OVERFLOW_FAILURE_EVENTS_ELIDED'",
+	  STAGE("login_history"),
+	  "COPY sec_stage_login_history (connector, event_id, event_timestamp, user_name, client_ip, client_type,"
+	  " first_factor, second_factor, is_success, error_code, error_message) FROM STDIN",
+	  MERGE("login_history"), NULL,
+	  "DELETE FROM sec_login_history WHERE connector = $1 AND event_timestamp < $2::timestamptz - $3::int * interval '1 day'",
+	  "SELECT max(event_timestamp) FROM sec_login_history WHERE connector = $1" },
+	{ FG_SRC_GRANTS_TO_USERS, "GRANTS_TO_USERS", SNAPSHOT,
+	  "SELECT ROLE, GRANTEE_NAME, " UTC("CREATED_ON") " FROM " AU "GRANTS_TO_USERS WHERE DELETED_ON IS NULL",
+	  STAGE("grants_to_users"),
+	  "COPY sec_stage_grants_to_users (connector, role, grantee_name, created_on) FROM STDIN",
+	  MERGE("grants_to_users"), CLEAR("grants_to_users"), NULL, NULL },
+	{ FG_SRC_GRANTS_TO_ROLES, "GRANTS_TO_ROLES", SNAPSHOT,
+	  "SELECT PRIVILEGE, GRANTED_ON, NAME, TABLE_CATALOG, TABLE_SCHEMA, GRANTED_TO, GRANTEE_NAME,"
+	  " " UTC("CREATED_ON") " FROM " AU "GRANTS_TO_ROLES WHERE DELETED_ON IS NULL AND (GRANTED_ON = 'ROLE'"
+	  " OR PRIVILEGE = 'MANAGE GRANTS' OR (PRIVILEGE = 'OWNERSHIP' AND GRANTED_ON IN ('TASK', 'PROCEDURE')))",
+	  STAGE("grants_to_roles"),
+	  "COPY sec_stage_grants_to_roles (connector, privilege, granted_on, name, table_catalog, table_schema,"
+	  " granted_to, grantee_name, created_on) FROM STDIN",
+	  MERGE("grants_to_roles"), CLEAR("grants_to_roles"), NULL, NULL },
+	{ FG_SRC_ROLES, "ROLES", SNAPSHOT,
+	  "SELECT NAME, " UTC("CREATED_ON") ", OWNER FROM " AU "ROLES WHERE DELETED_ON IS NULL",
+	  STAGE("roles"), "COPY sec_stage_roles (connector, name, created_on, owner) FROM STDIN",
+	  MERGE("roles"), CLEAR("roles"), NULL, NULL },
+	{ FG_SRC_SESSIONS, "SESSIONS", EVENT,
+	  "SELECT SESSION_ID, " UTC("CREATED_ON") ", USER_NAME, AUTHENTICATION_METHOD, LOGIN_EVENT_ID,"
+	  " CLIENT_APPLICATION_ID, CLIENT_ENVIRONMENT FROM " AU "SESSIONS"
+	  " WHERE CREATED_ON >= " LTZ " AND CREATED_ON <= " LTZ,
+	  STAGE("sessions"),
+	  "COPY sec_stage_sessions (connector, session_id, created_on, user_name, authentication_method,"
+	  " login_event_id, client_application_id, client_environment) FROM STDIN",
+	  MERGE("sessions"), NULL,
+	  "DELETE FROM sec_sessions WHERE connector = $1 AND created_on < $2::timestamptz - $3::int * interval '1 day'",
+	  "SELECT max(created_on) FROM sec_sessions WHERE connector = $1" },
+	{ FG_SRC_NETWORK_POLICIES, "NETWORK_POLICIES", SNAPSHOT,
+	  "SELECT NAME, ALLOWED_IP_LIST, BLOCKED_IP_LIST, " UTC("CREATED") ", " UTC("LAST_ALTERED")
+	  " FROM " AU "NETWORK_POLICIES WHERE DELETED IS NULL",
+	  STAGE("network_policies"),
+	  "COPY sec_stage_network_policies (connector, name, allowed_ip_list, blocked_ip_list, created,"
+	  " last_altered) FROM STDIN",
+	  MERGE("network_policies"), CLEAR("network_policies"), NULL, NULL },
+	{ FG_SRC_POLICY_REFERENCES, "POLICY_REFERENCES", SNAPSHOT,
+	  "SELECT POLICY_NAME, POLICY_KIND, REF_ENTITY_NAME, REF_ENTITY_DOMAIN, POLICY_STATUS"
+	  " FROM " AU "POLICY_REFERENCES WHERE POLICY_KIND IN ('NETWORK_POLICY', 'PASSWORD_POLICY')",
+	  STAGE("policy_references"),
+	  "COPY sec_stage_policy_references (connector, policy_name, policy_kind, ref_entity_name,"
+	  " ref_entity_domain, policy_status) FROM STDIN",
+	  MERGE("policy_references"), CLEAR("policy_references"), NULL, NULL },
+	{ FG_SRC_PASSWORD_POLICIES, "PASSWORD_POLICIES", SNAPSHOT,
+	  "SELECT NAME, PASSWORD_MIN_LENGTH FROM " AU "PASSWORD_POLICIES WHERE DELETED IS NULL",
+	  STAGE("password_policies"),
+	  "COPY sec_stage_password_policies (connector, name, password_min_length) FROM STDIN",
+	  MERGE("password_policies"), CLEAR("password_policies"), NULL, NULL },
+	{ FG_SRC_QUERY_HISTORY, "QUERY_HISTORY", EVENT,
+	  "SELECT QUERY_ID, " UTC("START_TIME") ", USER_NAME, ROLE_NAME, SESSION_ID, QUERY_TYPE,"
+	  " SUBSTR(QUERY_TEXT, 1, 4000), EXECUTION_STATUS FROM " AU "QUERY_HISTORY"
+	  " WHERE START_TIME >= " LTZ " AND START_TIME <= " LTZ
+	  " AND UPPER(QUERY_TEXT) NOT LIKE '%ACCOUNT_USAGE%'"
+	  " AND ((QUERY_TYPE IN ('ALTER_USER', 'CREATE_USER') AND UPPER(QUERY_TEXT) LIKE '%RSA_PUBLIC_KEY%')"
+	  " OR (START_TIME >= " LTZ " AND (QUERY_TYPE IN ('CREATE_NETWORK_POLICY', 'ALTER_NETWORK_POLICY',"
+	  " 'DROP_NETWORK_POLICY', 'UNLOAD', 'GET_FILES')"
+	  " OR UPPER(QUERY_TEXT) LIKE '%NETWORK_POLICY%' OR UPPER(QUERY_TEXT) LIKE '%NETWORK POLICY%'"
+	  " OR UPPER(QUERY_TEXT) LIKE '%SECURITY INTEGRATION%' OR UPPER(QUERY_TEXT) LIKE '%TEMPORARY STAGE%'"
+	  " OR UPPER(QUERY_TEXT) LIKE '%TEMP STAGE%' OR UPPER(QUERY_TEXT) LIKE 'GET @%'"
+	  " OR (QUERY_TYPE = 'SHOW' AND UPPER(QUERY_TEXT) LIKE '%SHOW TABLES%'))))",
+	  STAGE("query_history"),
+	  "COPY sec_stage_query_history (connector, query_id, start_time, user_name, role_name, session_id,"
+	  " query_type, query_text, execution_status) FROM STDIN",
+	  MERGE("query_history"), NULL,
+	  "DELETE FROM sec_query_history WHERE connector = $1 AND (start_time < $2::timestamptz - 400 * interval '1 day'"
+	  " OR (start_time < $2::timestamptz - $3::int * interval '1 day'"
+	  " AND NOT (query_type IN ('ALTER_USER', 'CREATE_USER') AND upper(query_text) LIKE '%RSA_PUBLIC_KEY%')))",
+	  "SELECT max(start_time) FROM sec_query_history WHERE connector = $1" },
+	{ FG_SRC_PARAMETERS, "ACCOUNT_PARAMETERS", SNAPSHOT, NULL, STAGE("parameters"),
+	  "COPY sec_stage_parameters (connector, key, value, level) FROM STDIN",
+	  MERGE("parameters"), CLEAR("parameters"), NULL, NULL },
+};
+
+struct ctx {
+	PGconn *db;
+	struct fg_odbc *odbc;
+	const char *connector;
+	int query_timeout;
+	time_t now;
+	const struct fg_sec_settings *s;
+	char **views;		/* present views (upper case), NULL if unknown */
+	size_t nviews;
+	struct fg_sec_sources *src;
+};
+
+static void unavailable(struct ctx *c, int bit, const char *why)
+{
+	for (int i = 0; i < FG_SRC_COUNT; i++)
+		if (bit == 1 << i) {
+			free(c->src->reason[i]);
+			c->src->reason[i] = strdup(why);
+		}
+	c->src->available &= ~bit;
+}
+
+static bool view_present(const struct ctx *c, const char *view)
+{
+	if (c->views == NULL)
+		return true;
+	for (size_t i = 0; i < c->nviews; i++)
+		if (strcmp(c->views[i], view) == 0)
+			return true;
+	return false;
+}
+
+static void free_views(struct ctx *c)
+{
+	for (size_t i = 0; i < c->nviews; i++)
+		free(c->views[i]);
+	free(c->views);
+	c->views = NULL;
+	c->nviews = 0;
+}
+
+/* Which ACCOUNT_USAGE views this role can see; leaves views NULL on failure. */
+static void probe_views(struct ctx *c)
+{
+	struct fg_odbc_stmt *st;
+	const char *const *row;
+	char **views = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (fg_odbc_query(c->odbc, "list ACCOUNT_USAGE views",
+			  "SELECT UPPER(TABLE_NAME) FROM SNOWFLAKE.INFORMATION_SCHEMA.TABLES"
+			  " WHERE UPPER(TABLE_SCHEMA) = 'ACCOUNT_USAGE'",
+			  0, NULL, c->query_timeout, &st) < 0)
+		return;
+	while ((rc = fg_odbc_fetch(st, &row)) > 0) {
+		char **g = realloc(views, (n + 1) * sizeof(*views));
+		if (g == NULL || row[0] == NULL || (g[n] = strdup(row[0])) == NULL) {
+			views = g ? g : views;
+			rc = -1;
+			break;
+		}
+		views = g;
+		n++;
+	}
+	fg_odbc_stmt_free(st);
+	c->views = views;
+	c->nviews = n;
+	if (rc < 0)
+		free_views(c);
+}
+
+static int put(PGconn *db, struct fg_sec_buf *b, bool force)
+{
+	if (b->len == 0 || (!force && b->len < FLUSH_BYTES))
+		return 0;
+	if (PQputCopyData(db, b->data, (int)b->len) != 1) {
+		fg_error("cannot copy into PostgreSQL: %s", PQerrorMessage(db));
+		return fg_db_classify(db, NULL);
+	}
+	b->len = 0;
+	return 0;
+}
+
+static int copy_end(PGconn *db, const char *errmsg)
+{
+	int rc = 0;
+	PGresult *r;
+
+	if (PQputCopyEnd(db, errmsg) != 1) {
+		fg_error("cannot finish copy into PostgreSQL: %s", PQerrorMessage(db));
+		rc = fg_db_classify(db, NULL);
+	}
+	while ((r = PQgetResult(db)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && errmsg == NULL && rc == 0) {
+			fg_error("cannot copy into PostgreSQL: %s", PQresultErrorMessage(r));
+			rc = fg_db_classify(db, r);
+		}
+		PQclear(r);
+	}
+	return rc;
+}
+
+/*
+ * Stream st into the staging table of s.  cols maps output columns to
+ * result columns (NULL: identity).  *rows counts rows.  Returns 0, < 0.
+ */
+static int stream(struct ctx *c, const struct source *s, struct fg_odbc_stmt *st, const int *cols, int ncols,
+		  long *rows)
+{
+	struct fg_sec_buf b = { 0 };
+	const char *const *row;
+	PGresult *r;
+	int rc;
+
+	r = PQexec(c->db, s->copy); /* fg_db_lint_ok: literal COPY ... FROM STDIN */
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		fg_error("cannot start copy of %s into PostgreSQL: %s", s->view, PQresultErrorMessage(r));
+		rc = fg_db_classify(c->db, r);
+		PQclear(r);
+		return rc;
+	}
+	PQclear(r);
+	while ((rc = fg_odbc_fetch(st, &row)) > 0) {
+		if (fg_interrupted) {
+			rc = FG_ERR_TEMP;
+			break;
+		}
+		rc = fg_sec_copy_field(&b, c->connector);
+		for (int i = 0; rc == 0 && i < ncols; i++)
+			rc = fg_sec_buf_add(&b, "\t", 1) < 0 ? -1 : fg_sec_copy_field(&b, row[cols ? cols[i] : i]);
+		if (rc < 0 || fg_sec_buf_add(&b, "\n", 1) < 0) {
+			rc = FG_ERR_INTERNAL;
+			break;
+		}
+		(*rows)++;
+		if ((rc = put(c->db, &b, false)) < 0)
+			break;
+	}
+	if (rc == 0)
+		rc = put(c->db, &b, true);
+	fg_sec_buf_release(&b);
+	int rc2 = copy_end(c->db, rc < 0 ? "aborted" : NULL);
+	return rc < 0 ? rc : rc2;
+}
+
+static void ts_param(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S +00:00", &tm);
+}
+
+/* Watermark of an event source from sec_sources, or 0. */
+static int watermark(struct ctx *c, const struct source *s, time_t *out)
+{
+	const char *p[] = { c->connector, fg_sec_source_name(s->bit) };
+	int rc;
+	PGresult *r = fg_db_query(c->db, &rc, "read secscan watermark",
+				  "SELECT extract(epoch FROM watermark)::bigint FROM sec_sources"
+				  " WHERE connector = $1 AND source = $2 AND watermark IS NOT NULL",
+				  2, p);
+	*out = 0;
+	if (r == NULL)
+		return rc;
+	if (PQntuples(r) == 1)
+		*out = (time_t)strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
+static long window_days(const struct ctx *c, const struct source *s)
+{
+	if (s->bit == FG_SRC_LOGIN_HISTORY)
+		return c->s->login_days;
+	return c->s->threat_days;
+}
+
+static int record(struct ctx *c, const struct source *s, long rows)
+{
+	char nrows[24], now[32];
+	const char *p[] = { c->connector, fg_sec_source_name(s->bit), nrows, now };
+	snprintf(nrows, sizeof(nrows), "%ld", rows);
+	ts_param(c->now, now, sizeof(now));
+	return fg_db_exec(c->db, "record secscan source",
+			  "INSERT INTO sec_sources (connector, source, status, rows_read, read_at)"
+			  " VALUES ($1, $2, 'ok', $3, $4) ON CONFLICT (connector, source) DO UPDATE"
+			  " SET status = 'ok', reason = NULL, rows_read = $3, read_at = $4",
+			  4, p);
+}
+
+static int finish_event(struct ctx *c, const struct source *s)
+{
+	char now[32], days[16];
+	const char *p[] = { c->connector, now, days };
+	int rc;
+
+	ts_param(c->now, now, sizeof(now));
+	snprintf(days, sizeof(days), "%ld", window_days(c, s));
+	if ((rc = fg_db_exec(c->db, "prune secscan copy", s->prune, 3, p)) < 0)
+		return rc;
+	const char *q[] = { c->connector, fg_sec_source_name(s->bit) };
+	char sql[512];
+	int n = snprintf(sql, sizeof(sql),
+			 /* fg_db_lint_ok: %s is a compiled-in subquery, not a value */
+			 "UPDATE sec_sources SET watermark = (%s) WHERE connector = $1 AND source = $2",
+			 s->watermark);
+	if (n < 0 || (size_t)n >= sizeof(sql))
+		return FG_ERR_INTERNAL;
+	return fg_db_exec(c->db, "record secscan watermark", sql, 2, q);
+}
+
+/* Read one ODBC source into its copy. */
+static int read_source(struct ctx *c, const struct source *s)
+{
+	char since[32], until[32], since_short[32];
+	const char *params[3] = { since, until, since_short };
+	struct fg_odbc_stmt *st = NULL;
+	long rows = 0;
+	int rc, nparams = 0;
+	time_t wm = 0;
+
+	if (!view_present(c, s->view)) {
+		char why[160];
+		snprintf(why, sizeof(why), "view SNOWFLAKE.ACCOUNT_USAGE.%s is missing or not granted to this role",
+			 s->view);
+		unavailable(c, s->bit, why);
+		return 0;
+	}
+	if (s->kind == EVENT) {
+		time_t lo = c->now - window_days(c, s) * 86400L, lo_short = lo;
+		if ((rc = watermark(c, s, &wm)) < 0)
+			return rc;
+		if (s->bit == FG_SRC_QUERY_HISTORY)
+			lo = c->now - QUERY_KEY_DAYS * 86400L;
+		if (wm > 0) {
+			lo = wm - LATENCY > lo ? wm - LATENCY : lo;
+			lo_short = lo > lo_short ? lo : lo_short;
+			if (s->bit == FG_SRC_QUERY_HISTORY)
+				lo = wm - LATENCY;
+		}
+		ts_param(lo, since, sizeof(since));
+		ts_param(c->now, until, sizeof(until));
+		ts_param(lo_short, since_short, sizeof(since_short));
+		nparams = s->bit == FG_SRC_QUERY_HISTORY ? 3 : 2;
+	}
+	char what[64];
+	snprintf(what, sizeof(what), "read %s", s->view);
+	if (fg_odbc_query(c->odbc, what, s->sql, nparams, params, c->query_timeout, &st) < 0) {
+		char why[160];
+		snprintf(why, sizeof(why), "cannot read SNOWFLAKE.ACCOUNT_USAGE.%s (see the error above)", s->view);
+		unavailable(c, s->bit, why);
+		return 0;
+	}
+	rc = fg_db_exec(c->db, "create staging table", s->stage, 0, NULL);
+	if (rc == 0)
+		rc = stream(c, s, st, NULL, fg_odbc_ncols(st), &rows);
+	fg_odbc_stmt_free(st);
+	const char *p[] = { c->connector };
+	if (rc == 0 && s->clear)
+		rc = fg_db_exec(c->db, "replace secscan copy", s->clear, 1, p);
+	if (rc == 0)
+		rc = fg_db_exec(c->db, "merge secscan copy", s->merge, 0, NULL);
+	if (rc == 0)
+		rc = record(c, s, rows);
+	if (rc == 0 && s->kind == EVENT)
+		rc = finish_event(c, s);
+	if (rc == 0)
+		fg_debug("connector '%s': read %ld rows from %s", c->connector, rows, s->view);
+	return rc;
+}
+
+/* Account parameters: the ACCOUNT_PARAMETERS view if present, else SHOW. */
+static int read_parameters(struct ctx *c, const struct source *s)
+{
+	struct fg_odbc_stmt *st = NULL;
+	int cols[3] = { -1, -1, -1 };
+	const char *names[3] = { "key", "value", "level" };
+	long rows = 0;
+	int rc;
+	bool view = c->views != NULL && view_present(c, "ACCOUNT_PARAMETERS");
+
+	rc = view ? fg_odbc_query(c->odbc, "read ACCOUNT_PARAMETERS",
+				  "SELECT KEY, VALUE, LEVEL FROM " AU "ACCOUNT_PARAMETERS", 0, NULL,
+				  c->query_timeout, &st)
+		  : fg_odbc_query(c->odbc, "run SHOW PARAMETERS IN ACCOUNT", "SHOW PARAMETERS IN ACCOUNT", 0,
+				  NULL, c->query_timeout, &st);
+	if (rc < 0) {
+		unavailable(c, s->bit, "SHOW PARAMETERS IN ACCOUNT failed or is not permitted");
+		return 0;
+	}
+	for (int i = 0; i < fg_odbc_ncols(st); i++)
+		for (int k = 0; k < 3; k++)
+			if (strcasecmp(fg_odbc_colname(st, i), names[k]) == 0)
+				cols[k] = i;
+	if (cols[0] < 0 || cols[1] < 0 || cols[2] < 0) {
+		fg_odbc_stmt_free(st);
+		unavailable(c, s->bit, "SHOW PARAMETERS IN ACCOUNT returned no key/value/level columns");
+		return 0;
+	}
+	rc = fg_db_exec(c->db, "create staging table", s->stage, 0, NULL);
+	if (rc == 0)
+		rc = stream(c, s, st, cols, 3, &rows);
+	fg_odbc_stmt_free(st);
+	const char *p[] = { c->connector };
+	if (rc == 0)
+		rc = fg_db_exec(c->db, "replace secscan copy", s->clear, 1, p);
+	if (rc == 0)
+		rc = fg_db_exec(c->db, "merge secscan copy", s->merge, 0, NULL);
+	if (rc == 0)
+		rc = record(c, s, rows);
+	return rc;
+}
+
+void fg_sec_sources_release(struct fg_sec_sources *src)
+{
+	for (int i = 0; i < FG_SRC_COUNT; i++) {
+		free(src->reason[i]);
+		src->reason[i] = NULL;
+	}
+}
+
+int fg_secscan_collect(PGconn *db, const char *connector, const char *odbc, int connect_timeout,
+		       int query_timeout, const struct fg_sec_settings *s, int needed, time_t now,
+		       struct fg_sec_sources *src)
+{
+	struct ctx c = { .db = db, .connector = connector, .query_timeout = query_timeout, .now = now,
+			 .s = s, .src = src };
+	int rc;
+
+	src->available = needed;
+	if (needed & FG_SRC_IOC_LIST && s->ioc_ips == NULL)
+		unavailable(&c, FG_SRC_IOC_LIST, s->ioc_reason ? s->ioc_reason : "no IoC address list");
+	if ((rc = fg_odbc_connect(odbc, connector, connect_timeout, &c.odbc)) < 0)
+		return rc;
+	probe_views(&c);
+	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]) && rc == 0; i++) {
+		if (!(needed & sources[i].bit))
+			continue;
+		if (fg_interrupted) {
+			rc = FG_ERR_TEMP;
+			break;
+		}
+		rc = sources[i].bit == FG_SRC_PARAMETERS ? read_parameters(&c, &sources[i])
+							 : read_source(&c, &sources[i]);
+	}
+	for (int i = 0; rc == 0 && i < FG_SRC_COUNT; i++)
+		if ((needed & (1 << i)) && !(src->available & (1 << i)) && (1 << i) != FG_SRC_IOC_LIST) {
+			char now_s[32];
+			const char *p[] = { connector, fg_sec_source_name(1 << i), now_s, src->reason[i] };
+			ts_param(now, now_s, sizeof(now_s));
+			rc = fg_db_exec(db, "record secscan source",
+					"INSERT INTO sec_sources (connector, source, status, reason, read_at)"
+					" VALUES ($1, $2, 'unavailable', $4, $3) ON CONFLICT (connector, source)"
+					" DO UPDATE SET status = 'unavailable', reason = $4, read_at = $3",
+					4, p);
+		}
+	free_views(&c);
+	fg_odbc_close(c.odbc);
+	return rc;
+}

@@ -1,0 +1,233 @@
+/*
+ * secscan_run.c - one secscan run over the enabled connectors, and the
+ * --list-rules output.
+ *
+ * Each connector is one PostgreSQL transaction: collect, evaluate, update
+ * findings and the outbox, then commit (rolled back under --dry-run, so a
+ * dry run computes everything and leaves nothing behind).  Connectors are
+ * independent: one that cannot be reached is logged and the run goes on;
+ * the exit status then says 75.  Sources that are missing or not permitted
+ * are warnings (one line per source) and do not change the exit status.
+ */
+#include "clock.h"
+#include "db.h"
+#include "exitcode.h"
+#include "log.h"
+#include "secscan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int needed_sources(const struct fg_secscan_opts *o)
+{
+	int bits = 0;
+	for (size_t i = 0; i < fg_sec_rule_count(); i++) {
+		const struct fg_sec_rule *r = fg_sec_rule_at(i);
+		bool sel = o->nrules == 0;
+		for (size_t k = 0; !sel && k < o->nrules; k++)
+			sel = strcmp(o->rules[k], r->id) == 0;
+		if (sel)
+			bits |= r->sources;
+	}
+	if (bits & FG_SRC_USERS)
+		bits |= FG_SRC_ROLES;
+	return bits;
+}
+
+static void warn_unavailable(const char *connector, const struct fg_sec_sources *src, int needed,
+			     const struct fg_secscan_opts *o)
+{
+	for (int i = 0; i < FG_SRC_COUNT; i++) {
+		int bit = 1 << i;
+		char rules[1024] = "";
+		size_t len = 0;
+		if (!(needed & bit) || (src->available & bit))
+			continue;
+		for (size_t k = 0; k < fg_sec_rule_count(); k++) {
+			const struct fg_sec_rule *r = fg_sec_rule_at(k);
+			bool sel = o->nrules == 0;
+			for (size_t j = 0; !sel && j < o->nrules; j++)
+				sel = strcmp(o->rules[j], r->id) == 0;
+			if (!sel || !(r->sources & bit))
+				continue;
+			int n = snprintf(rules + len, sizeof(rules) - len, "%s%s", len ? ", " : "", r->id);
+			if (n < 0 || (size_t)n >= sizeof(rules) - len)
+				break;
+			len += (size_t)n;
+		}
+		if (len == 0)
+			continue;
+		fg_warn("connector '%s': %s; not evaluated: %s", connector,
+			src->reason[i] ? src->reason[i] : fg_sec_source_name(bit), rules);
+	}
+}
+
+static int scan_connector(struct fg_tool *t, const struct fg_conf_section *sec, const struct fg_sec_settings *s,
+			  const struct fg_secscan_opts *o, json_t *out, bool *fail)
+{
+	struct fg_sec_sources src = { 0 };
+	const char *odbc = fg_conf_get(sec, "odbc");
+	int64_t cto = 0, qto = 0;
+	int needed = needed_sources(o);
+	int rc;
+
+	if (odbc == NULL) {
+		fg_conf_error(t->cfg, sec, NULL, "connector '%s' has no odbc connection string", sec->name);
+		return FG_ERR_CONFIG;
+	}
+	if (fg_conf_int(t->cfg, sec, "connect_timeout", 30, 0, 3600, &cto) < 0 ||
+	    fg_conf_int(t->cfg, sec, "query_timeout", 600, 0, 86400, &qto) < 0)
+		return FG_ERR_CONFIG;
+	/* a connector's login_days and service_users refine [secscan] */
+	struct fg_sec_settings cs = *s;
+	char **own = NULL, **svc = NULL;
+	int nown = 0;
+	int64_t days;
+	if (fg_conf_int(t->cfg, sec, "login_days", s->login_days, 1, 365, &days) < 0 ||
+	    fg_conf_list(t->cfg, sec, "service_users", &own, &nown) < 0)
+		return FG_ERR_CONFIG;
+	cs.login_days = (long)days;
+	if (nown > 0) {
+		if ((svc = calloc((size_t)(s->nservice_users + nown + 1), sizeof(*svc))) == NULL) {
+			fg_conf_list_free(own);
+			return FG_ERR_INTERNAL;
+		}
+		for (int i = 0; i < s->nservice_users; i++)
+			svc[i] = s->service_users[i];
+		for (int i = 0; i < nown; i++)
+			svc[s->nservice_users + i] = own[i];
+		cs.service_users = svc;
+		cs.nservice_users = s->nservice_users + nown;
+	}
+	s = &cs;
+	if ((rc = fg_db_begin(t->db)) < 0)
+		goto fail;
+	if ((rc = fg_db_exec(t->db, "set time zone", "SET LOCAL TimeZone = 'UTC'", 0, NULL)) < 0)
+		goto fail;
+	if ((rc = fg_secscan_collect(t->db, sec->name, odbc, (int)cto, (int)qto, s, needed, fg_now(), &src)) < 0)
+		goto fail;
+	warn_unavailable(sec->name, &src, needed, o);
+	if ((rc = fg_secscan_evaluate(t->db, sec->name, s, o, &src, fg_now(), out, fail)) < 0)
+		goto fail;
+	if (t->cli.dry_run)
+		fg_db_rollback(t->db);
+	else if ((rc = fg_db_commit(t->db)) < 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	fg_db_rollback(t->db);
+out:
+	fg_sec_sources_release(&src);
+	free(svc);
+	fg_conf_list_free(own);
+	return rc;
+}
+
+static bool enabled(const struct fg_tool *t, const struct fg_conf_section *sec, int *rc)
+{
+	bool on = true;
+	if (fg_conf_bool(t->cfg, sec, "enabled", true, &on) < 0)
+		*rc = FG_ERR_CONFIG;
+	return on;
+}
+
+int fg_secscan_run(struct fg_tool *t, const struct fg_secscan_opts *opts)
+{
+	struct fg_sec_settings s;
+	json_t *out = json_pack("{s:[], s:[], s:{}}", "findings", "not_evaluated", "counts");
+	bool fail = false, any = false;
+	int rc, worst = 0, nconn = 0;
+
+	if ((rc = fg_secscan_settings(t->cfg, &s)) < 0)
+		goto out;
+	if (opts->connector != NULL && fg_config_section(t->cfg, "connector", opts->connector) == NULL) {
+		fg_error("unknown connector '%s': no [connector %s] in %s", opts->connector, opts->connector,
+			 t->cfg->path);
+		rc = FG_ERR_USAGE;
+		goto out;
+	}
+	for (const struct fg_conf_section *sec = fg_config_next(t->cfg, NULL, "connector"); sec != NULL;
+	     sec = fg_config_next(t->cfg, sec, "connector")) {
+		if (opts->connector != NULL && strcmp(opts->connector, sec->name) != 0)
+			continue;
+		if (!enabled(t, sec, &rc)) {
+			if (opts->connector == NULL)
+				continue;
+			fg_warn("connector '%s' is disabled (enabled = false); scanning it because it was named",
+				sec->name);
+		}
+		if (rc < 0)
+			goto out;
+		if (fg_interrupted) {
+			worst = FG_ERR_TEMP;
+			break;
+		}
+		any = true;
+		nconn++;
+		int crc = scan_connector(t, sec, &s, opts, out, &fail);
+		if (crc == FG_ERR_CONFIG) {
+			rc = crc;
+			goto out;
+		}
+		if (crc < 0 && worst == 0)
+			worst = crc == FG_ERR ? FG_ERR : FG_ERR_TEMP;
+	}
+	if (!any)
+		fg_warn("no enabled connector in %s: nothing to scan", t->cfg->path);
+	{
+		json_t *c = json_object_get(out, "counts");
+		json_object_set_new(c, "connectors", json_integer(nconn));
+		const char *keys[] = { "new", "open", "resolved", "suppressed", "not_evaluated", "notifications",
+				       "rules_evaluated", "connectors", NULL };
+		for (int i = 0; keys[i]; i++) {
+			json_t *v = json_object_get(c, keys[i]);
+			if (v == NULL)
+				json_object_set_new(c, keys[i], json_integer(0));
+			if (strcmp(keys[i], "rules_evaluated") != 0)
+				fg_tool_count(t, keys[i], json_integer_value(json_object_get(c, keys[i])));
+		}
+	}
+	if (t->cli.json) {
+		if (json_dumpf(out, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII) < 0)
+			fg_error("cannot write standard output");
+		fputc('\n', stdout);
+	}
+	rc = worst;
+out:
+	json_decref(out);
+	fg_secscan_settings_release(&s);
+	if (rc < 0)
+		return fg_exit_for(rc);
+	return fail ? FG_EX_FINDING : FG_EX_OK;
+}
+
+void fg_secscan_list_rules(bool json)
+{
+	if (json) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < fg_sec_rule_count(); i++) {
+			const struct fg_sec_rule *r = fg_sec_rule_at(i);
+			json_t *srcs = json_array();
+			for (int k = 0; k < FG_SRC_COUNT; k++)
+				if (r->sources & (1 << k))
+					json_array_append_new(srcs, json_string(fg_sec_source_name(1 << k)));
+			json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s?, s:s, s:o, s:s, s:s}", "id", r->id,
+							   "title", r->title, "severity",
+							   fg_severity_name(r->severity), "cis", r->cis,
+							   "category", r->category, "sources", srcs, "rationale",
+							   r->rationale, "remediation", r->remediation));
+		}
+		json_dumpf(a, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+		json_decref(a);
+		return;
+	}
+	printf("%-32s %-9s %-10s %s\n", "ID", "SEVERITY", "CIS", "TITLE");
+	for (size_t i = 0; i < fg_sec_rule_count(); i++) {
+		const struct fg_sec_rule *r = fg_sec_rule_at(i);
+		printf("%-32s %-9s %-10s %s\n", r->id, fg_severity_name(r->severity), r->cis ? r->cis : "-",
+		       r->title);
+	}
+}

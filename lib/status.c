@@ -1,0 +1,202 @@
+/*
+ * status.c - last run per job, staleness and failure, in one query.
+ */
+#include "status.h"
+#include "clock.h"
+#include "db.h"
+#include "exitcode.h"
+#include "log.h"
+#include "tool.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *job;
+	int64_t interval;
+} defaults[] = {
+	{ "costsync", 86400 }, { "budgetcheck", 3600 }, { "notifyd-once", 300 },
+	{ "snapshot", 86400 }, { "secscan", 86400 }, { NULL, 0 },
+};
+
+static const char *report_sql =
+	"WITH jobs AS ("
+	"  SELECT j.job, j.lock_id, j.interval_s, j.ord"
+	"  FROM unnest($1::text[], $2::int[], $3::bigint[]) WITH ORDINALITY AS j(job, lock_id, interval_s, ord)),"
+	" last AS ("
+	"  SELECT DISTINCT ON (job) job, started_at, finished_at, status, exit_code, host, counts, error"
+	"  FROM job_runs WHERE status <> 'skipped' AND job = ANY ($1::text[])"
+	"  ORDER BY job, started_at DESC, id DESC),"
+	" succ AS ("
+	"  SELECT job, max(finished_at) AS at FROM job_runs"
+	"  WHERE status = 'success' AND job = ANY ($1::text[]) GROUP BY job)"
+	" SELECT j.job,"
+	"  to_char(l.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+	"  round(extract(epoch FROM l.finished_at - l.started_at)::numeric, 3),"
+	"  l.status, l.exit_code, l.host, l.counts, l.error,"
+	"  to_char(s.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+	"  j.interval_s,"
+	"  (j.interval_s > 0 AND (s.at IS NULL OR s.at < $4::timestamptz - make_interval(secs => 2 * j.interval_s))) AS stale,"
+	"  (l.status IN ('failed', 'interrupted')"
+	"   OR (l.status = 'running' AND j.job <> 'notifyd-once' AND NOT EXISTS ("
+	"     SELECT 1 FROM pg_locks k WHERE k.locktype = 'advisory' AND k.granted"
+	"     AND k.classid = " FG_LOCK_CLASS "::oid AND k.objid = j.lock_id::oid AND k.objsubid = 2))) AS failing,"
+	"  (l.status = 'running' AND j.job <> 'notifyd-once' AND NOT EXISTS ("
+	"     SELECT 1 FROM pg_locks k WHERE k.locktype = 'advisory' AND k.granted"
+	"     AND k.classid = " FG_LOCK_CLASS "::oid AND k.objid = j.lock_id::oid AND k.objsubid = 2)) AS died"
+	" FROM jobs j LEFT JOIN last l USING (job) LEFT JOIN succ s USING (job)"
+	" ORDER BY j.ord";
+
+/* Append formatted text to a fixed buffer (truncating). */
+static void append(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void append(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+	if (n >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+}
+
+/* Compact "a=1 b=2" from a counts JSON object. */
+static void counts_text(const char *json, char *buf, size_t len)
+{
+	json_t *o = json ? json_loads(json, 0, NULL) : NULL;
+	const char *k;
+	json_t *v;
+	size_t used = 0;
+	buf[0] = '\0';
+	if (o == NULL)
+		return;
+	json_object_foreach(o, k, v) {
+		char val[64];
+		if (json_is_integer(v))
+			snprintf(val, sizeof(val), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		else if (json_is_string(v))
+			snprintf(val, sizeof(val), "%s", json_string_value(v));
+		else
+			continue;
+		int n = snprintf(buf + used, len - used, "%s%s=%s", used ? " " : "", k, val);
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
+	}
+	json_decref(o);
+}
+
+static void human_interval(int64_t s, char *buf, size_t len)
+{
+	if (s <= 0)
+		snprintf(buf, len, "off");
+	else if (s % 86400 == 0)
+		snprintf(buf, len, "%lldd", (long long)(s / 86400));
+	else if (s % 3600 == 0)
+		snprintf(buf, len, "%lldh", (long long)(s / 3600));
+	else if (s % 60 == 0)
+		snprintf(buf, len, "%lldm", (long long)(s / 60));
+	else
+		snprintf(buf, len, "%llds", (long long)s);
+}
+
+int fg_status_report(PGconn *db, const struct fg_config *cfg, time_t now, bool json, int *unhealthy)
+{
+	const struct fg_conf_section *sec = fg_config_section(cfg, "status", NULL);
+	char jobs[256] = "{", locks[64] = "{", intervals[256] = "{", nowbuf[32];
+	int rc;
+
+	*unhealthy = 0;
+	for (int i = 0; defaults[i].job; i++) {
+		int64_t iv = defaults[i].interval;
+		const char *v = fg_conf_get(sec, defaults[i].job);
+		if (v != NULL && strcmp(v, "off") != 0 && fg_parse_interval(v, &iv) < 0) {
+			fg_conf_error(cfg, sec, defaults[i].job, "'%s' is not an interval (e.g. 90s, 5m, 1h, 1d, off)", v);
+			return FG_ERR_CONFIG;
+		}
+		if (v != NULL && strcmp(v, "off") == 0)
+			iv = 0;
+		append(jobs, sizeof(jobs), "%s\"%s\"", i ? "," : "", defaults[i].job);
+		append(locks, sizeof(locks), "%s%d", i ? "," : "", fg_tool_lock_id(defaults[i].job));
+		append(intervals, sizeof(intervals), "%s%lld", i ? "," : "", (long long)iv);
+	}
+	append(jobs, sizeof(jobs), "}");
+	append(locks, sizeof(locks), "}");
+	append(intervals, sizeof(intervals), "}");
+	fg_timestamp_format(now, nowbuf, sizeof(nowbuf));
+	const char *params[] = { jobs, locks, intervals, nowbuf };
+	PGresult *r = fg_db_query(db, &rc, "read job status", report_sql, 4, params);
+	if (r == NULL)
+		return rc;
+
+	json_t *arr = json ? json_array() : NULL;
+	if (!json)
+		printf("%-13s %-20s %9s %-11s %-8s %s\n", "JOB", "LAST RUN (UTC)", "DURATION", "STATUS", "HEALTH",
+		       "DETAIL");
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *job = PQgetvalue(r, i, 0);
+		const char *started = fg_db_val(r, i, 1), *dur = fg_db_val(r, i, 2), *st = fg_db_val(r, i, 3);
+		const char *code = fg_db_val(r, i, 4), *host = fg_db_val(r, i, 5), *counts = fg_db_val(r, i, 6);
+		const char *err = fg_db_val(r, i, 7), *succ = fg_db_val(r, i, 8);
+		int64_t iv = strtoll(PQgetvalue(r, i, 9), NULL, 10);
+		bool stale = strcmp(PQgetvalue(r, i, 10), "t") == 0;
+		bool failing = strcmp(PQgetvalue(r, i, 11), "t") == 0;
+		bool died = strcmp(PQgetvalue(r, i, 12), "t") == 0;
+		const char *health = failing ? (died ? "died" : "failing") : stale ? (started ? "stale" : "never") : "ok";
+		char ivs[32];
+		human_interval(iv, ivs, sizeof(ivs));
+		if (failing || stale)
+			(*unhealthy)++;
+		if (json) {
+			json_t *o = json_pack("{s:s, s:s, s:b, s:b, s:I}", "job", job, "health", health, "stale", stale,
+					      "failing", failing, "expected_interval_s", (json_int_t)iv);
+			json_object_set_new(o, "last_success", succ ? json_string(succ) : json_null());
+			if (started) {
+				json_t *counts_j = counts ? json_loads(counts, 0, NULL) : NULL;
+				json_t *last = json_pack("{s:s, s:s, s:s?}", "started_at", started, "status", st,
+							 "host", host);
+				json_object_set_new(last, "duration_s", dur ? json_real(strtod(dur, NULL)) : json_null());
+				json_object_set_new(last, "exit_code", code ? json_integer(strtoll(code, NULL, 10)) : json_null());
+				json_object_set_new(last, "counts", counts_j ? counts_j : json_object());
+				json_object_set_new(last, "error", err ? json_string(err) : json_null());
+				json_object_set_new(o, "last_run", last);
+			} else {
+				json_object_set_new(o, "last_run", json_null());
+			}
+			json_array_append_new(arr, o);
+			continue;
+		}
+		char detail[512] = "", ct[256];
+		counts_text(counts, ct, sizeof(ct));
+		if (died)
+			snprintf(detail, sizeof(detail), "died while running (no lock held); ");
+		else if (failing && err)
+			snprintf(detail, sizeof(detail), "exit %s: %.200s; ", code ? code : "?", err);
+		else if (failing)
+			snprintf(detail, sizeof(detail), "exit %s; ", code ? code : "?");
+		size_t n = strlen(detail);
+		if (stale)
+			snprintf(detail + n, sizeof(detail) - n, "no success %s%s (expected every %s)",
+				 succ ? "since " : "yet", succ ? succ : "", ivs);
+		else
+			snprintf(detail + n, sizeof(detail) - n, "%s", ct);
+		char durs[16] = "-";
+		if (dur)
+			snprintf(durs, sizeof(durs), "%.1fs", strtod(dur, NULL));
+		printf("%-13s %-20s %9s %-11s %-8s %s\n", job, started ? started : "never", durs, st ? st : "-",
+		       health, detail);
+	}
+	if (json) {
+		json_t *doc = json_pack("{s:o, s:b}", "jobs", arr, "healthy", *unhealthy == 0);
+		char *s = json_dumps(doc, JSON_INDENT(2));
+		if (s)
+			printf("%s\n", s);
+		free(s);
+		json_decref(doc);
+	}
+	PQclear(r);
+	return 0;
+}

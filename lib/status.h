@@ -1,0 +1,26 @@
+/*
+ * status.h - the job-status report (snapshot --status): the last run of
+ * every job and whether each is healthy.
+ *
+ * A job is unhealthy when it has not succeeded within twice its expected
+ * interval ([status] section; defaults costsync 1d, budgetcheck 1h,
+ * notifyd-once 5m, snapshot 1d, secscan 1d; 0 or "off" stops watching a
+ * job), or when its last run failed, was interrupted, or died while
+ * running (its lock is no longer held).
+ */
+#ifndef FG_STATUS_H
+#define FG_STATUS_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "config.h"
+
+/*
+ * Print the report to stdout (aligned table, or one JSON document).
+ * *unhealthy gets the number of unhealthy jobs.  Returns 0 or < 0.
+ */
+int fg_status_report(PGconn *db, const struct fg_config *cfg, time_t now, bool json, int *unhealthy);
+
+#endif
