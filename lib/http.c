@@ -255,7 +255,9 @@ int fg_http_run(struct fg_request **reqs, size_t n, long concurrency, double sta
 			r->started = fg_http_wallclock();
 			r->mono_start = now;
 			running++;
-			queue[qi] = queue[--nq]; /* order among the rest does not matter */
+			/* keep the queue in order: one webhook gets its messages in outbox order */
+			memmove(&queue[qi], &queue[qi + 1], (nq - qi - 1) * sizeof(*queue));
+			nq--;
 		}
 		if (*stop && running == 0)
 			break;
