@@ -268,7 +268,7 @@ int fg_http_run(struct fg_request **reqs, size_t n, long concurrency, double sta
 		int still;
 		curl_multi_perform(m, &still);
 		CURLMsg *msg;
-		int left;
+		int left, finished = 0;
 		while ((msg = curl_multi_info_read(m, &left)) != NULL) {
 			if (msg->msg != CURLMSG_DONE)
 				continue;
@@ -277,8 +277,10 @@ int fg_http_run(struct fg_request **reqs, size_t n, long concurrency, double sta
 			curl_multi_remove_handle(m, msg->easy_handle);
 			finish(r, msg->data.result);
 			running--;
+			finished++;
 		}
-		if (running > 0)
+		/* a freed slot is refilled at once, not after the next socket event */
+		if (running > 0 && (finished == 0 || nq == 0))
 			curl_multi_poll(m, NULL, 0, (int)(wait * 1000) + 1, NULL);
 	}
 	rc = 0;
