@@ -99,12 +99,17 @@ static const char sql_upsert[] =
 	" WHERE (t.credits, t.quantity, t.cost, t.currency) IS DISTINCT FROM"
 	" (EXCLUDED.credits, EXCLUDED.quantity, EXCLUDED.cost, EXCLUDED.currency)";
 
+/*
+ * EXCEPT rather than NOT EXISTS: right after a backfill daily_costs has no
+ * statistics yet and the planner would pick a quadratic nested loop.
+ */
 static const char sql_delete[] =
-	"DELETE FROM daily_costs d WHERE d.connector = $1"
-	" AND d.day BETWEEN CAST($2 AS date) AND CAST($3 AS date)"
-	" AND d.day IN (SELECT day FROM cs_final)"
-	" AND NOT EXISTS (SELECT 1 FROM cs_final f WHERE f.day = d.day"
-	"  AND f.service_type = d.service_type AND f.entity = d.entity)";
+	"DELETE FROM daily_costs d USING ("
+	" SELECT day, service_type, entity FROM daily_costs WHERE connector = $1"
+	"  AND day BETWEEN CAST($2 AS date) AND CAST($3 AS date) AND day IN (SELECT day FROM cs_final)"
+	" EXCEPT SELECT day, service_type, entity FROM cs_final) g"
+	" WHERE d.connector = $1 AND d.day = g.day AND d.service_type = g.service_type"
+	" AND d.entity = g.entity";
 
 static const char sql_watermark[] =
 	"INSERT INTO connector_state AS s (connector, last_synced_day, last_sync_at)"
@@ -116,6 +121,9 @@ static const char sql_watermark[] =
 static const char sql_totals[] =
 	"SELECT service_type, CAST(sum(credits) AS text), CAST(sum(quantity) AS text),"
 	" CAST(round(sum(cost), 2) AS text) FROM cs_final GROUP BY service_type ORDER BY service_type";
+
+/* Staged rows above which the temporary tables are analysed. */
+#define ANALYZE_ROWS 5000
 
 struct window {
 	char since[16], until[16];
@@ -231,8 +239,10 @@ static int price_and_write(struct fg_tool *t, const struct fg_costsync_conn *c, 
 	char now[32];
 
 	const char *pd[] = { w->since, w->until };
-	/* temporary tables are never auto-analysed: give the planner real counts */
-	if ((rc = fg_db_exec(pg, "analyse staged rows", "ANALYZE cs_stage, cs_rates", 0, NULL)) < 0)
+	/* temporary tables are never auto-analysed: give the planner real
+	 * counts when they are big enough for a plan to go wrong */
+	bool big = s->rows_read > ANALYZE_ROWS;
+	if (big && (rc = fg_db_exec(pg, "analyse staged rows", "ANALYZE cs_stage, cs_rates", 0, NULL)) < 0)
 		return rc;
 	if (c->use_org_rates)
 		rc = fg_db_exec(pg, "stage rates", sql_price_days, 2, pd);
@@ -243,7 +253,8 @@ static int price_and_write(struct fg_tool *t, const struct fg_costsync_conn *c, 
 	if (rc < 0)
 		return rc;
 	const char *pf[] = { c->credit_price, c->storage_price, c->transfer_price };
-	if ((rc = fg_db_exec(pg, "price cost rows", sql_final, 3, pf)) < 0)
+	if ((rc = fg_db_exec(pg, "price cost rows", sql_final, 3, pf)) < 0 ||
+	    (big && (rc = fg_db_exec(pg, "analyse cost rows", "ANALYZE cs_final", 0, NULL)) < 0))
 		return rc;
 	if (c->use_org_rates) {
 		const char *pc[] = { c->currency };
@@ -260,21 +271,17 @@ static int price_and_write(struct fg_tool *t, const struct fg_costsync_conn *c, 
 		}
 		PQclear(r);
 	}
-	r = fg_db_query(pg, &rc, "check prices", "SELECT CAST(min(day) AS text) FROM cs_final WHERE unpriced",
-			0, NULL);
-	if (r == NULL)
-		return rc;
-	if (!PQgetisnull(r, 0, 0)) {
-		fg_error("connector '%s': no rate in RATE_SHEET_DAILY on or before %s and no credit_price"
-			 " to fall back on; set credit_price", c->name, PQgetvalue(r, 0, 0));
-		PQclear(r);
-		return FG_ERR_DATA;
-	}
-	PQclear(r);
-	r = fg_db_query(pg, &rc, "count cost rows", "SELECT count(*) FROM cs_final", 0, NULL);
+	r = fg_db_query(pg, &rc, "check prices",
+			"SELECT count(*), CAST(min(day) FILTER (WHERE unpriced) AS text) FROM cs_final", 0, NULL);
 	if (r == NULL)
 		return rc;
 	s->rows = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	if (!PQgetisnull(r, 0, 1)) {
+		fg_error("connector '%s': no rate in RATE_SHEET_DAILY on or before %s and no credit_price"
+			 " to fall back on; set credit_price", c->name, PQgetvalue(r, 0, 1));
+		PQclear(r);
+		return FG_ERR_DATA;
+	}
 	PQclear(r);
 
 	const char *pdiff[] = { c->name, w->since, w->until, c->currency };
@@ -297,9 +304,10 @@ static int price_and_write(struct fg_tool *t, const struct fg_costsync_conn *c, 
 
 	fg_timestamp_format(fg_now(), now, sizeof(now));
 	const char *pu[] = { c->name, c->currency, now };
-	if ((rc = fg_db_exec(pg, "store daily costs", sql_upsert, 3, pu)) < 0)
+	if (s->inserted + s->updated > 0 && (rc = fg_db_exec(pg, "store daily costs", sql_upsert, 3, pu)) < 0)
 		return rc;
-	if ((rc = fg_db_exec(pg, "remove costs Snowflake no longer reports", sql_delete, 3, pdiff)) < 0)
+	if (s->deleted > 0 &&
+	    (rc = fg_db_exec(pg, "remove costs Snowflake no longer reports", sql_delete, 3, pdiff)) < 0)
 		return rc;
 	char mark[16];
 	long today = fg_today();
