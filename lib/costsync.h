@@ -81,6 +81,12 @@ int fg_costsync_extract(const struct fg_costsync_conn *c, struct fg_odbc *src, P
 			const char *since, const char *until, struct fg_costsync_stats *stats);
 
 /*
+ * True when s is [+-]digits[.digits][(e|E)[+-]digits], the text both
+ * engines give for a DECIMAL; false for NaN, Infinity, "", "1,5", "0x10".
+ */
+bool fg_costsync_is_number(const char *s);
+
+/*
  * Sync every selected connector.  Fills *summary (new reference, a JSON
  * object {"dry_run", "connectors": [...]}) and prints the dry-run report
  * on stdout.  Returns 0 when every connector succeeded, FG_ERR_TEMP when

@@ -162,8 +162,7 @@ static int stage_row(PGconn *pg, struct line *l, const char *kind, const char *d
 	return 0;
 }
 
-/* [+-]digits[.digits][e[+-]digits]: what both engines print for DECIMAL. */
-static bool is_number(const char *s)
+bool fg_costsync_is_number(const char *s)
 {
 	bool digits = false;
 	if (*s == '+' || *s == '-')
@@ -203,7 +202,7 @@ static int check_row(const struct fg_costsync_conn *c, const struct query *q, lo
 		return FG_ERR_DATA;
 	}
 	for (int i = 1; i < 5 && q->cols[i]; i++) {
-		if (!(q->numeric & (1u << i)) || row[i] == NULL || is_number(row[i]))
+		if (!(q->numeric & (1u << i)) || row[i] == NULL || fg_costsync_is_number(row[i]))
 			continue;
 		fg_error("connector '%s': malformed number '%.40s' in %s row %ld column %s (day %s);"
 			 " nothing was written for this connector", c->name, row[i], q->view, rowno,
