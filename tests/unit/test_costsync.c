@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <stdlib.h>
@@ -31,8 +32,10 @@ static void test_defaults(void **state)
 	struct fg_costsync_conn *c;
 	int n;
 	assert_int_equal(load("[connector prod]\nodbc = DSN=x\ncredit_price = 3.00\n"
-			      "[connector org]\nodbc = DSN=y\nuse_org_rates = true\nenabled = no\n"
-			      "fetch_rows = 500\nquery_timeout = 2m\ncurrency = EUR\n", &cfg, &c, &n), 0);
+	                      "[connector org]\nodbc = DSN=y\nuse_org_rates = true\nenabled = no\n"
+	                      "fetch_rows = 500\nquery_timeout = 2m\ncurrency = EUR\n",
+	                      &cfg, &c, &n),
+	                 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(c[0].name, "prod");
 	assert_string_equal(c[0].credit_price, "3.00");
@@ -63,7 +66,9 @@ static void test_errors_name_file_and_line(void **state)
 	struct fg_costsync_conn *c;
 	int n;
 	assert_int_equal(load("[connector a]\nodbc = DSN=x\ncredit_price = 1,5\nlookback_days = 9999\n"
-			      "[connector b]\ncredit_price = 1\n", &cfg, &c, &n), FG_ERR_CONFIG);
+	                      "[connector b]\ncredit_price = 1\n",
+	                      &cfg, &c, &n),
+	                 FG_ERR_CONFIG);
 	assert_null(c);
 	assert_non_null(strstr(capture_buf, "t.conf:3: credit_price: '1,5' is not a decimal number"));
 	assert_non_null(strstr(capture_buf, "t.conf:4: lookback_days: 9999 is out of range"));
@@ -79,14 +84,16 @@ static void test_select(void **state)
 	int n;
 	bool run[3];
 	assert_int_equal(load("[connector a]\nodbc = DSN=x\ncredit_price = 1\n"
-			      "[connector b]\nodbc = DSN=x\ncredit_price = 1\nenabled = false\n"
-			      "[connector c]\nodbc = DSN=x\ncredit_price = 1\n", &cfg, &c, &n), 0);
+	                      "[connector b]\nodbc = DSN=x\ncredit_price = 1\nenabled = false\n"
+	                      "[connector c]\nodbc = DSN=x\ncredit_price = 1\n",
+	                      &cfg, &c, &n),
+	                 0);
 	assert_int_equal(fg_costsync_select(c, n, NULL, 0, run), 0);
 	assert_true(run[0] && !run[1] && run[2]);
-	char *names[] = { "b", "c" };
+	char *names[] = {"b", "c"};
 	assert_int_equal(fg_costsync_select(c, n, names, 2, run), 0);
 	assert_true(!run[0] && run[1] && run[2]);
-	char *bad[] = { "a", "nope" };
+	char *bad[] = {"a", "nope"};
 	capture_begin();
 	assert_int_equal(fg_costsync_select(c, n, bad, 2, run), FG_ERR_USAGE);
 	capture_end();
@@ -98,8 +105,11 @@ static void test_select(void **state)
 static void test_numbers(void **state)
 {
 	(void)state;
-	const char *good[] = { "0", "-0.5", "+12", "1.500000000", ".5", "5.", "1e10", "2.5E-3", "123456789012345678901234567890" };
-	const char *bad[] = { "", "-", ".", "NaN", "nan", "Infinity", "-inf", "1,5", "0x10", "1e", "1e+", " 1", "1 ", "1.2.3", "--1" };
+	const char *good[] = {"0",           "-0.5",   "+12",
+	                      "1.500000000", ".5",     "5.",
+	                      "1e10",        "2.5E-3", "123456789012345678901234567890"};
+	const char *bad[] = {"",     "-",  ".",   "NaN", "nan", "Infinity", "-inf", "1,5",
+	                     "0x10", "1e", "1e+", " 1",  "1 ",  "1.2.3",    "--1"};
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		assert_true(fg_costsync_is_number(good[i]));
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -109,10 +119,10 @@ static void test_numbers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_errors_name_file_and_line),
-		cmocka_unit_test(test_select),
-		cmocka_unit_test(test_numbers),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_errors_name_file_and_line),
+	    cmocka_unit_test(test_select),
+	    cmocka_unit_test(test_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
