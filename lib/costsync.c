@@ -362,8 +362,10 @@ static int sync_one(struct fg_tool *t, const struct fg_costsync_conn *c, const s
 	}
 	if (o->dry_run)
 		fg_db_rollback(t->db);
-	else
-		rc = fg_db_commit(t->db);
+	else if ((rc = fg_db_commit(t->db)) == 0)
+		fg_info(
+		    "connector '%s': %ld rows read, %ld cost rows: %ld inserted, %ld updated, %ld deleted",
+		    c->name, s->rows_read, s->rows, s->inserted, s->updated, s->deleted);
 out:
 	if (rc < 0)
 		fg_db_rollback(t->db);
