@@ -277,8 +277,10 @@ static int run_query(const struct fg_costsync_conn *c, struct fg_odbc *src, PGco
 
 	snprintf(what, sizeof(what), "read %s", q->view);
 	fg_debug("connector '%s': %s", c->name, what);
+	/* Snowflake refusing a query that is not a timeout or a lost connection
+	 * (no such view, no privilege) will refuse it again: exit 69, not 70 */
 	if ((rc = fg_odbc_query(src, what, q->sql, nparams, params, c->query_timeout, &st)) < 0)
-		return rc;
+		return rc == FG_ERR ? FG_ERR_PERM : rc;
 	while ((rc = fg_odbc_fetch(st, &row)) >= 0) {
 		if (fg_interrupted) {
 			fg_error("connector '%s': interrupted while reading %s; nothing was written for"
@@ -294,6 +296,8 @@ static int run_query(const struct fg_costsync_conn *c, struct fg_odbc *src, PGco
 		(*rows_read)++;
 	}
 	fg_odbc_stmt_free(st);
+	if (rc == FG_ERR)
+		rc = FG_ERR_PERM;
 	return rc < 0 ? rc : 0;
 }
 
