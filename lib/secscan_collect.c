@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define FLUSH_BYTES (256 * 1024)
 #define LATENCY (4 * 3600)
@@ -396,6 +397,8 @@ static int read_source(struct ctx *c, const struct source *s)
 		nparams = s->bit == FG_SRC_QUERY_HISTORY ? 3 : 2;
 	}
 	char what[64];
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	snprintf(what, sizeof(what), "read %s", s->view);
 	if (fg_odbc_query(c->odbc, what, s->sql, nparams, params, c->query_timeout, &st) < 0) {
 		char why[160];
@@ -416,8 +419,10 @@ static int read_source(struct ctx *c, const struct source *s)
 		rc = record(c, s, rows);
 	if (rc == 0 && s->kind == EVENT)
 		rc = finish_event(c, s);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc == 0)
-		fg_debug("connector '%s': read %ld rows from %s", c->connector, rows, s->view);
+		fg_debug("connector '%s': read %ld rows from %s in %.0f ms", c->connector, rows, s->view,
+			 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	return rc;
 }
 
@@ -495,6 +500,12 @@ int fg_secscan_collect(PGconn *db, const char *connector, const char *odbc, int 
 		rc = sources[i].bit == FG_SRC_PARAMETERS ? read_parameters(&c, &sources[i])
 							 : read_source(&c, &sources[i]);
 	}
+	/* fresh statistics so the rule queries get index plans on new copies */
+	if (rc == 0)
+		rc = fg_db_exec(db, "analyze secscan copies",
+				"ANALYZE sec_users, sec_login_history, sec_grants_to_users, sec_grants_to_roles,"
+				" sec_sessions, sec_query_history",
+				0, NULL);
 	for (int i = 0; rc == 0 && i < FG_SRC_COUNT; i++)
 		if ((needed & (1 << i)) && !(src->available & (1 << i)) && (1 << i) != FG_SRC_IOC_LIST) {
 			char now_s[32];

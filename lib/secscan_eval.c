@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char lifecycle_sql[] =
 	"WITH prev AS (SELECT rule, subject, status FROM findings WHERE connector = $1),"
@@ -204,9 +205,13 @@ int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_s
 			continue;
 		}
 		const char *p5[] = { connector, now_s, conf_s, rule->id, fg_severity_name(rule->severity) };
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if ((rc = run_rule(db, rule, p5, &n)) < 0)
 			goto out;
-		fg_debug("connector '%s': rule %s: %ld subjects", connector, rule->id, n);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		fg_debug("connector '%s': rule %s: %ld subjects in %.0f ms", connector, rule->id, n,
+			 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 		json_array_append_new(evaluated, json_string(rule->id));
 		json_object_set_new(meta, rule->id,
 				    json_pack("{s:s, s:s, s:s?}", "title", rule->title, "remediation",
