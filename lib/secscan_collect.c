@@ -33,7 +33,6 @@
 #include <strings.h>
 #include <time.h>
 
-#define FLUSH_BYTES (256 * 1024)
 #define LATENCY (4 * 3600)
 #define QUERY_KEY_DAYS 400L
 
@@ -223,80 +222,6 @@ static void probe_views(struct ctx *c)
 		free_views(c);
 }
 
-static int put(PGconn *db, struct fg_sec_buf *b, bool force)
-{
-	if (b->len == 0 || (!force && b->len < FLUSH_BYTES))
-		return 0;
-	if (PQputCopyData(db, b->data, (int)b->len) != 1) {
-		fg_error("cannot copy into PostgreSQL: %s", PQerrorMessage(db));
-		return fg_db_classify(db, NULL);
-	}
-	b->len = 0;
-	return 0;
-}
-
-static int copy_end(PGconn *db, const char *errmsg)
-{
-	int rc = 0;
-	PGresult *r;
-
-	if (PQputCopyEnd(db, errmsg) != 1) {
-		fg_error("cannot finish copy into PostgreSQL: %s", PQerrorMessage(db));
-		rc = fg_db_classify(db, NULL);
-	}
-	while ((r = PQgetResult(db)) != NULL) {
-		if (PQresultStatus(r) != PGRES_COMMAND_OK && errmsg == NULL && rc == 0) {
-			fg_error("cannot copy into PostgreSQL: %s", PQresultErrorMessage(r));
-			rc = fg_db_classify(db, r);
-		}
-		PQclear(r);
-	}
-	return rc;
-}
-
-/*
- * Stream st into the staging table of s.  cols maps output columns to
- * result columns (NULL: identity).  *rows counts rows.  Returns 0, < 0.
- */
-static int stream(struct ctx *c, const struct source *s, struct fg_odbc_stmt *st, const int *cols, int ncols,
-		  long *rows)
-{
-	struct fg_sec_buf b = { 0 };
-	const char *const *row;
-	PGresult *r;
-	int rc;
-
-	r = PQexec(c->db, s->copy);
-	if (PQresultStatus(r) != PGRES_COPY_IN) {
-		fg_error("cannot start copy of %s into PostgreSQL: %s", s->view, PQresultErrorMessage(r));
-		rc = fg_db_classify(c->db, r);
-		PQclear(r);
-		return rc;
-	}
-	PQclear(r);
-	while ((rc = fg_odbc_fetch(st, &row)) > 0) {
-		if (fg_interrupted) {
-			rc = FG_ERR_TEMP;
-			break;
-		}
-		rc = fg_sec_copy_field(&b, c->connector);
-		for (int i = 0; rc == 0 && i < ncols; i++)
-			rc = fg_sec_buf_add(&b, "\t", 1) < 0 ? -1 : fg_sec_copy_field(&b, row[cols ? cols[i] : i]);
-		if (rc < 0 || fg_sec_buf_add(&b, "\n", 1) < 0) {
-			rc = FG_ERR_INTERNAL;
-			break;
-		}
-		(*rows)++;
-		if ((rc = put(c->db, &b, false)) < 0)
-			break;
-	}
-	if (rc == 0)
-		rc = put(c->db, &b, true);
-	fg_sec_buf_release(&b);
-	int rc2 = copy_end(c->db, rc < 0 ? "aborted" : NULL);
-	return rc < 0 ? rc : rc2;
-}
-
 static void ts_param(time_t t, char *buf, size_t len)
 {
 	struct tm tm;
@@ -408,7 +333,7 @@ static int read_source(struct ctx *c, const struct source *s)
 	}
 	rc = fg_db_exec(c->db, "create staging table", s->stage, 0, NULL);
 	if (rc == 0)
-		rc = stream(c, s, st, NULL, fg_odbc_ncols(st), &rows);
+		rc = fg_sec_copy_rows(c->db, s->copy, c->connector, st, NULL, fg_odbc_ncols(st), &rows);
 	fg_odbc_stmt_free(st);
 	const char *p[] = { c->connector };
 	if (rc == 0 && s->clear)
@@ -456,7 +381,7 @@ static int read_parameters(struct ctx *c, const struct source *s)
 	}
 	rc = fg_db_exec(c->db, "create staging table", s->stage, 0, NULL);
 	if (rc == 0)
-		rc = stream(c, s, st, cols, 3, &rows);
+		rc = fg_sec_copy_rows(c->db, s->copy, c->connector, st, cols, 3, &rows);
 	fg_odbc_stmt_free(st);
 	const char *p[] = { c->connector };
 	if (rc == 0)
