@@ -3,7 +3,8 @@
  *
  * Options into struct budgetcheck_opts, budgets checked from the config
  * before anything touches the database (a bad budget is exit 78 even when
- * PostgreSQL is down), then one fg_budget_run and the output.
+ * PostgreSQL is down; the config is then handed to fg_tool_begin, not read
+ * twice), then one fg_budget_run and the output.
  */
 #include "budget.h"
 #include "clock.h"
@@ -109,6 +110,8 @@ int main(int argc, char **argv)
 	if ((rc = fg_config_load(t.cli.config, &cfg)) < 0 || (rc = fg_budget_load(cfg, &set)) < 0 ||
 	    (rc = fg_budget_select(&set, o.budgets)) < 0)
 		goto out;
+	t.cfg = cfg;	/* the tool owns it from here: parsed once */
+	cfg = NULL;
 	rc = fg_tool_begin(&t);
 	if (rc == FG_TOOL_BUSY) {
 		rc = 0;
