@@ -15,7 +15,7 @@
 
 struct fg_pgarr {
 	FILE *f;
-	char *buf;	/* owned; valid after fg_pgarr_finish */
+	char *buf; /* owned; valid after fg_pgarr_finish */
 	size_t len;
 	int n;
 	bool failed;
