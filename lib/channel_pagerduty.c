@@ -35,15 +35,8 @@ json_t *fg_pagerduty_payload(const struct fg_notification *n, const char *routin
 
 	snprintf(summary, sizeof(summary), "[%s] %s", fg_severity_name(n->severity), n->title);
 	len = strlen(summary);
-	if (len == sizeof(summary) - 1 && len > 0) { /* cut: drop a partial last character */
-		size_t i = len - 1;
-		while (i > 0 && ((unsigned char)summary[i] & 0xC0) == 0x80)
-			i--;
-		unsigned char lead = (unsigned char)summary[i];
-		size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-		if (i + need > len)
-			summary[i] = '\0';
-	}
+	if (len == sizeof(summary) - 1)
+		fg_utf8_trim(summary); /* a cut may leave half a character */
 	if (n->dedup_key && *n->dedup_key && strlen(n->dedup_key) < sizeof(dk)) {
 		snprintf(dk, sizeof(dk), "%s", n->dedup_key);
 	} else if (n->dedup_key && *n->dedup_key) {

@@ -22,6 +22,7 @@ json_t *fg_slack_payload(const struct fg_notification *n)
 	if (fg_facts_build(n, &f) < 0)
 		return NULL;
 	snprintf(fallback, sizeof(fallback), "[%s] %s", fg_severity_name(n->severity), n->title);
+	fg_utf8_trim(fallback);
 	fields = json_array();
 	for (int i = 0; i < f.n; i++)
 		json_array_append_new(fields, json_pack("{s:s, s:s, s:b}", "title", f.v[i].label, "value",

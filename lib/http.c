@@ -207,9 +207,10 @@ static double bucket_wait(struct bucket *b, double now)
 	return b->tokens >= 0.999 ? 0.0 : (1.0 - b->tokens) / b->rate;
 }
 
-int fg_http_run(struct fg_request **reqs, size_t n, long concurrency,
+int fg_http_run(struct fg_request **reqs, size_t n, long concurrency, double start_for,
 		const volatile sig_atomic_t *stop)
 {
+	double t_end = start_for > 0 ? mono() + start_for : 0;
 	int rc = FG_ERR, nb = 0;
 	size_t nq = n, running = 0;
 	size_t *queue = calloc(n ? n : 1, sizeof(*queue));
@@ -232,8 +233,11 @@ int fg_http_run(struct fg_request **reqs, size_t n, long concurrency,
 	}
 	while (nq > 0 || running > 0) {
 		double now = mono(), wait = 1.0;
+		bool late = t_end > 0 && now >= t_end;
+		if (late && running == 0)
+			break;
 		/* start what the slots and buckets allow */
-		for (size_t qi = 0; qi < nq && running < (size_t)concurrency && !*stop;) {
+		for (size_t qi = 0; qi < nq && running < (size_t)concurrency && !*stop && !late;) {
 			struct fg_request *r = reqs[queue[qi]];
 			if (r->bucket >= 0) {
 				double w = bucket_wait(&b[r->bucket], now);

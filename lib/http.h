@@ -74,10 +74,12 @@ void fg_http_global_cleanup(void);
 
 /*
  * Run reqs[0..n-1].  Stops starting new requests once *stop becomes
- * non-zero (in-flight ones finish).  Returns 0 (each request's own result
- * says how it went), or FG_ERR on an internal failure after logging.
+ * non-zero or `start_for` seconds have passed (0: no limit); in-flight
+ * ones finish, the others keep done = false.  Returns 0 (each request's
+ * own result says how it went), or FG_ERR on an internal failure after
+ * logging.
  */
-int fg_http_run(struct fg_request **reqs, size_t n, long concurrency,
+int fg_http_run(struct fg_request **reqs, size_t n, long concurrency, double start_for,
 		const volatile sig_atomic_t *stop);
 
 /* Wall clock in seconds with sub-second precision. */

@@ -12,6 +12,7 @@
 #include "db.h"
 #include "exitcode.h"
 #include "log.h"
+#include "redact.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,15 @@ int fg_store_requeue(PGconn *db, int64_t id, long *count)
 	*count = strtol(PQcmdTuples(r), NULL, 10);
 	PQclear(r);
 	return 0;
+}
+
+int fg_store_unhold(PGconn *db, const char *channel)
+{
+	const char *p[] = { channel };
+	return fg_db_exec(db, "release held notifications",
+			  "UPDATE notifications SET status = 'pending', next_attempt_at = now()"
+			  " WHERE status = 'held' AND channel = $1",
+			  1, p);
 }
 
 int fg_store_digest(PGconn *db, const char *channel, const char *day, bool *made)
@@ -113,5 +123,39 @@ int fg_notify_warn_unknown(PGconn *db, const char *channels)
 			PQgetvalue(r, i, 1), strcmp(PQgetvalue(r, i, 1), "1") == 0 ? "" : "s",
 			PQgetvalue(r, i, 0), PQgetvalue(r, i, 0));
 	PQclear(r);
+	return 0;
+}
+
+int fg_notify_print_dead(PGconn *db, const char *channels, bool as_json, FILE *out)
+{
+	json_t *a = fg_store_dead(db, channels), *v;
+	size_t i;
+	if (a == NULL)
+		return FG_ERR_TEMP;
+	if (as_json) {
+		char *d = json_dumps(a, JSON_INDENT(2)), *red = d ? fg_redact(d) : NULL;
+		if (red)
+			fprintf(out, "%s\n", red);
+		free(red);
+		free(d);
+	} else {
+		json_array_foreach(a, i, v) {
+			char *line = NULL;
+			if (asprintf(&line, "%lld\t%s\t%s\t%lld attempts\t%s\t%s",
+				     (long long)json_integer_value(json_object_get(v, "id")),
+				     json_string_value(json_object_get(v, "channel")),
+				     json_string_value(json_object_get(v, "severity")),
+				     (long long)json_integer_value(json_object_get(v, "attempts")),
+				     json_string_value(json_object_get(v, "title")),
+				     json_string_value(json_object_get(v, "last_error")) ?
+					     json_string_value(json_object_get(v, "last_error")) : "") >= 0) {
+				char *red = fg_redact(line);
+				fprintf(out, "%s\n", red ? red : "");
+				free(red);
+				free(line);
+			}
+		}
+	}
+	json_decref(a);
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "redact.h"
 #include "tool.h"
+#include "clock.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -109,7 +110,7 @@ int fg_notify_direct(const struct fg_notify_conf *nc, struct fg_notification *n,
 		}
 		if (nlive == 0)
 			break;
-		if ((rc = fg_http_run(live, (size_t)nlive, (long)nc->concurrency, &fg_interrupted)) < 0)
+		if ((rc = fg_http_run(live, (size_t)nlive, (long)nc->concurrency, 0, &fg_interrupted)) < 0)
 			goto out;
 		for (int k = 0; k < nlive; k++) {
 			int i = idx[k];
@@ -150,4 +151,32 @@ out:
 	free(idx);
 	free(state);
 	return rc;
+}
+
+struct fg_notification *fg_notify_test_message(const char *channel)
+{
+	char host[128] = "this host", body[400];
+	struct fg_notification *n = calloc(1, sizeof(*n));
+
+	if (n == NULL)
+		return NULL;
+	if (gethostname(host, sizeof(host)) < 0)
+		snprintf(host, sizeof(host), "this host");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(body, sizeof(body),
+		 "A test message from notifyd-once on %s. If you can read this, channel '%s' works.", host,
+		 channel);
+	n->channel = strdup(channel);
+	n->kind = strdup("test");
+	n->title = strdup("flakeguard test message");
+	n->body = strdup(body);
+	n->fields = json_pack("{s:s}", "host", host);
+	n->dedup_key = strdup("test");
+	n->created_at = fg_now();
+	if (!n->channel || !n->kind || !n->title || !n->body || !n->fields || !n->dedup_key) {
+		fg_notification_release(n);
+		free(n);
+		return NULL;
+	}
+	return n;
 }

@@ -15,10 +15,12 @@
  * FG_ERR_DATA (exit 65).
  */
 #include "notify_input.h"
+#include "notify_render.h"
 #include "decimal.h"
 #include "exitcode.h"
 #include "log.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,8 +124,10 @@ static int budget(struct list *l, json_t *b, int line)
 	else
 		snprintf(title, sizeof(title), "budget '%s' passed %s%%: %s of %s %s spent (%s%%)", name, thr,
 			 spend, amount, cur, pct);
+	fg_utf8_trim(title);
 	snprintf(dedup, sizeof(dedup), "budget:%s:%s:%s:%s", name,
 		 str(b, "period_start") ? str(b, "period_start") : "", kind, thr);
+	fg_utf8_trim(dedup);
 	json_t *f = json_pack("{s:s, s:s, s:O, s:s, s:s, s:s, s:s}", "budget", name, "kind", kind,
 			      "threshold", th, "spend", spend, "amount", amount, "currency", cur, "percent", pct);
 	static const char *copy[] = { "connector", "period", "period_start", "period_end", "forecast", NULL };
@@ -158,8 +162,10 @@ static int findings(struct list *l, json_t *doc, int line)
 		}
 		char title[512], dedup[600];
 		snprintf(title, sizeof(title), "%s: %s", rule, subj);
+		fg_utf8_trim(title);
 		snprintf(dedup, sizeof(dedup), "finding:%s:%s:%s", rule, subj,
 			 str(f, "first_seen") ? str(f, "first_seen") : "");
+		fg_utf8_trim(dedup);
 		json_t *fields = json_pack("{s:s, s:s}", "rule", rule, "subject", subj);
 		static const char *copy[] = { "title", "connector", "evidence", "remediation", NULL };
 		for (int k = 0; fields && copy[k]; k++)
@@ -255,4 +261,50 @@ int fg_notify_parse_input(const char *buf, size_t len, const char *const *channe
 	*out = l.v;
 	*count = l.n;
 	return 0;
+}
+
+static char *read_all(FILE *f, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *b = malloc(cap);
+	while (b) {
+		size_t r = fread(b + n, 1, cap - n - 1, f);
+		n += r;
+		if (r == 0)
+			break;
+		if (cap - n < 4096) {
+			char *nb = realloc(b, cap * 2);
+			if (nb == NULL) {
+				free(b);
+				return NULL;
+			}
+			b = nb;
+			cap *= 2;
+		}
+	}
+	if (b == NULL || ferror(f)) {
+		free(b);
+		return NULL;
+	}
+	b[n] = '\0';
+	*len = n;
+	return b;
+}
+
+int fg_notify_read_input(FILE *f, const char *const *channels, int nchannels,
+			 struct fg_notification **out, int *count)
+{
+	size_t len = 0;
+	char *buf = read_all(f, &len);
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	if (buf == NULL) {
+		fg_error("cannot read stdin: %s", errno ? strerror(errno) : "out of memory");
+		return FG_ERR_DATA;
+	}
+	rc = fg_notify_parse_input(buf, len, channels, nchannels, out, count);
+	free(buf);
+	return rc;
 }

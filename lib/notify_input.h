@@ -5,6 +5,7 @@
 #define FG_NOTIFY_INPUT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "notify.h"
 
@@ -17,5 +18,9 @@
  */
 int fg_notify_parse_input(const char *buf, size_t len, const char *const *channels, int nchannels,
 			  struct fg_notification **out, int *count);
+
+/* Read all of f (stdin), then parse it as above. */
+int fg_notify_read_input(FILE *f, const char *const *channels, int nchannels,
+			 struct fg_notification **out, int *count);
 
 #endif

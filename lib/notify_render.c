@@ -21,6 +21,20 @@ static const char *budget_keys[] = { "budget", "threshold", "spend", "amount", "
 				     "remaining", "period", "forecast", NULL };
 static const char *finding_keys[] = { "rule", "subject", "connector", "evidence", "remediation", NULL };
 
+void fg_utf8_trim(char *s)
+{
+	size_t len = strlen(s);
+	if (len == 0)
+		return;
+	size_t i = len - 1;
+	while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+		i--;
+	unsigned char lead = (unsigned char)s[i];
+	size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+	if (i + need > len)
+		s[i] = '\0';
+}
+
 time_t fg_render_now(void)
 {
 	return fg_now();

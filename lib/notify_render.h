@@ -38,6 +38,8 @@ const char *fg_severity_color(enum fg_severity s);
 const char *fg_severity_level(enum fg_severity s);
 /* New string with & < > " ' escaped, or NULL. */
 char *fg_html_escape(const char *s);
+/* Drop an incomplete UTF-8 sequence left at the end of s by a cut. */
+void fg_utf8_trim(char *s);
 /* The instant messages are stamped with (honours FLAKEGUARD_NOW). */
 time_t fg_render_now(void);
 

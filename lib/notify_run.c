@@ -52,17 +52,29 @@ static void count(struct fg_notify_summary *s, const char *channel, const char *
 
 json_t *fg_notify_summary_json(const struct fg_notify_summary *s)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:O}", "claimed", (json_int_t)s->claimed, "sent",
-			 (json_int_t)s->sent, "retried", (json_int_t)s->retried, "dead",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:O}", "claimed", (json_int_t)s->claimed,
+			 "sent", (json_int_t)s->sent, "retried", (json_int_t)s->retried, "dead",
 			 (json_int_t)s->dead, "deferred", (json_int_t)s->deferred, "held",
-			 (json_int_t)s->held, "channels", s->channels);
+			 (json_int_t)s->held, "left", (json_int_t)s->left, "channels", s->channels);
+}
+
+void fg_notify_summary_print(const struct fg_notify_summary *s, FILE *out)
+{
+	json_t *doc = fg_notify_summary_json(s);
+	char *d = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
+	char *red = d ? fg_redact(d) : NULL;
+	if (red)
+		fprintf(out, "%s\n", red);
+	free(red);
+	free(d);
+	json_decref(doc);
 }
 
 int fg_notify_exit_status(const struct fg_notify_summary *s)
 {
 	if (s->dead > 0)
 		return FG_EX_UNAVAILABLE;
-	if (s->retried > 0)
+	if (s->retried > 0 || s->left > 0)
 		return FG_EX_TEMPFAIL;
 	return FG_EX_OK;
 }
@@ -222,8 +234,9 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 		if (ch->type == FG_CHAN_EMAIL && em->daily_quota > 0) {
 			bool granted;
 			int64_t sent;
-			if ((rc = fg_store_quota_take(db, today, em->daily_quota, n->severity == FG_SEV_CRITICAL,
-						      &granted, &sent)) < 0)
+			/* critical mail, and the quota's own warnings, always go */
+			bool bypass = n->severity == FG_SEV_CRITICAL || strcmp(n->kind, "quota") == 0;
+			if ((rc = fg_store_quota_take(db, today, em->daily_quota, bypass, &granted, &sent)) < 0)
 				return rc;
 			if (!granted) {
 				if ((rc = fg_store_defer(db, me, n->id, tomorrow)) < 0)
@@ -246,7 +259,10 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 		b->live[b->nlive] = &b->req[i];
 		b->live_idx[b->nlive++] = i;
 	}
-	if ((rc = fg_http_run(b->live, (size_t)b->nlive, (long)nc->concurrency, &fg_interrupted)) < 0)
+	/* start nothing after half the lease: a request then still ends well
+	 * before another run may take the claim over */
+	if ((rc = fg_http_run(b->live, (size_t)b->nlive, (long)nc->concurrency, (double)nc->lease_s / 2.0,
+			      &fg_interrupted)) < 0)
 		return rc;
 	for (int k = 0; k < b->nlive; k++) {
 		int i = b->live_idx[k];
@@ -275,6 +291,10 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 	}
 	if ((rc = fg_store_finish(db, me, b->att, b->natt)) < 0)
 		return rc;
+	if (b->nunsent > 0) {
+		s->left += b->nunsent;
+		fg_info("%d notification%s left for the next run", b->nunsent, b->nunsent == 1 ? "" : "s");
+	}
 	return fg_store_release(db, me, b->unsent, b->nunsent);
 }
 
@@ -283,12 +303,18 @@ static int make_digests(PGconn *db, const struct fg_notify_conf *nc, const char 
 	time_t now = fg_now();
 	int minute = (int)((now % 86400) / 60), rc;
 
-	if (nc->email.digest_minute < 0 || minute < nc->email.digest_minute)
+	if (nc->email.digest_minute >= 0 && minute < nc->email.digest_minute)
 		return 0;
 	for (int i = 0; i < nc->nchannels; i++) {
 		bool made;
 		if (nc->channels[i].type != FG_CHAN_EMAIL)
 			continue;
+		if (nc->email.digest_minute < 0) {
+			/* digest switched off: what it held goes out as usual */
+			if ((rc = fg_store_unhold(db, nc->channels[i].name)) < 0)
+				return rc;
+			continue;
+		}
 		if ((rc = fg_store_digest(db, nc->channels[i].name, today, &made)) < 0)
 			return rc;
 		if (made)
@@ -344,7 +370,7 @@ int fg_notify_run(PGconn *db, const struct fg_notify_conf *nc, const struct fg_n
 		}
 		rc = deliver(db, nc, me, today, tomorrow, &b, s);
 		batch_free(&b);
-		if (rc < 0)
+		if (rc < 0 || s->left > 0)
 			break;
 	}
 	return rc;

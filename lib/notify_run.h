@@ -22,6 +22,7 @@ struct fg_notify_opts {
 
 struct fg_notify_summary {
 	long claimed, sent, retried, dead, deferred, held;
+	long left;		/* claimed but not started (signal, lease half gone) */
 	json_t *channels;	/* {"name": {"claimed","sent","retried","dead"}} */
 };
 
@@ -29,7 +30,9 @@ void fg_notify_summary_init(struct fg_notify_summary *s);
 void fg_notify_summary_release(struct fg_notify_summary *s);
 /* The --json document (new reference). */
 json_t *fg_notify_summary_json(const struct fg_notify_summary *s);
-/* 0 nothing left due, 75 some retries pending, 69 some went dead. */
+/* Print the --json document (redacted) on out. */
+void fg_notify_summary_print(const struct fg_notify_summary *s, FILE *out);
+/* 0 nothing left due, 75 some retries pending or left, 69 some went dead. */
 int fg_notify_exit_status(const struct fg_notify_summary *s);
 
 /*
@@ -52,6 +55,15 @@ int fg_notify_direct(const struct fg_notify_conf *nc, struct fg_notification *n,
  * Returns 0 or < 0 when the database failed.
  */
 int fg_notify_warn_unknown(PGconn *db, const char *channels);
+
+/*
+ * Print the dead notifications (of channels, a JSON array, or all when
+ * NULL) as tab-separated lines or a JSON array.  0 or < 0.
+ */
+int fg_notify_print_dead(PGconn *db, const char *channels, bool as_json, FILE *out);
+
+/* A test message for --test CHANNEL (release and free it), or NULL. */
+struct fg_notification *fg_notify_test_message(const char *channel);
 
 /* Print a dry-run rendering of n for ch (secrets redacted).  0 or < 0. */
 int fg_notify_print(const struct fg_notify_conf *nc, const struct fg_channel *ch,

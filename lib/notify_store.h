@@ -75,6 +75,9 @@ int fg_store_enqueue(PGconn *db, const char *channel, const char *kind, const ch
  */
 int fg_store_digest(PGconn *db, const char *channel, const char *day, bool *made);
 
+/* Make held rows of channel pending again (the digest was switched off). */
+int fg_store_unhold(PGconn *db, const char *channel);
+
 /* Dead rows as a JSON array (new reference) or NULL after logging. */
 json_t *fg_store_dead(PGconn *db, const char *channels);
 /* Requeue one dead row (id > 0) or all (id == 0); *count rows moved. */

@@ -122,46 +122,6 @@ static int check_channels(const struct fg_notify_conf *nc, json_t *channels)
 	return 0;
 }
 
-static char *read_all(FILE *f, size_t *len)
-{
-	size_t cap = 65536, n = 0;
-	char *b = malloc(cap);
-	while (b) {
-		size_t r = fread(b + n, 1, cap - n - 1, f);
-		n += r;
-		if (r == 0)
-			break;
-		if (cap - n < 4096) {
-			char *nb = realloc(b, cap * 2);
-			if (nb == NULL) {
-				free(b);
-				return NULL;
-			}
-			b = nb;
-			cap *= 2;
-		}
-	}
-	if (b == NULL || ferror(f)) {
-		free(b);
-		return NULL;
-	}
-	b[n] = '\0';
-	*len = n;
-	return b;
-}
-
-static void print_summary(const struct fg_notify_summary *s)
-{
-	json_t *doc = fg_notify_summary_json(s);
-	char *d = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
-	char *red = d ? fg_redact(d) : NULL;
-	if (red)
-		printf("%s\n", red);
-	free(red);
-	free(d);
-	json_decref(doc);
-}
-
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -176,7 +136,6 @@ static int run_direct(struct fg_cli *cli, struct notifyd_opts *o)
 	struct fg_notify_summary s;
 	struct fg_notification *n = NULL;
 	int count = 0, rc, status;
-	char *buf = NULL;
 	const char **names = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
 
@@ -194,27 +153,12 @@ static int run_direct(struct fg_cli *cli, struct notifyd_opts *o)
 		json_decref(one);
 		if (rc < 0)
 			goto out;
-		char host[128] = "this host", body[400];
-		gethostname(host, sizeof(host));
-		host[sizeof(host) - 1] = '\0';
-		snprintf(body, sizeof(body),
-			 "A test message from notifyd-once on %s. If you can read this, channel '%s' works.",
-			 host, o->test);
-		n = calloc(1, sizeof(*n));
-		if (n == NULL) {
+		if ((n = fg_notify_test_message(o->test)) == NULL) {
 			rc = FG_ERR;
 			goto out;
 		}
 		count = 1;
-		n->channel = strdup(o->test);
-		n->kind = strdup("test");
-		n->title = strdup("flakeguard test message");
-		n->body = strdup(body);
-		n->fields = json_pack("{s:s}", "host", host);
-		n->dedup_key = strdup("test");
-		n->created_at = fg_now();
 	} else {
-		size_t len = 0;
 		if (o->channels == NULL) {
 			fg_error("--stdin needs --channel NAME: where to deliver the alerts");
 			rc = FG_ERR_USAGE;
@@ -223,15 +167,13 @@ static int run_direct(struct fg_cli *cli, struct notifyd_opts *o)
 		if ((rc = check_channels(&nc, o->channels)) < 0)
 			goto out;
 		size_t nch = json_array_size(o->channels);
-		names = calloc(nch + 1, sizeof(*names));
-		for (size_t i = 0; names && i < nch; i++)
-			names[i] = json_string_value(json_array_get(o->channels, i));
-		if (names == NULL || (buf = read_all(stdin, &len)) == NULL) {
-			fg_error("cannot read stdin: %s", strerror(errno));
-			rc = FG_ERR_DATA;
+		if ((names = calloc(nch + 1, sizeof(*names))) == NULL) {
+			rc = FG_ERR;
 			goto out;
 		}
-		if ((rc = fg_notify_parse_input(buf, len, names, (int)nch, &n, &count)) < 0)
+		for (size_t i = 0; i < nch; i++)
+			names[i] = json_string_value(json_array_get(o->channels, i));
+		if ((rc = fg_notify_read_input(stdin, names, (int)nch, &n, &count)) < 0)
 			goto out;
 	}
 	struct fg_notify_opts ro = { .dry_run = cli->dry_run, .json = cli->json, .out = stdout };
@@ -241,7 +183,7 @@ static int run_direct(struct fg_cli *cli, struct notifyd_opts *o)
 	fg_http_global_cleanup();
 	if (rc == 0 && !cli->dry_run) {
 		if (cli->json)
-			print_summary(&s);
+			fg_notify_summary_print(&s, stdout);
 		else if (o->test)
 			printf("test message to '%s': %s\n", o->test,
 			       s.sent ? "sent" : s.dead ? "refused (see the error above)" : "not delivered, try again later");
@@ -251,7 +193,6 @@ out:
 	for (int i = 0; i < count; i++)
 		fg_notification_release(&n[i]);
 	free(n);
-	free(buf);
 	free(names);
 	fg_notify_summary_release(&s);
 	fg_notify_conf_release(&nc);
@@ -260,40 +201,6 @@ out:
 	if (status == FG_EX_OK && fg_cli_close_stdout() < 0)
 		status = FG_EX_TEMPFAIL;
 	return status;
-}
-
-static int print_dead(PGconn *db, const char *channels, bool as_json)
-{
-	json_t *a = fg_store_dead(db, channels), *v;
-	size_t i;
-	if (a == NULL)
-		return FG_ERR_TEMP;
-	if (as_json) {
-		char *d = json_dumps(a, JSON_INDENT(2)), *red = d ? fg_redact(d) : NULL;
-		if (red)
-			printf("%s\n", red);
-		free(red);
-		free(d);
-	} else {
-		json_array_foreach(a, i, v) {
-			char *line = NULL;
-			if (asprintf(&line, "%lld\t%s\t%s\t%lld attempts\t%s\t%s",
-				     (long long)json_integer_value(json_object_get(v, "id")),
-				     json_string_value(json_object_get(v, "channel")),
-				     json_string_value(json_object_get(v, "severity")),
-				     (long long)json_integer_value(json_object_get(v, "attempts")),
-				     json_string_value(json_object_get(v, "title")),
-				     json_string_value(json_object_get(v, "last_error")) ?
-					     json_string_value(json_object_get(v, "last_error")) : "") >= 0) {
-				char *red = fg_redact(line);
-				printf("%s\n", red ? red : "");
-				free(red);
-				free(line);
-			}
-		}
-	}
-	json_decref(a);
-	return 0;
 }
 
 int main(int argc, char **argv)
@@ -346,7 +253,7 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	if (o.dead) {
-		rc = print_dead(t.db, o.channels ? channels : NULL, t.cli.json);
+		rc = fg_notify_print_dead(t.db, o.channels ? channels : NULL, t.cli.json, stdout);
 		status = fg_tool_end(&t, fg_exit_for(rc));
 		goto done;
 	}
@@ -382,7 +289,7 @@ int main(int argc, char **argv)
 	fg_tool_count(&t, "deferred", s.deferred);
 	fg_tool_count(&t, "held", s.held);
 	if (rc == 0 && t.cli.json && !t.cli.dry_run)
-		print_summary(&s);
+		fg_notify_summary_print(&s, stdout);
 	status = fg_tool_end(&t, rc < 0 ? fg_exit_for(rc) : fg_notify_exit_status(&s));
 done:
 	free(channels);

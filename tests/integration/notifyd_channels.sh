@@ -160,6 +160,23 @@ all="$deadout $FG_ERR $FG_OUT $(fg_sql "SELECT string_agg(coalesce(error, ''), '
 for secret in slacktokenXYZ webhooktokenXYZ teamstokenXYZ routingkeyXYZ hmacsecretXYZ gonetokenXYZ B0GONE; do
 	fg_nomatch "secret $secret absent" "$secret" "$all"
 done
+# Configuration mistakes are exit 78 with FILE:LINE, before anything is sent.
+badconf() { # NAME EXPECTED-MESSAGE then the config on stdin
+	local f
+	f=$(fg_config "$1.conf")
+	fg_run notifyd-once -c "$f"
+	fg_eq "$1 exits 78" 78 "$FG_RC"
+	fg_match "$1 is explained" "$2" "$FG_ERR"
+}
+printf '[database]\nconninfo =\n[channel a]\ntype = carrier-pigeon\nurl = http://x/y\n' | badconf badtype "bad.*type.conf:4: .*unknown channel type 'carrier-pigeon'"
+printf '[database]\nconninfo =\n[channel a]\ntype = slack\n' | badconf nourl "nourl.conf:3: .*channel 'a' needs a url"
+printf '[database]\nconninfo =\n[channel a]\ntype = pagerduty\n' | badconf nokey "needs a routing_key"
+printf '[database]\nconninfo =\n[channel a]\ntype = webhook\nurl = http://x/y\nheader = no colon here\n' | badconf badheader "badheader.conf:6: .*'Name: value'"
+printf '[database]\nconninfo =\n[email]\nfrom = a@example.com\nsmtp_url = smtp://127.0.0.1:1\ndigest = 25:00\n' | badconf baddigest "baddigest.conf:6: .*HH:MM"
+printf '[database]\nconninfo =\n[email]\nfrom = a@example.com\nsmtp_url = smtp://127.0.0.1:1\nquota_alert_channel = nope\n' | badconf badqa "no channel named 'nope'"
+printf '[database]\nconninfo =\n[channel a]\ntype = email\nto = a@example.com\n' | badconf noemail "needs an \[email\] section"
+printf '[database]\nconninfo =\n[notify]\nlease = soon\n' | badconf badlease "badlease.conf:4: .*not an interval"
+
 # Token bucket per Slack webhook URL: at most rate_per_minute, while
 # another webhook is not held up by it.
 fg_httpsink bucket
@@ -180,10 +197,10 @@ fg_sql "INSERT INTO notifications (channel, kind, severity, title, dedup_key)
 	SELECT CASE WHEN g <= 4 THEN 'slow' ELSE 'other' END, 'generic', 'info', 'b' || g, 'b' || g FROM generate_series(1, 5) g"
 fg_run notifyd-once -c "$rc_"
 fg_eq "bucket run delivers all" "0 5" "$FG_RC $(fg_sink_count)"
-gaps=$(fg_sink_requests | jq -s 'map(select(.path | endswith("bucketA"))) | sort_by(.ts_ms) | [range(1; length) as $i | .[$i].ts_ms - .[$i-1].ts_ms] | min')
-fg_check "one webhook gets at most 150/min (min gap $gaps ms)" test "$gaps" -ge 380
+span=$(fg_sink_requests | jq -s 'map(select(.path | endswith("bucketA")) | .ts_ms) | max - min')
+fg_check "one webhook gets at most 150/min (4 requests over $span ms)" test "$span" -ge 1000
 first_b=$(fg_sink_requests | jq -s '(map(select(.path | endswith("bucketB"))) | .[0].ts_ms) - (map(.ts_ms) | min)')
-fg_check "another webhook is not held up ($first_b ms)" test "$first_b" -lt 300
+fg_check "another webhook is not held up ($first_b ms)" test "$first_b" -lt 1000
 
 # --stdin: no database needed; generic alerts, arrays, JSON lines, and the
 # --json documents of budgetcheck and secscan as they are.

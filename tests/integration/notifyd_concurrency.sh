@@ -48,7 +48,7 @@ fg_eq "attempts table agrees with the sink" "$(fg_sink_count "$FLAKY")" "$(fg_sq
 fg_eq "no error output from the drains" "" "$(grep -v 'notifications\? wait' "$FG_TMP/drain.err")"
 
 # SIGKILL during a run, then recovery after the lease.
-fg_httpsink slow --delay-ms 1500
+fg_httpsink slow --delay-ms 2500
 SLOW=$FG_SINK_URL
 SLOWDIR=$FG_SINK_DIR
 fg_httpsink fast
@@ -58,7 +58,7 @@ mk() {
 [database]
 conninfo =
 [notify]
-lease = 3s
+lease = 4s
 concurrency = 4
 [channel kill]
 type = webhook
@@ -81,9 +81,36 @@ fg_eq "killed run had 4 in flight" 4 "$inflight"
 fg_eq "claims survive the kill" 20 "$(fg_sql "SELECT count(*) FROM notifications WHERE claimed_at IS NOT NULL AND status = 'pending'")"
 fg_run notifyd-once -c "$cf"
 fg_eq "claims within the lease are left alone" 0 "$(fg_sink_count)"
-sleep 3.1
+sleep 4.1
 fg_run notifyd-once -c "$cf"
 fg_eq "after the lease the next run delivers" 0 "$FG_RC"
 fg_eq "all 20 sent" 20 "$(fg_sql "SELECT count(*) FROM notifications WHERE channel = 'kill' AND status = 'sent'")"
 fg_eq "every one reached the sink once more at most" 20 "$(fg_sink_count)"
+# SIGTERM: in-flight deliveries finish and are recorded, the rest is
+# released at once (no lease wait), exit 75, run recorded as interrupted.
+fg_httpsink term --delay-ms 1000
+ct=$(fg_config term.conf <<C
+[database]
+conninfo =
+[notify]
+concurrency = 2
+[channel term]
+type = webhook
+url = $FG_SINK_URL/term
+C
+)
+fg_sql "INSERT INTO notifications (channel, kind, severity, title, dedup_key)
+	SELECT 'term', 'generic', 'info', 't' || g, 'term' || g FROM generate_series(1, 10) g"
+notifyd-once -c "$ct" --json >"$FG_TMP/term.json" 2>/dev/null & victim=$!
+for i in $(seq 1 100); do
+	[ "$(fg_sink_count)" -ge 2 ] && break
+	sleep 0.05
+done
+kill -TERM $victim
+wait $victim
+fg_eq "SIGTERM exits 75" 75 "$?"
+fg_eq "in-flight ones finished and were recorded" "2 8" "$(jq -r '"\(.sent) \(.left)"' "$FG_TMP/term.json")"
+fg_eq "the rest is released at once" "pending 8 0|sent 2 0" \
+	"$(fg_sql "SELECT string_agg(status || ' ' || n || ' ' || c, '|' ORDER BY status) FROM (SELECT status, count(*) n, count(claimed_at) c FROM notifications WHERE channel = 'term' GROUP BY status) x")"
+fg_eq "run recorded as interrupted" "interrupted 75" "$(fg_sql "SELECT status || ' ' || exit_code FROM job_runs WHERE job = 'notifyd-once' ORDER BY id DESC LIMIT 1")"
 fg_done

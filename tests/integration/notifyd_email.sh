@@ -243,6 +243,13 @@ FLAKEGUARD_NOW=2026-03-15T12:30:00Z fg_run notifyd-once -c "$dc"
 fg_eq "one digest a day" 2 "$(ls "$FG_SMTP_DIR"/*.eml | wc -l)"
 FLAKEGUARD_NOW=2026-03-16T12:00:00Z fg_run notifyd-once -c "$dc"
 fg_eq "next day's digest" 3 "$(ls "$FG_SMTP_DIR"/*.eml | wc -l)"
+add dmail d5 medium "held when the digest is switched off"
+FLAKEGUARD_NOW=2026-03-17T09:00:00Z fg_run notifyd-once -c "$dc"
+fg_eq "held before the digest time again" "held 0" "$(state d5)"
+sed '/^digest = /d' "$dc" >"$FG_TMP/nodigest.conf"
+chmod 600 "$FG_TMP/nodigest.conf"
+FLAKEGUARD_NOW=2026-03-17T09:00:00Z fg_run notifyd-once -c "$FG_TMP/nodigest.conf"
+fg_eq "digest switched off: held mail goes out" "sent 1" "$(state d5)"
 
 all="$FG_ERR $FG_OUT $(fg_sql "SELECT string_agg(coalesce(error, ''), ' ') FROM delivery_attempts")"
 for s in smtpPassXYZ sendgridKeyXYZ sesSecretKeyXYZ sesSessionTokenXYZ; do

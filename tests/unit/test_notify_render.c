@@ -75,6 +75,29 @@ static void test_slack_finding(void **state)
 	json_decref(n.fields);
 }
 
+static void test_slack_long_title(void **state)
+{
+	(void)state;
+	char title[2001];
+	for (int i = 0; i < 1000; i++)
+		memcpy(title + 2 * i, "\xc3\xa9", 2);
+	title[2000] = '\0';
+	struct fg_notification n = { .channel = "ops", .kind = "generic", .severity = FG_SEV_INFO,
+				     .title = title, .body = "" };
+	n.fields = json_object();
+	json_t *o = fg_slack_payload(&n); /* jansson refuses invalid UTF-8 */
+	assert_non_null(o);
+	assert_true(strlen(json_string_value(json_object_get(o, "text"))) < 600);
+	json_decref(o);
+	json_decref(n.fields);
+	char s[] = "ab\xc3";
+	fg_utf8_trim(s);
+	assert_string_equal(s, "ab");
+	char t[] = "ab\xc3\xa9";
+	fg_utf8_trim(t);
+	assert_string_equal(t, "ab\xc3\xa9");
+}
+
 static void test_teams(void **state)
 {
 	(void)state;
@@ -178,6 +201,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slack),    cmocka_unit_test(test_slack_finding),
+		cmocka_unit_test(test_slack_long_title),
 		cmocka_unit_test(test_teams),    cmocka_unit_test(test_webhook),
 		cmocka_unit_test(test_hmac),     cmocka_unit_test(test_pagerduty),
 		cmocka_unit_test(test_html_escape),
