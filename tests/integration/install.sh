@@ -15,4 +15,5 @@ fg_check "migrations installed" test -f "$r/share/flakeguard/sql/001_core.sql"
 fg_check "IoC list installed" test -s "$r/share/flakeguard/unc5537-ips.txt"
 fg_check "example config installed" test -f "$r/share/doc/flakeguard/flakeguard.conf.example"
 fg_check "crontab installed" test -f "$r/share/doc/flakeguard/crontab.example"
+fg_eq "man pages for every tool installed" 5 "$(ls "$r"/share/man/man1/*.1 2>/dev/null | wc -l)"
 fg_done
