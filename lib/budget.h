@@ -27,7 +27,7 @@
 /* UTC calendar periods. */
 enum fg_period {
 	FG_PERIOD_DAILY,
-	FG_PERIOD_WEEKLY,	/* ISO weeks: Monday to Sunday */
+	FG_PERIOD_WEEKLY, /* ISO weeks: Monday to Sunday */
 	FG_PERIOD_MONTHLY,
 	FG_PERIOD_QUARTERLY,
 	FG_PERIOD_YEARLY,
@@ -44,31 +44,31 @@ void fg_period_bounds(enum fg_period p, long day, long *start, long *end);
 /* One step of a severity mapping: thresholds >= from get severity. */
 struct fg_budget_sev {
 	int from;
-	const char *severity;	/* static string: info, low, medium, high, critical */
+	const char *severity; /* static string: info, low, medium, high, critical */
 };
 
 struct fg_budget {
 	const char *name;
 	const char *connector;
-	const char *amount;	/* exact decimal text, > 0 */
-	const char *currency;	/* the connector's currency */
+	const char *amount;   /* exact decimal text, > 0 */
+	const char *currency; /* the connector's currency */
 	enum fg_period period;
-	const char *scope;	/* as written (default "account") */
-	bool account;		/* scope covers every cost row of the connector */
-	char **warehouses;	/* owned, upper case, NULL-terminated (may be empty) */
+	const char *scope; /* as written (default "account") */
+	bool account;      /* scope covers every cost row of the connector */
+	char **warehouses; /* owned, upper case, NULL-terminated (may be empty) */
 	int nwarehouses;
-	char **services;	/* owned, upper case, NULL-terminated (may be empty) */
+	char **services; /* owned, upper case, NULL-terminated (may be empty) */
 	int nservices;
-	int thresholds[FG_BUDGET_MAX_THRESHOLDS];	/* ascending, 1..1000 */
+	int thresholds[FG_BUDGET_MAX_THRESHOLDS]; /* ascending, 1..1000 */
 	int nthresholds;
 	bool forecast;
-	char **notify;		/* owned (fg_conf_list), NULL-terminated, may be NULL */
+	char **notify; /* owned (fg_conf_list), NULL-terminated, may be NULL */
 	int nnotify;
-	struct fg_budget_sev sev[FG_BUDGET_MAX_SEVERITIES];	/* ascending from */
+	struct fg_budget_sev sev[FG_BUDGET_MAX_SEVERITIES]; /* ascending from */
 	int nsev;
-	const char *forecast_severity;	/* static string */
+	const char *forecast_severity; /* static string */
 	bool enabled;
-	bool selected;		/* evaluated in this run (all, or --budget) */
+	bool selected; /* evaluated in this run (all, or --budget) */
 };
 
 struct fg_budget_set {
@@ -100,13 +100,13 @@ const char *fg_severity_label(const char *severity);
 
 /* Outcome of one run, for --fail-on and the counts of the job run. */
 struct fg_budget_result {
-	json_t *statuses;	/* array in the --json shape; owned by the result */
-	bool any_warn;		/* some budget at or past its lowest threshold */
-	bool any_breach;	/* some budget's spend at or past 100 % */
-	bool any_forecast;	/* some budget projected past 100 % (with 3 complete days) */
-	long alerts;		/* alerts created (or that would be, on a dry run) */
-	long notifications;	/* outbox rows enqueued */
-	long statements;	/* SQL statements issued */
+	json_t *statuses;   /* array in the --json shape; owned by the result */
+	bool any_warn;      /* some budget at or past its lowest threshold */
+	bool any_breach;    /* some budget's spend at or past 100 % */
+	bool any_forecast;  /* some budget projected past 100 % (with 3 complete days) */
+	long alerts;        /* alerts created (or that would be, on a dry run) */
+	long notifications; /* outbox rows enqueued */
+	long statements;    /* SQL statements issued */
 };
 
 /*
@@ -118,7 +118,7 @@ struct fg_budget_result {
  * after logging (the transaction is rolled back).
  */
 int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool dry_run,
-		  struct fg_budget_result *res);
+                  struct fg_budget_result *res);
 void fg_budget_result_release(struct fg_budget_result *res);
 
 /*

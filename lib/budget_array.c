@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 int fg_pgarr_init(struct fg_pgarr *a)
 {
@@ -32,12 +33,50 @@ void fg_pgarr_add(struct fg_pgarr *a, const char *s)
 		return;
 	}
 	fputc('"', a->f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', a->f);
-		fputc(*s, a->f);
+	for (;;) {
+		size_t n = strcspn(s, "\"\\");
+		fwrite(s, 1, n, a->f);
+		s += n;
+		if (*s == '\0')
+			break;
+		fputc('\\', a->f);
+		fputc(*s++, a->f);
 	}
 	fputc('"', a->f);
+}
+
+int fg_pgarr_add_list(struct fg_pgarr *a, char *const *items, const int *nums, int n)
+{
+	char stack[1024], *buf = stack;
+	size_t need = 3, used = 0;
+	int rc = 0;
+
+	for (int j = 0; j < n; j++)
+		need += nums ? 16 : 3 + 2 * strlen(items[j]);
+	if (need > sizeof(stack) && (buf = malloc(need)) == NULL)
+		return -1;
+	buf[used++] = '{';
+	for (int j = 0; j < n; j++) {
+		if (j > 0)
+			buf[used++] = ',';
+		if (nums != NULL) {
+			used += (size_t)snprintf(buf + used, 16, "%d", nums[j]);
+			continue;
+		}
+		buf[used++] = '"';
+		for (const char *p = items[j]; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				buf[used++] = '\\';
+			buf[used++] = *p;
+		}
+		buf[used++] = '"';
+	}
+	buf[used++] = '}';
+	buf[used] = '\0';
+	fg_pgarr_add(a, buf);
+	if (buf != stack)
+		free(buf);
+	return rc;
 }
 
 void fg_pgarr_addf(struct fg_pgarr *a, const char *fmt, ...)

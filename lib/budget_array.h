@@ -15,7 +15,7 @@
 
 struct fg_pgarr {
 	FILE *f;
-	char *buf;	/* owned; valid after fg_pgarr_finish */
+	char *buf; /* owned; valid after fg_pgarr_finish */
 	size_t len;
 	int n;
 	bool failed;
@@ -26,6 +26,11 @@ int fg_pgarr_init(struct fg_pgarr *a);
 /* Append one element (NULL for SQL NULL). */
 void fg_pgarr_add(struct fg_pgarr *a, const char *s);
 void fg_pgarr_addf(struct fg_pgarr *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Append one element that is itself an array literal: of items (strings)
+ * or, when nums is not NULL, of n integers.  Returns 0 or -1 (no memory).
+ */
+int fg_pgarr_add_list(struct fg_pgarr *a, char *const *items, const int *nums, int n);
 /* Close the literal; returns it (owned by a), or NULL on allocation failure. */
 const char *fg_pgarr_finish(struct fg_pgarr *a);
 void fg_pgarr_release(struct fg_pgarr *a);

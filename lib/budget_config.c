@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const severities[] = { "info", "low", "medium", "high", "critical", NULL };
+static const char *const severities[] = {"info", "low", "medium", "high", "critical", NULL};
 
 static const char *severity_parse(const char *s)
 {
@@ -109,7 +109,7 @@ static void trim(const char **a, const char **b)
 
 /* Parse the names of one scope part, "A,B" in [a, b). */
 static int scope_names(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *what,
-		       const char *a, const char *b, char ***list, int *n)
+                       const char *a, const char *b, char ***list, int *n)
 {
 	int before = *n;
 
@@ -148,15 +148,19 @@ static int parse_scope(const struct fg_config *cfg, const struct fg_conf_section
 		if (len == 7 && strncmp(x, "account", 7) == 0) {
 			b->account = true;
 		} else if (len > 10 && strncmp(x, "warehouse:", 10) == 0) {
-			if ((rc = scope_names(cfg, sec, "warehouse", x + 10, y, &b->warehouses, &b->nwarehouses)) < 0)
+			if ((rc = scope_names(cfg, sec, "warehouse", x + 10, y, &b->warehouses,
+			                      &b->nwarehouses)) < 0)
 				return rc;
 		} else if (len > 8 && strncmp(x, "service:", 8) == 0) {
-			if ((rc = scope_names(cfg, sec, "service type", x + 8, y, &b->services, &b->nservices)) < 0)
+			if ((rc = scope_names(cfg, sec, "service type", x + 8, y, &b->services,
+			                      &b->nservices)) < 0)
 				return rc;
 		} else {
 			fg_conf_error(cfg, sec, "scope",
-				      "'%.*s' is not a scope: use account, warehouse:NAME[,NAME] or service:TYPE[,TYPE],"
-				      " joined with +", (int)len, x);
+			              "'%.*s' is not a scope: use account, warehouse:NAME[,NAME] or "
+			              "service:TYPE[,TYPE],"
+			              " joined with +",
+			              (int)len, x);
 			return FG_ERR_CONFIG;
 		}
 		if (*e == '\0')
@@ -164,7 +168,8 @@ static int parse_scope(const struct fg_config *cfg, const struct fg_conf_section
 		p = e + 1;
 	}
 	if (b->account && nparts > 1) {
-		fg_conf_error(cfg, sec, "scope", "'account' already covers every cost and cannot be combined");
+		fg_conf_error(cfg, sec, "scope",
+		              "'account' already covers every cost and cannot be combined");
 		return FG_ERR_CONFIG;
 	}
 	return 0;
@@ -176,7 +181,8 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int parse_thresholds(const struct fg_config *cfg, const struct fg_conf_section *sec, struct fg_budget *b)
+static int parse_thresholds(const struct fg_config *cfg, const struct fg_conf_section *sec,
+                            struct fg_budget *b)
 {
 	char **items = NULL;
 	int n = 0, rc;
@@ -184,7 +190,7 @@ static int parse_thresholds(const struct fg_config *cfg, const struct fg_conf_se
 	if ((rc = fg_conf_list(cfg, sec, "thresholds", &items, &n)) < 0)
 		return rc;
 	if (items == NULL) {
-		static const int def[] = { 50, 75, 90, 100 };
+		static const int def[] = {50, 75, 90, 100};
 		memcpy(b->thresholds, def, sizeof(def));
 		b->nthresholds = 4;
 		return 0;
@@ -206,7 +212,8 @@ static int parse_thresholds(const struct fg_config *cfg, const struct fg_conf_se
 			s = buf;
 		}
 		if (parse_int(s, 1, 1000, &v) < 0) {
-			fg_conf_error(cfg, sec, "thresholds", "'%s' is not a whole percentage in 1..1000", items[i]);
+			fg_conf_error(cfg, sec, "thresholds", "'%s' is not a whole percentage in 1..1000",
+			              items[i]);
 			rc = FG_ERR_CONFIG;
 			goto out;
 		}
@@ -233,9 +240,9 @@ static int parse_severity(const struct fg_config *cfg, const struct fg_conf_sect
 	if ((rc = fg_conf_list(cfg, sec, "severity", &items, &n)) < 0)
 		return rc;
 	if (items == NULL) {
-		b->sev[0] = (struct fg_budget_sev){ 0, "info" };
-		b->sev[1] = (struct fg_budget_sev){ 90, "medium" };
-		b->sev[2] = (struct fg_budget_sev){ 100, "critical" };
+		b->sev[0] = (struct fg_budget_sev){0, "info"};
+		b->sev[1] = (struct fg_budget_sev){90, "medium"};
+		b->sev[2] = (struct fg_budget_sev){100, "critical"};
 		b->nsev = 3;
 		return 0;
 	}
@@ -245,22 +252,26 @@ static int parse_severity(const struct fg_config *cfg, const struct fg_conf_sect
 		const char *sev;
 		int from;
 		if (colon == NULL) {
-			fg_conf_error(cfg, sec, "severity", "'%s' is not PERCENT:SEVERITY or forecast:SEVERITY", items[i]);
+			fg_conf_error(cfg, sec, "severity",
+			              "'%s' is not PERCENT:SEVERITY or forecast:SEVERITY", items[i]);
 			rc = FG_ERR_CONFIG;
 			break;
 		}
 		*colon = '\0';
 		if ((sev = severity_parse(colon + 1)) == NULL) {
-			fg_conf_error(cfg, sec, "severity", "'%s' is not a severity: use info, low, medium, high or critical",
-				      colon + 1);
+			fg_conf_error(cfg, sec, "severity",
+			              "'%s' is not a severity: use info, low, medium, high or critical",
+			              colon + 1);
 			rc = FG_ERR_CONFIG;
 		} else if (strcmp(items[i], "forecast") == 0) {
 			b->forecast_severity = sev;
 		} else if (parse_int(items[i], 0, 1000, &from) < 0) {
-			fg_conf_error(cfg, sec, "severity", "'%s' is not a whole percentage in 0..1000", items[i]);
+			fg_conf_error(cfg, sec, "severity", "'%s' is not a whole percentage in 0..1000",
+			              items[i]);
 			rc = FG_ERR_CONFIG;
 		} else if (b->nsev == FG_BUDGET_MAX_SEVERITIES) {
-			fg_conf_error(cfg, sec, "severity", "too many steps (at most %d)", FG_BUDGET_MAX_SEVERITIES);
+			fg_conf_error(cfg, sec, "severity", "too many steps (at most %d)",
+			              FG_BUDGET_MAX_SEVERITIES);
 			rc = FG_ERR_CONFIG;
 		} else {
 			for (int j = 0; j < b->nsev; j++)
@@ -268,7 +279,7 @@ static int parse_severity(const struct fg_config *cfg, const struct fg_conf_sect
 					fg_conf_error(cfg, sec, "severity", "%d is listed twice", from);
 					rc = FG_ERR_CONFIG;
 				}
-			b->sev[b->nsev++] = (struct fg_budget_sev){ from, sev };
+			b->sev[b->nsev++] = (struct fg_budget_sev){from, sev};
 		}
 	}
 	/* Insertion sort by percent: the mapping is read in ascending order. */
@@ -282,7 +293,8 @@ static int parse_severity(const struct fg_config *cfg, const struct fg_conf_sect
 	return rc;
 }
 
-static int parse_connector(const struct fg_config *cfg, const struct fg_conf_section *sec, struct fg_budget *b)
+static int parse_connector(const struct fg_config *cfg, const struct fg_conf_section *sec,
+                           struct fg_budget *b)
 {
 	const struct fg_conf_section *c;
 
@@ -290,8 +302,9 @@ static int parse_connector(const struct fg_config *cfg, const struct fg_conf_sec
 	if (b->connector == NULL) {
 		const struct fg_conf_section *first = fg_config_next(cfg, NULL, "connector");
 		if (first == NULL || fg_config_next(cfg, first, "connector") != NULL) {
-			fg_conf_error(cfg, sec, NULL, "missing key 'connector' (required when there is not exactly"
-						      " one [connector] section)");
+			fg_conf_error(cfg, sec, NULL,
+			              "missing key 'connector' (required when there is not exactly"
+			              " one [connector] section)");
 			return FG_ERR_CONFIG;
 		}
 		b->connector = first->name;
@@ -299,7 +312,7 @@ static int parse_connector(const struct fg_config *cfg, const struct fg_conf_sec
 	c = fg_config_section(cfg, "connector", b->connector);
 	if (c == NULL) {
 		fg_conf_error(cfg, sec, "connector", "unknown connector '%s': no [connector %s] section",
-			      b->connector, b->connector);
+		              b->connector, b->connector);
 		return FG_ERR_CONFIG;
 	}
 	b->currency = fg_conf_get(c, "currency");
@@ -317,12 +330,13 @@ static int parse_notify(const struct fg_config *cfg, const struct fg_conf_sectio
 	for (int i = 0; i < b->nnotify; i++) {
 		if (fg_config_section(cfg, "channel", b->notify[i]) == NULL) {
 			fg_conf_error(cfg, sec, "notify", "unknown channel '%s': no [channel %s] section",
-				      b->notify[i], b->notify[i]);
+			              b->notify[i], b->notify[i]);
 			return FG_ERR_CONFIG;
 		}
 		for (int j = 0; j < i; j++)
 			if (strcmp(b->notify[i], b->notify[j]) == 0) {
-				fg_conf_error(cfg, sec, "notify", "channel '%s' is listed twice", b->notify[i]);
+				fg_conf_error(cfg, sec, "notify", "channel '%s' is listed twice",
+				              b->notify[i]);
 				return FG_ERR_CONFIG;
 			}
 	}
@@ -336,8 +350,8 @@ static int parse_budget(const struct fg_config *cfg, const struct fg_conf_sectio
 
 	b->name = sec->name;
 	if (!name_ok(b->name)) {
-		fg_conf_error(cfg, sec, NULL, "budget name '%s' may hold only letters, digits, '-', '_' and '.'",
-			      b->name);
+		fg_conf_error(cfg, sec, NULL,
+		              "budget name '%s' may hold only letters, digits, '-', '_' and '.'", b->name);
 		worst = FG_ERR_CONFIG;
 	}
 	if ((rc = parse_connector(cfg, sec, b)) < 0)
@@ -352,8 +366,8 @@ static int parse_budget(const struct fg_config *cfg, const struct fg_conf_sectio
 	if (period == NULL)
 		b->period = FG_PERIOD_MONTHLY;
 	else if (fg_period_parse(period, &b->period) < 0) {
-		fg_conf_error(cfg, sec, "period", "unknown period '%s': use daily, weekly, monthly, quarterly or yearly",
-			      period);
+		fg_conf_error(cfg, sec, "period",
+		              "unknown period '%s': use daily, weekly, monthly, quarterly or yearly", period);
 		worst = FG_ERR_CONFIG;
 	}
 	b->scope = fg_conf_get(sec, "scope");

@@ -10,25 +10,25 @@
 
 /* Columns of the evaluation result: one row per selected budget, in order. */
 enum {
-	EV_IDX,			/* 1-based position among selected budgets */
-	EV_START,		/* period start, YYYY-MM-DD */
-	EV_END,			/* period end (inclusive) */
-	EV_SPEND,		/* exact spend so far */
-	EV_SPEND2,		/* rounded to cents */
+	EV_IDX,    /* 1-based position among selected budgets */
+	EV_START,  /* period start, YYYY-MM-DD */
+	EV_END,    /* period end (inclusive) */
+	EV_SPEND,  /* exact spend so far */
+	EV_SPEND2, /* rounded to cents */
 	EV_AMOUNT2,
-	EV_PERCENT2,		/* spend / amount * 100, 2 decimals */
-	EV_REMAINING2,		/* amount - spend (negative past the budget) */
-	EV_FORECAST,		/* exact projection at period end */
+	EV_PERCENT2,   /* spend / amount * 100, 2 decimals */
+	EV_REMAINING2, /* amount - spend (negative past the budget) */
+	EV_FORECAST,   /* exact projection at period end */
 	EV_FORECAST2,
 	EV_FORECAST_LOW2,
 	EV_FORECAST_HIGH2,
-	EV_ELAPSED,		/* complete days of the period before today */
-	EV_REMAINING_DAYS,	/* today to period end, inclusive */
-	EV_FORECAST_OK,		/* 3 complete days of data in the period */
-	EV_BREACH,		/* spend >= amount */
-	EV_FORECAST_BREACH,	/* forecast >= amount */
-	EV_CROSSED,		/* int[] of thresholds crossed by spend, or NULL */
-	EV_EXISTING,		/* text[] "kind:threshold" alerts already recorded */
+	EV_ELAPSED,         /* complete days of the period before today */
+	EV_REMAINING_DAYS,  /* today to period end, inclusive */
+	EV_FORECAST_OK,     /* 3 complete days of data in the period */
+	EV_BREACH,          /* spend >= amount */
+	EV_FORECAST_BREACH, /* forecast >= amount */
+	EV_CROSSED,         /* int[] of thresholds crossed by spend, or NULL */
+	EV_EXISTING,        /* text[] "kind:threshold" alerts already recorded */
 	EV_FORECAST_PERCENT2,
 	EV_NCOLS
 };

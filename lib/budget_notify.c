@@ -23,7 +23,7 @@
 #include <string.h>
 
 int fg_budget_cands_add(struct fg_budget_cands *cs, const struct fg_budget *b, int row, int threshold,
-			bool forecast)
+                        bool forecast)
 {
 	if (cs->n == cs->cap) {
 		int cap = cs->cap ? cs->cap * 2 : 64;
@@ -34,11 +34,11 @@ int fg_budget_cands_add(struct fg_budget_cands *cs, const struct fg_budget *b, i
 		cs->cap = cap;
 	}
 	cs->v[cs->n++] = (struct fg_budget_cand){
-		.b = b,
-		.row = row,
-		.threshold = threshold,
-		.forecast = forecast,
-		.severity = fg_budget_severity(b, threshold, forecast),
+	    .b = b,
+	    .row = row,
+	    .threshold = threshold,
+	    .forecast = forecast,
+	    .severity = fg_budget_severity(b, threshold, forecast),
 	};
 	return 0;
 }
@@ -83,20 +83,21 @@ int fg_budget_alerts_insert(PGconn *db, struct fg_budget_cands *cs, const PGresu
 			rc = FG_ERR_INTERNAL;
 			goto out;
 		}
-	r = fg_db_query(db, &rc, "record budget alerts",
-			"WITH u AS (SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::date[], $5::date[],"
-			"  $6::int[], $7::text[], $8::text[], $9::numeric[], $10::numeric[], $11::numeric[],"
-			"  $12::numeric[]) AS u(k, name, period, ps, pe, threshold, kind, severity, spend, amount,"
-			"  percent, forecast)),"
-			" ins AS (INSERT INTO budget_alerts (budget_id, budget, period, period_start, period_end,"
-			"  threshold, kind, severity, spend, amount, percent, forecast)"
-			"  SELECT bg.id, u.name, u.period, u.ps, u.pe, u.threshold, u.kind, u.severity, u.spend,"
-			"   u.amount, u.percent, u.forecast FROM u JOIN budgets bg ON bg.name = u.name"
-			"  ON CONFLICT (budget_id, period_start, threshold, kind) DO NOTHING"
-			"  RETURNING id, budget, threshold, kind)"
-			" SELECT u.k, ins.id FROM ins JOIN u ON u.name = ins.budget"
-			"  AND u.threshold = ins.threshold AND u.kind = ins.kind",
-			12, params);
+	r = fg_db_query(
+	    db, &rc, "record budget alerts",
+	    "WITH u AS (SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::date[], $5::date[],"
+	    "  $6::int[], $7::text[], $8::text[], $9::numeric[], $10::numeric[], $11::numeric[],"
+	    "  $12::numeric[]) AS u(k, name, period, ps, pe, threshold, kind, severity, spend, amount,"
+	    "  percent, forecast)),"
+	    " ins AS (INSERT INTO budget_alerts (budget_id, budget, period, period_start, period_end,"
+	    "  threshold, kind, severity, spend, amount, percent, forecast)"
+	    "  SELECT bg.id, u.name, u.period, u.ps, u.pe, u.threshold, u.kind, u.severity, u.spend,"
+	    "   u.amount, u.percent, u.forecast FROM u JOIN budgets bg ON bg.name = u.name"
+	    "  ON CONFLICT (budget_id, period_start, threshold, kind) DO NOTHING"
+	    "  RETURNING id, budget, threshold, kind)"
+	    " SELECT u.k, ins.id FROM ins JOIN u ON u.name = ins.budget"
+	    "  AND u.threshold = ins.threshold AND u.kind = ins.kind",
+	    12, params);
 	if (r == NULL)
 		goto out;
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -133,18 +134,18 @@ static void crossed_list(const struct fg_budget_cand *group, int n, char *buf, s
 static json_t *fields(const struct fg_budget_cand *c, const PGresult *ev)
 {
 	int row = c->row;
-	return json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:f, s:s, s:s, s:s, s:s, s:s}", "budget",
-			 c->b->name, "connector", c->b->connector, "kind", c->forecast ? "forecast" : "actual",
-			 "threshold", c->threshold, "spend", PQgetvalue(ev, row, EV_SPEND2), "amount",
-			 PQgetvalue(ev, row, EV_AMOUNT2), "currency", c->b->currency, "percent",
-			 strtod(PQgetvalue(ev, row, EV_PERCENT2), NULL), "remaining",
-			 PQgetvalue(ev, row, EV_REMAINING2), "period", fg_period_name(c->b->period),
-			 "period_start", PQgetvalue(ev, row, EV_START), "period_end", PQgetvalue(ev, row, EV_END),
-			 "forecast", PQgetvalue(ev, row, EV_FORECAST2));
+	return json_pack(
+	    "{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:f, s:s, s:s, s:s, s:s, s:s}", "budget", c->b->name,
+	    "connector", c->b->connector, "kind", c->forecast ? "forecast" : "actual", "threshold",
+	    c->threshold, "spend", PQgetvalue(ev, row, EV_SPEND2), "amount", PQgetvalue(ev, row, EV_AMOUNT2),
+	    "currency", c->b->currency, "percent", strtod(PQgetvalue(ev, row, EV_PERCENT2), NULL),
+	    "remaining", PQgetvalue(ev, row, EV_REMAINING2), "period", fg_period_name(c->b->period),
+	    "period_start", PQgetvalue(ev, row, EV_START), "period_end", PQgetvalue(ev, row, EV_END),
+	    "forecast", PQgetvalue(ev, row, EV_FORECAST2));
 }
 
 static int add_rows(const struct fg_budget_cand *group, int n, const struct fg_budget_cand *top,
-		    const PGresult *ev, struct fg_pgarr *arr)
+                    const PGresult *ev, struct fg_pgarr *arr)
 {
 	const struct fg_budget *b = top->b;
 	const char *cur = b->currency;
@@ -158,25 +159,25 @@ static int add_rows(const struct fg_budget_cand *group, int n, const struct fg_b
 	crossed_list(group, n, crossed, sizeof(crossed));
 	if (top->forecast)
 		snprintf(title, sizeof(title), "budget %s projected at %s%% of %s %s by %s", b->name,
-			 PQgetvalue(ev, top->row, EV_FORECAST_PERCENT2), PQgetvalue(ev, top->row, EV_AMOUNT2), cur,
-			 PQgetvalue(ev, top->row, EV_END));
+		         PQgetvalue(ev, top->row, EV_FORECAST_PERCENT2), PQgetvalue(ev, top->row, EV_AMOUNT2),
+		         cur, PQgetvalue(ev, top->row, EV_END));
 	else
 		snprintf(title, sizeof(title), "budget %s at %s%% of %s %s (threshold %d%%)", b->name,
-			 PQgetvalue(ev, top->row, EV_PERCENT2), PQgetvalue(ev, top->row, EV_AMOUNT2), cur,
-			 top->threshold);
+		         PQgetvalue(ev, top->row, EV_PERCENT2), PQgetvalue(ev, top->row, EV_AMOUNT2), cur,
+		         top->threshold);
 	snprintf(body, sizeof(body),
-		 "Budget %s (connector %s), %s period %s to %s.\n"
-		 "Spend so far: %s %s of %s %s (%s%%); remaining %s %s.\n"
-		 "Projected at period end: %s %s (range %s to %s).\n"
-		 "%s crossed in this run: %s.\n",
-		 b->name, b->connector, fg_period_name(b->period), PQgetvalue(ev, top->row, EV_START),
-		 PQgetvalue(ev, top->row, EV_END), PQgetvalue(ev, top->row, EV_SPEND2), cur,
-		 PQgetvalue(ev, top->row, EV_AMOUNT2), cur, PQgetvalue(ev, top->row, EV_PERCENT2),
-		 PQgetvalue(ev, top->row, EV_REMAINING2), cur, PQgetvalue(ev, top->row, EV_FORECAST2), cur,
-		 PQgetvalue(ev, top->row, EV_FORECAST_LOW2), PQgetvalue(ev, top->row, EV_FORECAST_HIGH2),
-		 top->forecast ? "Projected thresholds" : "Thresholds", crossed);
+	         "Budget %s (connector %s), %s period %s to %s.\n"
+	         "Spend so far: %s %s of %s %s (%s%%); remaining %s %s.\n"
+	         "Projected at period end: %s %s (range %s to %s).\n"
+	         "%s crossed in this run: %s.\n",
+	         b->name, b->connector, fg_period_name(b->period), PQgetvalue(ev, top->row, EV_START),
+	         PQgetvalue(ev, top->row, EV_END), PQgetvalue(ev, top->row, EV_SPEND2), cur,
+	         PQgetvalue(ev, top->row, EV_AMOUNT2), cur, PQgetvalue(ev, top->row, EV_PERCENT2),
+	         PQgetvalue(ev, top->row, EV_REMAINING2), cur, PQgetvalue(ev, top->row, EV_FORECAST2), cur,
+	         PQgetvalue(ev, top->row, EV_FORECAST_LOW2), PQgetvalue(ev, top->row, EV_FORECAST_HIGH2),
+	         top->forecast ? "Projected thresholds" : "Thresholds", crossed);
 	snprintf(dedup, sizeof(dedup), "budget:%s:%s:%s:%d", b->name, PQgetvalue(ev, top->row, EV_START),
-		 top->forecast ? "forecast" : "actual", top->threshold);
+	         top->forecast ? "forecast" : "actual", top->threshold);
 	for (int i = 0; i < b->nnotify; i++) {
 		fg_pgarr_add(&arr[0], b->notify[i]);
 		fg_pgarr_addf(&arr[1], "%lld", top->alert_id);
@@ -191,7 +192,7 @@ static int add_rows(const struct fg_budget_cand *group, int n, const struct fg_b
 }
 
 int fg_budget_notify_plan(const struct fg_budget_cands *cs, const PGresult *ev, struct fg_budget_result *res,
-			  bool write, PGconn *db)
+                          bool write, PGconn *db)
 {
 	struct fg_pgarr arr[7];
 	const char *params[7];
@@ -205,8 +206,8 @@ int fg_budget_notify_plan(const struct fg_budget_cands *cs, const PGresult *ev, 
 	/* Candidates of one budget and kind are contiguous (see budget_run.c). */
 	for (int i = 0, j; i < cs->n; i = j) {
 		const struct fg_budget_cand *top = NULL;
-		for (j = i; j < cs->n && cs->v[j].row == cs->v[i].row && cs->v[j].forecast == cs->v[i].forecast;
-		     j++)
+		for (j = i;
+		     j < cs->n && cs->v[j].row == cs->v[i].row && cs->v[j].forecast == cs->v[i].forecast; j++)
 			if (cs->v[j].created && (top == NULL || cs->v[j].threshold > top->threshold))
 				top = &cs->v[j];
 		if (top == NULL || top->b->nnotify == 0)
@@ -226,16 +227,17 @@ int fg_budget_notify_plan(const struct fg_budget_cands *cs, const PGresult *ev, 
 		}
 	res->statements++;
 	{
-		PGresult *r = fg_db_query(db, &rc, "enqueue budget notifications",
-					  "INSERT INTO notifications (channel, kind, source_id, severity, title, body,"
-					  " fields, dedup_key)"
-					  " SELECT u.channel, 'budget', u.source_id, u.severity, u.title, u.body,"
-					  "  u.fields, u.dedup_key"
-					  " FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[],"
-					  "  $6::jsonb[], $7::text[])"
-					  "  AS u(channel, source_id, severity, title, body, fields, dedup_key)"
-					  " ON CONFLICT (channel, dedup_key) DO NOTHING",
-					  7, params);
+		PGresult *r =
+		    fg_db_query(db, &rc, "enqueue budget notifications",
+		                "INSERT INTO notifications (channel, kind, source_id, severity, title, body,"
+		                " fields, dedup_key)"
+		                " SELECT u.channel, 'budget', u.source_id, u.severity, u.title, u.body,"
+		                "  u.fields, u.dedup_key"
+		                " FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[],"
+		                "  $6::jsonb[], $7::text[])"
+		                "  AS u(channel, source_id, severity, title, body, fields, dedup_key)"
+		                " ON CONFLICT (channel, dedup_key) DO NOTHING",
+		                7, params);
 		if (r != NULL) {
 			res->notifications += strtol(PQcmdTuples(r), NULL, 10);
 			PQclear(r);

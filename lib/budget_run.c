@@ -83,28 +83,19 @@ static int sync_budgets(PGconn *db, const struct fg_budget_set *set, long *stmts
 		}
 	for (int i = 0; i < set->n; i++) {
 		const struct fg_budget *b = &set->v[i];
-		struct fg_pgarr t, c;
 		fg_pgarr_add(&arr[0], b->name);
 		fg_pgarr_add(&arr[1], b->connector);
 		fg_pgarr_add(&arr[2], b->amount);
 		fg_pgarr_add(&arr[3], b->currency);
 		fg_pgarr_add(&arr[4], fg_period_name(b->period));
 		fg_pgarr_add(&arr[5], b->scope);
-		if (fg_pgarr_init(&t) < 0 || fg_pgarr_init(&c) < 0) {
-			fg_pgarr_release(&t);
+		if (fg_pgarr_add_list(&arr[6], NULL, b->thresholds, b->nthresholds) < 0 ||
+		    fg_pgarr_add_list(&arr[8], b->notify, NULL, b->nnotify) < 0) {
 			rc = FG_ERR_INTERNAL;
 			goto out;
 		}
-		for (int j = 0; j < b->nthresholds; j++)
-			fg_pgarr_addf(&t, "%d", b->thresholds[j]);
-		for (int j = 0; j < b->nnotify; j++)
-			fg_pgarr_add(&c, b->notify[j]);
-		fg_pgarr_add(&arr[6], fg_pgarr_finish(&t));
 		fg_pgarr_add(&arr[7], b->forecast ? "t" : "f");
-		fg_pgarr_add(&arr[8], fg_pgarr_finish(&c));
 		fg_pgarr_add(&arr[9], b->enabled ? "t" : "f");
-		fg_pgarr_release(&t);
-		fg_pgarr_release(&c);
 	}
 	for (k = 0; k < 10; k++)
 		if ((params[k] = fg_pgarr_finish(&arr[k])) == NULL) {
@@ -112,32 +103,34 @@ static int sync_budgets(PGconn *db, const struct fg_budget_set *set, long *stmts
 			goto out;
 		}
 	(*stmts)++;
-	rc = fg_db_exec(db, "mirror budgets",
-			"INSERT INTO budgets AS o (name, connector, amount, currency, period, scope, thresholds,"
-			" forecast, notify, active, deactivated_at)"
-			" SELECT u.name, u.connector, u.amount, u.currency, u.period, u.scope, u.thr::integer[],"
-			"  u.fc, u.notify::text[], u.active, CASE WHEN u.active THEN NULL ELSE now() END"
-			" FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::text[], $6::text[],"
-			"  $7::text[], $8::boolean[], $9::text[], $10::boolean[])"
-			"  AS u(name, connector, amount, currency, period, scope, thr, fc, notify, active)"
-			" ON CONFLICT (name) DO UPDATE SET connector = EXCLUDED.connector,"
-			"  amount = EXCLUDED.amount, currency = EXCLUDED.currency, period = EXCLUDED.period,"
-			"  scope = EXCLUDED.scope, thresholds = EXCLUDED.thresholds, forecast = EXCLUDED.forecast,"
-			"  notify = EXCLUDED.notify, active = EXCLUDED.active, updated_at = now(),"
-			"  deactivated_at = CASE WHEN EXCLUDED.active THEN NULL"
-			"   ELSE coalesce(o.deactivated_at, now()) END"
-			" WHERE (o.connector, o.amount, o.currency, o.period, o.scope, o.thresholds, o.forecast,"
-			"  o.notify, o.active) IS DISTINCT FROM (EXCLUDED.connector, EXCLUDED.amount,"
-			"  EXCLUDED.currency, EXCLUDED.period, EXCLUDED.scope, EXCLUDED.thresholds,"
-			"  EXCLUDED.forecast, EXCLUDED.notify, EXCLUDED.active)",
-			10, params);
+	rc = fg_db_exec(
+	    db, "mirror budgets",
+	    "INSERT INTO budgets AS o (name, connector, amount, currency, period, scope, thresholds,"
+	    " forecast, notify, active, deactivated_at)"
+	    " SELECT u.name, u.connector, u.amount, u.currency, u.period, u.scope, u.thr::integer[],"
+	    "  u.fc, u.notify::text[], u.active, CASE WHEN u.active THEN NULL ELSE now() END"
+	    " FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::text[], $6::text[],"
+	    "  $7::text[], $8::boolean[], $9::text[], $10::boolean[])"
+	    "  AS u(name, connector, amount, currency, period, scope, thr, fc, notify, active)"
+	    " ON CONFLICT (name) DO UPDATE SET connector = EXCLUDED.connector,"
+	    "  amount = EXCLUDED.amount, currency = EXCLUDED.currency, period = EXCLUDED.period,"
+	    "  scope = EXCLUDED.scope, thresholds = EXCLUDED.thresholds, forecast = EXCLUDED.forecast,"
+	    "  notify = EXCLUDED.notify, active = EXCLUDED.active, updated_at = now(),"
+	    "  deactivated_at = CASE WHEN EXCLUDED.active THEN NULL"
+	    "   ELSE coalesce(o.deactivated_at, now()) END"
+	    " WHERE (o.connector, o.amount, o.currency, o.period, o.scope, o.thresholds, o.forecast,"
+	    "  o.notify, o.active) IS DISTINCT FROM (EXCLUDED.connector, EXCLUDED.amount,"
+	    "  EXCLUDED.currency, EXCLUDED.period, EXCLUDED.scope, EXCLUDED.thresholds,"
+	    "  EXCLUDED.forecast, EXCLUDED.notify, EXCLUDED.active)",
+	    10, params);
 	if (rc < 0)
 		goto out;
 	(*stmts)++;
 	rc = fg_db_exec(db, "mark removed budgets inactive",
-			"UPDATE budgets SET active = false, deactivated_at = now(), updated_at = now()"
-			" WHERE active AND NOT (name = ANY ($1::text[]))",
-			1, params);
+	                "UPDATE budgets SET active = false, deactivated_at = now(), updated_at = now()"
+	                " WHERE active AND NOT EXISTS (SELECT 1 FROM unnest($1::text[]) AS u(name)"
+	                "  WHERE u.name = budgets.name)",
+	                1, params);
 out:
 	for (k = 0; k < 10; k++)
 		fg_pgarr_release(&arr[k]);
@@ -146,7 +139,7 @@ out:
 
 /* Status objects and alert candidates from the evaluation rows. */
 static int build(const struct fg_budget **sel, PGresult *ev, struct fg_budget_cands *cs,
-		 struct fg_budget_result *res)
+                 struct fg_budget_result *res)
 {
 	int rows = PQntuples(ev);
 	char key[32];
@@ -172,9 +165,10 @@ static int build(const struct fg_budget **sel, PGresult *ev, struct fg_budget_ca
 		json_object_set_new(o, "forecast", json_string(PQgetvalue(ev, i, EV_FORECAST2)));
 		json_object_set_new(o, "forecast_low", json_string(PQgetvalue(ev, i, EV_FORECAST_LOW2)));
 		json_object_set_new(o, "forecast_high", json_string(PQgetvalue(ev, i, EV_FORECAST_HIGH2)));
-		json_object_set_new(o, "days_elapsed", json_integer(strtol(PQgetvalue(ev, i, EV_ELAPSED), NULL, 10)));
+		json_object_set_new(o, "days_elapsed",
+		                    json_integer(strtol(PQgetvalue(ev, i, EV_ELAPSED), NULL, 10)));
 		json_object_set_new(o, "days_remaining",
-				    json_integer(strtol(PQgetvalue(ev, i, EV_REMAINING_DAYS), NULL, 10)));
+		                    json_integer(strtol(PQgetvalue(ev, i, EV_REMAINING_DAYS), NULL, 10)));
 		json_object_set_new(o, "thresholds_crossed", thr);
 		json_object_set_new(o, "new_alerts", json_array());
 		if (json_array_append_new(res->statuses, o) < 0)
@@ -205,18 +199,18 @@ static void report_new(const struct fg_budget_cands *cs, struct fg_budget_result
 		if (!c->created)
 			continue;
 		a = json_pack("{s:i, s:s, s:s}", "threshold", c->threshold, "kind",
-			      c->forecast ? "forecast" : "actual", "severity", c->severity);
-		json_array_append_new(json_object_get(json_array_get(res->statuses, (size_t)c->row), "new_alerts"),
-				      a);
+		              c->forecast ? "forecast" : "actual", "severity", c->severity);
+		json_array_append_new(
+		    json_object_get(json_array_get(res->statuses, (size_t)c->row), "new_alerts"), a);
 		res->alerts++;
 	}
 }
 
 int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool dry_run,
-		  struct fg_budget_result *res)
+                  struct fg_budget_result *res)
 {
 	const struct fg_budget **sel = NULL;
-	struct fg_budget_cands cs = { 0 };
+	struct fg_budget_cands cs = {0};
 	PGresult *ev = NULL;
 	int rc = 0, nsel = 0;
 	bool in_tx = false;
@@ -240,8 +234,18 @@ int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool 
 			goto out;
 	}
 	if (nsel > 0) {
-		res->statements++;
-		if ((rc = fg_budget_eval_query(db, set, as_of, &ev)) < 0)
+		/*
+		 * The evaluation's cost estimates (unnested parameters) are far
+		 * above jit_above_cost: compiling it took seconds, running it a
+		 * fraction of that.  Parallel workers did not pay off either for
+		 * the few tens of thousands of rows it reads.
+		 */
+		res->statements += 2;
+		if ((rc = fg_db_exec(db, "tune the session",
+		                     "SELECT set_config('jit', 'off', false),"
+		                     " set_config('max_parallel_workers_per_gather', '0', false)",
+		                     0, NULL)) < 0 ||
+		    (rc = fg_budget_eval_query(db, set, as_of, &ev)) < 0)
 			goto out;
 		if (PQntuples(ev) != nsel || PQnfields(ev) != EV_NCOLS) {
 			fg_error("cannot evaluate budgets: %d rows for %d budgets", PQntuples(ev), nsel);

@@ -38,6 +38,7 @@
 #include <string.h>
 #include <time.h>
 
+/* clang-format off */
 static const char sql_stage[] =
 	"CREATE TEMP TABLE cs_stage (kind \"char\" NOT NULL, day date NOT NULL,"
 	" service_type text NOT NULL, entity text NOT NULL, credits numeric, quantity numeric)"
@@ -99,12 +100,17 @@ static const char sql_upsert[] =
 	" WHERE (t.credits, t.quantity, t.cost, t.currency) IS DISTINCT FROM"
 	" (EXCLUDED.credits, EXCLUDED.quantity, EXCLUDED.cost, EXCLUDED.currency)";
 
+/*
+ * EXCEPT rather than NOT EXISTS: right after a backfill daily_costs has no
+ * statistics yet and the planner would pick a quadratic nested loop.
+ */
 static const char sql_delete[] =
-	"DELETE FROM daily_costs d WHERE d.connector = $1"
-	" AND d.day BETWEEN CAST($2 AS date) AND CAST($3 AS date)"
-	" AND d.day IN (SELECT day FROM cs_final)"
-	" AND NOT EXISTS (SELECT 1 FROM cs_final f WHERE f.day = d.day"
-	"  AND f.service_type = d.service_type AND f.entity = d.entity)";
+	"DELETE FROM daily_costs d USING ("
+	" SELECT day, service_type, entity FROM daily_costs WHERE connector = $1"
+	"  AND day BETWEEN CAST($2 AS date) AND CAST($3 AS date) AND day IN (SELECT day FROM cs_final)"
+	" EXCEPT SELECT day, service_type, entity FROM cs_final) g"
+	" WHERE d.connector = $1 AND d.day = g.day AND d.service_type = g.service_type"
+	" AND d.entity = g.entity";
 
 static const char sql_watermark[] =
 	"INSERT INTO connector_state AS s (connector, last_synced_day, last_sync_at)"
@@ -117,20 +123,25 @@ static const char sql_totals[] =
 	"SELECT service_type, CAST(sum(credits) AS text), CAST(sum(quantity) AS text),"
 	" CAST(round(sum(cost), 2) AS text) FROM cs_final GROUP BY service_type ORDER BY service_type";
 
+/* Staged rows above which the temporary tables are analysed. */
+#define ANALYZE_ROWS 5000
+
+/* clang-format on */
+
 struct window {
 	char since[16], until[16];
 	long until_day;
 };
 
 static int compute_window(struct fg_tool *t, const struct fg_costsync_conn *c,
-			  const struct fg_costsync_opts *o, struct window *w)
+                          const struct fg_costsync_opts *o, struct window *w)
 {
 	long today = fg_today(), since, until, last = -1;
 	int rc;
-	const char *params[] = { c->name };
-	PGresult *r = fg_db_query(t->db, &rc, "read the connector watermark",
-				  "SELECT CAST(last_synced_day AS text) FROM connector_state WHERE connector = $1",
-				  1, params);
+	const char *params[] = {c->name};
+	PGresult *r = fg_db_query(
+	    t->db, &rc, "read the connector watermark",
+	    "SELECT CAST(last_synced_day AS text) FROM connector_state WHERE connector = $1", 1, params);
 	if (r == NULL)
 		return rc;
 	if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) && fg_date_parse(PQgetvalue(r, 0, 0), &last) < 0)
@@ -147,7 +158,7 @@ static int compute_window(struct fg_tool *t, const struct fg_costsync_conn *c,
 		fg_date_format(since, w->since, sizeof(w->since));
 		fg_date_format(until, w->until, sizeof(w->until));
 		fg_error("connector '%s': empty window %s..%s: --since must not be after --until (or today)",
-			 c->name, w->since, w->until);
+		         c->name, w->since, w->until);
 		return FG_ERR_USAGE;
 	}
 	fg_date_format(since, w->since, sizeof(w->since));
@@ -170,7 +181,8 @@ static int print_diff(PGconn *pg, const char *conn, const char *const *params)
 	PGresult *r;
 	int rc = 0;
 
-	if (!PQsendQueryParams(pg, sql_diff_rows, 4, NULL, params, NULL, NULL, 0) || !PQsetSingleRowMode(pg)) {
+	if (!PQsendQueryParams(pg, sql_diff_rows, 4, NULL, params, NULL, NULL, 0) ||
+	    !PQsetSingleRowMode(pg)) {
 		fg_error("cannot list changes: %s", PQerrorMessage(pg));
 		return FG_ERR_TEMP;
 	}
@@ -179,8 +191,8 @@ static int print_diff(PGconn *pg, const char *conn, const char *const *params)
 		if (st == PGRES_SINGLE_TUPLE) {
 			json_t *ent = json_string(PQgetvalue(r, 0, 3));
 			char *e = ent ? json_dumps(ent, JSON_ENCODE_ANY) : NULL;
-			printf("%s\t%s\t%s\t%s\t%s\t%s -> %s\n", conn, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1),
-			       PQgetvalue(r, 0, 2), e ? e : "\"\"",
+			printf("%s\t%s\t%s\t%s\t%s\t%s -> %s\n", conn, PQgetvalue(r, 0, 0),
+			       PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2), e ? e : "\"\"",
 			       PQgetisnull(r, 0, 4) ? "-" : PQgetvalue(r, 0, 4),
 			       PQgetisnull(r, 0, 5) ? "-" : PQgetvalue(r, 0, 5));
 			free(e);
@@ -203,7 +215,7 @@ static json_t *totals_json(PGconn *pg, int *rc)
 	for (int i = 0; i < PQntuples(r); i++) {
 		json_t *e = json_object();
 		for (int k = 1; k <= 3; k++) {
-			static const char *keys[] = { NULL, "credits", "quantity", "cost" };
+			static const char *keys[] = {NULL, "credits", "quantity", "cost"};
 			const char *v = fg_db_val(r, i, k);
 			json_object_set_new(e, keys[k], v ? json_string(v) : json_null());
 		}
@@ -214,70 +226,74 @@ static json_t *totals_json(PGconn *pg, int *rc)
 }
 
 static void print_summary(const struct fg_costsync_conn *c, const struct window *w,
-			  const struct fg_costsync_stats *s)
+                          const struct fg_costsync_stats *s)
 {
 	printf("%s\tdry run %s..%s: %ld rows read, %ld cost rows: would insert %ld, update %ld,"
-	       " delete %ld; %ld unchanged\n", c->name, w->since, w->until, s->rows_read, s->rows,
-	       s->inserted, s->updated, s->deleted, s->rows - s->inserted - s->updated);
+	       " delete %ld; %ld unchanged\n",
+	       c->name, w->since, w->until, s->rows_read, s->rows, s->inserted, s->updated, s->deleted,
+	       s->rows - s->inserted - s->updated);
 }
 
 /* Steps after the extract: price, check, diff, and (not dry) write. */
 static int price_and_write(struct fg_tool *t, const struct fg_costsync_conn *c, const struct window *w,
-			   bool dry, struct fg_costsync_stats *s, json_t *rep)
+                           bool dry, struct fg_costsync_stats *s, json_t *rep)
 {
 	PGconn *pg = t->db;
 	PGresult *r;
 	int rc;
 	char now[32];
 
-	const char *pd[] = { w->since, w->until };
-	/* temporary tables are never auto-analysed: give the planner real counts */
-	if ((rc = fg_db_exec(pg, "analyse staged rows", "ANALYZE cs_stage, cs_rates", 0, NULL)) < 0)
+	const char *pd[] = {w->since, w->until};
+	/* temporary tables are never auto-analysed: give the planner real
+	 * counts when they are big enough for a plan to go wrong */
+	bool big = s->rows_read > ANALYZE_ROWS;
+	if (big && (rc = fg_db_exec(pg, "analyse staged rows", "ANALYZE cs_stage, cs_rates", 0, NULL)) < 0)
 		return rc;
 	if (c->use_org_rates)
 		rc = fg_db_exec(pg, "stage rates", sql_price_days, 2, pd);
 	else
-		rc = fg_db_exec(pg, "stage rates",
-				"CREATE TEMP TABLE cs_price (day date, usage_type text, rate numeric) ON COMMIT DROP",
-				0, NULL);
+		rc = fg_db_exec(
+		    pg, "stage rates",
+		    "CREATE TEMP TABLE cs_price (day date, usage_type text, rate numeric) ON COMMIT DROP", 0,
+		    NULL);
 	if (rc < 0)
 		return rc;
-	const char *pf[] = { c->credit_price, c->storage_price, c->transfer_price };
-	if ((rc = fg_db_exec(pg, "price cost rows", sql_final, 3, pf)) < 0)
+	const char *pf[] = {c->credit_price, c->storage_price, c->transfer_price};
+	if ((rc = fg_db_exec(pg, "price cost rows", sql_final, 3, pf)) < 0 ||
+	    (big && (rc = fg_db_exec(pg, "analyse cost rows", "ANALYZE cs_final", 0, NULL)) < 0))
 		return rc;
 	if (c->use_org_rates) {
-		const char *pc[] = { c->currency };
+		const char *pc[] = {c->currency};
 		r = fg_db_query(pg, &rc, "check rate currency",
-				"SELECT currency FROM cs_rates WHERE currency IS DISTINCT FROM $1 LIMIT 1", 1, pc);
+		                "SELECT currency FROM cs_rates WHERE currency IS DISTINCT FROM $1 LIMIT 1", 1,
+		                pc);
 		if (r == NULL)
 			return rc;
 		if (PQntuples(r) > 0) {
 			fg_error("connector '%s': RATE_SHEET_DAILY rates are in '%s' but currency = %s;"
-				 " set currency to match the contract", c->name,
-				 PQgetisnull(r, 0, 0) ? "NULL" : PQgetvalue(r, 0, 0), c->currency);
+			         " set currency to match the contract",
+			         c->name, PQgetisnull(r, 0, 0) ? "NULL" : PQgetvalue(r, 0, 0), c->currency);
 			PQclear(r);
 			return FG_ERR_CONFIG;
 		}
 		PQclear(r);
 	}
-	r = fg_db_query(pg, &rc, "check prices", "SELECT CAST(min(day) AS text) FROM cs_final WHERE unpriced",
-			0, NULL);
+	r = fg_db_query(pg, &rc, "check prices",
+	                "SELECT count(*), CAST(min(day) FILTER (WHERE unpriced) AS text) FROM cs_final", 0,
+	                NULL);
 	if (r == NULL)
 		return rc;
-	if (!PQgetisnull(r, 0, 0)) {
+	s->rows = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	if (!PQgetisnull(r, 0, 1)) {
 		fg_error("connector '%s': no rate in RATE_SHEET_DAILY on or before %s and no credit_price"
-			 " to fall back on; set credit_price", c->name, PQgetvalue(r, 0, 0));
+		         " to fall back on; set credit_price",
+		         c->name, PQgetvalue(r, 0, 1));
 		PQclear(r);
 		return FG_ERR_DATA;
 	}
 	PQclear(r);
-	r = fg_db_query(pg, &rc, "count cost rows", "SELECT count(*) FROM cs_final", 0, NULL);
-	if (r == NULL)
-		return rc;
-	s->rows = strtol(PQgetvalue(r, 0, 0), NULL, 10);
-	PQclear(r);
 
-	const char *pdiff[] = { c->name, w->since, w->until, c->currency };
+	const char *pdiff[] = {c->name, w->since, w->until, c->currency};
 	r = fg_db_query(pg, &rc, "compare with stored costs", sql_diff_counts, 4, pdiff);
 	if (r == NULL)
 		return rc;
@@ -296,20 +312,21 @@ static int price_and_write(struct fg_tool *t, const struct fg_costsync_conn *c, 
 	}
 
 	fg_timestamp_format(fg_now(), now, sizeof(now));
-	const char *pu[] = { c->name, c->currency, now };
-	if ((rc = fg_db_exec(pg, "store daily costs", sql_upsert, 3, pu)) < 0)
+	const char *pu[] = {c->name, c->currency, now};
+	if (s->inserted + s->updated > 0 && (rc = fg_db_exec(pg, "store daily costs", sql_upsert, 3, pu)) < 0)
 		return rc;
-	if ((rc = fg_db_exec(pg, "remove costs Snowflake no longer reports", sql_delete, 3, pdiff)) < 0)
+	if (s->deleted > 0 &&
+	    (rc = fg_db_exec(pg, "remove costs Snowflake no longer reports", sql_delete, 3, pdiff)) < 0)
 		return rc;
 	char mark[16];
 	long today = fg_today();
 	fg_date_format(w->until_day < today ? w->until_day : today, mark, sizeof(mark));
-	const char *pw[] = { c->name, mark, now };
+	const char *pw[] = {c->name, mark, now};
 	return fg_db_exec(pg, "move the watermark", sql_watermark, 3, pw);
 }
 
 static int sync_one(struct fg_tool *t, const struct fg_costsync_conn *c, const struct fg_costsync_opts *o,
-		    struct fg_costsync_stats *s, json_t *rep)
+                    struct fg_costsync_stats *s, json_t *rep)
 {
 	struct fg_odbc *src = NULL;
 	struct window w;
@@ -339,14 +356,16 @@ static int sync_one(struct fg_tool *t, const struct fg_costsync_conn *c, const s
 		goto out;
 	if (fg_interrupted) {
 		fg_error("connector '%s': interrupted before commit; nothing was written for this connector",
-			 c->name);
+		         c->name);
 		rc = FG_ERR_TEMP;
 		goto out;
 	}
 	if (o->dry_run)
 		fg_db_rollback(t->db);
-	else
-		rc = fg_db_commit(t->db);
+	else if ((rc = fg_db_commit(t->db)) == 0)
+		fg_info(
+		    "connector '%s': %ld rows read, %ld cost rows: %ld inserted, %ld updated, %ld deleted",
+		    c->name, s->rows_read, s->rows, s->inserted, s->updated, s->deleted);
 out:
 	if (rc < 0)
 		fg_db_rollback(t->db);
@@ -372,7 +391,7 @@ int fg_costsync_run(struct fg_tool *t, const struct fg_costsync_opts *o, json_t 
 	if ((rc = fg_costsync_select(conns, n, o->names, o->nnames, run)) < 0)
 		goto out;
 	for (int i = 0; i < n; i++) {
-		struct fg_costsync_stats s = { 0 };
+		struct fg_costsync_stats s = {0};
 		struct timespec t0, t1;
 		if (!run[i])
 			continue;
@@ -381,7 +400,8 @@ int fg_costsync_run(struct fg_tool *t, const struct fg_costsync_opts *o, json_t 
 			break;
 		}
 		nrun++;
-		json_t *rep = json_pack("{s:s,s:s}", "connector", conns[i].name, "currency", conns[i].currency);
+		json_t *rep = json_pack("{s:s,s:s,s:n,s:o}", "connector", conns[i].name, "currency",
+		                        conns[i].currency, "window", "totals", json_object());
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		fg_log_clear_last_error();
 		rc = sync_one(t, &conns[i], o, &s, rep);
@@ -393,10 +413,10 @@ int fg_costsync_run(struct fg_tool *t, const struct fg_costsync_opts *o, json_t 
 		json_object_set_new(rep, "updated", json_integer(rc < 0 ? 0 : s.updated));
 		json_object_set_new(rep, "deleted", json_integer(rc < 0 ? 0 : s.deleted));
 		json_object_set_new(rep, "unchanged",
-				    json_integer(rc < 0 ? 0 : s.rows - s.inserted - s.updated));
-		json_object_set_new(rep, "duration",
-				    json_real((double)(t1.tv_sec - t0.tv_sec) +
-					      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9));
+		                    json_integer(rc < 0 ? 0 : s.rows - s.inserted - s.updated));
+		json_object_set_new(
+		    rep, "duration",
+		    json_real((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9));
 		const char *err = rc < 0 ? fg_log_last_error() : NULL;
 		json_object_set_new(rep, "error", err ? json_string(err) : json_null());
 		json_array_append_new(list, rep);

@@ -25,18 +25,18 @@
 /* One [connector NAME] section, checked.  Strings borrowed from the config. */
 struct fg_costsync_conn {
 	const char *name;
-	const char *odbc;		/* connection string (may hold a secret) */
+	const char *odbc; /* connection string (may hold a secret) */
 	bool enabled;
-	const char *credit_price;	/* canonical decimal text, NULL when unset */
-	const char *storage_price;	/* per TB-month, NULL: storage unpriced */
-	const char *transfer_price;	/* per TB, NULL: transfer unpriced */
+	const char *credit_price;   /* canonical decimal text, NULL when unset */
+	const char *storage_price;  /* per TB-month, NULL: storage unpriced */
+	const char *transfer_price; /* per TB, NULL: transfer unpriced */
 	const char *currency;
 	int lookback_days;
 	int backfill_days;
 	bool use_org_rates;
-	int query_timeout;		/* seconds */
-	int connect_timeout;		/* seconds */
-	int fetch_rows;			/* rows per ODBC block, 0: driver layer default */
+	int query_timeout;   /* seconds */
+	int connect_timeout; /* seconds */
+	int fetch_rows;      /* rows per ODBC block, 0: driver layer default */
 };
 
 /*
@@ -50,22 +50,22 @@ int fg_costsync_conns_load(const struct fg_config *cfg, struct fg_costsync_conn 
  * Mark the connectors to run: the named ones (names, nnames > 0), or every
  * enabled one.  Returns 0, or FG_ERR_USAGE after logging an unknown name.
  */
-int fg_costsync_select(const struct fg_costsync_conn *conns, int n, char *const *names,
-		       int nnames, bool *run);
+int fg_costsync_select(const struct fg_costsync_conn *conns, int n, char *const *names, int nnames,
+                       bool *run);
 
 /* The run as the command line asked for it. */
 struct fg_costsync_opts {
-	char **names;		/* --connector, repeatable */
+	char **names; /* --connector, repeatable */
 	int nnames;
-	long since, until;	/* day numbers, -1 when not given */
+	long since, until; /* day numbers, -1 when not given */
 	bool dry_run;
 	bool json;
 };
 
 /* What one connector's sync read and changed. */
 struct fg_costsync_stats {
-	long rows_read;		/* aggregated rows fetched from Snowflake */
-	long rows;		/* cost rows in the window after pricing */
+	long rows_read; /* aggregated rows fetched from Snowflake */
+	long rows;      /* cost rows in the window after pricing */
 	long inserted, updated, deleted;
 };
 
@@ -77,8 +77,14 @@ struct fg_costsync_stats {
  * a malformed one is FG_ERR_DATA naming view, row and column.  Returns 0
  * or < 0 after logging; stats->rows_read is filled.
  */
-int fg_costsync_extract(const struct fg_costsync_conn *c, struct fg_odbc *src, PGconn *pg,
-			const char *since, const char *until, struct fg_costsync_stats *stats);
+int fg_costsync_extract(const struct fg_costsync_conn *c, struct fg_odbc *src, PGconn *pg, const char *since,
+                        const char *until, struct fg_costsync_stats *stats);
+
+/*
+ * True when s is [+-]digits[.digits][(e|E)[+-]digits], the text both
+ * engines give for a DECIMAL; false for NaN, Infinity, "", "1,5", "0x10".
+ */
+bool fg_costsync_is_number(const char *s);
 
 /*
  * Sync every selected connector.  Fills *summary (new reference, a JSON

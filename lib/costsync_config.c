@@ -18,8 +18,8 @@
 #include <string.h>
 
 /* An interval key ("90", "30s", "15m") as whole seconds in [min, max]. */
-static int conf_seconds(const struct fg_config *cfg, const struct fg_conf_section *sec,
-			const char *key, int def, int min, int max, int *out)
+static int conf_seconds(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key,
+                        int def, int min, int max, int *out)
 {
 	const char *v = fg_conf_get(sec, key);
 	int64_t s;
@@ -52,7 +52,7 @@ static bool currency_ok(const char *s)
 }
 
 static int load_one(const struct fg_config *cfg, const struct fg_conf_section *sec,
-		    struct fg_costsync_conn *c)
+                    struct fg_costsync_conn *c)
 {
 	int64_t v;
 	int bad = 0;
@@ -89,7 +89,8 @@ static int load_one(const struct fg_config *cfg, const struct fg_conf_section *s
 	if (conf_seconds(cfg, sec, "connect_timeout", 30, 0, 3600, &c->connect_timeout) < 0)
 		bad = 1;
 	if (c->odbc == NULL || *c->odbc == '\0') {
-		fg_conf_error(cfg, sec, NULL, "missing odbc: set it to an ODBC connection string such as DSN=snowflake_prod");
+		fg_conf_error(cfg, sec, NULL,
+		              "missing odbc: set it to an ODBC connection string such as DSN=snowflake_prod");
 		bad = 1;
 	}
 	if (!currency_ok(c->currency)) {
@@ -97,7 +98,8 @@ static int load_one(const struct fg_config *cfg, const struct fg_conf_section *s
 		bad = 1;
 	}
 	if (c->credit_price == NULL && !c->use_org_rates) {
-		fg_conf_error(cfg, sec, NULL, "missing credit_price: set the price of one credit, or use_org_rates = true");
+		fg_conf_error(cfg, sec, NULL,
+		              "missing credit_price: set the price of one credit, or use_org_rates = true");
 		bad = 1;
 	}
 	return bad ? FG_ERR_CONFIG : 0;
@@ -130,8 +132,7 @@ int fg_costsync_conns_load(const struct fg_config *cfg, struct fg_costsync_conn 
 	return 0;
 }
 
-int fg_costsync_select(const struct fg_costsync_conn *conns, int n, char *const *names, int nnames,
-		       bool *run)
+int fg_costsync_select(const struct fg_costsync_conn *conns, int n, char *const *names, int nnames, bool *run)
 {
 	for (int i = 0; i < n; i++)
 		run[i] = nnames == 0 && conns[i].enabled;
@@ -142,10 +143,10 @@ int fg_costsync_select(const struct fg_costsync_conn *conns, int n, char *const 
 				break;
 		if (i == n) {
 			fg_error("unknown connector '%s': no [connector %s] section in the configuration",
-				 names[k], names[k]);
+			         names[k], names[k]);
 			return FG_ERR_USAGE;
 		}
-		run[i] = true;	/* named explicitly: run even when disabled */
+		run[i] = true; /* named explicitly: run even when disabled */
 	}
 	return 0;
 }

@@ -17,8 +17,8 @@
  * before they are sent (PostgreSQL would also refuse them, but could not
  * say which view and row they came from).
  */
-#include "costsync.h"
 #include "clock.h"
+#include "costsync.h"
 #include "exitcode.h"
 #include "log.h"
 #include "tool.h"
@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* clang-format off */
 #define UTC_DAY(col) "CAST(CONVERT_TIMEZONE('UTC', " col ") AS DATE)"
 #define HOURLY_WINDOW(col)                                                                       \
 	" WHERE " col " >= CAST(? AS DATE) AND " col " < CAST(? AS DATE)"                        \
@@ -101,6 +102,8 @@ static const struct query rates_query = {
 	{ "DATE", "USAGE_TYPE", "CURRENCY", "EFFECTIVE_RATE" }, 1u << 3,
 };
 
+/* clang-format on */
+
 /* One COPY text line, grown as needed and reused. */
 struct line {
 	char *buf;
@@ -124,6 +127,21 @@ static int line_put(struct line *l, const char *s, size_t n)
 	return 0;
 }
 
+/* The letter after a backslash for a byte COPY text format escapes. */
+static char escape_of(char ch)
+{
+	switch (ch) {
+	case '\t':
+		return 't';
+	case '\n':
+		return 'n';
+	case '\r':
+		return 'r';
+	default:
+		return ch;
+	}
+}
+
 /* Append a field (NULL as \N) in COPY text format, then sep. */
 static int line_field(struct line *l, const char *v, char sep)
 {
@@ -136,7 +154,7 @@ static int line_field(struct line *l, const char *v, char sep)
 			rc = line_put(l, p, run);
 			p += run;
 			if (*p && rc == 0) {
-				char esc[2] = { '\\', *p == '\\' ? '\\' : *p == '\t' ? 't' : *p == '\n' ? 'n' : 'r' };
+				char esc[2] = {'\\', escape_of(*p)};
 				rc = line_put(l, esc, 2);
 				p++;
 			}
@@ -147,7 +165,7 @@ static int line_field(struct line *l, const char *v, char sep)
 
 /* Send one staging row: kind, day, service_type, entity, credits, quantity. */
 static int stage_row(PGconn *pg, struct line *l, const char *kind, const char *day, const char *svc,
-		     const char *entity, const char *credits, const char *quantity)
+                     const char *entity, const char *credits, const char *quantity)
 {
 	int rc;
 	l->len = 0;
@@ -162,8 +180,7 @@ static int stage_row(PGconn *pg, struct line *l, const char *kind, const char *d
 	return 0;
 }
 
-/* [+-]digits[.digits][e[+-]digits]: what both engines print for DECIMAL. */
-static bool is_number(const char *s)
+bool fg_costsync_is_number(const char *s)
 {
 	bool digits = false;
 	if (*s == '+' || *s == '-')
@@ -194,20 +211,21 @@ static bool is_number(const char *s)
 }
 
 static int check_row(const struct fg_costsync_conn *c, const struct query *q, long rowno,
-		     const char *const *row)
+                     const char *const *row)
 {
 	long day;
 	if (row[0] == NULL || fg_date_parse(row[0], &day) < 0) {
 		fg_error("connector '%s': malformed date '%s' in %s row %ld column %s; nothing was written"
-			 " for this connector", c->name, row[0] ? row[0] : "NULL", q->view, rowno, q->cols[0]);
+		         " for this connector",
+		         c->name, row[0] ? row[0] : "NULL", q->view, rowno, q->cols[0]);
 		return FG_ERR_DATA;
 	}
 	for (int i = 1; i < 5 && q->cols[i]; i++) {
-		if (!(q->numeric & (1u << i)) || row[i] == NULL || is_number(row[i]))
+		if (!(q->numeric & (1u << i)) || row[i] == NULL || fg_costsync_is_number(row[i]))
 			continue;
 		fg_error("connector '%s': malformed number '%.40s' in %s row %ld column %s (day %s);"
-			 " nothing was written for this connector", c->name, row[i], q->view, rowno,
-			 q->cols[i], row[0]);
+		         " nothing was written for this connector",
+		         c->name, row[i], q->view, rowno, q->cols[i], row[0]);
 		return FG_ERR_DATA;
 	}
 	return 0;
@@ -249,9 +267,8 @@ static int emit(PGconn *pg, struct line *l, const struct query *q, const char *c
 	return FG_ERR_INTERNAL;
 }
 
-static int run_query(const struct fg_costsync_conn *c, struct fg_odbc *src, PGconn *pg,
-		     struct line *l, const struct query *q, const char *const *params, int nparams,
-		     long *rows_read)
+static int run_query(const struct fg_costsync_conn *c, struct fg_odbc *src, PGconn *pg, struct line *l,
+                     const struct query *q, const char *const *params, int nparams, long *rows_read)
 {
 	struct fg_odbc_stmt *st = NULL;
 	const char *const *row;
@@ -260,12 +277,15 @@ static int run_query(const struct fg_costsync_conn *c, struct fg_odbc *src, PGco
 
 	snprintf(what, sizeof(what), "read %s", q->view);
 	fg_debug("connector '%s': %s", c->name, what);
+	/* Snowflake refusing a query that is not a timeout or a lost connection
+	 * (no such view, no privilege) will refuse it again: exit 69, not 70 */
 	if ((rc = fg_odbc_query(src, what, q->sql, nparams, params, c->query_timeout, &st)) < 0)
-		return rc;
+		return rc == FG_ERR ? FG_ERR_PERM : rc;
 	while ((rc = fg_odbc_fetch(st, &row)) >= 0) {
 		if (fg_interrupted) {
 			fg_error("connector '%s': interrupted while reading %s; nothing was written for"
-				 " this connector", c->name, q->view);
+			         " this connector",
+			         c->name, q->view);
 			rc = FG_ERR_TEMP;
 			break;
 		}
@@ -276,6 +296,8 @@ static int run_query(const struct fg_costsync_conn *c, struct fg_odbc *src, PGco
 		(*rows_read)++;
 	}
 	fg_odbc_stmt_free(st);
+	if (rc == FG_ERR)
+		rc = FG_ERR_PERM;
 	return rc < 0 ? rc : 0;
 }
 
@@ -312,10 +334,10 @@ static int copy_end(PGconn *pg, bool ok)
 	return rc;
 }
 
-int fg_costsync_extract(const struct fg_costsync_conn *c, struct fg_odbc *src, PGconn *pg,
-			const char *since, const char *until, struct fg_costsync_stats *stats)
+int fg_costsync_extract(const struct fg_costsync_conn *c, struct fg_odbc *src, PGconn *pg, const char *since,
+                        const char *until, struct fg_costsync_stats *stats)
 {
-	struct line l = { 0 };
+	struct line l = {0};
 	char lo[16], hi[16];
 	long s, u;
 	int rc;
@@ -324,21 +346,21 @@ int fg_costsync_extract(const struct fg_costsync_conn *c, struct fg_odbc *src, P
 		return FG_ERR_INTERNAL;
 	fg_date_format(s - 1, lo, sizeof(lo));
 	fg_date_format(u + 2, hi, sizeof(hi));
-	const char *hourly[] = { lo, hi, since, until };
-	const char *daily[] = { since, until };
+	const char *hourly[] = {lo, hi, since, until};
+	const char *daily[] = {since, until};
 
 	rc = copy_begin(pg, "COPY cs_stage (kind, day, service_type, entity, credits, quantity) FROM STDIN");
 	for (size_t i = 0; rc == 0 && i < sizeof(queries) / sizeof(queries[0]); i++) {
 		const struct query *q = &queries[i];
 		rc = run_query(c, src, pg, &l, q, q->hourly ? hourly : daily, q->hourly ? 4 : 2,
-			       &stats->rows_read);
+		               &stats->rows_read);
 		if (rc < 0)
 			copy_end(pg, false);
 		else if (i + 1 == sizeof(queries) / sizeof(queries[0]))
 			rc = copy_end(pg, true);
 	}
 	if (rc == 0 && c->use_org_rates) {
-		const char *rp[] = { until, since, since };
+		const char *rp[] = {until, since, since};
 		rc = copy_begin(pg, "COPY cs_rates (day, usage_type, currency, rate) FROM STDIN");
 		if (rc == 0) {
 			rc = run_query(c, src, pg, &l, &rates_query, rp, 3, &stats->rows_read);

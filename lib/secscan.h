@@ -112,6 +112,16 @@ int fg_sec_copy_field(struct fg_sec_buf *b, const char *s);
 int fg_sec_buf_add(struct fg_sec_buf *b, const char *s, size_t n);
 void fg_sec_buf_release(struct fg_sec_buf *b);
 
+struct fg_odbc_stmt;
+/*
+ * Run copy_sql ("COPY table (connector, ...) FROM STDIN") and stream every
+ * row of st into it, the connector first, then ncols columns (cols maps
+ * them to result columns; NULL: the first ncols in order).  *rows counts
+ * rows sent.  Returns 0, or < 0 after logging (the COPY is aborted).
+ */
+int fg_sec_copy_rows(PGconn *db, const char *copy_sql, const char *connector, struct fg_odbc_stmt *st,
+		     const int *cols, int ncols, long *rows);
+
 /* Options from the command line. */
 struct fg_secscan_opts {
 	const char **rules;	/* --rule ids (NULL: all) */

@@ -43,12 +43,11 @@ const struct fg_sec_rule fg_sec_posture_rules[] = {
 	  ID | FG_SRC_LOGIN_HISTORY,
 	  "A person who signs in through the identity provider keeps a password that bypasses it.",
 	  "ALTER USER <user> UNSET PASSWORD;",
-	  "SELECT u.name, jsonb_build_object('last_sso_login', " TS("max(l.event_timestamp)") ","
-	  " 'has_password', true), NULL"
-	  " FROM sec_users u JOIN sec_login_history l ON l.connector = u.connector AND l.user_name = u.name"
-	  " AND l.first_factor = 'SAML2_ASSERTION' AND l.is_success"
-	  " WHERE u.connector = $1 AND " ACTIVE("u") " AND " IS_PERSON("u") " AND u.has_password"
-	  " GROUP BY u.name" },
+	  "SELECT u.name, jsonb_build_object('last_sso_login', " TS("l.ts") ", 'has_password', true), NULL"
+	  " FROM sec_users u CROSS JOIN LATERAL (SELECT l.event_timestamp AS ts FROM sec_login_history l"
+	  " WHERE l.connector = $1 AND l.user_name = u.name AND l.first_factor = 'SAML2_ASSERTION' AND l.is_success"
+	  " ORDER BY l.event_timestamp DESC LIMIT 1) l"
+	  " WHERE u.connector = $1 AND " ACTIVE("u") " AND " IS_PERSON("u") " AND u.has_password" },
 
 	{ "stale-user", "User not signed in for stale_days", FG_SEV_MEDIUM, "1.8", "identity", ID,
 	  "Dormant accounts keep their privileges and their passwords, and nobody notices their use.",
@@ -66,12 +65,12 @@ const struct fg_sec_rule fg_sec_posture_rules[] = {
 	  "cannot use MFA.",
 	  "ALTER USER <user> SET RSA_PUBLIC_KEY = '<key>'; ALTER USER <user> UNSET PASSWORD;",
 	  "SELECT u.name, jsonb_build_object('type', u.type, 'has_password', u.has_password,"
-	  " 'has_rsa_public_key', u.has_rsa_public_key, 'password_logins', coalesce(p.n, 0)), NULL"
-	  " FROM sec_users u LEFT JOIN (SELECT user_name, count(*) AS n FROM sec_login_history"
-	  " WHERE connector = $1 AND is_success AND first_factor = 'PASSWORD' GROUP BY user_name) p"
-	  " ON p.user_name = u.name"
+	  " 'has_rsa_public_key', u.has_rsa_public_key, 'last_password_login', " TS("p.ts") "), NULL"
+	  " FROM sec_users u LEFT JOIN LATERAL (SELECT l.event_timestamp AS ts FROM sec_login_history l"
+	  " WHERE l.connector = $1 AND l.user_name = u.name AND l.first_factor = 'PASSWORD' AND l.is_success"
+	  " ORDER BY l.event_timestamp DESC LIMIT 1) p ON true"
 	  " WHERE u.connector = $1 AND " ACTIVE("u") " AND " IS_SERVICE("u")
-	  " AND (coalesce(u.has_password, false) OR NOT coalesce(u.has_rsa_public_key, false) OR p.n > 0)" },
+	  " AND (coalesce(u.has_password, false) OR NOT coalesce(u.has_rsa_public_key, false) OR p.ts IS NOT NULL)" },
 
 	{ "legacy-service-user", "LEGACY_SERVICE user", FG_SEV_HIGH, NULL, "identity", ID,
 	  "LEGACY_SERVICE users keep single-factor passwords, which Snowflake is phasing out.",

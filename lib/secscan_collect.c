@@ -31,8 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
-#define FLUSH_BYTES (256 * 1024)
 #define LATENCY (4 * 3600)
 #define QUERY_KEY_DAYS 400L
 
@@ -222,80 +222,6 @@ static void probe_views(struct ctx *c)
 		free_views(c);
 }
 
-static int put(PGconn *db, struct fg_sec_buf *b, bool force)
-{
-	if (b->len == 0 || (!force && b->len < FLUSH_BYTES))
-		return 0;
-	if (PQputCopyData(db, b->data, (int)b->len) != 1) {
-		fg_error("cannot copy into PostgreSQL: %s", PQerrorMessage(db));
-		return fg_db_classify(db, NULL);
-	}
-	b->len = 0;
-	return 0;
-}
-
-static int copy_end(PGconn *db, const char *errmsg)
-{
-	int rc = 0;
-	PGresult *r;
-
-	if (PQputCopyEnd(db, errmsg) != 1) {
-		fg_error("cannot finish copy into PostgreSQL: %s", PQerrorMessage(db));
-		rc = fg_db_classify(db, NULL);
-	}
-	while ((r = PQgetResult(db)) != NULL) {
-		if (PQresultStatus(r) != PGRES_COMMAND_OK && errmsg == NULL && rc == 0) {
-			fg_error("cannot copy into PostgreSQL: %s", PQresultErrorMessage(r));
-			rc = fg_db_classify(db, r);
-		}
-		PQclear(r);
-	}
-	return rc;
-}
-
-/*
- * Stream st into the staging table of s.  cols maps output columns to
- * result columns (NULL: identity).  *rows counts rows.  Returns 0, < 0.
- */
-static int stream(struct ctx *c, const struct source *s, struct fg_odbc_stmt *st, const int *cols, int ncols,
-		  long *rows)
-{
-	struct fg_sec_buf b = { 0 };
-	const char *const *row;
-	PGresult *r;
-	int rc;
-
-	r = PQexec(c->db, s->copy); /* fg_db_lint_ok: literal COPY ... FROM STDIN */
-	if (PQresultStatus(r) != PGRES_COPY_IN) {
-		fg_error("cannot start copy of %s into PostgreSQL: %s", s->view, PQresultErrorMessage(r));
-		rc = fg_db_classify(c->db, r);
-		PQclear(r);
-		return rc;
-	}
-	PQclear(r);
-	while ((rc = fg_odbc_fetch(st, &row)) > 0) {
-		if (fg_interrupted) {
-			rc = FG_ERR_TEMP;
-			break;
-		}
-		rc = fg_sec_copy_field(&b, c->connector);
-		for (int i = 0; rc == 0 && i < ncols; i++)
-			rc = fg_sec_buf_add(&b, "\t", 1) < 0 ? -1 : fg_sec_copy_field(&b, row[cols ? cols[i] : i]);
-		if (rc < 0 || fg_sec_buf_add(&b, "\n", 1) < 0) {
-			rc = FG_ERR_INTERNAL;
-			break;
-		}
-		(*rows)++;
-		if ((rc = put(c->db, &b, false)) < 0)
-			break;
-	}
-	if (rc == 0)
-		rc = put(c->db, &b, true);
-	fg_sec_buf_release(&b);
-	int rc2 = copy_end(c->db, rc < 0 ? "aborted" : NULL);
-	return rc < 0 ? rc : rc2;
-}
-
 static void ts_param(time_t t, char *buf, size_t len)
 {
 	struct tm tm;
@@ -397,6 +323,8 @@ static int read_source(struct ctx *c, const struct source *s)
 		nparams = s->bit == FG_SRC_QUERY_HISTORY ? 3 : 2;
 	}
 	char what[64];
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	snprintf(what, sizeof(what), "read %s", s->view);
 	if (fg_odbc_query(c->odbc, what, s->sql, nparams, params, c->query_timeout, &st) < 0) {
 		char why[160];
@@ -406,7 +334,7 @@ static int read_source(struct ctx *c, const struct source *s)
 	}
 	rc = fg_db_exec(c->db, "create staging table", s->stage, 0, NULL);
 	if (rc == 0)
-		rc = stream(c, s, st, NULL, fg_odbc_ncols(st), &rows);
+		rc = fg_sec_copy_rows(c->db, s->copy, c->connector, st, NULL, fg_odbc_ncols(st), &rows);
 	fg_odbc_stmt_free(st);
 	const char *p[] = { c->connector };
 	if (rc == 0 && s->clear)
@@ -417,8 +345,10 @@ static int read_source(struct ctx *c, const struct source *s)
 		rc = record(c, s, rows);
 	if (rc == 0 && s->kind == EVENT)
 		rc = finish_event(c, s);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc == 0)
-		fg_debug("connector '%s': read %ld rows from %s", c->connector, rows, s->view);
+		fg_debug("connector '%s': read %ld rows from %s in %.0f ms", c->connector, rows, s->view,
+			 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	return rc;
 }
 
@@ -452,7 +382,7 @@ static int read_parameters(struct ctx *c, const struct source *s)
 	}
 	rc = fg_db_exec(c->db, "create staging table", s->stage, 0, NULL);
 	if (rc == 0)
-		rc = stream(c, s, st, cols, 3, &rows);
+		rc = fg_sec_copy_rows(c->db, s->copy, c->connector, st, cols, 3, &rows);
 	fg_odbc_stmt_free(st);
 	const char *p[] = { c->connector };
 	if (rc == 0)
@@ -496,6 +426,17 @@ int fg_secscan_collect(PGconn *db, const char *connector, const char *odbc, int 
 		rc = sources[i].bit == FG_SRC_PARAMETERS ? read_parameters(&c, &sources[i])
 							 : read_source(&c, &sources[i]);
 	}
+	/* fresh statistics so the rule queries get index plans on new copies */
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (rc == 0)
+		rc = fg_db_exec(db, "analyze secscan copies",
+				"ANALYZE sec_users, sec_login_history, sec_grants_to_users, sec_grants_to_roles,"
+				" sec_sessions, sec_query_history",
+				0, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fg_debug("connector '%s': analyzed the copies in %.0f ms", connector,
+		 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	for (int i = 0; rc == 0 && i < FG_SRC_COUNT; i++)
 		if ((needed & (1 << i)) && !(src->available & (1 << i)) && (1 << i) != FG_SRC_IOC_LIST) {
 			char now_s[32];

@@ -6,12 +6,17 @@
  *      INSERT INTO sec_cur SELECT ... (rule query); rules whose sources are
  *      unavailable are reported not_evaluated with the reason and their
  *      findings are left alone (never resolved by a blind scan);
- *   2. one statement applies the lifecycle to every evaluated rule at once:
- *      upsert (new, still open, reopened), resolve open findings no longer
- *      reported, and enqueue one outbox row per [secscan] notify channel for
- *      new or reopened, unsuppressed findings at or above min_severity
- *      (dedup_key "finding:<id>:<opened_at epoch>", so a reopen notifies
- *      again and a retry of the same transaction cannot notify twice).
+ *   2. a fixed sequence of set-based statements applies the lifecycle to
+ *      every evaluated rule at once: classify each result against the
+ *      findings table (new, still open, reopened) and mark suppressions,
+ *      upsert, resolve open findings no longer reported, and enqueue one
+ *      outbox row per [secscan] notify channel for new or reopened,
+ *      unsuppressed findings at or above min_severity (dedup_key
+ *      "finding:<id>:<opened_at epoch>", so a reopen notifies again and a
+ *      retry of the same transaction cannot notify twice).  sec_cur and
+ *      findings are analyzed first: with stale statistics (a table filled
+ *      by the previous scan, before autovacuum came by) the anti-join that
+ *      resolves degrades to a nested loop, quadratic in the findings.
  * The number of statements depends on the number of rules, never on the
  * number of users, grants or logins.
  */
@@ -23,53 +28,67 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-static const char lifecycle_sql[] =
-	"WITH prev AS (SELECT rule, subject, status FROM findings WHERE connector = $1),"
-	" cur AS (SELECT c.rule, c.subject, c.severity, c.evidence, EXISTS (SELECT 1 FROM"
-	"  jsonb_array_elements($4::jsonb) i WHERE i->>'rule' = c.rule AND i->>'subject' = c.subject) AS suppressed"
-	"  FROM sec_cur c),"
-	" up AS (INSERT INTO findings AS f (connector, rule, subject, severity, suppressed, first_seen, last_seen,"
-	"  opened_at, evidence) SELECT $1, rule, subject, severity, suppressed, $2, $2, $2, evidence FROM cur"
-	"  ON CONFLICT (connector, rule, subject) DO UPDATE SET severity = EXCLUDED.severity,"
-	"  suppressed = EXCLUDED.suppressed, last_seen = $2, evidence = EXCLUDED.evidence, status = 'open',"
-	"  resolved_at = NULL, opened_at = CASE WHEN f.status = 'resolved' THEN $2 ELSE f.opened_at END,"
-	"  times_opened = f.times_opened + CASE WHEN f.status = 'resolved' THEN 1 ELSE 0 END"
-	"  RETURNING f.id, f.rule, f.subject, f.severity, f.suppressed, f.first_seen, f.last_seen, f.opened_at,"
-	"  f.evidence),"
-	" st AS (SELECT up.*, CASE WHEN prev.status IS NULL THEN 'new' WHEN prev.status = 'resolved'"
-	"  THEN 'reopened' ELSE 'open' END AS state FROM up LEFT JOIN prev USING (rule, subject)),"
-	" res AS (UPDATE findings f SET status = 'resolved', resolved_at = $2 WHERE f.connector = $1"
-	"  AND f.status = 'open' AND f.rule IN (SELECT jsonb_array_elements_text($3::jsonb))"
-	"  AND NOT EXISTS (SELECT 1 FROM sec_cur c WHERE c.rule = f.rule AND c.subject = f.subject)"
-	"  RETURNING f.id, f.rule, f.subject, f.severity, f.suppressed, f.first_seen, f.last_seen, f.opened_at,"
-	"  f.evidence, 'resolved'::text AS state),"
-	" meta AS (SELECT key AS rule, value AS m FROM jsonb_each($7::jsonb)),"
-	" nt AS (INSERT INTO notifications (channel, kind, source_id, severity, title, body, fields, dedup_key)"
-	"  SELECT ch, 'finding', st.id, st.severity,"
-	"  left('secscan ' || $1 || ': ' || (meta.m->>'title') || ': '"
-	"   || regexp_replace(st.subject, '[[:cntrl:]]+', ' ', 'g'), 300),"
-	"  'Rule: ' || st.rule || coalesce(' (CIS ' || (meta.m->>'cis') || ')', '') || E'\\n'"
-	"   || 'Severity: ' || st.severity || E'\\n' || 'Connector: ' || $1 || E'\\n'"
-	"   || 'Subject: ' || regexp_replace(st.subject, '[[:cntrl:]]+', ' ', 'g') || E'\\n'"
-	"   || 'First seen: ' || to_char(st.first_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-	"   || CASE WHEN st.state = 'reopened' THEN ' (reopened)' ELSE '' END || E'\\n'"
-	"   || 'Evidence: ' || st.evidence::text || E'\\n' || 'Remediation: ' || (meta.m->>'remediation'),"
-	"  jsonb_build_object('rule', st.rule, 'title', meta.m->>'title', 'subject', st.subject, 'connector', $1,"
-	"   'severity', st.severity, 'evidence', st.evidence, 'remediation', meta.m->>'remediation',"
-	"   'cis', meta.m->'cis', 'state', st.state),"
-	"  'finding:' || st.id || ':' || extract(epoch FROM st.opened_at)::bigint"
-	"  FROM st JOIN meta ON meta.rule = st.rule CROSS JOIN jsonb_array_elements_text($5::jsonb) AS ch"
-	"  WHERE st.state IN ('new', 'reopened') AND NOT st.suppressed"
-	"  AND sec_severity_rank(st.severity) >= sec_severity_rank($6)"
-	"  ON CONFLICT (channel, dedup_key) DO NOTHING RETURNING 1),"
-	" outp AS (SELECT rule, subject, severity, suppressed, first_seen, last_seen, evidence, state FROM st"
-	"  UNION ALL SELECT rule, subject, severity, suppressed, first_seen, last_seen, evidence, state FROM res)"
-	" SELECT rule, subject, severity, suppressed, state,"
-	"  to_char(first_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-	"  to_char(last_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-	"  evidence::text, (SELECT count(*) FROM nt)"
-	" FROM outp ORDER BY rule, subject";
+#define TS_OUT(c) "to_char(" c " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+/* Each result's state before this scan: new (default), open or reopened. */
+static const char state_sql[] =
+	"UPDATE sec_cur c SET state = CASE WHEN f.status = 'resolved' THEN 'reopened' ELSE 'open' END"
+	" FROM findings f WHERE f.connector = $1 AND f.rule = c.rule AND f.subject = c.subject";
+
+static const char suppress_sql[] =
+	"UPDATE sec_cur c SET suppressed = true FROM jsonb_to_recordset($1::jsonb) AS i (rule text, subject text)"
+	" WHERE i.rule = c.rule AND i.subject = c.subject";
+
+static const char upsert_sql[] =
+	"INSERT INTO findings AS f (connector, rule, subject, severity, suppressed, first_seen, last_seen,"
+	" opened_at, evidence) SELECT $1, rule, subject, severity, suppressed, $2, $2, $2, evidence FROM sec_cur"
+	" ON CONFLICT (connector, rule, subject) DO UPDATE SET severity = EXCLUDED.severity,"
+	" suppressed = EXCLUDED.suppressed, last_seen = $2, evidence = EXCLUDED.evidence, status = 'open',"
+	" resolved_at = NULL, opened_at = CASE WHEN f.status = 'resolved' THEN $2 ELSE f.opened_at END,"
+	" times_opened = f.times_opened + CASE WHEN f.status = 'resolved' THEN 1 ELSE 0 END";
+
+/* Open findings of evaluated rules that no longer appear; rows as output_sql. */
+static const char resolve_sql[] =
+	"UPDATE findings f SET status = 'resolved', resolved_at = $2 WHERE f.connector = $1"
+	" AND f.status = 'open' AND f.rule IN (SELECT jsonb_array_elements_text($3::jsonb))"
+	" AND NOT EXISTS (SELECT 1 FROM sec_cur c WHERE c.rule = f.rule AND c.subject = f.subject)"
+	" RETURNING f.rule, f.subject, f.severity, f.suppressed, 'resolved', " TS_OUT("f.first_seen") ","
+	" " TS_OUT("f.last_seen") ", f.evidence::text";
+
+/*
+ * One outbox row per channel for new and reopened findings; titles are one
+ * line (control characters of names become spaces), fields keep the
+ * subject verbatim.
+ */
+static const char notify_sql[] =
+	"WITH meta AS (SELECT key AS rule, value AS m FROM jsonb_each($4::jsonb))"
+	" INSERT INTO notifications (channel, kind, source_id, severity, title, body, fields, dedup_key)"
+	" SELECT ch, 'finding', f.id, f.severity,"
+	" left('secscan ' || $1 || ': ' || (meta.m->>'title') || ': '"
+	"  || regexp_replace(f.subject, '[[:cntrl:]]+', ' ', 'g'), 300),"
+	" 'Rule: ' || f.rule || coalesce(' (CIS ' || (meta.m->>'cis') || ')', '') || E'\\n'"
+	"  || 'Severity: ' || f.severity || E'\\n' || 'Connector: ' || $1 || E'\\n'"
+	"  || 'Subject: ' || regexp_replace(f.subject, '[[:cntrl:]]+', ' ', 'g') || E'\\n'"
+	"  || 'First seen: ' || " TS_OUT("f.first_seen")
+	"  || CASE WHEN c.state = 'reopened' THEN ' (reopened)' ELSE '' END || E'\\n'"
+	"  || 'Evidence: ' || f.evidence::text || E'\\n' || 'Remediation: ' || (meta.m->>'remediation'),"
+	" jsonb_build_object('rule', f.rule, 'title', meta.m->>'title', 'subject', f.subject, 'connector', $1,"
+	"  'severity', f.severity, 'evidence', f.evidence, 'remediation', meta.m->>'remediation',"
+	"  'cis', meta.m->'cis', 'state', c.state),"
+	" 'finding:' || f.id || ':' || extract(epoch FROM f.opened_at)::bigint"
+	" FROM sec_cur c JOIN findings f ON f.connector = $1 AND f.rule = c.rule AND f.subject = c.subject"
+	" JOIN meta ON meta.rule = c.rule CROSS JOIN jsonb_array_elements_text($2::jsonb) AS ch"
+	" WHERE c.state IN ('new', 'reopened') AND NOT c.suppressed"
+	" AND sec_severity_rank(f.severity) >= sec_severity_rank($3)"
+	" ON CONFLICT (channel, dedup_key) DO NOTHING";
+
+static const char output_sql[] =
+	"SELECT c.rule, c.subject, f.severity, c.suppressed, c.state, " TS_OUT("f.first_seen") ","
+	" " TS_OUT("f.last_seen") ", f.evidence::text"
+	" FROM sec_cur c JOIN findings f ON f.connector = $1 AND f.rule = c.rule AND f.subject = c.subject"
+	" ORDER BY c.rule, c.subject";
 
 static bool selected(const struct fg_secscan_opts *o, const char *id)
 {
@@ -165,6 +184,34 @@ static void count_add(json_t *counts, const char *key, long long n)
 	json_object_set_new(counts, key, json_integer((v ? json_integer_value(v) : 0) + n));
 }
 
+/* Append result rows (rule, subject, severity, suppressed, state, first, last, evidence) to the output. */
+static void emit(const PGresult *r, const char *connector, const struct fg_secscan_opts *opts, json_t *findings,
+		 json_t *counts, bool *fail)
+{
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *state = PQgetvalue(r, i, 4);
+		bool suppressed = strcmp(PQgetvalue(r, i, 3), "t") == 0;
+		bool resolved = strcmp(state, "resolved") == 0;
+		const char *status = suppressed && !resolved ? "suppressed"
+				     : strcmp(state, "reopened") == 0 ? "new"
+								       : state;
+		enum fg_severity sev = FG_SEV_INFO;
+		json_error_t jerr;
+		json_t *ev = json_loads(PQgetvalue(r, i, 7), 0, &jerr);
+		fg_severity_parse(PQgetvalue(r, i, 2), &sev);
+		json_array_append_new(findings,
+				      json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:o}", "rule",
+						PQgetvalue(r, i, 0), "severity", PQgetvalue(r, i, 2), "subject",
+						PQgetvalue(r, i, 1), "connector", connector, "status", status,
+						"reopened", strcmp(state, "reopened") == 0, "first_seen",
+						PQgetvalue(r, i, 5), "last_seen", PQgetvalue(r, i, 6), "evidence",
+						ev ? ev : json_object()));
+		count_add(counts, status, 1);
+		if (opts->fail_on_set && !suppressed && !resolved && sev >= opts->fail_on)
+			*fail = true;
+	}
+}
+
 int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_settings *s,
 			const struct fg_secscan_opts *opts, const struct fg_sec_sources *src, time_t now,
 			json_t *out, bool *fail)
@@ -174,7 +221,7 @@ int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_s
 	json_t *findings = json_object_get(out, "findings"), *notev = json_object_get(out, "not_evaluated");
 	json_t *counts = json_object_get(out, "counts");
 	char *conf_s = NULL, *ev_s = NULL, *meta_s = NULL, *ign_s = NULL, *ch_s = NULL, now_s[32];
-	PGresult *r = NULL;
+	PGresult *r = NULL, *resolved = NULL;
 	int rc;
 
 	struct tm tm;
@@ -186,7 +233,8 @@ int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_s
 	}
 	if ((rc = fg_db_exec(db, "create rule result table",
 			     "CREATE TEMP TABLE IF NOT EXISTS sec_cur (rule text NOT NULL, subject text NOT NULL,"
-			     " severity text NOT NULL, evidence jsonb NOT NULL) ON COMMIT DROP",
+			     " severity text NOT NULL, evidence jsonb NOT NULL, state text NOT NULL DEFAULT 'new',"
+			     " suppressed boolean NOT NULL DEFAULT false) ON COMMIT DROP",
 			     0, NULL)) < 0 ||
 	    (rc = fg_db_exec(db, "empty rule result table", "TRUNCATE sec_cur", 0, NULL)) < 0)
 		goto out;
@@ -204,9 +252,13 @@ int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_s
 			continue;
 		}
 		const char *p5[] = { connector, now_s, conf_s, rule->id, fg_severity_name(rule->severity) };
+		struct timespec r0, r1;
+		clock_gettime(CLOCK_MONOTONIC, &r0);
 		if ((rc = run_rule(db, rule, p5, &n)) < 0)
 			goto out;
-		fg_debug("connector '%s': rule %s: %ld subjects", connector, rule->id, n);
+		clock_gettime(CLOCK_MONOTONIC, &r1);
+		fg_debug("connector '%s': rule %s: %ld subjects in %.0f ms", connector, rule->id, n,
+			 (double)(r1.tv_sec - r0.tv_sec) * 1e3 + (double)(r1.tv_nsec - r0.tv_nsec) / 1e6);
 		json_array_append_new(evaluated, json_string(rule->id));
 		json_object_set_new(meta, rule->id,
 				    json_pack("{s:s, s:s, s:s?}", "title", rule->title, "remediation",
@@ -222,32 +274,34 @@ int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_s
 	meta_s = json_dumps(meta, JSON_COMPACT);
 	ign_s = json_dumps(ignore, JSON_COMPACT);
 	ch_s = json_dumps(channels, JSON_COMPACT);
-	const char *p7[] = { connector, now_s, ev_s, ign_s, ch_s, fg_severity_name(s->min_severity), meta_s };
-	if ((r = fg_db_query(db, &rc, "update findings", lifecycle_sql, 7, p7)) == NULL)
-		goto out;
-	for (int i = 0; i < PQntuples(r); i++) {
-		const char *state = PQgetvalue(r, i, 4);
-		bool suppressed = strcmp(PQgetvalue(r, i, 3), "t") == 0;
-		const char *status = suppressed && strcmp(state, "resolved") != 0 ? "suppressed"
-				     : strcmp(state, "reopened") == 0		   ? "new"
-										   : state;
-		enum fg_severity sev = FG_SEV_INFO;
-		json_error_t jerr;
-		json_t *ev = json_loads(PQgetvalue(r, i, 7), 0, &jerr);
-		fg_severity_parse(PQgetvalue(r, i, 2), &sev);
-		json_array_append_new(findings,
-				      json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:o}", "rule",
-						PQgetvalue(r, i, 0), "severity", PQgetvalue(r, i, 2), "subject",
-						PQgetvalue(r, i, 1), "connector", connector, "status", status,
-						"reopened", strcmp(state, "reopened") == 0, "first_seen",
-						PQgetvalue(r, i, 5), "last_seen", PQgetvalue(r, i, 6), "evidence",
-						ev ? ev : json_object()));
-		count_add(counts, status, 1);
-		if (opts->fail_on_set && !suppressed && strcmp(state, "resolved") != 0 && sev >= opts->fail_on)
-			*fail = true;
-		if (i == 0)
-			count_add(counts, "notifications", strtoll(PQgetvalue(r, i, 8), NULL, 10));
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	{
+		const char *p1[] = { connector }, *pi[] = { ign_s }, *p2[] = { connector, now_s };
+		const char *p3[] = { connector, now_s, ev_s };
+		const char *pn[] = { connector, ch_s, fg_severity_name(s->min_severity), meta_s };
+		PGresult *n;
+		/* statistics on the results, so the joins below hash instead of looping */
+		if ((rc = fg_db_exec(db, "analyze rule results", "ANALYZE sec_cur, findings", 0, NULL)) < 0 ||
+		    (rc = fg_db_exec(db, "classify findings", state_sql, 1, p1)) < 0 ||
+		    (rc = fg_db_exec(db, "apply suppressions", suppress_sql, 1, pi)) < 0 ||
+		    (rc = fg_db_exec(db, "update findings", upsert_sql, 2, p2)) < 0)
+			goto out;
+		if ((resolved = fg_db_query(db, &rc, "resolve findings", resolve_sql, 3, p3)) == NULL)
+			goto out;
+		if ((n = fg_db_query(db, &rc, "enqueue notifications", notify_sql, 4, pn)) == NULL)
+			goto out;
+		count_add(counts, "notifications", strtoll(PQcmdTuples(n), NULL, 10));
+		PQclear(n);
+		if ((r = fg_db_query(db, &rc, "read findings", output_sql, 1, p1)) == NULL)
+			goto out;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fg_debug("connector '%s': updated %d findings, resolved %d in %.0f ms", connector, PQntuples(r),
+		 PQntuples(resolved),
+		 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	emit(r, connector, opts, findings, counts, fail);
+	emit(resolved, connector, opts, findings, counts, fail);
 	{
 		const char *p[] = { connector, now_s };
 		rc = fg_db_exec(db, "record secscan time",
@@ -257,6 +311,7 @@ int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_s
 	}
 out:
 	PQclear(r);
+	PQclear(resolved);
 	free(conf_s);
 	free(ev_s);
 	free(meta_s);

@@ -84,9 +84,9 @@ const struct fg_sec_rule fg_sec_threat_rules[] = {
 	  "SELECT coalesce(l.user_name, '(unknown user)'), jsonb_build_object('addresses', jsonb_agg(DISTINCT l.client_ip),"
 	  " 'attempts', count(*), 'successes', count(*) FILTER (WHERE l.is_success),"
 	  " 'first_at', " TS("min(l.event_timestamp)") ", 'last_at', " TS("max(l.event_timestamp)") "), NULL"
-	  " FROM sec_login_history l WHERE l.connector = $1 AND l.event_timestamp <= " NOW
-	  " AND l.client_ip IN (SELECT jsonb_array_elements_text(($3::jsonb)->'ioc_ips'))"
-	  " GROUP BY 1" },
+	  " FROM (SELECT DISTINCT jsonb_array_elements_text(($3::jsonb)->'ioc_ips') AS ip) ioc"
+	  " JOIN sec_login_history l ON l.connector = $1 AND l.client_ip = ioc.ip"
+	  " WHERE l.event_timestamp <= " NOW " GROUP BY 1" },
 
 	{ "ioc-client-app", "Session from a client application used in attacks", FG_SEV_CRITICAL, NULL,
 	  "threat", FG_SRC_SESSIONS,

@@ -97,7 +97,7 @@ int fg_tool_begin(struct fg_tool *t)
 
 	if ((rc = fg_clock_init()) < 0)
 		return rc;
-	if ((rc = fg_config_load(t->cli.config, &t->cfg)) < 0)
+	if (t->cfg == NULL && (rc = fg_config_load(t->cli.config, &t->cfg)) < 0)
 		return rc;
 	if (!t->cli.dry_run && !t->report_only) {
 		fg_monitor_start(t->cfg, t->info->name);

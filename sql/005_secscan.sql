@@ -40,6 +40,9 @@ CREATE TABLE sec_login_history (
     PRIMARY KEY (connector, event_id)
 );
 CREATE INDEX sec_login_history_ts ON sec_login_history (connector, event_timestamp);
+-- per-user probes (SSO and password sign-ins) and IoC address matches
+CREATE INDEX sec_login_history_user ON sec_login_history (connector, user_name, first_factor, event_timestamp);
+CREATE INDEX sec_login_history_ip ON sec_login_history (connector, client_ip);
 
 CREATE TABLE sec_grants_to_users (
     connector    text NOT NULL,

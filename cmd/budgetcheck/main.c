@@ -3,7 +3,8 @@
  *
  * Options into struct budgetcheck_opts, budgets checked from the config
  * before anything touches the database (a bad budget is exit 78 even when
- * PostgreSQL is down), then one fg_budget_run and the output.
+ * PostgreSQL is down; the config is then handed to fg_tool_begin, not read
+ * twice), then one fg_budget_run and the output.
  */
 #include "budget.h"
 #include "clock.h"
@@ -19,7 +20,7 @@ enum { OPT_BUDGET = 256, OPT_AS_OF, OPT_FAIL_ON };
 enum fail_on { FAIL_NEVER, FAIL_WARN, FAIL_BREACH, FAIL_FORECAST };
 
 struct budgetcheck_opts {
-	char **budgets;		/* --budget names, NULL-terminated, or NULL */
+	char **budgets; /* --budget names, NULL-terminated, or NULL */
 	int nbudgets;
 	bool have_as_of;
 	long as_of;
@@ -27,17 +28,17 @@ struct budgetcheck_opts {
 };
 
 static const struct fg_cli_opt opts[] = {
-	{ "budget", OPT_BUDGET, true, "NAME", "check only this budget (repeatable)" },
-	{ "as-of", OPT_AS_OF, true, "DATE", "evaluate as if today were DATE (YYYY-MM-DD, UTC)" },
-	{ "fail-on", OPT_FAIL_ON, true, "warn|breach|forecast",
-	  "exit 1 when a budget crossed a threshold, 100 %, or is projected past 100 %" },
-	{ NULL, 0, false, NULL, NULL },
+    {"budget", OPT_BUDGET, true, "NAME", "check only this budget (repeatable)"},
+    {"as-of", OPT_AS_OF, true, "DATE", "evaluate as if today were DATE (YYYY-MM-DD, UTC)"},
+    {"fail-on", OPT_FAIL_ON, true, "warn|breach|forecast",
+     "exit 1 when a budget crossed a threshold, 100 %, or is projected past 100 %"},
+    {NULL, 0, false, NULL, NULL},
 };
 
 static const struct fg_tool_info info = {
-	"budgetcheck",
-	"Compare spend and projected spend to budgets and raise each alert once.",
-	opts,
+    "budgetcheck",
+    "Compare spend and projected spend to budgets and raise each alert once.",
+    opts,
 };
 
 static int on_opt(void *ud, int key, const char *arg)
@@ -94,11 +95,11 @@ static bool failed(const struct budgetcheck_opts *o, const struct fg_budget_resu
 
 int main(int argc, char **argv)
 {
-	struct fg_tool t = { .info = &info, .exclusive = true };
-	struct budgetcheck_opts o = { 0 };
+	struct fg_tool t = {.info = &info, .exclusive = true};
+	struct budgetcheck_opts o = {0};
 	struct fg_config *cfg = NULL;
-	struct fg_budget_set set = { 0 };
-	struct fg_budget_result res = { 0 };
+	struct fg_budget_set set = {0};
+	struct fg_budget_result res = {0};
 	int rc = fg_cli_parse(&t.cli, &info, argc, argv, on_opt, &o);
 	int status;
 
@@ -109,6 +110,8 @@ int main(int argc, char **argv)
 	if ((rc = fg_config_load(t.cli.config, &cfg)) < 0 || (rc = fg_budget_load(cfg, &set)) < 0 ||
 	    (rc = fg_budget_select(&set, o.budgets)) < 0)
 		goto out;
+	t.cfg = cfg; /* the tool owns it from here: parsed once */
+	cfg = NULL;
 	rc = fg_tool_begin(&t);
 	if (rc == FG_TOOL_BUSY) {
 		rc = 0;
@@ -124,7 +127,8 @@ int main(int argc, char **argv)
 	fg_tool_count(&t, "notifications", res.notifications);
 	fg_tool_count(&t, "statements", res.statements);
 	fg_info("checked %zu budgets: %ld new alerts, %ld notifications, %ld statements in %.3f s",
-		json_array_size(res.statuses), res.alerts, res.notifications, res.statements, fg_tool_elapsed(&t));
+	        json_array_size(res.statuses), res.alerts, res.notifications, res.statements,
+	        fg_tool_elapsed(&t));
 	if (t.cli.json) {
 		json_dumpf(res.statuses, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 		putchar('\n');

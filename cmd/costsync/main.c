@@ -13,16 +13,16 @@
 enum { OPT_CONNECTOR = 256, OPT_SINCE, OPT_UNTIL };
 
 static const struct fg_cli_opt opts[] = {
-	{ "connector", OPT_CONNECTOR, true, "NAME", "sync only this connector (repeatable)" },
-	{ "since", OPT_SINCE, true, "DATE", "re-sync from this UTC day (YYYY-MM-DD, inclusive)" },
-	{ "until", OPT_UNTIL, true, "DATE", "re-sync up to this UTC day (YYYY-MM-DD, inclusive)" },
-	{ NULL, 0, false, NULL, NULL },
+    {"connector", OPT_CONNECTOR, true, "NAME", "sync only this connector (repeatable)"},
+    {"since", OPT_SINCE, true, "DATE", "re-sync from this UTC day (YYYY-MM-DD, inclusive)"},
+    {"until", OPT_UNTIL, true, "DATE", "re-sync up to this UTC day (YYYY-MM-DD, inclusive)"},
+    {NULL, 0, false, NULL, NULL},
 };
 
 static const struct fg_tool_info info = {
-	"costsync",
-	"Pull daily Snowflake cost facts from ACCOUNT_USAGE into PostgreSQL.",
-	opts,
+    "costsync",
+    "Pull daily Snowflake cost facts from ACCOUNT_USAGE into PostgreSQL.",
+    opts,
 };
 
 static int on_opt(void *ud, int key, const char *arg)
@@ -43,7 +43,7 @@ static int on_opt(void *ud, int key, const char *arg)
 	case OPT_UNTIL:
 		if (fg_date_parse(arg, day) < 0) {
 			fg_error("invalid --%s '%s': expected a date as YYYY-MM-DD",
-				 key == OPT_SINCE ? "since" : "until", arg);
+			         key == OPT_SINCE ? "since" : "until", arg);
 			return FG_ERR_USAGE;
 		}
 		return 0;
@@ -53,8 +53,8 @@ static int on_opt(void *ud, int key, const char *arg)
 
 int main(int argc, char **argv)
 {
-	struct fg_tool t = { .info = &info, .exclusive = true };
-	struct fg_costsync_opts o = { .since = -1, .until = -1 };
+	struct fg_tool t = {.info = &info, .exclusive = true};
+	struct fg_costsync_opts o = {.since = -1, .until = -1};
 	json_t *summary = NULL;
 	int rc = fg_cli_parse(&t.cli, &info, argc, argv, on_opt, &o);
 
@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 	}
 	if (o.since >= 0 && o.until >= 0 && o.since > o.until) {
 		fg_error("--since is after --until: give an inclusive range such as"
-			 " --since 2026-03-01 --until 2026-03-31");
+		         " --since 2026-03-01 --until 2026-03-31");
 		free(o.names);
 		return FG_EX_USAGE;
 	}

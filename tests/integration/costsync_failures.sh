@@ -50,6 +50,21 @@ done
 fg_run costsync -c "$cfg" --dry-run --connector broken
 fg_nomatch "secret not in dry-run output" "$SECRET1" "$FG_OUT$FG_ERR"
 
+# A database without the ACCOUNT_USAGE views refuses the query: exit 69.
+noviews=$(fg_config noviews.conf <<C
+[database]
+conninfo =
+[connector empty]
+odbc = Driver=PostgreSQL Unicode;Servername=$FG_TMP;Port=$PGPORT;Database=postgres;Username=postgres
+credit_price = 3.00
+C
+)
+fg_run costsync -c "$noviews"
+fg_eq "query refused by the source: exit 69" 69 "$FG_RC"
+fg_match "refusal names the connector and the view" \
+	"^costsync: error: connector 'empty': cannot read WAREHOUSE_METERING_HISTORY \(execute\): SQLSTATE" "$FG_ERR"
+fg_eq "refusal is one line" "1" "$(printf '%s\n' "$FG_ERR" | wc -l)"
+
 # Hold an exclusive lock on STORAGE_USAGE in the simulator: a sync then
 # stops halfway, after streaming the metering rows into its COPY.
 hold() {

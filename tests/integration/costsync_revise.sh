@@ -98,4 +98,16 @@ fg_check "the connector's transaction rolled back" cmp -s "$FG_TMP/pre-bad" "$FG
 fg_eq "watermark not moved by a failed run" "2026-03-16" "$(fg_sql "SELECT last_synced_day FROM connector_state")"
 fg_eq "failed run recorded" "failed|65" "$(fg_sql "SELECT status || '|' || exit_code FROM job_runs ORDER BY id DESC LIMIT 1")"
 
+# A new contract price reaches old days when they are read again.
+sed -i 's/^credit_price = 2.00/credit_price = 2.50/' "$cfg"
+FLAKEGUARD_NOW=2026-03-17T10:00:00Z fg_run costsync -c "$cfg" --since 2026-03-03 --until 2026-03-05 --json
+fg_eq "re-sync with a new price exits 0" 0 "$FG_RC"
+fg_eq "repriced rows updated" "true" "$(printf '%s' "$FG_OUT" | jq '.connectors[0].updated > 0')"
+fg_eq "repriced at the new price" "0" \
+	"$(fg_sql "SELECT count(*) FROM daily_costs WHERE day BETWEEN '2026-03-03' AND '2026-03-05'
+	           AND credits IS NOT NULL AND cost <> credits * 2.50")"
+fg_eq "days outside the re-read range keep the old price" "0" \
+	"$(fg_sql "SELECT count(*) FROM daily_costs WHERE day BETWEEN '2026-03-06' AND '2026-03-12'
+	           AND credits IS NOT NULL AND cost <> credits * 2.00")"
+
 fg_done

@@ -18,12 +18,13 @@ fg_sim "SELECT account_usage.generate_costs('2026-02-20', 24, 3, 7)" >/dev/null
 fg_sim "INSERT INTO account_usage.warehouse_metering_history VALUES
  ('2026-03-10 23:59:59.999+00', '2026-03-11 00:00:00+00', 90, 'EDGE', 1.25, 1.25, 0, 0),
  ('2026-03-11 00:00:00+00', '2026-03-11 01:00:00+00', 90, 'EDGE', 2.5, 2.5, 0, 0)"
-# Names with quotes, tabs, backslashes, unicode, and 255 characters.
+# Names with quotes, tabs, backslashes, newlines, unicode, 255 characters.
 LONG=$(printf 'W%.0s' $(seq 1 255))
 fg_sim "INSERT INTO account_usage.warehouse_metering_history VALUES
  ('2026-03-12 05:00+00', '2026-03-12 06:00+00', 91, 'it''s \"q\" a	b\\c', 0.5, 0.5, 0, 0),
  ('2026-03-12 05:00+00', '2026-03-12 06:00+00', 92, 'Lagerhaus Zürich ☃ 東京', 0.75, 0.75, 0, 0),
- ('2026-03-12 05:00+00', '2026-03-12 06:00+00', 93, '$LONG', 1, 1, 0, 0)"
+ ('2026-03-12 05:00+00', '2026-03-12 06:00+00', 93, '$LONG', 1, 1, 0, 0),
+ ('2026-03-12 05:00+00', '2026-03-12 06:00+00', 94, E'two\\nlines\\r\\\\N', 0.25, 0.25, 0, 0)"
 # An unknown service type with a NULL cloud-services value, a negative
 # adjustment on its own, and a NULL compute value: stored as they are.
 fg_sim "INSERT INTO account_usage.metering_daily_history VALUES
@@ -126,6 +127,8 @@ fg_eq "UTC-midnight boundary: 23:59:59.999 belongs to its own day" "2026-03-10|1
 	           WHERE connector = 'prod' AND entity = 'EDGE' ORDER BY day" | tr '\n' ' ' | sed 's/ $//')"
 fg_eq "quotes, tab and backslash stored verbatim" "1" \
 	"$(fg_sql "SELECT count(*) FROM daily_costs WHERE entity = E'it''s \"q\" a\\tb\\\\c' AND connector = 'prod'")"
+fg_eq "newline, carriage return and a literal \\N stored verbatim" "0.25" \
+	"$(fg_sql "SELECT credits::float8 FROM daily_costs WHERE entity = E'two\\nlines\\r\\\\N' AND connector = 'prod'")"
 fg_eq "unicode name stored verbatim" "0.75" \
 	"$(fg_sql "SELECT credits::float8 FROM daily_costs WHERE entity = 'Lagerhaus Zürich ☃ 東京' AND connector = 'prod'")"
 fg_eq "255-character name stored verbatim" "255" \

@@ -27,8 +27,9 @@
 -- names resolve; TIMESTAMP_LTZ columns are timestamptz; credit columns are
 -- unconstrained numeric so tests can plant NaN as malformed source data.
 
--- Snowflake's CURRENT_ACCOUNT(): the account locator of the session.
-CREATE FUNCTION public.current_account() RETURNS text
+-- Snowflake's CURRENT_ACCOUNT(): the account locator of the session (OR
+-- REPLACE: other simulator files may need it too).
+CREATE OR REPLACE FUNCTION public.current_account() RETURNS text
 LANGUAGE sql IMMUTABLE AS $$ SELECT 'SIM00001'::text $$;
 
 CREATE TABLE account_usage.warehouse_metering_history (
