@@ -218,6 +218,17 @@ int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of
 			rc = FG_ERR_INTERNAL;
 			goto out;
 		}
+	/*
+	 * The evaluation's cost estimates (unnested parameters) are far above
+	 * jit_above_cost: compiling it took seconds, running it a fraction of
+	 * that.  Parallel workers did not pay off either for the few tens of
+	 * thousands of rows it reads.  Session settings: the connection is ours.
+	 */
+	if ((rc = fg_db_exec(db, "tune the session",
+	                     "SELECT set_config('jit', 'off', false),"
+	                     " set_config('max_parallel_workers_per_gather', '0', false)",
+	                     0, NULL)) < 0)
+		goto out;
 	*out = fg_db_query(db, &rc, "evaluate budgets", eval_sql, 12, params);
 out:
 	for (k = 0; k < 11; k++)
