@@ -44,10 +44,10 @@ const struct fg_sec_rule fg_sec_posture_rules[] = {
 	  "A person who signs in through the identity provider keeps a password that bypasses it.",
 	  "ALTER USER <user> UNSET PASSWORD;",
 	  "SELECT u.name, jsonb_build_object('last_sso_login', " TS("l.ts") ", 'has_password', true), NULL"
-	  " FROM sec_users u CROSS JOIN LATERAL (SELECT l.event_timestamp AS ts FROM sec_login_history l"
-	  " WHERE l.connector = $1 AND l.user_name = u.name AND l.first_factor = 'SAML2_ASSERTION' AND l.is_success"
-	  " ORDER BY l.event_timestamp DESC LIMIT 1) l"
-	  " WHERE u.connector = $1 AND " ACTIVE("u") " AND " IS_PERSON("u") " AND u.has_password" },
+	  " FROM (SELECT user_name, max(event_timestamp) AS ts FROM sec_login_history WHERE connector = $1"
+	  " AND first_factor = 'SAML2_ASSERTION' AND is_success GROUP BY user_name) l"
+	  " JOIN sec_users u ON u.connector = $1 AND u.name = l.user_name"
+	  " WHERE " ACTIVE("u") " AND " IS_PERSON("u") " AND u.has_password" },
 
 	{ "stale-user", "User not signed in for stale_days", FG_SEV_MEDIUM, "1.8", "identity", ID,
 	  "Dormant accounts keep their privileges and their passwords, and nobody notices their use.",
