@@ -23,6 +23,14 @@ fg_eq "every listed rule has sources and remediation" 28 \
 	"$(printf '%s' "$FG_OUT" | jq '[.[] | select((.sources | length) > 0 and (.remediation | length) > 0)] | length')"
 ids=$(printf '%s' "$FG_OUT" | jq -r '.[].id' | sort)
 fg_eq "rule ids are unique" 28 "$(printf '%s\n' "$ids" | sort -u | wc -l)"
+man=$FG_SOURCE_DIR/man/secscan.1
+missing=$(for id in $ids; do grep -q "^\.It Cm $id " "$man" || echo "$id"; done)
+fg_eq "secscan(1) documents every rule id" "" "$missing"
+missing=$(secscan --help | grep -oE -- '--[a-z-]+' | sort -u | while read -r o; do grep -q -- "Fl ${o#-}" "$man" || echo "$o"; done)
+fg_eq "secscan(1) documents every option of --help" "" "$missing"
+if command -v mandoc >/dev/null; then
+	fg_eq "secscan(1) is mandoc -Tlint clean" "" "$(mandoc -Tlint -Wwarning "$man" 2>&1)"
+fi
 
 sec_setup <<'C'
 min_severity = medium
@@ -109,4 +117,19 @@ C
 )
 fg_run secscan -c "$bad2"
 fg_eq "unknown notify channel is a config error" 78 "$FG_RC"
+printf '# test list\n198.51.100.1\nnot-an-address\n' >"$FG_TMP/ioc.txt"
+bad3=$(fg_config bad3.conf <<C
+[database]
+conninfo =
+[secscan]
+ioc_ip_file = $FG_TMP/ioc.txt
+C
+)
+fg_run secscan -c "$bad3"
+fg_eq "a bad IoC line is a config error" 78 "$FG_RC"
+fg_match "the error names file and line" "ioc.txt:3: not an IP address" "$FG_ERR"
+sed -i "s|ioc.txt|missing.txt|" "$bad3"
+fg_run secscan -c "$bad3"
+fg_eq "a configured IoC file that is missing is a config error" 78 "$FG_RC"
+fg_match "the error names the file" "bad3.conf:4: ioc_ip_file: cannot read IoC address file '.*missing.txt'" "$FG_ERR"
 fg_done
