@@ -87,7 +87,8 @@ static const struct source sources[] = {
 	{ FG_SRC_GRANTS_TO_ROLES, "GRANTS_TO_ROLES", SNAPSHOT,
 	  "SELECT PRIVILEGE, GRANTED_ON, NAME, TABLE_CATALOG, TABLE_SCHEMA, GRANTED_TO, GRANTEE_NAME,"
 	  " " UTC("CREATED_ON") " FROM " AU "GRANTS_TO_ROLES WHERE DELETED_ON IS NULL AND (GRANTED_ON = 'ROLE'"
-	  " OR PRIVILEGE = 'MANAGE GRANTS' OR (PRIVILEGE = 'OWNERSHIP' AND GRANTED_ON IN ('TASK', 'PROCEDURE')))",
+	  " OR PRIVILEGE = 'MANAGE GRANTS' OR GRANTEE_NAME = 'PUBLIC'"
+	  " OR (PRIVILEGE = 'OWNERSHIP' AND GRANTED_ON IN ('TASK', 'PROCEDURE')))",
 	  STAGE("grants_to_roles"),
 	  "COPY sec_stage_grants_to_roles (connector, privilege, granted_on, name, table_catalog, table_schema,"
 	  " granted_to, grantee_name, created_on) FROM STDIN",
