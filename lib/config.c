@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <ini.h>
+#include <search.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +39,23 @@ struct loader {
 	int secret_line;
 	bool section_seen;	/* a [section] line since the last key */
 	struct fg_conf_section *last;
+	struct fg_conf_section *tail;	/* last of cfg->sections */
+	void *index;		/* tsearch tree of sections by (type, name) */
 };
+
+/* Order of the section index: by type, then name. */
+static int section_cmp(const void *a, const void *b)
+{
+	const struct fg_conf_section *x = a, *y = b;
+	int c = strcmp(x->type, y->type);
+	return c != 0 ? c : strcmp(x->name, y->name);
+}
+
+/* The index borrows the sections; the config owns and frees them. */
+static void index_node_keep(void *node)
+{
+	(void)node;
+}
 
 const char *fg_config_default_path(void)
 {
@@ -372,10 +389,10 @@ static int handler(void *user, const char *section, const char *name, const char
 	}
 	sec = ld->last;
 	if (sec == NULL || strcmp(sec->type, type) != 0 || strcmp(sec->name, sname) != 0) {
-		for (sec = cfg->sections; sec; sec = sec->next)
-			if (strcmp(sec->type, type) == 0 && strcmp(sec->name, sname) == 0)
-				break;
-		if (sec != NULL) {
+		struct fg_conf_section probe = { .type = type, .name = sname };
+		void *found = tfind(&probe, &ld->index, section_cmp);
+		if (found != NULL) {
+			sec = *(struct fg_conf_section **)found;
 			lerr(ld, ld->line, "section '[%s]' is defined twice (first at line %d)", section, sec->line);
 			return 1;
 		}
@@ -386,10 +403,13 @@ static int handler(void *user, const char *section, const char *name, const char
 		sec->name = strdup(sname);
 		sec->line = ld->line;
 		/* the header line is the line before the first key, roughly; keep key line */
-		struct fg_conf_section **tail = &cfg->sections;
-		while (*tail)
-			tail = &(*tail)->next;
-		*tail = sec;
+		if (ld->tail != NULL)
+			ld->tail->next = sec;
+		else
+			cfg->sections = sec;
+		ld->tail = sec;
+		if (sec->type == NULL || sec->name == NULL || tsearch(sec, &ld->index, section_cmp) == NULL)
+			return 0;
 		ld->last = sec;
 	}
 
@@ -480,6 +500,8 @@ static int handler(void *user, const char *section, const char *name, const char
 static int load(struct loader *ld, struct fg_config **out)
 {
 	int rc = ini_parse_stream(reader, ld, handler, ld);
+	tdestroy(ld->index, index_node_keep);
+	ld->index = NULL;
 	if (rc > 0 && ld->errors == 0)
 		lerr(ld, rc, "syntax error: expected 'key = value' or '[section]'");
 	else if (rc > 0) {

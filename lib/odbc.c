@@ -29,6 +29,7 @@ struct fg_odbc {
 	SQLHENV env;
 	SQLHDBC dbc;
 	char *label;
+	SQLULEN max_rowset;
 	char sqlstate[6];
 	char error[1024];
 };
@@ -121,8 +122,14 @@ int fg_odbc_connect(const char *connstr, const char *label, int connect_timeout,
 		return rc == FG_ERR ? FG_ERR_TEMP : rc;
 	}
 	SQLSetConnectAttr(db->dbc, SQL_ATTR_ACCESS_MODE, (SQLPOINTER)SQL_MODE_READ_ONLY, 0);
+	db->max_rowset = MAX_ROWSET;
 	*out = db;
 	return 0;
+}
+
+void fg_odbc_set_fetch_rows(struct fg_odbc *db, int rows)
+{
+	db->max_rowset = rows < 1 ? 1 : (SQLULEN)rows;
 }
 
 void fg_odbc_close(struct fg_odbc *db)
@@ -268,8 +275,8 @@ int fg_odbc_query(struct fg_odbc *db, const char *what, const char *sql, int npa
 	st->rowset = (SQLULEN)(BUFFER_BUDGET / rowbytes);
 	if (st->rowset < 1)
 		st->rowset = 1;
-	if (st->rowset > MAX_ROWSET)
-		st->rowset = MAX_ROWSET;
+	if (st->rowset > db->max_rowset)
+		st->rowset = db->max_rowset;
 	st->status = calloc(st->rowset, sizeof(*st->status));
 	if (st->status == NULL) {
 		rc = FG_ERR_INTERNAL;

@@ -32,6 +32,11 @@ struct fg_odbc_stmt;
  */
 int fg_odbc_connect(const char *connstr, const char *label, int connect_timeout,
 		    struct fg_odbc **out);
+/*
+ * Cap the rows fetched per block by later queries on db (rows >= 1; the
+ * default is what fits the 4 MiB buffer budget, at most 1024 rows).
+ */
+void fg_odbc_set_fetch_rows(struct fg_odbc *db, int rows);
 /* Disconnect and free; accepts NULL. */
 void fg_odbc_close(struct fg_odbc *db);
 

@@ -11,6 +11,7 @@
 #include "db.h"
 #include "exitcode.h"
 #include "log.h"
+#include "progress.h"
 #include "tool.h"
 
 #include <stdio.h>
@@ -40,9 +41,9 @@ static const struct kind kinds[] = {
 	  "DELETE FROM job_runs WHERE id IN (SELECT id FROM job_runs"
 	  " WHERE status <> 'running' AND started_at < $1 ORDER BY id LIMIT $2)" },
 	{ "findings", "findings_days", 365, "findings",
-	  "SELECT count(*) FROM findings WHERE resolved_at IS NOT NULL AND resolved_at < $1",
+	  "SELECT count(*) FROM findings WHERE status = 'resolved' AND resolved_at < $1",
 	  "DELETE FROM findings WHERE id IN (SELECT id FROM findings"
-	  " WHERE resolved_at IS NOT NULL AND resolved_at < $1 ORDER BY id LIMIT $2)" },
+	  " WHERE status = 'resolved' AND resolved_at < $1 ORDER BY id LIMIT $2)" },
 	{ NULL, NULL, 0, NULL, NULL, NULL },
 };
 
@@ -89,19 +90,29 @@ int fg_retention_prune(PGconn *db, const struct fg_config *cfg, time_t now, bool
 			total = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 			PQclear(r);
 		} else {
+			struct fg_progress prog;
+			char label[64];
+			snprintf(label, sizeof(label), "pruning %s", k->name);
+			fg_progress_start(&prog, label, "rows", 0);
 			for (;;) {
-				if (fg_interrupted)
+				if (fg_interrupted) {
+					fg_progress_end(&prog);
 					return FG_ERR_TEMP;
+				}
 				PGresult *r = fg_db_query(db, &rc, "prune old rows", k->delete_sql, 2, params);
-				if (r == NULL)
+				if (r == NULL) {
+					fg_progress_end(&prog);
 					return rc;
+				}
 				long long n = strtoll(PQcmdTuples(r), NULL, 10);
+				fg_progress_add(&prog, n);
 				PQclear(r);
 				total += n;
 				fg_debug("pruned a batch of %lld %s", n, k->name);
 				if (n < batch)
 					break;
 			}
+			fg_progress_end(&prog);
 		}
 		if (total > 0)
 			fg_info("%s %lld %s older than %lld days", dry_run ? "would prune" : "pruned", total,

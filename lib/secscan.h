@@ -18,6 +18,8 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "severity.h"
 #include <time.h>
 
 #include "tool.h"
@@ -42,17 +44,7 @@ enum fg_sec_source {
 /* Name of one source bit ("LOGIN_HISTORY", "PARAMETERS", ...), static. */
 const char *fg_sec_source_name(int bit);
 
-enum fg_severity {
-	FG_SEV_INFO = 0,
-	FG_SEV_LOW,
-	FG_SEV_MEDIUM,
-	FG_SEV_HIGH,
-	FG_SEV_CRITICAL,
-};
 
-/* Parse "info".."critical"; returns 0 or -1. */
-int fg_severity_parse(const char *s, enum fg_severity *out);
-const char *fg_severity_name(enum fg_severity s);
 
 /*
  * One rule.  sql returns rows (subject text, evidence jsonb, severity text

@@ -25,23 +25,6 @@ const char *fg_sec_source_name(int bit)
 	return "?";
 }
 
-static const char *const sev_names[] = { "info", "low", "medium", "high", "critical" };
-
-int fg_severity_parse(const char *s, enum fg_severity *out)
-{
-	for (int i = 0; s != NULL && i <= FG_SEV_CRITICAL; i++)
-		if (strcmp(s, sev_names[i]) == 0) {
-			*out = (enum fg_severity)i;
-			return 0;
-		}
-	return -1;
-}
-
-const char *fg_severity_name(enum fg_severity s)
-{
-	return s <= FG_SEV_CRITICAL ? sev_names[s] : "info";
-}
-
 static char *dup_trim(const char *s, size_t n)
 {
 	while (n > 0 && isspace((unsigned char)*s)) {

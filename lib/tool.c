@@ -20,10 +20,18 @@
 
 volatile sig_atomic_t fg_interrupted;
 
+/* Cancel handle of the open connection; PQcancel is async-signal-safe. */
+static PGcancel *volatile cancel_handle;
+
 static void on_signal(int sig)
 {
+	char errbuf[256];
+	PGcancel *c = cancel_handle;
+
 	(void)sig;
 	fg_interrupted = 1;
+	if (c != NULL)
+		PQcancel(c, errbuf, sizeof(errbuf));
 }
 
 const char *const fg_jobs[] = { "costsync", "budgetcheck", "notifyd-once", "snapshot", "secscan", NULL };
@@ -89,7 +97,7 @@ int fg_tool_begin(struct fg_tool *t)
 
 	if ((rc = fg_clock_init()) < 0)
 		return rc;
-	if ((rc = fg_config_load(t->cli.config, &t->cfg)) < 0)
+	if (t->cfg == NULL && (rc = fg_config_load(t->cli.config, &t->cfg)) < 0)
 		return rc;
 	if (!t->cli.dry_run && !t->report_only) {
 		fg_monitor_start(t->cfg, t->info->name);
@@ -98,6 +106,7 @@ int fg_tool_begin(struct fg_tool *t)
 	conninfo = fg_conf_get(fg_config_section(t->cfg, "database", NULL), "conninfo");
 	if ((rc = fg_db_connect(conninfo ? conninfo : "", t->info->name, &t->db)) < 0)
 		return rc;
+	cancel_handle = PQgetCancel(t->db);
 	if ((rc = fg_migrate(t->db, !t->cli.dry_run)) < 0)
 		return rc;
 	if (t->exclusive && !t->cli.dry_run && !t->report_only) {
@@ -124,6 +133,13 @@ int fg_tool_begin(struct fg_tool *t)
 
 int fg_tool_end(struct fg_tool *t, int status)
 {
+	PGcancel *c = cancel_handle;
+	cancel_handle = NULL;
+	PQfreeCancel(c);
+	if (fg_interrupted && (status == FG_EX_OK || status == FG_EX_FINDING))
+		status = FG_EX_TEMPFAIL;
+	if (fg_interrupted)
+		fg_warn("interrupted by a signal; work in hand was rolled back or finished");
 	if (t->db != NULL && t->run_id > 0 && PQstatus(t->db) == CONNECTION_OK) {
 		char id[24], code[16];
 		const char *st = fg_interrupted ? "interrupted"

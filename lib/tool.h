@@ -1,7 +1,8 @@
 /*
  * tool.h - the life of one tool run, shared by every main().
  *
- *   fg_tool_begin: parse config, read FLAKEGUARD_NOW, connect to
+ *   fg_tool_begin: parse config (unless the caller already set t->cfg,
+ *                  which the tool then owns), read FLAKEGUARD_NOW, connect to
  *                  PostgreSQL, apply migrations (check only on --dry-run),
  *                  take the job's advisory lock, record the run as started;
  *   ... the tool's own work, filling t->counts ...

@@ -1,10 +1,33 @@
 /*
  * notifyd-once - Deliver pending alerts to Slack, webhooks, Teams, PagerDuty and email, then exit.
  */
+#include "clock.h"
 #include "exitcode.h"
+#include "http.h"
+#include "log.h"
+#include "notify.h"
+#include "notify_input.h"
+#include "notify_run.h"
+#include "notify_store.h"
+#include "redact.h"
 #include "tool.h"
 
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { OPT_LIMIT = 256, OPT_CHANNEL, OPT_DEAD, OPT_REQUEUE, OPT_STDIN, OPT_TEST };
+
 static const struct fg_cli_opt opts[] = {
+	{ "limit", OPT_LIMIT, true, "N", "deliver at most N notifications in this run" },
+	{ "channel", OPT_CHANNEL, true, "NAME", "only this channel (repeatable, or NAME,NAME)" },
+	{ "dead", OPT_DEAD, false, NULL, "list dead notifications and exit" },
+	{ "requeue", OPT_REQUEUE, true, "ID|all", "make dead notifications pending again" },
+	{ "stdin", OPT_STDIN, false, NULL, "deliver alerts read as JSON from stdin to --channel" },
+	{ "test", OPT_TEST, true, "CHANNEL", "send a test message through CHANNEL" },
 	{ NULL, 0, false, NULL, NULL },
 };
 
@@ -14,17 +37,264 @@ static const struct fg_tool_info info = {
 	opts,
 };
 
+struct notifyd_opts {
+	long limit;
+	json_t *channels;	/* array of names, or NULL */
+	bool dead;
+	const char *requeue;	/* "all" or an id */
+	bool from_stdin;
+	const char *test;
+};
+
+static int on_opt(void *ud, int key, const char *arg)
+{
+	struct notifyd_opts *o = ud;
+	char *end;
+
+	switch (key) {
+	case OPT_LIMIT:
+		errno = 0;
+		o->limit = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || o->limit < 1) {
+			fg_error("invalid --limit '%s': expected a positive whole number", arg);
+			return FG_ERR_USAGE;
+		}
+		return 0;
+	case OPT_CHANNEL: {
+		if (o->channels == NULL)
+			o->channels = json_array();
+		const char *p = arg;
+		while (*p) {
+			size_t n = strcspn(p, ",");
+			while (n > 0 && p[0] == ' ')
+				p++, n--;
+			size_t m = n;
+			while (m > 0 && p[m - 1] == ' ')
+				m--;
+			if (m > 0)
+				json_array_append_new(o->channels, json_stringn(p, m));
+			p += n;
+			if (*p == ',')
+				p++;
+		}
+		if (json_array_size(o->channels) == 0) {
+			fg_error("invalid --channel '%s': expected a channel name", arg);
+			return FG_ERR_USAGE;
+		}
+		return 0;
+	}
+	case OPT_DEAD:
+		o->dead = true;
+		return 0;
+	case OPT_REQUEUE:
+		if (strcmp(arg, "all") != 0) {
+			errno = 0;
+			long long id = strtoll(arg, &end, 10);
+			if (errno || end == arg || *end || id < 1) {
+				fg_error("invalid --requeue '%s': expected a notification id or 'all'", arg);
+				return FG_ERR_USAGE;
+			}
+		}
+		o->requeue = arg;
+		return 0;
+	case OPT_STDIN:
+		o->from_stdin = true;
+		return 0;
+	case OPT_TEST:
+		o->test = arg;
+		return 0;
+	}
+	return FG_ERR_USAGE;
+}
+
+/* Every --channel must name a configured channel (else a usage error). */
+static int check_channels(const struct fg_notify_conf *nc, json_t *channels)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(channels, i, v) {
+		if (fg_notify_channel(nc, json_string_value(v)) == NULL) {
+			fg_error("unknown channel '%s': no [channel %s] in the configuration",
+				 json_string_value(v), json_string_value(v));
+			return FG_ERR_USAGE;
+		}
+	}
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	fg_interrupted = 1;
+}
+
+/* --stdin and --test: no database. */
+static int run_direct(struct fg_cli *cli, struct notifyd_opts *o)
+{
+	struct fg_config *cfg = NULL;
+	struct fg_notify_conf nc = { 0 };
+	struct fg_notify_summary s;
+	struct fg_notification *n = NULL;
+	int count = 0, rc, status;
+	const char **names = NULL;
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	fg_notify_summary_init(&s);
+	if ((rc = fg_clock_init()) < 0 || (rc = fg_config_load(cli->config, &cfg)) < 0 ||
+	    (rc = fg_notify_conf_load(cfg, &nc)) < 0)
+		goto out;
+	if (o->test) {
+		json_t *one = json_pack("[s]", o->test);
+		rc = check_channels(&nc, one);
+		json_decref(one);
+		if (rc < 0)
+			goto out;
+		if ((n = fg_notify_test_message(o->test)) == NULL) {
+			rc = FG_ERR;
+			goto out;
+		}
+		count = 1;
+	} else {
+		if (o->channels == NULL) {
+			fg_error("--stdin needs --channel NAME: where to deliver the alerts");
+			rc = FG_ERR_USAGE;
+			goto out;
+		}
+		if ((rc = check_channels(&nc, o->channels)) < 0)
+			goto out;
+		size_t nch = json_array_size(o->channels);
+		if ((names = calloc(nch + 1, sizeof(*names))) == NULL) {
+			rc = FG_ERR;
+			goto out;
+		}
+		for (size_t i = 0; i < nch; i++)
+			names[i] = json_string_value(json_array_get(o->channels, i));
+		if ((rc = fg_notify_read_input(stdin, names, (int)nch, &n, &count)) < 0)
+			goto out;
+	}
+	struct fg_notify_opts ro = { .dry_run = cli->dry_run, .json = cli->json, .out = stdout };
+	if ((rc = fg_http_global_init()) < 0)
+		goto out;
+	rc = fg_notify_direct(&nc, n, count, &ro, &s);
+	fg_http_global_cleanup();
+	if (rc == 0 && !cli->dry_run) {
+		if (cli->json)
+			fg_notify_summary_print(&s, stdout);
+		else if (o->test)
+			printf("test message to '%s': %s\n", o->test,
+			       s.sent ? "sent" : s.dead ? "refused (see the error above)" : "not delivered, try again later");
+	}
+out:
+	status = rc < 0 ? fg_exit_for(rc) : fg_notify_exit_status(&s);
+	for (int i = 0; i < count; i++)
+		fg_notification_release(&n[i]);
+	free(n);
+	free(names);
+	fg_notify_summary_release(&s);
+	fg_notify_conf_release(&nc);
+	fg_config_free(cfg);
+	fg_secret_clear();
+	if (status == FG_EX_OK && fg_cli_close_stdout() < 0)
+		status = FG_EX_TEMPFAIL;
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct fg_tool t = { .info = &info, .exclusive = false };
-	int rc = fg_cli_parse(&t.cli, &info, argc, argv, NULL, NULL);
+	struct notifyd_opts o = { 0 };
+	struct fg_notify_conf nc = { 0 };
+	struct fg_notify_summary s;
+	char *channels = NULL;
+	int rc = fg_cli_parse(&t.cli, &info, argc, argv, on_opt, &o), status;
 
-	if (rc == FG_CLI_EXIT)
-		return FG_EX_OK;
-	if (rc < 0)
-		return fg_exit_for(rc);
+	fg_notify_summary_init(&s);
+	if (rc == FG_CLI_EXIT) {
+		status = FG_EX_OK;
+		goto done;
+	}
+	if (rc == 0 && (o.from_stdin + (o.test != NULL) + o.dead + (o.requeue != NULL)) > 1) {
+		fg_error("--stdin, --test, --dead and --requeue cannot be combined");
+		rc = FG_ERR_USAGE;
+	}
+	if (rc < 0) {
+		status = fg_exit_for(rc);
+		goto done;
+	}
+	if (o.from_stdin || o.test) {
+		status = run_direct(&t.cli, &o);
+		goto done;
+	}
 	rc = fg_tool_begin(&t);
-	if (rc == FG_TOOL_BUSY)
-		return fg_tool_end(&t, FG_EX_OK);
-	return fg_tool_end(&t, fg_exit_for(rc));
+	if (rc == FG_TOOL_BUSY) {
+		status = fg_tool_end(&t, FG_EX_OK);
+		goto done;
+	}
+	if (rc == 0)
+		rc = fg_notify_conf_load(t.cfg, &nc);
+	if (rc == 0 && o.channels)
+		rc = check_channels(&nc, o.channels);
+	if (rc == 0) {
+		/* without --channel: every configured channel, and no other */
+		json_t *all = o.channels ? json_incref(o.channels) : json_array();
+		for (int i = 0; !o.channels && i < nc.nchannels; i++)
+			json_array_append_new(all, json_string(nc.channels[i].name));
+		channels = json_dumps(all, JSON_COMPACT);
+		json_decref(all);
+		if (!o.channels && !o.dead)
+			rc = fg_notify_warn_unknown(t.db, channels);
+	}
+	if (rc < 0) {
+		status = fg_tool_end(&t, fg_exit_for(rc));
+		goto done;
+	}
+	if (o.dead) {
+		rc = fg_notify_print_dead(t.db, o.channels ? channels : NULL, t.cli.json, stdout);
+		status = fg_tool_end(&t, fg_exit_for(rc));
+		goto done;
+	}
+	if (o.requeue) {
+		long n = 0;
+		if (t.cli.dry_run) {
+			fg_error("--requeue changes the outbox; it cannot run with --dry-run");
+			rc = FG_ERR_USAGE;
+		} else {
+			rc = fg_store_requeue(t.db, strcmp(o.requeue, "all") == 0 ? 0 : strtoll(o.requeue, NULL, 10), &n);
+		}
+		if (rc == 0 && n == 0 && strcmp(o.requeue, "all") != 0) {
+			fg_error("cannot requeue notification %s: no dead notification with that id", o.requeue);
+			rc = FG_ERR_DATA;
+		}
+		if (rc == 0 && t.cli.json)
+			printf("{\"requeued\": %ld}\n", n);
+		fg_info("requeued %ld dead notification%s", n, n == 1 ? "" : "s");
+		fg_tool_count(&t, "requeued", n);
+		status = fg_tool_end(&t, fg_exit_for(rc));
+		goto done;
+	}
+	struct fg_notify_opts ro = { .limit = o.limit, .channels = channels, .dry_run = t.cli.dry_run,
+				     .json = t.cli.json, .out = stdout };
+	if ((rc = fg_http_global_init()) == 0) {
+		rc = fg_notify_run(t.db, &nc, &ro, &s);
+		fg_http_global_cleanup();
+	}
+	fg_tool_count(&t, "claimed", s.claimed);
+	fg_tool_count(&t, "sent", s.sent);
+	fg_tool_count(&t, "retried", s.retried);
+	fg_tool_count(&t, "dead", s.dead);
+	fg_tool_count(&t, "deferred", s.deferred);
+	fg_tool_count(&t, "held", s.held);
+	if (rc == 0 && t.cli.json && !t.cli.dry_run)
+		fg_notify_summary_print(&s, stdout);
+	status = fg_tool_end(&t, rc < 0 ? fg_exit_for(rc) : fg_notify_exit_status(&s));
+done:
+	free(channels);
+	json_decref(o.channels);
+	fg_notify_summary_release(&s);
+	fg_notify_conf_release(&nc);
+	return status;
 }

@@ -5,6 +5,7 @@
 #include "clock.h"
 #include "db.h"
 #include "exitcode.h"
+#include "history.h"
 #include "log.h"
 #include "retention.h"
 #include "snapshot.h"
@@ -21,6 +22,8 @@ enum {
 	OPT_UNTIL,
 	OPT_STATUS,
 	OPT_NO_PRUNE,
+	OPT_HISTORY,
+	OPT_DAYS,
 };
 
 struct snapshot_opts {
@@ -28,6 +31,9 @@ struct snapshot_opts {
 	bool have_date, have_since, have_until;
 	bool status;
 	bool no_prune;
+	const char *history;
+	int days;
+	bool have_days;
 };
 
 static const struct fg_cli_opt opts[] = {
@@ -36,6 +42,8 @@ static const struct fg_cli_opt opts[] = {
 	{ "until", OPT_UNTIL, true, "DATE", "last day to build with --since (default yesterday)" },
 	{ "status", OPT_STATUS, false, NULL, "print the last run of every job; exit 1 if any is stale or failing" },
 	{ "no-prune", OPT_NO_PRUNE, false, NULL, "build history but do not apply retention" },
+	{ "history", OPT_HISTORY, true, "BUDGET", "print a budget's daily history with a sparkline" },
+	{ "days", OPT_DAYS, true, "N", "days of history to print (default 30)" },
 	{ NULL, 0, false, NULL, NULL },
 };
 
@@ -73,6 +81,20 @@ static int on_opt(void *ud, int key, const char *arg)
 	case OPT_NO_PRUNE:
 		o->no_prune = true;
 		return 0;
+	case OPT_HISTORY:
+		o->history = arg;
+		return 0;
+	case OPT_DAYS: {
+		char *end;
+		long n = strtol(arg, &end, 10);
+		if (end == arg || *end != '\0' || n < 1 || n > 3660) {
+			fg_error("invalid --days '%s': use a number of days from 1 to 3660", arg);
+			return FG_ERR_USAGE;
+		}
+		o->days = (int)n;
+		o->have_days = true;
+		return 0;
+	}
 	}
 	return FG_ERR_USAGE;
 }
@@ -89,6 +111,14 @@ static int check_opts(const struct snapshot_opts *o)
 	}
 	if (o->have_since && o->have_until && o->until < o->since) {
 		fg_error("--until is before --since");
+		return FG_ERR_USAGE;
+	}
+	if (o->have_days && o->history == NULL) {
+		fg_error("--days needs --history");
+		return FG_ERR_USAGE;
+	}
+	if (o->history && (o->status || o->have_date || o->have_since || o->no_prune)) {
+		fg_error("--history cannot be combined with --status, --date, --since or --no-prune");
 		return FG_ERR_USAGE;
 	}
 	if (o->status && (o->have_date || o->have_since || o->no_prune)) {
@@ -121,6 +151,9 @@ static int run(struct fg_tool *t, const struct snapshot_opts *o)
 		return rc;
 	fg_tool_count(t, "days", to - from + 1);
 	fg_tool_count(t, "cost_summary_rows", rows);
+	if ((rc = fg_history_build(t->db, t->cfg, from, to, t->cli.dry_run, &rows)) < 0)
+		return rc;
+	fg_tool_count(t, "history_rows", rows);
 	if (!o->no_prune) {
 		if (t->counts == NULL)
 			t->counts = json_object();
@@ -152,7 +185,7 @@ int main(int argc, char **argv)
 		return FG_EX_OK;
 	if (rc < 0 || (rc = check_opts(&o)) < 0)
 		return fg_exit_for(rc);
-	t.report_only = o.status;
+	t.report_only = o.status || o.history != NULL;
 	rc = fg_tool_begin(&t);
 	if (rc == FG_TOOL_BUSY)
 		return fg_tool_end(&t, FG_EX_OK);
@@ -162,6 +195,10 @@ int main(int argc, char **argv)
 		int unhealthy = 0;
 		rc = fg_status_report(t.db, t.cfg, fg_now(), t.cli.json, &unhealthy);
 		return fg_tool_end(&t, rc < 0 ? fg_exit_for(rc) : unhealthy > 0 ? FG_EX_FINDING : FG_EX_OK);
+	}
+	if (o.history) {
+		rc = fg_history_print(t.db, o.history, o.have_days ? o.days : 30, fg_today(), t.cli.json);
+		return fg_tool_end(&t, fg_exit_for(rc));
 	}
 	rc = run(&t, &o);
 	if (rc == 0 && fg_interrupted)

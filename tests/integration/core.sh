@@ -61,9 +61,14 @@ FLAKEGUARD_NOW=soon fg_run secscan -c "$bad"
 fg_eq "bad FLAKEGUARD_NOW exits 78" 78 "$FG_RC"
 
 # Dry run against a database without schema: says so, exits 78, writes nothing.
-cfg=$(fg_config ok.conf <<'C'
+cfg=$(fg_config ok.conf <<C
 [database]
 conninfo =
+[connector sim]
+odbc = $FG_SIM_ODBC
+credit_price = 2.50
+[secscan]
+ioc_ip_file = $FG_SOURCE_DIR/data/unc5537-ips.txt
 C
 )
 fg_run costsync -c "$cfg" --dry-run
@@ -132,6 +137,7 @@ fg_check "locked job returns at once (${took} ms)" test "$took" -lt 5000
 fg_eq "locked run recorded as skipped" 1 "$(fg_sql "SELECT count(*) FROM job_runs WHERE job = 'costsync' AND status = 'skipped'")"
 fg_run budgetcheck -c "$cfg"
 fg_eq "other jobs are not blocked by costsync's lock" 0 "$FG_RC"
+fg_kill_sleepers
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 

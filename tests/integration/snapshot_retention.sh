@@ -34,6 +34,14 @@ fg_sql "INSERT INTO notifications (channel, kind, severity, title, dedup_key, st
  SELECT 'costsync', '2026-03-15 10:00+00'::timestamptz - (d || ' days')::interval, now(), 'success', 'h', 1
  FROM generate_series(1, 20) d;
  INSERT INTO job_runs (job, started_at, status, host, pid) VALUES ('secscan', '2025-01-01', 'running', 'h', 2);"
+# Findings: 3 resolved 400 days ago (prune), 2 resolved 100 days ago and
+# 2 open since long ago (keep).
+fg_sql "INSERT INTO findings (connector, rule, subject, severity, status, first_seen, last_seen, opened_at, resolved_at)
+ SELECT 'prod', 'stale-user', 'U' || i, 'medium', 'resolved', '2024-01-01', '2024-01-01', '2024-01-01',
+        '2026-03-15 10:00+00'::timestamptz - (CASE WHEN i <= 3 THEN 400 ELSE 100 END || ' days')::interval
+ FROM generate_series(1, 5) i;
+ INSERT INTO findings (connector, rule, subject, severity, status, first_seen, last_seen, opened_at)
+ SELECT 'prod', 'admin-count', 'O' || i, 'high', 'open', '2024-01-01', '2026-03-15', '2024-01-01' FROM generate_series(1, 2) i;"
 attempts_before=$(fg_sql "SELECT count(*) FROM delivery_attempts WHERE attempted_at >= '2026-03-15 10:00+00'::timestamptz - interval '30 days'")
 
 fg_run snapshot -c "$cfg" --dry-run --json --date 2026-03-14
@@ -50,6 +58,9 @@ fg_eq "attempts older than 30 days pruned, newer kept" "$attempts_before" "$(fg_
 fg_eq "no attempt older than 30 days left" 0 "$(fg_sql "SELECT count(*) FROM delivery_attempts WHERE attempted_at < '2026-03-15 10:00+00'::timestamptz - interval '30 days'")"
 fg_eq "job runs older than 10 days pruned; running rows kept" "10|1" \
 	"$(fg_sql "SELECT count(*) FILTER (WHERE job = 'costsync' AND started_at < '2026-03-15 10:00+00'), count(*) FILTER (WHERE status = 'running') FROM job_runs WHERE job IN ('costsync', 'secscan')")"
+
+fg_eq "resolved findings older than 365 days pruned, others kept" "2|2" \
+	"$(fg_sql "SELECT count(*) FILTER (WHERE status = 'resolved'), count(*) FILTER (WHERE status = 'open') FROM findings")"
 
 # Cost summary: equals sums of the raw facts; rerun idempotent; vanished facts removed.
 fg_sql "INSERT INTO daily_costs (connector, day, service_type, entity, credits, quantity, cost, currency)

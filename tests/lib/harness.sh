@@ -173,13 +173,37 @@ Fetch = 2000
 INI
 	export ODBCSYSINI=$FG_TMP/odbc ODBCINI=$FG_TMP/odbc/odbc.ini
 	FG_SIM_ODBC="DSN=snowsim"
+	fg_valgrind_wrappers
 	set +e
+}
+
+# Under FG_VALGRIND=1 (scripts/test --valgrind) every tool runs inside
+# valgrind memcheck; an error or a definite leak makes it exit 99.
+fg_valgrind_wrappers() {
+	[ -n "${FG_VALGRIND:-}" ] || return 0
+	local t
+	mkdir -p "$FG_TMP/vgbin"
+	for t in costsync budgetcheck notifyd-once snapshot secscan; do
+		cat >"$FG_TMP/vgbin/$t" <<W
+#!/bin/sh
+exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \\
+	--suppressions=$FG_SOURCE_DIR/tests/valgrind.supp $FG_BUILD_DIR/$t "\$@"
+W
+		chmod +x "$FG_TMP/vgbin/$t"
+	done
+	export PATH="$FG_TMP/vgbin:$PATH"
 }
 
 # fg_sim SQL: run SQL against the simulator database; prints unaligned rows.
 fg_sim() { psql -X -q -At -v ON_ERROR_STOP=1 -d snowflake -c "$1"; }
 # fg_sql SQL: run SQL against the flakeguard database.
 fg_sql() { psql -X -q -At -v ON_ERROR_STOP=1 -d flakeguard -c "SET search_path = flakeguard" -c "$1"; }
+
+# fg_kill_sleepers: end server sessions parked in pg_sleep by a test.
+fg_kill_sleepers() {
+	psql -X -q -At -d postgres -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE query LIKE '%pg_sleep(%' AND pid <> pg_backend_pid()" >/dev/null 2>&1 || true
+}
 
 # fg_config NAME <<EOF ...: write a config file (mode 600), print its path.
 fg_config() {

@@ -1,0 +1,44 @@
+/*
+ * budget_eval.h - the set-based evaluation query (internal to budget*.c).
+ */
+#ifndef FG_BUDGET_EVAL_H
+#define FG_BUDGET_EVAL_H
+
+#include <libpq-fe.h>
+
+#include "budget.h"
+
+/* Columns of the evaluation result: one row per selected budget, in order. */
+enum {
+	EV_IDX,    /* 1-based position among selected budgets */
+	EV_START,  /* period start, YYYY-MM-DD */
+	EV_END,    /* period end (inclusive) */
+	EV_SPEND,  /* exact spend so far */
+	EV_SPEND2, /* rounded to cents */
+	EV_AMOUNT2,
+	EV_PERCENT2,   /* spend / amount * 100, 2 decimals */
+	EV_REMAINING2, /* amount - spend (negative past the budget) */
+	EV_FORECAST,   /* exact projection at period end */
+	EV_FORECAST2,
+	EV_FORECAST_LOW2,
+	EV_FORECAST_HIGH2,
+	EV_ELAPSED,         /* complete days of the period before today */
+	EV_REMAINING_DAYS,  /* today to period end, inclusive */
+	EV_FORECAST_OK,     /* 3 complete days of data in the period */
+	EV_BREACH,          /* spend >= amount */
+	EV_FORECAST_BREACH, /* forecast >= amount */
+	EV_CROSSED,         /* int[] of thresholds crossed by spend, or NULL */
+	EV_EXISTING,        /* text[] "kind:threshold" alerts already recorded */
+	EV_FORECAST_PERCENT2,
+	EV_NCOLS
+};
+
+/*
+ * Run the evaluation for the selected budgets of set as of day as_of: two
+ * statements (session settings for the plan, then the query) whatever the
+ * number of budgets.  Returns 0 with *out (PQclear it), or a negative
+ * fg_err after logging.
+ */
+int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of, PGresult **out);
+
+#endif

@@ -1,0 +1,250 @@
+/*
+ * budget_notify.c - budget alerts and their outbox rows.
+ *
+ * Candidates come from the evaluation (thresholds crossed, projected
+ * breach) minus alerts already recorded.  They are inserted in one
+ * statement; the RETURNING rows are the alerts this run created, the only
+ * ones that may enqueue a message.  A run that crosses several thresholds
+ * of a budget at once records an alert for each but enqueues a single
+ * notification per channel, naming the highest, per kind (actual or
+ * forecast).  Outbox rows follow the shared contract: kind 'budget',
+ * fields with money as decimal strings, dedup_key
+ * "budget:<name>:<period_start>:<kind>:<threshold>".
+ */
+#include "budget_notify.h"
+#include "budget_array.h"
+#include "budget_eval.h"
+#include "db.h"
+#include "exitcode.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int fg_budget_cands_add(struct fg_budget_cands *cs, const struct fg_budget *b, int row, int threshold,
+                        bool forecast)
+{
+	if (cs->n == cs->cap) {
+		int cap = cs->cap ? cs->cap * 2 : 64;
+		struct fg_budget_cand *v = realloc(cs->v, (size_t)cap * sizeof(*v));
+		if (v == NULL)
+			return FG_ERR_INTERNAL;
+		cs->v = v;
+		cs->cap = cap;
+	}
+	cs->v[cs->n++] = (struct fg_budget_cand){
+	    .b = b,
+	    .row = row,
+	    .threshold = threshold,
+	    .forecast = forecast,
+	    .severity = fg_budget_severity(b, threshold, forecast),
+	};
+	return 0;
+}
+
+void fg_budget_cands_release(struct fg_budget_cands *cs)
+{
+	free(cs->v);
+	cs->v = NULL;
+	cs->n = cs->cap = 0;
+}
+
+int fg_budget_alerts_insert(PGconn *db, struct fg_budget_cands *cs, const PGresult *ev, long as_of)
+{
+	struct fg_pgarr arr[12];
+	const char *params[12];
+	PGresult *r = NULL;
+	int rc = 0, k;
+
+	(void)as_of;
+	for (k = 0; k < 12; k++)
+		if (fg_pgarr_init(&arr[k]) < 0) {
+			rc = FG_ERR_INTERNAL;
+			goto out;
+		}
+	for (int i = 0; i < cs->n; i++) {
+		const struct fg_budget_cand *c = &cs->v[i];
+		fg_pgarr_addf(&arr[0], "%d", i);
+		fg_pgarr_add(&arr[1], c->b->name);
+		fg_pgarr_add(&arr[2], fg_period_name(c->b->period));
+		fg_pgarr_add(&arr[3], PQgetvalue(ev, c->row, EV_START));
+		fg_pgarr_add(&arr[4], PQgetvalue(ev, c->row, EV_END));
+		fg_pgarr_addf(&arr[5], "%d", c->threshold);
+		fg_pgarr_add(&arr[6], c->forecast ? "forecast" : "actual");
+		fg_pgarr_add(&arr[7], c->severity);
+		fg_pgarr_add(&arr[8], PQgetvalue(ev, c->row, EV_SPEND));
+		fg_pgarr_add(&arr[9], c->b->amount);
+		fg_pgarr_add(&arr[10], PQgetvalue(ev, c->row, EV_PERCENT2));
+		fg_pgarr_add(&arr[11], PQgetvalue(ev, c->row, EV_FORECAST));
+	}
+	for (k = 0; k < 12; k++)
+		if ((params[k] = fg_pgarr_finish(&arr[k])) == NULL) {
+			rc = FG_ERR_INTERNAL;
+			goto out;
+		}
+	r = fg_db_query(
+	    db, &rc, "record budget alerts",
+	    "WITH u AS (SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::date[], $5::date[],"
+	    "  $6::int[], $7::text[], $8::text[], $9::numeric[], $10::numeric[], $11::numeric[],"
+	    "  $12::numeric[]) AS u(k, name, period, ps, pe, threshold, kind, severity, spend, amount,"
+	    "  percent, forecast)),"
+	    " ins AS (INSERT INTO budget_alerts (budget_id, budget, period, period_start, period_end,"
+	    "  threshold, kind, severity, spend, amount, percent, forecast)"
+	    "  SELECT bg.id, u.name, u.period, u.ps, u.pe, u.threshold, u.kind, u.severity, u.spend,"
+	    "   u.amount, u.percent, u.forecast FROM u JOIN budgets bg ON bg.name = u.name"
+	    "  ON CONFLICT (budget_id, period_start, threshold, kind) DO NOTHING"
+	    "  RETURNING id, budget, threshold, kind)"
+	    " SELECT u.k, ins.id FROM ins JOIN u ON u.name = ins.budget"
+	    "  AND u.threshold = ins.threshold AND u.kind = ins.kind",
+	    12, params);
+	if (r == NULL)
+		goto out;
+	for (int i = 0; i < PQntuples(r); i++) {
+		long k2 = strtol(PQgetvalue(r, i, 0), NULL, 10);
+		if (k2 >= 0 && k2 < cs->n) {
+			cs->v[k2].created = true;
+			cs->v[k2].alert_id = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+		}
+	}
+out:
+	PQclear(r);
+	for (k = 0; k < 12; k++)
+		fg_pgarr_release(&arr[k]);
+	return rc;
+}
+
+/* Thresholds created for the same budget and kind, "50%, 75%, 90%". */
+static void crossed_list(const struct fg_budget_cand *group, int n, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		const struct fg_budget_cand *c = &group[i];
+		if (!c->created)
+			continue;
+		int w = snprintf(buf + used, len - used, "%s%d%%", used ? ", " : "", c->threshold);
+		if (w < 0 || (size_t)w >= len - used)
+			break;
+		used += (size_t)w;
+	}
+}
+
+static json_t *fields(const struct fg_budget_cand *c, const PGresult *ev)
+{
+	int row = c->row;
+	return json_pack(
+	    "{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:f, s:s, s:s, s:s, s:s, s:s}", "budget", c->b->name,
+	    "connector", c->b->connector, "kind", c->forecast ? "forecast" : "actual", "threshold",
+	    c->threshold, "spend", PQgetvalue(ev, row, EV_SPEND2), "amount", PQgetvalue(ev, row, EV_AMOUNT2),
+	    "currency", c->b->currency, "percent", strtod(PQgetvalue(ev, row, EV_PERCENT2), NULL),
+	    "remaining", PQgetvalue(ev, row, EV_REMAINING2), "period", fg_period_name(c->b->period),
+	    "period_start", PQgetvalue(ev, row, EV_START), "period_end", PQgetvalue(ev, row, EV_END),
+	    "forecast", PQgetvalue(ev, row, EV_FORECAST2));
+}
+
+static int add_rows(const struct fg_budget_cand *group, int n, const struct fg_budget_cand *top,
+                    const PGresult *ev, struct fg_pgarr *arr)
+{
+	const struct fg_budget *b = top->b;
+	const char *cur = b->currency;
+	char title[512], body[2048], crossed[256], dedup[512];
+	json_t *f = fields(top, ev);
+	char *ftext = f ? json_dumps(f, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+
+	json_decref(f);
+	if (ftext == NULL)
+		return FG_ERR_INTERNAL;
+	crossed_list(group, n, crossed, sizeof(crossed));
+	if (top->forecast)
+		snprintf(title, sizeof(title), "budget %s projected at %s%% of %s %s by %s", b->name,
+		         PQgetvalue(ev, top->row, EV_FORECAST_PERCENT2), PQgetvalue(ev, top->row, EV_AMOUNT2),
+		         cur, PQgetvalue(ev, top->row, EV_END));
+	else
+		snprintf(title, sizeof(title), "budget %s at %s%% of %s %s (threshold %d%%)", b->name,
+		         PQgetvalue(ev, top->row, EV_PERCENT2), PQgetvalue(ev, top->row, EV_AMOUNT2), cur,
+		         top->threshold);
+	snprintf(body, sizeof(body),
+	         "Budget %s (connector %s), %s period %s to %s.\n"
+	         "Spend so far: %s %s of %s %s (%s%%); remaining %s %s.\n"
+	         "Projected at period end: %s %s (range %s to %s).\n"
+	         "%s crossed in this run: %s.\n",
+	         b->name, b->connector, fg_period_name(b->period), PQgetvalue(ev, top->row, EV_START),
+	         PQgetvalue(ev, top->row, EV_END), PQgetvalue(ev, top->row, EV_SPEND2), cur,
+	         PQgetvalue(ev, top->row, EV_AMOUNT2), cur, PQgetvalue(ev, top->row, EV_PERCENT2),
+	         PQgetvalue(ev, top->row, EV_REMAINING2), cur, PQgetvalue(ev, top->row, EV_FORECAST2), cur,
+	         PQgetvalue(ev, top->row, EV_FORECAST_LOW2), PQgetvalue(ev, top->row, EV_FORECAST_HIGH2),
+	         top->forecast ? "Projected thresholds" : "Thresholds", crossed);
+	snprintf(dedup, sizeof(dedup), "budget:%s:%s:%s:%d", b->name, PQgetvalue(ev, top->row, EV_START),
+	         top->forecast ? "forecast" : "actual", top->threshold);
+	for (int i = 0; i < b->nnotify; i++) {
+		fg_pgarr_add(&arr[0], b->notify[i]);
+		fg_pgarr_addf(&arr[1], "%lld", top->alert_id);
+		fg_pgarr_add(&arr[2], top->severity);
+		fg_pgarr_add(&arr[3], title);
+		fg_pgarr_add(&arr[4], body);
+		fg_pgarr_add(&arr[5], ftext);
+		fg_pgarr_add(&arr[6], dedup);
+	}
+	free(ftext);
+	return 0;
+}
+
+int fg_budget_notify_plan(const struct fg_budget_cands *cs, const PGresult *ev, struct fg_budget_result *res,
+                          bool write, PGconn *db)
+{
+	struct fg_pgarr arr[7];
+	const char *params[7];
+	int rc = 0, k, rows = 0;
+
+	for (k = 0; k < 7; k++)
+		if (fg_pgarr_init(&arr[k]) < 0) {
+			rc = FG_ERR_INTERNAL;
+			goto out;
+		}
+	/* Candidates of one budget and kind are contiguous (see budget_run.c). */
+	for (int i = 0, j; i < cs->n; i = j) {
+		const struct fg_budget_cand *top = NULL;
+		for (j = i;
+		     j < cs->n && cs->v[j].row == cs->v[i].row && cs->v[j].forecast == cs->v[i].forecast; j++)
+			if (cs->v[j].created && (top == NULL || cs->v[j].threshold > top->threshold))
+				top = &cs->v[j];
+		if (top == NULL || top->b->nnotify == 0)
+			continue;
+		rows += top->b->nnotify;
+		if (write && (rc = add_rows(cs->v + i, j - i, top, ev, arr)) < 0)
+			goto out;
+	}
+	if (!write || rows == 0) {
+		res->notifications += rows;
+		goto out;
+	}
+	for (k = 0; k < 7; k++)
+		if ((params[k] = fg_pgarr_finish(&arr[k])) == NULL) {
+			rc = FG_ERR_INTERNAL;
+			goto out;
+		}
+	res->statements++;
+	{
+		PGresult *r =
+		    fg_db_query(db, &rc, "enqueue budget notifications",
+		                "INSERT INTO notifications (channel, kind, source_id, severity, title, body,"
+		                " fields, dedup_key)"
+		                " SELECT u.channel, 'budget', u.source_id, u.severity, u.title, u.body,"
+		                "  u.fields, u.dedup_key"
+		                " FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[],"
+		                "  $6::jsonb[], $7::text[])"
+		                "  AS u(channel, source_id, severity, title, body, fields, dedup_key)"
+		                " ON CONFLICT (channel, dedup_key) DO NOTHING",
+		                7, params);
+		if (r != NULL) {
+			res->notifications += strtol(PQcmdTuples(r), NULL, 10);
+			PQclear(r);
+		}
+	}
+out:
+	for (k = 0; k < 7; k++)
+		fg_pgarr_release(&arr[k]);
+	return rc;
+}

@@ -1,0 +1,98 @@
+/*
+ * costsync.h - daily Snowflake cost facts into PostgreSQL (DESIGN.md 6).
+ *
+ * Three modules:
+ *   costsync_config.c   [connector] sections: read, check, select;
+ *   costsync_extract.c  the extraction SQL (portable between Snowflake and
+ *                       the simulator) and the stream of source rows into
+ *                       a COPY on the PostgreSQL connection;
+ *   costsync.c          one transaction per connector: stage, price, diff,
+ *                       upsert, reconcile, watermark; the run summary.
+ *
+ * Money is never a C number: prices travel as decimal text and every
+ * multiplication happens in PostgreSQL NUMERIC.
+ */
+#ifndef FG_COSTSYNC_H
+#define FG_COSTSYNC_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "config.h"
+#include "odbc.h"
+
+/* One [connector NAME] section, checked.  Strings borrowed from the config. */
+struct fg_costsync_conn {
+	const char *name;
+	const char *odbc; /* connection string (may hold a secret) */
+	bool enabled;
+	const char *credit_price;   /* canonical decimal text, NULL when unset */
+	const char *storage_price;  /* per TB-month, NULL: storage unpriced */
+	const char *transfer_price; /* per TB, NULL: transfer unpriced */
+	const char *currency;
+	int lookback_days;
+	int backfill_days;
+	bool use_org_rates;
+	int query_timeout;   /* seconds */
+	int connect_timeout; /* seconds */
+	int fetch_rows;      /* rows per ODBC block, 0: driver layer default */
+};
+
+/*
+ * Read and check every [connector] section.  *out is a malloc'd array of
+ * *n entries (free()).  Returns 0 or FG_ERR_CONFIG after logging FILE:LINE
+ * for every bad key.
+ */
+int fg_costsync_conns_load(const struct fg_config *cfg, struct fg_costsync_conn **out, int *n);
+
+/*
+ * Mark the connectors to run: the named ones (names, nnames > 0), or every
+ * enabled one.  Returns 0, or FG_ERR_USAGE after logging an unknown name.
+ */
+int fg_costsync_select(const struct fg_costsync_conn *conns, int n, char *const *names, int nnames,
+                       bool *run);
+
+/* The run as the command line asked for it. */
+struct fg_costsync_opts {
+	char **names; /* --connector, repeatable */
+	int nnames;
+	long since, until; /* day numbers, -1 when not given */
+	bool dry_run;
+	bool json;
+};
+
+/* What one connector's sync read and changed. */
+struct fg_costsync_stats {
+	long rows_read; /* aggregated rows fetched from Snowflake */
+	long rows;      /* cost rows in the window after pricing */
+	long inserted, updated, deleted;
+};
+
+/*
+ * Stream every extraction query for the window [since, until] (YYYY-MM-DD)
+ * into `COPY stage FROM STDIN` on pg, and, when use_org_rates is set, the
+ * contract rates into `COPY rates FROM STDIN`.  The COPY is started and
+ * ended here; the caller owns the transaction.  Every number is checked;
+ * a malformed one is FG_ERR_DATA naming view, row and column.  Returns 0
+ * or < 0 after logging; stats->rows_read is filled.
+ */
+int fg_costsync_extract(const struct fg_costsync_conn *c, struct fg_odbc *src, PGconn *pg, const char *since,
+                        const char *until, struct fg_costsync_stats *stats);
+
+/*
+ * True when s is [+-]digits[.digits][(e|E)[+-]digits], the text both
+ * engines give for a DECIMAL; false for NaN, Infinity, "", "1,5", "0x10".
+ */
+bool fg_costsync_is_number(const char *s);
+
+/*
+ * Sync every selected connector.  Fills *summary (new reference, a JSON
+ * object {"dry_run", "connectors": [...]}) and prints the dry-run report
+ * on stdout.  Returns 0 when every connector succeeded, FG_ERR_TEMP when
+ * any failed temporarily, otherwise the first failure's code.
+ */
+struct fg_tool;
+int fg_costsync_run(struct fg_tool *t, const struct fg_costsync_opts *o, json_t **summary);
+
+#endif

@@ -1,0 +1,373 @@
+/*
+ * costsync_extract.c - read the cost views and stream them into COPY.
+ *
+ * The SQL here runs unchanged on Snowflake and on the simulator
+ * (DESIGN.md 7 and 9): three-part names, UTC days by
+ * CAST(CONVERT_TIMEZONE('UTC', col) AS DATE), dates bound as parameters
+ * written CAST(? AS DATE), DECIMAL(p,s) casts, GROUP BY pushed down, no
+ * session statements.  Hourly views also get a sargable bound on the raw
+ * timestamp widened by a day on each side, so whatever the session time
+ * zone is, no row of the window is missed and both engines can prune.
+ *
+ * Each result row becomes one or more staging rows
+ *   kind ('c' credits, 's' storage bytes, 't' transfer bytes), day,
+ *   service_type, entity, credits, quantity
+ * written with PQputCopyData as it arrives: memory holds one ODBC block
+ * and one COPY line, whatever the size of the window.  Numbers are checked
+ * before they are sent (PostgreSQL would also refuse them, but could not
+ * say which view and row they came from).
+ */
+#include "clock.h"
+#include "costsync.h"
+#include "exitcode.h"
+#include "log.h"
+#include "tool.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* clang-format off */
+#define UTC_DAY(col) "CAST(CONVERT_TIMEZONE('UTC', " col ") AS DATE)"
+#define HOURLY_WINDOW(col)                                                                       \
+	" WHERE " col " >= CAST(? AS DATE) AND " col " < CAST(? AS DATE)"                        \
+	" AND " UTC_DAY(col) " >= CAST(? AS DATE) AND " UTC_DAY(col) " <= CAST(? AS DATE)"
+
+static const char sql_warehouse[] =
+	"SELECT " UTC_DAY("start_time") " AS usage_day, warehouse_name,"
+	" CAST(SUM(credits_used_compute) AS DECIMAL(38,9)) AS credits_used_compute"
+	" FROM SNOWFLAKE.ACCOUNT_USAGE.WAREHOUSE_METERING_HISTORY"
+	HOURLY_WINDOW("start_time")
+	" GROUP BY " UTC_DAY("start_time") ", warehouse_name";
+
+static const char sql_daily[] =
+	"SELECT CAST(usage_date AS DATE) AS usage_date, service_type,"
+	" CAST(SUM(credits_used_compute) AS DECIMAL(38,9)) AS credits_used_compute,"
+	" CAST(SUM(credits_used_cloud_services) AS DECIMAL(38,9)) AS credits_used_cloud_services,"
+	" CAST(SUM(credits_adjustment_cloud_services) AS DECIMAL(38,9)) AS credits_adjustment_cloud_services"
+	" FROM SNOWFLAKE.ACCOUNT_USAGE.METERING_DAILY_HISTORY"
+	" WHERE usage_date >= CAST(? AS DATE) AND usage_date <= CAST(? AS DATE)"
+	" GROUP BY usage_date, service_type";
+
+static const char sql_storage[] =
+	"SELECT CAST(usage_date AS DATE) AS usage_date,"
+	" CAST(SUM(COALESCE(storage_bytes, 0) + COALESCE(stage_bytes, 0) + COALESCE(failsafe_bytes, 0))"
+	" AS DECIMAL(38,0)) AS bytes"
+	" FROM SNOWFLAKE.ACCOUNT_USAGE.STORAGE_USAGE"
+	" WHERE usage_date >= CAST(? AS DATE) AND usage_date <= CAST(? AS DATE)"
+	" GROUP BY usage_date";
+
+static const char sql_transfer[] =
+	"SELECT " UTC_DAY("start_time") " AS usage_day,"
+	" CAST(SUM(bytes_transferred) AS DECIMAL(38,0)) AS bytes_transferred"
+	" FROM SNOWFLAKE.ACCOUNT_USAGE.DATA_TRANSFER_HISTORY"
+	HOURLY_WINDOW("start_time")
+	" GROUP BY " UTC_DAY("start_time");
+
+/* Rates from the last rate day at or before the window start, to its end. */
+static const char sql_rates[] =
+	"SELECT CAST(date AS DATE) AS date, LOWER(usage_type) AS usage_type, MAX(currency) AS currency,"
+	" CAST(MAX(effective_rate) AS DECIMAL(38,12)) AS effective_rate"
+	" FROM SNOWFLAKE.ORGANIZATION_USAGE.RATE_SHEET_DAILY"
+	" WHERE account_locator = CURRENT_ACCOUNT() AND date <= CAST(? AS DATE)"
+	" AND date >= COALESCE((SELECT MAX(date) FROM SNOWFLAKE.ORGANIZATION_USAGE.RATE_SHEET_DAILY"
+	" WHERE account_locator = CURRENT_ACCOUNT() AND date <= CAST(? AS DATE)), CAST(? AS DATE))"
+	" GROUP BY date, LOWER(usage_type)";
+
+enum source { SRC_WAREHOUSE, SRC_DAILY, SRC_STORAGE, SRC_TRANSFER, SRC_RATES };
+
+struct query {
+	enum source src;
+	const char *view;
+	const char *sql;
+	bool hourly;		/* takes the widened bounds too */
+	const char *cols[5];	/* Snowflake's names, for messages */
+	unsigned numeric;	/* bit i: column i must be a number */
+};
+
+static const struct query queries[] = {
+	{ SRC_WAREHOUSE, "WAREHOUSE_METERING_HISTORY", sql_warehouse, true,
+	  { "USAGE_DAY", "WAREHOUSE_NAME", "CREDITS_USED_COMPUTE" }, 1u << 2 },
+	{ SRC_DAILY, "METERING_DAILY_HISTORY", sql_daily, false,
+	  { "USAGE_DATE", "SERVICE_TYPE", "CREDITS_USED_COMPUTE", "CREDITS_USED_CLOUD_SERVICES",
+	    "CREDITS_ADJUSTMENT_CLOUD_SERVICES" }, 7u << 2 },
+	{ SRC_STORAGE, "STORAGE_USAGE", sql_storage, false, { "USAGE_DATE", "BYTES" }, 1u << 1 },
+	{ SRC_TRANSFER, "DATA_TRANSFER_HISTORY", sql_transfer, true,
+	  { "USAGE_DAY", "BYTES_TRANSFERRED" }, 1u << 1 },
+};
+
+static const struct query rates_query = {
+	SRC_RATES, "RATE_SHEET_DAILY", sql_rates, false,
+	{ "DATE", "USAGE_TYPE", "CURRENCY", "EFFECTIVE_RATE" }, 1u << 3,
+};
+
+/* clang-format on */
+
+/* One COPY text line, grown as needed and reused. */
+struct line {
+	char *buf;
+	size_t len, cap;
+};
+
+static int line_put(struct line *l, const char *s, size_t n)
+{
+	if (l->len + n + 1 > l->cap) {
+		size_t cap = l->cap ? l->cap : 256;
+		while (cap < l->len + n + 1)
+			cap *= 2;
+		char *p = realloc(l->buf, cap);
+		if (p == NULL)
+			return FG_ERR_INTERNAL;
+		l->buf = p;
+		l->cap = cap;
+	}
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+	return 0;
+}
+
+/* The letter after a backslash for a byte COPY text format escapes. */
+static char escape_of(char ch)
+{
+	switch (ch) {
+	case '\t':
+		return 't';
+	case '\n':
+		return 'n';
+	case '\r':
+		return 'r';
+	default:
+		return ch;
+	}
+}
+
+/* Append a field (NULL as \N) in COPY text format, then sep. */
+static int line_field(struct line *l, const char *v, char sep)
+{
+	int rc = 0;
+	if (v == NULL) {
+		rc = line_put(l, "\\N", 2);
+	} else {
+		for (const char *p = v; *p && rc == 0;) {
+			size_t run = strcspn(p, "\\\t\n\r");
+			rc = line_put(l, p, run);
+			p += run;
+			if (*p && rc == 0) {
+				char esc[2] = {'\\', escape_of(*p)};
+				rc = line_put(l, esc, 2);
+				p++;
+			}
+		}
+	}
+	return rc == 0 ? line_put(l, &sep, 1) : rc;
+}
+
+/* Send one staging row: kind, day, service_type, entity, credits, quantity. */
+static int stage_row(PGconn *pg, struct line *l, const char *kind, const char *day, const char *svc,
+                     const char *entity, const char *credits, const char *quantity)
+{
+	int rc;
+	l->len = 0;
+	if ((rc = line_field(l, kind, '\t')) < 0 || (rc = line_field(l, day, '\t')) < 0 ||
+	    (rc = line_field(l, svc, '\t')) < 0 || (rc = line_field(l, entity ? entity : "", '\t')) < 0 ||
+	    (rc = line_field(l, credits, '\t')) < 0 || (rc = line_field(l, quantity, '\n')) < 0)
+		return rc;
+	if (PQputCopyData(pg, l->buf, (int)l->len) != 1) {
+		fg_error("cannot send cost rows to PostgreSQL: %s", PQerrorMessage(pg));
+		return FG_ERR_TEMP;
+	}
+	return 0;
+}
+
+bool fg_costsync_is_number(const char *s)
+{
+	bool digits = false;
+	if (*s == '+' || *s == '-')
+		s++;
+	while (isdigit((unsigned char)*s)) {
+		s++;
+		digits = true;
+	}
+	if (*s == '.') {
+		s++;
+		while (isdigit((unsigned char)*s)) {
+			s++;
+			digits = true;
+		}
+	}
+	if (!digits)
+		return false;
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!isdigit((unsigned char)*s))
+			return false;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	return *s == '\0';
+}
+
+static int check_row(const struct fg_costsync_conn *c, const struct query *q, long rowno,
+                     const char *const *row)
+{
+	long day;
+	if (row[0] == NULL || fg_date_parse(row[0], &day) < 0) {
+		fg_error("connector '%s': malformed date '%s' in %s row %ld column %s; nothing was written"
+		         " for this connector",
+		         c->name, row[0] ? row[0] : "NULL", q->view, rowno, q->cols[0]);
+		return FG_ERR_DATA;
+	}
+	for (int i = 1; i < 5 && q->cols[i]; i++) {
+		if (!(q->numeric & (1u << i)) || row[i] == NULL || fg_costsync_is_number(row[i]))
+			continue;
+		fg_error("connector '%s': malformed number '%.40s' in %s row %ld column %s (day %s);"
+		         " nothing was written for this connector",
+		         c->name, row[i], q->view, rowno, q->cols[i], row[0]);
+		return FG_ERR_DATA;
+	}
+	return 0;
+}
+
+static int emit(PGconn *pg, struct line *l, const struct query *q, const char *const *row)
+{
+	int rc = 0;
+	const char *day = row[0];
+
+	switch (q->src) {
+	case SRC_WAREHOUSE:
+		return stage_row(pg, l, "c", day, "WAREHOUSE_METERING", row[1], row[2], NULL);
+	case SRC_DAILY:
+		/* warehouse compute comes per warehouse from the hourly view */
+		if (row[1] == NULL || strcmp(row[1], "WAREHOUSE_METERING") != 0)
+			rc = stage_row(pg, l, "c", day, row[1] ? row[1] : "", "", row[2], NULL);
+		/* billed cloud services: used + adjustment, summed over service types */
+		if (rc == 0 && row[3] != NULL)
+			rc = stage_row(pg, l, "c", day, "CLOUD_SERVICES", "", row[3], NULL);
+		if (rc == 0 && row[4] != NULL)
+			rc = stage_row(pg, l, "c", day, "CLOUD_SERVICES", "", row[4], NULL);
+		return rc;
+	case SRC_STORAGE:
+		return stage_row(pg, l, "s", day, "STORAGE", "", NULL, row[1]);
+	case SRC_TRANSFER:
+		return stage_row(pg, l, "t", day, "DATA_TRANSFER", "", NULL, row[1]);
+	case SRC_RATES:
+		l->len = 0;
+		if ((rc = line_field(l, day, '\t')) < 0 || (rc = line_field(l, row[1], '\t')) < 0 ||
+		    (rc = line_field(l, row[2], '\t')) < 0 || (rc = line_field(l, row[3], '\n')) < 0)
+			return rc;
+		if (PQputCopyData(pg, l->buf, (int)l->len) != 1) {
+			fg_error("cannot send rates to PostgreSQL: %s", PQerrorMessage(pg));
+			return FG_ERR_TEMP;
+		}
+		return 0;
+	}
+	return FG_ERR_INTERNAL;
+}
+
+static int run_query(const struct fg_costsync_conn *c, struct fg_odbc *src, PGconn *pg, struct line *l,
+                     const struct query *q, const char *const *params, int nparams, long *rows_read)
+{
+	struct fg_odbc_stmt *st = NULL;
+	const char *const *row;
+	char what[96];
+	int rc;
+
+	snprintf(what, sizeof(what), "read %s", q->view);
+	fg_debug("connector '%s': %s", c->name, what);
+	/* Snowflake refusing a query that is not a timeout or a lost connection
+	 * (no such view, no privilege) will refuse it again: exit 69, not 70 */
+	if ((rc = fg_odbc_query(src, what, q->sql, nparams, params, c->query_timeout, &st)) < 0)
+		return rc == FG_ERR ? FG_ERR_PERM : rc;
+	while ((rc = fg_odbc_fetch(st, &row)) >= 0) {
+		if (fg_interrupted) {
+			fg_error("connector '%s': interrupted while reading %s; nothing was written for"
+			         " this connector",
+			         c->name, q->view);
+			rc = FG_ERR_TEMP;
+			break;
+		}
+		if (rc == 0)
+			break;
+		if ((rc = check_row(c, q, fg_odbc_rows(st), row)) < 0 || (rc = emit(pg, l, q, row)) < 0)
+			break;
+		(*rows_read)++;
+	}
+	fg_odbc_stmt_free(st);
+	if (rc == FG_ERR)
+		rc = FG_ERR_PERM;
+	return rc < 0 ? rc : 0;
+}
+
+static int copy_begin(PGconn *pg, const char *sql)
+{
+	PGresult *r = PQexec(pg, sql); /* fg_db_lint_ok: literal COPY ... FROM STDIN */
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		fg_error("cannot start COPY of cost rows: %s", PQerrorMessage(pg));
+		PQclear(r);
+		return PQstatus(pg) == CONNECTION_OK ? FG_ERR : FG_ERR_TEMP;
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* Finish (ok) or abort a COPY; returns 0 or < 0 (logged when ok was true). */
+static int copy_end(PGconn *pg, bool ok)
+{
+	PGresult *r;
+	int rc = 0;
+
+	if (PQputCopyEnd(pg, ok ? NULL : "costsync: source read failed") != 1) {
+		if (ok)
+			fg_error("cannot finish COPY of cost rows: %s", PQerrorMessage(pg));
+		return FG_ERR_TEMP;
+	}
+	while ((r = PQgetResult(pg)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && ok && rc == 0) {
+			fg_error("cannot store cost rows: %s", PQresultErrorMessage(r));
+			rc = PQstatus(pg) == CONNECTION_OK ? FG_ERR : FG_ERR_TEMP;
+		}
+		PQclear(r);
+	}
+	return rc;
+}
+
+int fg_costsync_extract(const struct fg_costsync_conn *c, struct fg_odbc *src, PGconn *pg, const char *since,
+                        const char *until, struct fg_costsync_stats *stats)
+{
+	struct line l = {0};
+	char lo[16], hi[16];
+	long s, u;
+	int rc;
+
+	if (fg_date_parse(since, &s) < 0 || fg_date_parse(until, &u) < 0)
+		return FG_ERR_INTERNAL;
+	fg_date_format(s - 1, lo, sizeof(lo));
+	fg_date_format(u + 2, hi, sizeof(hi));
+	const char *hourly[] = {lo, hi, since, until};
+	const char *daily[] = {since, until};
+
+	rc = copy_begin(pg, "COPY cs_stage (kind, day, service_type, entity, credits, quantity) FROM STDIN");
+	for (size_t i = 0; rc == 0 && i < sizeof(queries) / sizeof(queries[0]); i++) {
+		const struct query *q = &queries[i];
+		rc = run_query(c, src, pg, &l, q, q->hourly ? hourly : daily, q->hourly ? 4 : 2,
+		               &stats->rows_read);
+		if (rc < 0)
+			copy_end(pg, false);
+		else if (i + 1 == sizeof(queries) / sizeof(queries[0]))
+			rc = copy_end(pg, true);
+	}
+	if (rc == 0 && c->use_org_rates) {
+		const char *rp[] = {until, since, since};
+		rc = copy_begin(pg, "COPY cs_rates (day, usage_type, currency, rate) FROM STDIN");
+		if (rc == 0) {
+			rc = run_query(c, src, pg, &l, &rates_query, rp, 3, &stats->rows_read);
+			int rc2 = copy_end(pg, rc == 0);
+			rc = rc < 0 ? rc : rc2;
+		}
+	}
+	free(l.buf);
+	return rc;
+}

@@ -1,0 +1,161 @@
+/*
+ * notify_admin.c - outbox statements beyond the delivery loop: the dead
+ * list, requeueing, and gathering held e-mail into a daily digest.
+ *
+ * A digest is one notification of kind 'digest' per (channel, UTC day),
+ * made under a transaction-scoped advisory lock on the channel so two runs
+ * cannot both make it; the held rows it carries become 'sent' with
+ * digest_id pointing at it, in the same transaction.
+ */
+#include "notify_run.h"
+#include "notify_store.h"
+#include "db.h"
+#include "exitcode.h"
+#include "log.h"
+#include "redact.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+json_t *fg_store_dead(PGconn *db, const char *channels)
+{
+	int rc;
+	const char *p[] = { channels };
+	PGresult *r = fg_db_query(db, &rc, "list dead notifications",
+				  "SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'channel', channel,"
+				  " 'kind', kind, 'severity', severity, 'title', title, 'attempts', attempts,"
+				  " 'created_at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+				  " 'last_error', last_error) ORDER BY id), '[]')::text"
+				  " FROM notifications WHERE status = 'dead'"
+				  " AND ($1::jsonb IS NULL OR channel IN (SELECT jsonb_array_elements_text($1::jsonb)))",
+				  1, p);
+	if (r == NULL)
+		return NULL;
+	json_t *a = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+	PQclear(r);
+	return a;
+}
+
+int fg_store_requeue(PGconn *db, int64_t id, long *count)
+{
+	char ids[24];
+	int rc;
+	snprintf(ids, sizeof(ids), "%lld", (long long)id);
+	const char *p[] = { ids };
+	PGresult *r = fg_db_query(db, &rc, "requeue dead notifications",
+				  "UPDATE notifications SET status = 'pending', attempts = 0,"
+				  " next_attempt_at = now(), claimed_at = NULL, claimed_by = NULL, defer_day = NULL"
+				  " WHERE status = 'dead' AND ($1::bigint = 0 OR id = $1::bigint)",
+				  1, p);
+	if (r == NULL)
+		return rc;
+	*count = strtol(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
+int fg_store_unhold(PGconn *db, const char *channel)
+{
+	const char *p[] = { channel };
+	return fg_db_exec(db, "release held notifications",
+			  "UPDATE notifications SET status = 'pending', next_attempt_at = now()"
+			  " WHERE status = 'held' AND channel = $1",
+			  1, p);
+}
+
+int fg_store_digest(PGconn *db, const char *channel, const char *day, bool *made)
+{
+	int rc;
+	PGresult *r;
+	const char *p[] = { channel, day };
+
+	*made = false;
+	if ((rc = fg_db_begin(db)) < 0)
+		return rc;
+	if ((rc = fg_db_exec(db, "lock the digest of a channel",
+			     "SELECT pg_advisory_xact_lock(1718381416, hashtext($1 || $2))", 2, p)) < 0)
+		goto fail;
+	r = fg_db_query(db, &rc, "make an e-mail digest",
+			"WITH h AS (SELECT id, severity, title, body, created_at FROM notifications"
+			"   WHERE channel = $1 AND status = 'held' FOR UPDATE),"
+			" s AS (SELECT count(*) AS n,"
+			"   (ARRAY['info','low','medium','high','critical'])[max(array_position("
+			"     ARRAY['info','low','medium','high','critical'], severity))] AS sev,"
+			"   string_agg('[' || severity || '] ' || title"
+			"     || CASE WHEN body <> '' THEN E'\\n' || body ELSE '' END, E'\\n\\n' ORDER BY id) AS body,"
+			"   jsonb_agg(id ORDER BY id) AS ids FROM h),"
+			" d AS (INSERT INTO notifications (channel, kind, severity, title, body, fields, dedup_key)"
+			"   SELECT $1, 'digest', s.sev, 'digest: ' || s.n || ' alert' ||"
+			"     CASE WHEN s.n = 1 THEN '' ELSE 's' END || ' on ' || $2,"
+			"     s.body, jsonb_build_object('count', s.n, 'day', $2), 'digest:' || $2"
+			"   FROM s WHERE s.n > 0"
+			"     AND NOT EXISTS (SELECT 1 FROM notifications x WHERE x.channel = $1"
+			"       AND x.dedup_key = 'digest:' || $2)"
+			"   RETURNING id)"
+			" UPDATE notifications n SET status = 'sent', sent_at = now(), digest_id = d.id"
+			" FROM d WHERE n.id IN (SELECT id FROM h) RETURNING d.id",
+			2, p);
+	if (r == NULL)
+		goto fail;
+	*made = PQntuples(r) > 0;
+	PQclear(r);
+	return fg_db_commit(db);
+fail:
+	fg_db_rollback(db);
+	return rc;
+}
+
+int fg_notify_warn_unknown(PGconn *db, const char *channels)
+{
+	int rc;
+	const char *p[] = { channels };
+	PGresult *r = fg_db_query(db, &rc, "look for notifications to unknown channels",
+				  "SELECT channel, count(*) FROM notifications WHERE status = 'pending'"
+				  " AND channel NOT IN (SELECT jsonb_array_elements_text($1::jsonb))"
+				  " GROUP BY channel ORDER BY channel",
+				  1, p);
+	if (r == NULL)
+		return rc;
+	for (int i = 0; i < PQntuples(r); i++)
+		fg_warn("%s notification%s wait for channel '%s', which is not in the configuration: "
+			"add [channel %s] or requeue them elsewhere",
+			PQgetvalue(r, i, 1), strcmp(PQgetvalue(r, i, 1), "1") == 0 ? "" : "s",
+			PQgetvalue(r, i, 0), PQgetvalue(r, i, 0));
+	PQclear(r);
+	return 0;
+}
+
+int fg_notify_print_dead(PGconn *db, const char *channels, bool as_json, FILE *out)
+{
+	json_t *a = fg_store_dead(db, channels), *v;
+	size_t i;
+	if (a == NULL)
+		return FG_ERR_TEMP;
+	if (as_json) {
+		char *d = json_dumps(a, JSON_INDENT(2)), *red = d ? fg_redact(d) : NULL;
+		if (red)
+			fprintf(out, "%s\n", red);
+		free(red);
+		free(d);
+	} else {
+		json_array_foreach(a, i, v) {
+			char *line = NULL;
+			if (asprintf(&line, "%lld\t%s\t%s\t%lld attempts\t%s\t%s",
+				     (long long)json_integer_value(json_object_get(v, "id")),
+				     json_string_value(json_object_get(v, "channel")),
+				     json_string_value(json_object_get(v, "severity")),
+				     (long long)json_integer_value(json_object_get(v, "attempts")),
+				     json_string_value(json_object_get(v, "title")),
+				     json_string_value(json_object_get(v, "last_error")) ?
+					     json_string_value(json_object_get(v, "last_error")) : "") >= 0) {
+				char *red = fg_redact(line);
+				fprintf(out, "%s\n", red ? red : "");
+				free(red);
+				free(line);
+			}
+		}
+	}
+	json_decref(a);
+	return 0;
+}

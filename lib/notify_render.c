@@ -1,0 +1,216 @@
+/*
+ * notify_render.c - from a notification to a request, for every channel.
+ *
+ * fg_channel_render() picks the payload builder for the channel type
+ * (channel_*.c, email_send.c) and fills the request: URL, headers, body,
+ * timeouts, TLS settings and, for Slack, the rate key (the webhook URL).
+ * The facts helper here is what keeps Slack fields, Teams fact sets, e-mail
+ * tables and PagerDuty custom details in the same order.
+ */
+#include "notify_render.h"
+#include "clock.h"
+#include "email.h"
+#include "exitcode.h"
+#include "http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *budget_keys[] = { "budget", "threshold", "spend", "amount", "percent",
+				     "remaining", "period", "forecast", NULL };
+static const char *finding_keys[] = { "rule", "subject", "connector", "evidence", "remediation", NULL };
+
+void fg_utf8_trim(char *s)
+{
+	size_t len = strlen(s);
+	if (len == 0)
+		return;
+	size_t i = len - 1;
+	while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+		i--;
+	unsigned char lead = (unsigned char)s[i];
+	size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+	if (i + need > len)
+		s[i] = '\0';
+}
+
+time_t fg_render_now(void)
+{
+	return fg_now();
+}
+
+const char *fg_severity_color(enum fg_severity s)
+{
+	return s == FG_SEV_CRITICAL ? "#a30200" : s >= FG_SEV_MEDIUM ? "#daa038" : "#2eb886";
+}
+
+const char *fg_severity_level(enum fg_severity s)
+{
+	return s == FG_SEV_CRITICAL ? "danger" : s >= FG_SEV_MEDIUM ? "warning" : "good";
+}
+
+char *fg_html_escape(const char *s)
+{
+	size_t len;
+	char *out = NULL;
+	FILE *fp = open_memstream(&out, &len);
+	if (fp == NULL)
+		return NULL;
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", fp); break;
+		case '<': fputs("&lt;", fp); break;
+		case '>': fputs("&gt;", fp); break;
+		case '"': fputs("&quot;", fp); break;
+		case '\'': fputs("&#39;", fp); break;
+		default: fputc(*s, fp);
+		}
+	}
+	fclose(fp);
+	return out;
+}
+
+static char *value_text(const char *key, json_t *v, json_t *fields)
+{
+	char *s = NULL;
+	const char *cur = json_string_value(json_object_get(fields, "currency"));
+	bool money = cur && (strcmp(key, "spend") == 0 || strcmp(key, "amount") == 0 ||
+			     strcmp(key, "remaining") == 0 || strcmp(key, "forecast") == 0);
+	bool pct = strcmp(key, "percent") == 0 || strcmp(key, "threshold") == 0;
+
+	if (json_is_string(v))
+		s = strdup(json_string_value(v));
+	else if (json_is_null(v))
+		s = strdup("-");
+	else
+		s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (s && (money || pct)) {
+		char *t;
+		if (asprintf(&t, "%s%s%s", s, money ? " " : "%", money ? cur : "") < 0)
+			t = NULL;
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+static int add_fact(struct fg_facts *f, const char *label, json_t *v, json_t *fields)
+{
+	struct fg_fact *nv = realloc(f->v, sizeof(*f->v) * ((size_t)f->n + 1));
+	if (nv == NULL)
+		return FG_ERR;
+	f->v = nv;
+	f->v[f->n].label = label;
+	if ((f->v[f->n].value = value_text(label, v, fields)) == NULL)
+		return FG_ERR;
+	f->n++;
+	return 0;
+}
+
+int fg_facts_build(const struct fg_notification *n, struct fg_facts *f)
+{
+	const char **keys = NULL;
+	const char *k;
+	json_t *v;
+
+	f->v = NULL;
+	f->n = 0;
+	if (!json_is_object(n->fields))
+		return 0;
+	if (strcmp(n->kind, "budget") == 0)
+		keys = budget_keys;
+	else if (strcmp(n->kind, "finding") == 0)
+		keys = finding_keys;
+	if (keys) {
+		for (int i = 0; keys[i]; i++)
+			if ((v = json_object_get(n->fields, keys[i])) != NULL && !json_is_null(v) &&
+			    add_fact(f, keys[i], v, n->fields) < 0)
+				goto fail;
+		return 0;
+	}
+	json_object_foreach(n->fields, k, v)
+		if (add_fact(f, k, v, n->fields) < 0)
+			goto fail;
+	return 0;
+fail:
+	fg_facts_release(f);
+	return FG_ERR;
+}
+
+void fg_facts_release(struct fg_facts *f)
+{
+	for (int i = 0; i < f->n; i++)
+		free(f->v[i].value);
+	free(f->v);
+	f->v = NULL;
+	f->n = 0;
+}
+
+static int json_body(struct fg_request *req, json_t *o)
+{
+	req->body = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (req->body == NULL)
+		return FG_ERR;
+	req->body_len = strlen(req->body);
+	return fg_request_header(req, "Content-Type: application/json");
+}
+
+int fg_channel_render(const struct fg_notify_conf *nc, const struct fg_channel *ch,
+		      const struct fg_notification *n, struct fg_request *req, char *err,
+		      size_t errlen)
+{
+	int rc = 0;
+
+	err[0] = '\0';
+	req->tls_verify = ch->tls_verify;
+	req->ca_file = ch->ca_file;
+	req->timeout_ms = ch->timeout_ms;
+	req->connect_timeout_ms = ch->connect_timeout_ms;
+	switch (ch->type) {
+	case FG_CHAN_SLACK:
+		rc = json_body(req, fg_slack_payload(n));
+		req->rate_key = ch->url;
+		req->rate_per_sec = ch->rate_per_sec;
+		break;
+	case FG_CHAN_TEAMS:
+		rc = json_body(req, fg_teams_payload(n));
+		break;
+	case FG_CHAN_PAGERDUTY:
+		rc = json_body(req, fg_pagerduty_payload(n, ch->routing_key));
+		break;
+	case FG_CHAN_WEBHOOK:
+		if ((rc = json_body(req, fg_webhook_payload(n))) < 0)
+			break;
+		for (int i = 0; ch->headers && ch->headers[i]; i++) {
+			if (strpbrk(ch->headers[i], "\r\n")) {
+				snprintf(err, errlen, "refusing a header that contains a line break");
+				return FG_ERR_DATA;
+			}
+			if ((rc = fg_request_header(req, ch->headers[i])) < 0)
+				break;
+		}
+		if (rc == 0 && ch->secret) {
+			char hex[65], line[100];
+			if ((rc = fg_webhook_sign(ch->secret, req->body, req->body_len, hex)) == 0) {
+				snprintf(line, sizeof(line), "X-Flakeguard-Signature: sha256=%s", hex);
+				rc = fg_request_header(req, line);
+			}
+		}
+		break;
+	case FG_CHAN_EMAIL:
+		return fg_email_request(&nc->email, ch, n, req, err, errlen);
+	}
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot render the message: out of memory");
+		return rc;
+	}
+	if (ch->rate_per_sec > 0 && req->rate_key == NULL) {
+		req->rate_key = ch->url;
+		req->rate_per_sec = ch->rate_per_sec;
+	}
+	if ((req->url = strdup(ch->url)) == NULL)
+		return FG_ERR;
+	return 0;
+}

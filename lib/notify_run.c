@@ -1,0 +1,434 @@
+/*
+ * notify_run.c - the delivery loop of notifyd-once.
+ *
+ * Each round: make due e-mail digests, claim a batch (committed at once),
+ * decide per row (unknown channel or below min_severity, digest hold,
+ * e-mail quota), render, deliver the batch concurrently, classify, and
+ * record every attempt with the row's next state in one statement.  Rounds
+ * go on until nothing is due, --limit is reached or a signal arrives;
+ * claimed_by keeps a row from coming back in the same run, so a retry that
+ * is due at once waits for the next run.  Rows claimed but never started
+ * (signal) are released for the next run; rows in flight when the process
+ * dies stay claimed until the lease runs out.
+ */
+#include "notify_run.h"
+#include "clock.h"
+#include "db.h"
+#include "exitcode.h"
+#include "http.h"
+#include "log.h"
+#include "notify_store.h"
+#include "redact.h"
+#include "tool.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BATCH 500
+
+void fg_notify_summary_init(struct fg_notify_summary *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->channels = json_object();
+}
+
+void fg_notify_summary_release(struct fg_notify_summary *s)
+{
+	json_decref(s->channels);
+	s->channels = NULL;
+}
+
+static void count(struct fg_notify_summary *s, const char *channel, const char *what, long *total)
+{
+	json_t *c = json_object_get(s->channels, channel);
+	if (c == NULL) {
+		c = json_pack("{s:i, s:i, s:i, s:i}", "claimed", 0, "sent", 0, "retried", 0, "dead", 0);
+		json_object_set_new(s->channels, channel, c);
+	}
+	json_object_set_new(c, what, json_integer(json_integer_value(json_object_get(c, what)) + 1));
+	(*total)++;
+}
+
+json_t *fg_notify_summary_json(const struct fg_notify_summary *s)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:O}", "claimed", (json_int_t)s->claimed,
+			 "sent", (json_int_t)s->sent, "retried", (json_int_t)s->retried, "dead",
+			 (json_int_t)s->dead, "deferred", (json_int_t)s->deferred, "held",
+			 (json_int_t)s->held, "left", (json_int_t)s->left, "channels", s->channels);
+}
+
+void fg_notify_summary_print(const struct fg_notify_summary *s, FILE *out)
+{
+	json_t *doc = fg_notify_summary_json(s);
+	char *d = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
+	char *red = d ? fg_redact(d) : NULL;
+	if (red)
+		fprintf(out, "%s\n", red);
+	free(red);
+	free(d);
+	json_decref(doc);
+}
+
+int fg_notify_exit_status(const struct fg_notify_summary *s)
+{
+	if (s->dead > 0)
+		return FG_EX_UNAVAILABLE;
+	if (s->retried > 0 || s->left > 0)
+		return FG_EX_TEMPFAIL;
+	return FG_EX_OK;
+}
+
+static void run_id(char *out, size_t len)
+{
+	char host[128] = "unknown";
+	unsigned r = 0;
+	gethostname(host, sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	if (getentropy(&r, sizeof(r)) < 0)
+		r = (unsigned)rand();
+	snprintf(out, len, "%s:%d:%08x", host, (int)getpid(), r);
+}
+
+static char *redacted(const char *s)
+{
+	char *r = fg_redact(s ? s : "");
+	if (r && strlen(r) > 240)
+		r[240] = '\0';
+	return r;
+}
+
+/* Queue the 80/90/100 % warnings that `sent` of `quota` crosses today. */
+static int quota_warnings(PGconn *db, const struct fg_email_conf *em, const char *day, int64_t sent)
+{
+	static const int levels[] = { 80, 90, 100 };
+	for (int i = 0; i < 3; i++) {
+		bool first = false;
+		int rc;
+		if (sent * 100 < em->daily_quota * levels[i])
+			continue;
+		if ((rc = fg_store_quota_warn(db, day, levels[i], &first)) < 0)
+			return rc;
+		if (!first)
+			continue;
+		if (em->quota_alert_channel == NULL) {
+			fg_warn("e-mail quota %d%% used (%lld of %lld on %s); set [email] quota_alert_channel "
+				"to be told through a channel", levels[i], (long long)sent,
+				(long long)em->daily_quota, day);
+			continue;
+		}
+		char title[200], body[300], dedup[64], *fields;
+		snprintf(title, sizeof(title), "e-mail quota %d%% used: %lld of %lld on %s", levels[i],
+			 (long long)sent, (long long)em->daily_quota, day);
+		snprintf(body, sizeof(body), "%s",
+			 levels[i] < 100 ? "Critical mail always goes out; other mail is deferred to the next "
+					   "UTC day once the quota is used up."
+					 : "Non-critical mail is now deferred to the next UTC day; critical mail still goes out.");
+		snprintf(dedup, sizeof(dedup), "quota:%s:%d", day, levels[i]);
+		json_t *f = json_pack("{s:i, s:I, s:I, s:s}", "level", levels[i], "sent", (json_int_t)sent,
+				      "quota", (json_int_t)em->daily_quota, "day", day);
+		fields = json_dumps(f, JSON_COMPACT);
+		json_decref(f);
+		rc = fg_store_enqueue(db, em->quota_alert_channel, "quota", levels[i] < 90 ? "medium" : "high",
+				      title, body, fields ? fields : "{}", dedup);
+		free(fields);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+struct batch {
+	struct fg_notification *n;
+	int count;
+	struct fg_request *req;		/* one per notification */
+	struct fg_request **live;	/* those to send */
+	int *live_idx;
+	int nlive;
+	struct fg_attempt *att;
+	int natt;
+	char **errs;			/* owned error strings of att */
+	bool *quota_taken;
+	int64_t *unsent;
+	int nunsent;
+};
+
+static void batch_free(struct batch *b)
+{
+	for (int i = 0; i < b->count; i++) {
+		fg_notification_release(&b->n[i]);
+		fg_request_release(&b->req[i]);
+	}
+	for (int i = 0; i < b->natt; i++)
+		free(b->errs[i]);
+	free(b->n);
+	free(b->req);
+	free(b->live);
+	free(b->live_idx);
+	free(b->att);
+	free(b->errs);
+	free(b->quota_taken);
+	free(b->unsent);
+	memset(b, 0, sizeof(*b));
+}
+
+static void add_attempt(struct batch *b, const struct fg_notification *n, enum fg_outcome o,
+			double delay, const struct fg_request *req, const char *err)
+{
+	struct fg_attempt *a = &b->att[b->natt];
+	a->id = n->id;
+	a->outcome = o;
+	a->delay_s = delay;
+	a->status = req ? req->status : 0;
+	a->duration_ms = req ? req->duration_ms : 0;
+	a->started = req && req->started > 0 ? req->started : fg_http_wallclock();
+	b->errs[b->natt] = err && *err ? redacted(err) : NULL;
+	a->error = b->errs[b->natt];
+	b->natt++;
+}
+
+static void tally(struct fg_notify_summary *s, const char *channel, enum fg_outcome o)
+{
+	if (o == FG_OUT_SENT)
+		count(s, channel, "sent", &s->sent);
+	else if (o == FG_OUT_RETRY)
+		count(s, channel, "retried", &s->retried);
+	else
+		count(s, channel, "dead", &s->dead);
+}
+
+/* Decide, render and deliver one claimed batch. */
+static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, const char *today,
+		   const char *tomorrow, struct batch *b, struct fg_notify_summary *s)
+{
+	const struct fg_email_conf *em = &nc->email;
+	int rc;
+
+	for (int i = 0; i < b->count; i++) {
+		struct fg_notification *n = &b->n[i];
+		const struct fg_channel *ch = fg_notify_channel(nc, n->channel);
+		char err[256];
+
+		count(s, n->channel, "claimed", &s->claimed);
+		fg_request_init(&b->req[i]);
+		if (ch == NULL) {
+			snprintf(err, sizeof(err), "channel '%s' is not in the configuration", n->channel);
+			fg_warn("cannot deliver notification %lld: %s", (long long)n->id, err);
+			add_attempt(b, n, FG_OUT_DEAD, 0, NULL, err);
+			tally(s, n->channel, FG_OUT_DEAD);
+			continue;
+		}
+		if (n->severity < ch->min_severity) {
+			add_attempt(b, n, FG_OUT_SENT, 0, NULL, "not sent: below the channel's min_severity");
+			continue;
+		}
+		if (ch->type == FG_CHAN_EMAIL && n->severity != FG_SEV_CRITICAL) {
+			if (em->digest_minute >= 0 && strcmp(n->kind, "digest") != 0 &&
+			    strcmp(n->kind, "quota") != 0 && strcmp(n->kind, "test") != 0) {
+				if ((rc = fg_store_hold(db, me, n->id)) < 0)
+					return rc;
+				s->held++;
+				continue;
+			}
+		}
+		if (ch->type == FG_CHAN_EMAIL && em->daily_quota > 0) {
+			bool granted;
+			int64_t sent;
+			/* critical mail, and the quota's own warnings, always go */
+			bool bypass = n->severity == FG_SEV_CRITICAL || strcmp(n->kind, "quota") == 0;
+			if ((rc = fg_store_quota_take(db, today, em->daily_quota, bypass, &granted, &sent)) < 0)
+				return rc;
+			if (!granted) {
+				if ((rc = fg_store_defer(db, me, n->id, tomorrow)) < 0)
+					return rc;
+				s->deferred++;
+				continue;
+			}
+			b->quota_taken[i] = true;
+			if ((rc = quota_warnings(db, em, today, sent)) < 0)
+				return rc;
+		}
+		if (fg_channel_render(nc, ch, n, &b->req[i], err, sizeof(err)) < 0) {
+			fg_warn("cannot deliver notification %lld to '%s': %s", (long long)n->id, n->channel, err);
+			add_attempt(b, n, FG_OUT_DEAD, 0, NULL, err);
+			tally(s, n->channel, FG_OUT_DEAD);
+			if (b->quota_taken[i] && (rc = fg_store_quota_return(db, today)) < 0)
+				return rc;
+			continue;
+		}
+		b->live[b->nlive] = &b->req[i];
+		b->live_idx[b->nlive++] = i;
+	}
+	/* start nothing after half the lease: a request then still ends well
+	 * before another run may take the claim over */
+	if ((rc = fg_http_run(b->live, (size_t)b->nlive, (long)nc->concurrency, (double)nc->lease_s / 2.0,
+			      &fg_interrupted)) < 0)
+		return rc;
+	for (int k = 0; k < b->nlive; k++) {
+		int i = b->live_idx[k];
+		struct fg_notification *n = &b->n[i];
+		const struct fg_channel *ch = fg_notify_channel(nc, n->channel);
+		struct fg_request *r = b->live[k];
+		char err[256];
+		double delay;
+		if (!r->done) {
+			b->unsent[b->nunsent++] = n->id;
+			if (b->quota_taken[i] && (rc = fg_store_quota_return(db, today)) < 0)
+				return rc;
+			continue;
+		}
+		enum fg_outcome o = fg_notify_classify(nc, ch->type, r, n->attempts, &delay, err, sizeof(err));
+		add_attempt(b, n, o, delay, r, err);
+		tally(s, n->channel, o);
+		if (o != FG_OUT_SENT) {
+			char *u = fg_redact_url(ch->url ? ch->url : nc->email.smtp_url);
+			/* a retry is routine (the exit status says 75); a dead one needs a person */
+			fg_log(o == FG_OUT_DEAD ? FG_LOG_WARN : FG_LOG_INFO,
+			       "notification %lld to '%s' (%s): %s%s", (long long)n->id, n->channel, u ? u : "",
+			       err, o == FG_OUT_DEAD ? "; now dead, see notifyd-once --dead" : "; will retry");
+			free(u);
+			if (b->quota_taken[i] && (rc = fg_store_quota_return(db, today)) < 0)
+				return rc;
+		}
+	}
+	if ((rc = fg_store_finish(db, me, b->att, b->natt)) < 0)
+		return rc;
+	if (b->nunsent > 0) {
+		s->left += b->nunsent;
+		fg_info("%d notification%s left for the next run", b->nunsent, b->nunsent == 1 ? "" : "s");
+	}
+	return fg_store_release(db, me, b->unsent, b->nunsent);
+}
+
+static int make_digests(PGconn *db, const struct fg_notify_conf *nc, const char *today)
+{
+	time_t now = fg_now();
+	int minute = (int)((now % 86400) / 60), rc;
+
+	if (nc->email.digest_minute >= 0 && minute < nc->email.digest_minute)
+		return 0;
+	for (int i = 0; i < nc->nchannels; i++) {
+		bool made;
+		if (nc->channels[i].type != FG_CHAN_EMAIL)
+			continue;
+		if (nc->email.digest_minute < 0) {
+			/* digest switched off: what it held goes out as usual */
+			if ((rc = fg_store_unhold(db, nc->channels[i].name)) < 0)
+				return rc;
+			continue;
+		}
+		if ((rc = fg_store_digest(db, nc->channels[i].name, today, &made)) < 0)
+			return rc;
+		if (made)
+			fg_info("queued the e-mail digest of '%s' for %s", nc->channels[i].name, today);
+	}
+	return 0;
+}
+
+static int peek(PGconn *db, const struct fg_notify_conf *nc, const struct fg_notify_opts *o,
+		struct fg_notify_summary *s);
+
+int fg_notify_run(PGconn *db, const struct fg_notify_conf *nc, const struct fg_notify_opts *o,
+		  struct fg_notify_summary *s)
+{
+	char me[200], today[16], tomorrow[16];
+	int rc = 0;
+
+	if (o->dry_run)
+		return peek(db, nc, o, s);
+	run_id(me, sizeof(me));
+	fg_date_format(fg_today(), today, sizeof(today));
+	fg_date_format(fg_today() + 1, tomorrow, sizeof(tomorrow));
+	while (!fg_interrupted) {
+		struct batch b = { 0 };
+		long want = BATCH;
+		if (o->limit > 0 && o->limit - s->claimed < want)
+			want = o->limit - s->claimed;
+		if (want <= 0)
+			break;
+		if ((rc = make_digests(db, nc, today)) < 0)
+			break;
+		if ((rc = fg_store_claim(db, me, nc->lease_s, o->channels, today, want, &b.n, &b.count)) < 0)
+			break;
+		if (b.count == 0) {
+			batch_free(&b);
+			break;
+		}
+		size_t c = (size_t)b.count;
+		b.req = calloc(c, sizeof(*b.req));
+		b.live = calloc(c, sizeof(*b.live));
+		b.live_idx = calloc(c, sizeof(*b.live_idx));
+		b.att = calloc(c, sizeof(*b.att));
+		b.errs = calloc(c, sizeof(*b.errs));
+		b.quota_taken = calloc(c, sizeof(*b.quota_taken));
+		b.unsent = calloc(c, sizeof(*b.unsent));
+		if (!b.req || !b.live || !b.live_idx || !b.att || !b.errs || !b.quota_taken || !b.unsent) {
+			fg_error("cannot deliver: out of memory");
+			/* leave the claim to expire */
+			for (int i = 0; b.req && i < b.count; i++)
+				fg_request_init(&b.req[i]);
+			batch_free(&b);
+			return FG_ERR;
+		}
+		rc = deliver(db, nc, me, today, tomorrow, &b, s);
+		batch_free(&b);
+		if (rc < 0 || s->left > 0)
+			break;
+	}
+	return rc;
+}
+
+static int peek(PGconn *db, const struct fg_notify_conf *nc, const struct fg_notify_opts *o,
+		struct fg_notify_summary *s)
+{
+	char lim[24];
+	int rc;
+	snprintf(lim, sizeof(lim), "%ld", o->limit > 0 ? o->limit : 1000000L);
+	const char *p[] = { o->channels, lim };
+	PGresult *r = fg_db_query(db, &rc, "read due notifications",
+				  "SELECT id, channel, kind, severity, title, body, fields::text, dedup_key,"
+				  " attempts, extract(epoch FROM created_at)::bigint FROM notifications"
+				  " WHERE status = 'pending' AND next_attempt_at <= now()"
+				  " AND ($1::jsonb IS NULL OR channel IN (SELECT jsonb_array_elements_text($1::jsonb)))"
+				  " ORDER BY next_attempt_at, id LIMIT $2::int",
+				  2, p);
+	if (r == NULL)
+		return rc;
+	json_t *out = o->json ? json_array() : NULL;
+	for (int i = 0; i < PQntuples(r) && rc == 0; i++) {
+		struct fg_notification n = { 0 };
+		enum fg_severity sev = FG_SEV_INFO;
+		fg_severity_parse(PQgetvalue(r, i, 3), &sev);
+		n.id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+		n.channel = PQgetvalue(r, i, 1);
+		n.kind = PQgetvalue(r, i, 2);
+		n.severity = sev;
+		n.title = PQgetvalue(r, i, 4);
+		n.body = PQgetvalue(r, i, 5);
+		n.fields = json_loads(PQgetvalue(r, i, 6), 0, NULL);
+		n.dedup_key = PQgetvalue(r, i, 7);
+		n.attempts = (int)strtol(PQgetvalue(r, i, 8), NULL, 10);
+		n.created_at = (time_t)strtoll(PQgetvalue(r, i, 9), NULL, 10);
+		const struct fg_channel *ch = fg_notify_channel(nc, n.channel);
+		count(s, n.channel, "claimed", &s->claimed);
+		if (ch == NULL)
+			fg_warn("notification %lld: channel '%s' is not in the configuration", (long long)n.id,
+				n.channel);
+		else
+			rc = fg_notify_print(nc, ch, &n, o, out);
+		json_decref(n.fields);
+	}
+	PQclear(r);
+	if (out) {
+		if (rc == 0) {
+			char *d = json_dumps(out, JSON_INDENT(2));
+			char *red = d ? fg_redact(d) : NULL;
+			if (red)
+				fprintf(o->out, "%s\n", red);
+			free(red);
+			free(d);
+		}
+		json_decref(out);
+	}
+	return rc;
+}

@@ -1,0 +1,86 @@
+/*
+ * notify_store.h - the outbox in PostgreSQL as notifyd-once sees it.
+ *
+ * Life of a row: pending --claim--> (claimed_at, claimed_by set; committed
+ * before any network I/O) --attempt--> sent | pending with a later
+ * next_attempt_at | dead.  A claim older than the lease may be taken by
+ * another run (the first one died).  A run never claims a row twice:
+ * claimed_by keeps the run's id after the attempt.  Non-critical e-mail may
+ * instead be deferred to the next UTC day (quota) or held for a digest.
+ */
+#ifndef FG_NOTIFY_STORE_H
+#define FG_NOTIFY_STORE_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "notify.h"
+
+struct fg_attempt {
+	int64_t id;
+	enum fg_outcome outcome;
+	double delay_s;		/* retry */
+	long status;		/* HTTP / SMTP code, 0 = none */
+	const char *error;	/* short, already redacted; NULL when sent */
+	long duration_ms;
+	double started;		/* epoch seconds */
+};
+
+/*
+ * Claim up to limit due rows for run `me` (channels: a JSON array of names
+ * or NULL for all; today: the tool's UTC date for quota deferrals).
+ * *out is a malloc'd array of *n notifications (release each, free the
+ * array).  Returns 0 or < 0 after logging.
+ */
+int fg_store_claim(PGconn *db, const char *me, int64_t lease_s, const char *channels,
+		   const char *today, long limit, struct fg_notification **out, int *n);
+
+/* Record attempts and move the rows on, in one statement.  0 or < 0. */
+int fg_store_finish(PGconn *db, const char *me, const struct fg_attempt *a, int n);
+
+/* Give back claimed rows that were not attempted (interrupted run). */
+int fg_store_release(PGconn *db, const char *me, const int64_t *ids, int n);
+
+/* Defer a row to UTC day `day` (quota); no attempt is counted. */
+int fg_store_defer(PGconn *db, const char *me, int64_t id, const char *day);
+
+/* Hold a row for the e-mail digest of its channel. */
+int fg_store_hold(PGconn *db, const char *me, int64_t id);
+
+/*
+ * Take one unit of the e-mail quota of `day`.  A critical message always
+ * takes it; another only while sent < quota.  *granted says which; *sent
+ * is the count after.  Returns 0 or < 0.
+ */
+int fg_store_quota_take(PGconn *db, const char *day, int64_t quota, bool critical, bool *granted,
+			int64_t *sent);
+/* Give a unit back (the message was not sent after all). */
+int fg_store_quota_return(PGconn *db, const char *day);
+/*
+ * Raise the day's warning level to `level` if lower; *first is true when
+ * this call raised it (the caller queues the warning).  0 or < 0.
+ */
+int fg_store_quota_warn(PGconn *db, const char *day, int level, bool *first);
+
+/* Insert one notification (ON CONFLICT DO NOTHING).  0 or < 0. */
+int fg_store_enqueue(PGconn *db, const char *channel, const char *kind, const char *severity,
+		     const char *title, const char *body, const char *fields_json,
+		     const char *dedup_key);
+
+/*
+ * Gather held rows of an e-mail channel into one digest notification for
+ * `day`, once per (channel, day).  *made tells whether one was queued.
+ */
+int fg_store_digest(PGconn *db, const char *channel, const char *day, bool *made);
+
+/* Make held rows of channel pending again (the digest was switched off). */
+int fg_store_unhold(PGconn *db, const char *channel);
+
+/* Dead rows as a JSON array (new reference) or NULL after logging. */
+json_t *fg_store_dead(PGconn *db, const char *channels);
+/* Requeue one dead row (id > 0) or all (id == 0); *count rows moved. */
+int fg_store_requeue(PGconn *db, int64_t id, long *count);
+
+#endif
