@@ -21,6 +21,7 @@
 #include "costsync.h"
 #include "exitcode.h"
 #include "log.h"
+#include "progress.h"
 #include "tool.h"
 
 #include <ctype.h>
@@ -279,8 +280,14 @@ static int run_query(const struct fg_costsync_conn *c, struct fg_odbc *src, PGco
 	fg_debug("connector '%s': %s", c->name, what);
 	/* Snowflake refusing a query that is not a timeout or a lost connection
 	 * (no such view, no privilege) will refuse it again: exit 69, not 70 */
-	if ((rc = fg_odbc_query(src, what, q->sql, nparams, params, c->query_timeout, &st)) < 0)
+	struct fg_progress prog;
+	char label[160];
+	snprintf(label, sizeof(label), "connector '%s': %s", c->name, q->view);
+	fg_progress_start(&prog, label, "rows", 0);
+	if ((rc = fg_odbc_query(src, what, q->sql, nparams, params, c->query_timeout, &st)) < 0) {
+		fg_progress_end(&prog);
 		return rc == FG_ERR ? FG_ERR_PERM : rc;
+	}
 	while ((rc = fg_odbc_fetch(st, &row)) >= 0) {
 		if (fg_interrupted) {
 			fg_error("connector '%s': interrupted while reading %s; nothing was written for"
@@ -294,7 +301,9 @@ static int run_query(const struct fg_costsync_conn *c, struct fg_odbc *src, PGco
 		if ((rc = check_row(c, q, fg_odbc_rows(st), row)) < 0 || (rc = emit(pg, l, q, row)) < 0)
 			break;
 		(*rows_read)++;
+		fg_progress_add(&prog, 1);
 	}
+	fg_progress_end(&prog);
 	fg_odbc_stmt_free(st);
 	if (rc == FG_ERR)
 		rc = FG_ERR_PERM;

@@ -29,4 +29,22 @@ fg_match "progress with count, rate and ETA on a terminal" "building budget hist
 # Without a terminal (cron, pipes): silent.
 fg_run snapshot -c "$cfg" --since 2026-03-01 --until 2026-04-01 --no-prune
 fg_eq "no progress without a terminal" "" "$FG_ERR"
+
+# costsync shows the rows it streams while Snowflake answers slowly.
+fg_sim "SELECT account_usage.generate_costs('2026-01-01', 60, 3, 5)" >/dev/null
+fg_sim "ALTER TABLE account_usage.warehouse_metering_history RENAME TO wmh_real;
+ CREATE VIEW account_usage.warehouse_metering_history AS
+ WITH s AS MATERIALIZED (SELECT pg_sleep(1)) SELECT w.* FROM account_usage.wmh_real w, s"
+sync=$(fg_config sync.conf <<C
+[database]
+conninfo =
+[connector sim]
+odbc = $FG_SIM_ODBC
+credit_price = 3.00
+backfill_days = 120
+C
+)
+script -qec "costsync -c '$sync'" "$FG_TMP/tty2.log" >/dev/null
+out=$(tr '\r' '\n' <"$FG_TMP/tty2.log")
+fg_match "costsync progress on a terminal" "connector 'sim': WAREHOUSE_METERING_HISTORY: [0-9]+ rows \([0-9]+/s\)" "$out"
 fg_done
