@@ -210,6 +210,13 @@ static double bucket_wait(struct bucket *b, double now)
 int fg_http_run(struct fg_request **reqs, size_t n, long concurrency, double start_for,
 		const volatile sig_atomic_t *stop)
 {
+	return fg_http_run_cb(reqs, n, concurrency, start_for, stop, NULL, NULL);
+}
+
+int fg_http_run_cb(struct fg_request **reqs, size_t n, long concurrency, double start_for,
+		   const volatile sig_atomic_t *stop, int (*done)(struct fg_request *r, void *arg),
+		   void *arg)
+{
 	double t_end = start_for > 0 ? mono() + start_for : 0;
 	int rc = FG_ERR, nb = 0;
 	size_t nq = n, running = 0;
@@ -266,7 +273,7 @@ int fg_http_run(struct fg_request **reqs, size_t n, long concurrency, double sta
 		int still;
 		curl_multi_perform(m, &still);
 		CURLMsg *msg;
-		int left;
+		int left, finished = 0;
 		while ((msg = curl_multi_info_read(m, &left)) != NULL) {
 			if (msg->msg != CURLMSG_DONE)
 				continue;
@@ -275,7 +282,12 @@ int fg_http_run(struct fg_request **reqs, size_t n, long concurrency, double sta
 			curl_multi_remove_handle(m, msg->easy_handle);
 			finish(r, msg->data.result);
 			running--;
+			finished++;
+			if (done && (rc = done(r, arg)) < 0)
+				goto out;
 		}
+		if (done && finished > 0 && (rc = done(NULL, arg)) < 0)
+			goto out;
 		if (running > 0)
 			curl_multi_poll(m, NULL, 0, (int)(wait * 1000) + 1, NULL);
 	}
