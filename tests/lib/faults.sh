@@ -67,7 +67,7 @@ C
 
 # flt_save NAME: keep a copy of every flakeguard table in schema flt_NAME.
 flt_save() {
-	fg_sql "DROP SCHEMA IF EXISTS flt_$1 CASCADE; CREATE SCHEMA flt_$1;
+	fg_sql "SET client_min_messages = warning; DROP SCHEMA IF EXISTS flt_$1 CASCADE; CREATE SCHEMA flt_$1;
 	DO \$\$ DECLARE t text; BEGIN
 	FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		 WHERE n.nspname = 'flakeguard' AND c.relkind = 'r' AND c.relname <> 'schema_migrations'
