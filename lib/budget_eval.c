@@ -11,7 +11,7 @@
  *      when the same budget also has service:WAREHOUSE_METERING, so no
  *      cost row counts twice);
  *   2. aggregates daily_costs once per (connector, service type, entity)
- *      into the spend in each of the five current periods and today, then
+ *      into the spend in each current period in use and today, then
  *      rolls that small result up to (connector, type) and (connector);
  *   3. builds per unit and ISO weekday the samples of the last four weeks
  *      of complete days (today excluded; days without rows count as zero).
@@ -171,6 +171,7 @@ int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of
 	const char *params[12];
 	char asof[16], buf[16];
 	int rc = 0, k, idx = 0;
+	bool used[FG_PERIOD_COUNT] = {false};
 
 	*out = NULL;
 	for (k = 0; k < 11; k++)
@@ -184,6 +185,7 @@ int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of
 		if (!b->selected)
 			continue;
 		idx++;
+		used[b->period] = true;
 		fg_pgarr_add(&arr[0], b->name);
 		fg_pgarr_add(&arr[1], b->connector);
 		fg_pgarr_add(&arr[2], b->amount);
@@ -202,8 +204,11 @@ int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of
 		for (int j = 0; j < b->nwarehouses && !all_compute; j++)
 			add_unit(arr, idx, "WAREHOUSE_METERING", b->warehouses[j]);
 	}
+	/* Only the periods in use: the scan starts at the earliest of them. */
 	for (int p = 0; p < FG_PERIOD_COUNT; p++) {
 		long s, e;
+		if (!used[p])
+			continue;
 		fg_period_bounds((enum fg_period)p, as_of, &s, &e);
 		fg_pgarr_add(&arr[5], fg_period_name((enum fg_period)p));
 		fg_date_format(s, buf, sizeof(buf));
@@ -218,6 +223,17 @@ int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of
 			rc = FG_ERR_INTERNAL;
 			goto out;
 		}
+	/*
+	 * The evaluation's cost estimates (unnested parameters) are far above
+	 * jit_above_cost: compiling it took seconds, running it a fraction of
+	 * that.  Parallel workers did not pay off either for the few tens of
+	 * thousands of rows it reads.  Session settings: the connection is ours.
+	 */
+	if ((rc = fg_db_exec(db, "tune the session",
+	                     "SELECT set_config('jit', 'off', false),"
+	                     " set_config('max_parallel_workers_per_gather', '0', false)",
+	                     0, NULL)) < 0)
+		goto out;
 	*out = fg_db_query(db, &rc, "evaluate budgets", eval_sql, 12, params);
 out:
 	for (k = 0; k < 11; k++)

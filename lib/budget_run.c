@@ -234,18 +234,8 @@ int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool 
 			goto out;
 	}
 	if (nsel > 0) {
-		/*
-		 * The evaluation's cost estimates (unnested parameters) are far
-		 * above jit_above_cost: compiling it took seconds, running it a
-		 * fraction of that.  Parallel workers did not pay off either for
-		 * the few tens of thousands of rows it reads.
-		 */
-		res->statements += 2;
-		if ((rc = fg_db_exec(db, "tune the session",
-		                     "SELECT set_config('jit', 'off', false),"
-		                     " set_config('max_parallel_workers_per_gather', '0', false)",
-		                     0, NULL)) < 0 ||
-		    (rc = fg_budget_eval_query(db, set, as_of, &ev)) < 0)
+		res->statements += 2; /* session settings, then the evaluation */
+		if ((rc = fg_budget_eval_query(db, set, as_of, &ev)) < 0)
 			goto out;
 		if (PQntuples(ev) != nsel || PQnfields(ev) != EV_NCOLS) {
 			fg_error("cannot evaluate budgets: %d rows for %d budgets", PQntuples(ev), nsel);

@@ -74,6 +74,8 @@ int fg_db_classify(PGconn *c, const PGresult *res)
 	    strcmp(state, "53300") == 0 || strcmp(state, "55P03") == 0 ||
 	    strcmp(state, "57014") == 0)
 		return FG_ERR_TEMP;
+	if (strcmp(state, "42501") == 0)	/* insufficient privilege: the role's grants */
+		return FG_ERR_CONFIG;
 	return FG_ERR;
 }
 

@@ -262,7 +262,9 @@ int fg_http_run_cb(struct fg_request **reqs, size_t n, long concurrency, double 
 			r->started = fg_http_wallclock();
 			r->mono_start = now;
 			running++;
-			queue[qi] = queue[--nq]; /* order among the rest does not matter */
+			/* keep the queue in order: one webhook gets its messages in outbox order */
+			memmove(&queue[qi], &queue[qi + 1], (nq - qi - 1) * sizeof(*queue));
+			nq--;
 		}
 		if (*stop && running == 0)
 			break;
@@ -288,7 +290,8 @@ int fg_http_run_cb(struct fg_request **reqs, size_t n, long concurrency, double 
 		}
 		if (done && finished > 0 && (rc = done(NULL, arg)) < 0)
 			goto out;
-		if (running > 0)
+		/* a freed slot is refilled at once, not after the next socket event */
+		if (running > 0 && (finished == 0 || nq == 0))
 			curl_multi_poll(m, NULL, 0, (int)(wait * 1000) + 1, NULL);
 	}
 	rc = 0;

@@ -111,8 +111,18 @@ int fg_migrate(PGconn *c, bool apply)
 	if ((rc = fg_db_exec(c, "take the migration lock", "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ")",
 			     0, NULL)) < 0)
 		goto fail;
-	if ((rc = fg_db_exec(c, "create schema", "CREATE SCHEMA IF NOT EXISTS " FG_DB_SCHEMA, 0, NULL)) < 0)
-		goto fail;
+	{
+		/* CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when
+		 * the schema exists; an administrator may have created it for us */
+		PGresult *r = fg_db_query(c, &rc, "look up schema",
+					  "SELECT to_regnamespace('" FG_DB_SCHEMA "') IS NOT NULL", 0, NULL);
+		if (r == NULL)
+			goto fail;
+		bool exists = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+		PQclear(r);
+		if (!exists && (rc = fg_db_exec(c, "create schema", "CREATE SCHEMA " FG_DB_SCHEMA, 0, NULL)) < 0)
+			goto fail;
+	}
 	if ((rc = fg_db_exec(c, "create migrations table",
 			     "CREATE TABLE IF NOT EXISTS " FG_DB_SCHEMA ".schema_migrations ("
 			     " version integer PRIMARY KEY,"

@@ -104,7 +104,7 @@ struct fg_notification {
 	time_t created_at;
 };
 
-/* Parse "info".."critical" (also "warning" = medium, "error" = high); -1 if unknown. */
+/* The configured name of a channel type ("slack"), static. */
 const char *fg_chan_type_name(enum fg_chan_type t);
 
 /*

@@ -231,8 +231,10 @@ static int on_result(struct fg_request *r, void *arg)
 	tally(x->s, n->channel, o);
 	if (o != FG_OUT_SENT) {
 		char *u = fg_redact_url(ch->url ? ch->url : x->nc->email.smtp_url);
-		fg_info("notification %lld to '%s' (%s): %s%s", (long long)n->id, n->channel, u ? u : "", err,
-			o == FG_OUT_DEAD ? "; now dead" : "; will retry");
+		/* a retry is routine (the exit status says 75); a dead one needs a person */
+		fg_log(o == FG_OUT_DEAD ? FG_LOG_WARN : FG_LOG_INFO, "notification %lld to '%s' (%s): %s%s",
+		       (long long)n->id, n->channel, u ? u : "", err,
+		       o == FG_OUT_DEAD ? "; now dead, see notifyd-once --dead" : "; will retry");
 		free(u);
 		if (b->quota_taken[i] && (rc = fg_store_quota_return(x->db, x->today)) < 0)
 			return rc;

@@ -44,10 +44,10 @@ const struct fg_sec_rule fg_sec_posture_rules[] = {
 	  "A person who signs in through the identity provider keeps a password that bypasses it.",
 	  "ALTER USER <user> UNSET PASSWORD;",
 	  "SELECT u.name, jsonb_build_object('last_sso_login', " TS("l.ts") ", 'has_password', true), NULL"
-	  " FROM sec_users u CROSS JOIN LATERAL (SELECT l.event_timestamp AS ts FROM sec_login_history l"
-	  " WHERE l.connector = $1 AND l.user_name = u.name AND l.first_factor = 'SAML2_ASSERTION' AND l.is_success"
-	  " ORDER BY l.event_timestamp DESC LIMIT 1) l"
-	  " WHERE u.connector = $1 AND " ACTIVE("u") " AND " IS_PERSON("u") " AND u.has_password" },
+	  " FROM (SELECT user_name, max(event_timestamp) AS ts FROM sec_login_history WHERE connector = $1"
+	  " AND first_factor = 'SAML2_ASSERTION' AND is_success GROUP BY user_name) l"
+	  " JOIN sec_users u ON u.connector = $1 AND u.name = l.user_name"
+	  " WHERE " ACTIVE("u") " AND " IS_PERSON("u") " AND u.has_password" },
 
 	{ "stale-user", "User not signed in for stale_days", FG_SEV_MEDIUM, "1.8", "identity", ID,
 	  "Dormant accounts keep their privileges and their passwords, and nobody notices their use.",
@@ -78,6 +78,12 @@ const struct fg_sec_rule fg_sec_posture_rules[] = {
 	  "SELECT u.name, jsonb_build_object('type', u.type, 'has_password', u.has_password), NULL"
 	  " FROM sec_users u WHERE u.connector = $1 AND " ACTIVE("u")
 	  " AND upper(coalesce(u.type, '')) = 'LEGACY_SERVICE'" },
+
+	{ "mfa-bypass-active", "MFA bypass in effect", FG_SEV_MEDIUM, NULL, "identity", ID,
+	  "A user allowed to skip MFA until a future time signs in with a password alone meanwhile.",
+	  "ALTER USER <user> SET MINS_TO_BYPASS_MFA = 0;",
+	  "SELECT u.name, jsonb_build_object('bypass_mfa_until', " TS("u.bypass_mfa_until") "), NULL"
+	  " FROM sec_users u WHERE u.connector = $1 AND " ACTIVE("u") " AND u.bypass_mfa_until > " NOW },
 
 	{ "key-not-rotated", "RSA key older than key_max_age_days", FG_SEV_LOW, "1.7", "identity",
 	  ID | FG_SRC_QUERY_HISTORY,
@@ -141,6 +147,15 @@ const struct fg_sec_rule fg_sec_posture_rules[] = {
 	  " jsonb_build_object('owner', g.grantee_name, 'granted_on', g.granted_on), NULL"
 	  " FROM sec_grants_to_roles g WHERE g.connector = $1 AND g.privilege = 'OWNERSHIP'"
 	  " AND g.granted_on IN ('TASK', 'PROCEDURE') AND g.grantee_name IN " ADMIN_ROLES },
+
+	{ "grant-to-public", "Privilege granted to PUBLIC", FG_SEV_MEDIUM, NULL, "identity", FG_SRC_GRANTS_TO_ROLES,
+	  "Every user holds PUBLIC: a privilege granted to it is granted to the whole account, including "
+	  "service users and anyone who steals a credential.",
+	  "REVOKE <privilege> ON <object type> <object> FROM ROLE PUBLIC;",
+	  "SELECT g.privilege || ' on ' || g.granted_on || ' ' || concat_ws('.', g.table_catalog, g.table_schema, g.name),"
+	  " jsonb_build_object('granted_at', " TS("min(g.created_on)") "), NULL"
+	  " FROM sec_grants_to_roles g WHERE g.connector = $1 AND g.grantee_name = 'PUBLIC' AND g.granted_to = 'ROLE'"
+	  " GROUP BY 1" },
 
 	{ "password-policy-weak", "No account password policy with length >= 14", FG_SEV_MEDIUM, "1.5",
 	  "identity", FG_SRC_POLICY_REFERENCES | FG_SRC_PASSWORD_POLICIES,

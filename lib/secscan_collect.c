@@ -88,7 +88,8 @@ static const struct source sources[] = {
 	{ FG_SRC_GRANTS_TO_ROLES, "GRANTS_TO_ROLES", SNAPSHOT,
 	  "SELECT PRIVILEGE, GRANTED_ON, NAME, TABLE_CATALOG, TABLE_SCHEMA, GRANTED_TO, GRANTEE_NAME,"
 	  " " UTC("CREATED_ON") " FROM " AU "GRANTS_TO_ROLES WHERE DELETED_ON IS NULL AND (GRANTED_ON = 'ROLE'"
-	  " OR PRIVILEGE = 'MANAGE GRANTS' OR (PRIVILEGE = 'OWNERSHIP' AND GRANTED_ON IN ('TASK', 'PROCEDURE')))",
+	  " OR PRIVILEGE = 'MANAGE GRANTS' OR GRANTEE_NAME = 'PUBLIC'"
+	  " OR (PRIVILEGE = 'OWNERSHIP' AND GRANTED_ON IN ('TASK', 'PROCEDURE')))",
 	  STAGE("grants_to_roles"),
 	  "COPY sec_stage_grants_to_roles (connector, privilege, granted_on, name, table_catalog, table_schema,"
 	  " granted_to, grantee_name, created_on) FROM STDIN",
@@ -161,6 +162,7 @@ struct ctx {
 	char **views;		/* present views (upper case), NULL if unknown */
 	size_t nviews;
 	struct fg_sec_sources *src;
+	int first_load;		/* event sources read without a watermark */
 };
 
 static void unavailable(struct ctx *c, int bit, const char *why)
@@ -310,6 +312,8 @@ static int read_source(struct ctx *c, const struct source *s)
 		time_t lo = c->now - window_days(c, s) * 86400L, lo_short = lo;
 		if ((rc = watermark(c, s, &wm)) < 0)
 			return rc;
+		if (wm == 0)
+			c->first_load |= s->bit;
 		if (s->bit == FG_SRC_QUERY_HISTORY)
 			lo = c->now - QUERY_KEY_DAYS * 86400L;
 		if (wm > 0) {
@@ -434,14 +438,20 @@ int fg_secscan_collect(PGconn *db, const char *connector, const char *odbc, int 
 		rc = sources[i].bit == FG_SRC_PARAMETERS ? read_parameters(&c, &sources[i])
 							 : read_source(&c, &sources[i]);
 	}
-	/* fresh statistics so the rule queries get index plans on new copies */
+	/*
+	 * Fresh statistics so the rule queries get index plans: the replaced
+	 * snapshot copies every time, the event copies after their first load
+	 * (a day's increment does not change their shape; autovacuum follows).
+	 */
 	struct timespec t0, t1;
+	char analyze[256];
+	snprintf(analyze, sizeof(analyze), "ANALYZE sec_users, sec_grants_to_users, sec_grants_to_roles%s%s%s",
+		 c.first_load & FG_SRC_LOGIN_HISTORY ? ", sec_login_history" : "",
+		 c.first_load & FG_SRC_SESSIONS ? ", sec_sessions" : "",
+		 c.first_load & FG_SRC_QUERY_HISTORY ? ", sec_query_history" : "");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (rc == 0)
-		rc = fg_db_exec(db, "analyze secscan copies",
-				"ANALYZE sec_users, sec_login_history, sec_grants_to_users, sec_grants_to_roles,"
-				" sec_sessions, sec_query_history",
-				0, NULL);
+		rc = fg_db_exec(db, "analyze secscan copies", analyze, 0, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	fg_debug("connector '%s': analyzed the copies in %.0f ms", connector,
 		 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);

@@ -175,7 +175,7 @@ int fg_secscan_run(struct fg_tool *t, const struct fg_secscan_opts *opts)
 			worst = crc == FG_ERR ? FG_ERR : FG_ERR_TEMP;
 	}
 	if (!any)
-		fg_warn("no enabled connector in %s: nothing to scan", t->cfg->path);
+		fg_info("no enabled connector in %s: nothing to scan", t->cfg->path);
 	{
 		json_t *c = json_object_get(out, "counts");
 		json_object_set_new(c, "connectors", json_integer(nconn));

@@ -43,6 +43,8 @@ CREATE INDEX sec_login_history_ts ON sec_login_history (connector, event_timesta
 -- per-user probes (SSO and password sign-ins) and IoC address matches
 CREATE INDEX sec_login_history_user ON sec_login_history (connector, user_name, first_factor, event_timestamp);
 CREATE INDEX sec_login_history_ip ON sec_login_history (connector, client_ip);
+CREATE INDEX sec_login_history_sso ON sec_login_history (connector, user_name, event_timestamp)
+    WHERE first_factor = 'SAML2_ASSERTION' AND is_success;
 
 CREATE TABLE sec_grants_to_users (
     connector    text NOT NULL,

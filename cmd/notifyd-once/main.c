@@ -288,6 +288,7 @@ int main(int argc, char **argv)
 	fg_tool_count(&t, "dead", s.dead);
 	fg_tool_count(&t, "deferred", s.deferred);
 	fg_tool_count(&t, "held", s.held);
+	fg_tool_count(&t, "left", s.left);
 	if (rc == 0 && t.cli.json && !t.cli.dry_run)
 		fg_notify_summary_print(&s, stdout);
 	status = fg_tool_end(&t, rc < 0 ? fg_exit_for(rc) : fg_notify_exit_status(&s));

@@ -16,4 +16,15 @@ fg_check "IoC list installed" test -s "$r/share/flakeguard/unc5537-ips.txt"
 fg_check "example config installed" test -f "$r/share/doc/flakeguard/flakeguard.conf.example"
 fg_check "crontab installed" test -f "$r/share/doc/flakeguard/crontab.example"
 fg_eq "man pages for every tool installed" 5 "$(ls "$r"/share/man/man1/*.1 2>/dev/null | wc -l)"
+
+# The Debian package puts the IoC list where secscan looks for it.
+if command -v dpkg-deb >/dev/null; then
+	(cd "$FG_TMP" && cpack -G DEB --config "$FG_BUILD_DIR/CPackConfig.cmake" -B "$FG_TMP/pkg" >/dev/null 2>&1)
+	deb=$(ls "$FG_TMP"/pkg/flakeguard_*.deb 2>/dev/null | head -n 1)
+	fg_check "cpack builds a Debian package" test -n "$deb"
+	ioc=$(strings "$FG_BUILD_DIR/secscan" | grep -m1 'share/flakeguard/unc5537-ips.txt' || true)
+	fg_check "secscan names its default IoC file ($ioc)" test -n "$ioc"
+	fg_check "the package holds the IoC list where secscan looks" \
+		sh -c "dpkg-deb -c '$deb' | grep -qF ' .$ioc'"
+fi
 fg_done

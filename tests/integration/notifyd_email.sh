@@ -172,6 +172,28 @@ fg_eq "SES simple content" "a@example.com|SES alert" \
 	"$(jq -r '.Destination.ToAddresses[0] + "|" + (.Content.Simple.Subject.Data | sub("^.*: "; ""))' <<<"$b")"
 fg_eq "SES text and HTML bodies" true "$(jq '.Content.Simple.Body.Text.Data != null and .Content.Simple.Body.Html.Data != null' <<<"$b")"
 
+# SES credentials and region from the standard AWS_* environment.
+envses=$(fg_config envses.conf <<C
+[database]
+conninfo =
+[email]
+provider = ses
+from = alerts@example.com
+ses_endpoint = $FG_SINK_URL
+[channel ses]
+type = email
+to = a@example.com
+C
+)
+add ses v2 high 'SES env alert'
+AWS_ACCESS_KEY_ID=AKIDENV AWS_SECRET_ACCESS_KEY=envSecretXYZ AWS_SESSION_TOKEN=envTokenXYZ AWS_REGION=us-west-2 \
+	fg_run notifyd-once -c "$envses" -v
+fg_eq "SES from the environment sent" "sent 1" "$(state v2)"
+q=$(fg_sink_requests | tail -n 1)
+fg_match "environment credentials and region signed" '^AWS4-HMAC-SHA256 Credential=AKIDENV/[0-9]{8}/us-west-2/ses/aws4_request' "$(jq -r .headers.Authorization <<<"$q")"
+fg_eq "environment session token sent" envTokenXYZ "$(jq -r '.headers["X-Amz-Security-Token"]' <<<"$q")"
+fg_nomatch "environment secret not shown" envSecretXYZ "$FG_ERR $FG_OUT"
+
 # Daily quota: warnings at 80/90/100 % once a day to quota_alert_channel,
 # critical mail bypasses it, the rest waits for the next UTC day.
 fg_smtpsink quota

@@ -19,7 +19,9 @@ fg_sim "INSERT INTO account_usage.roles (name) VALUES ('TEAM_A'), ('TEAM_B');
  INSERT INTO account_usage.users (user_id, name, created_on, has_password, has_mfa, disabled, type, email, last_success_login)
  VALUES (501, 'INDIRECT_IDA', '2025-01-01', true, false, false, 'PERSON', 'ida@example.com', '2026-03-14');
  INSERT INTO account_usage.grants_to_users (created_on, role, granted_to, grantee_name)
- VALUES ('2025-01-01', 'TEAM_A', 'USER', 'INDIRECT_IDA')"
+ VALUES ('2025-01-01', 'TEAM_A', 'USER', 'INDIRECT_IDA');
+ INSERT INTO account_usage.login_history (event_id, event_timestamp, user_name, client_ip, first_authentication_factor, is_success)
+ VALUES (6001, '2026-03-15 08:00+00', 'INDIRECT_IDA', '10.7.7.7', 'PASSWORD', 'YES')"
 
 # A connector's service_users add to [secscan]'s (names compare case-insensitively).
 sed -i 's/^\[connector prod\]$/&\nservice_users = clean_anna/' "$SEC_CFG"
@@ -46,6 +48,8 @@ fg_eq "the inherited admin is counted" 1 \
 	"$(fg_sql "SELECT count(*) FROM findings WHERE rule = 'admin-count' AND evidence->'admins' ? 'INDIRECT_IDA'")"
 fg_eq "it is not also reported as an ordinary no-MFA user" 0 \
 	"$(fg_sql "SELECT count(*) FROM findings WHERE rule = 'user-password-no-mfa' AND subject = 'INDIRECT_IDA'")"
+fg_eq "a password sign-in without MFA is high for an inherited admin" "high|medium" \
+	"$(fg_sql "SELECT string_agg(severity, '|' ORDER BY subject) FROM findings WHERE rule = 'password-login-no-mfa' AND subject IN ('INDIRECT_IDA', 'PWLOGIN_PAT')")"
 fg_eq "TEAM_B reported as a custom role holding ACCOUNTADMIN" 1 \
 	"$(fg_sql "SELECT count(*) FROM findings WHERE rule = 'admin-role-nested' AND subject = 'TEAM_B'")"
 fg_done

@@ -273,6 +273,12 @@ BEGIN
 		('SVC_OLDKEY', 'SERVICE', false, false, true, NULL, 'ETL', 1, 300, false),
 		('SVC_NOPOLICY', 'SERVICE', false, false, true, NULL, 'ETL', 1, 300, false)
 	) AS u(name, type, pwd, mfa, rsa, email, role, login, created, disabled);
+	INSERT INTO account_usage.users (user_id, name, login_name, created_on, email, has_password, has_mfa,
+					 disabled, default_role, last_success_login, bypass_mfa_until, type)
+	VALUES (900, 'BYPASS_BEA', 'BYPASS_BEA', p_now - 300 * d, 'bea@example.com', true, true, false, 'ANALYST',
+		p_now - 1 * d, p_now + 1 * d, 'PERSON'),
+	       (901, 'BYPASS_OVER', 'BYPASS_OVER', p_now - 300 * d, 'over@example.com', true, true, false, 'ANALYST',
+		p_now - 1 * d, p_now - 1 * d, 'PERSON');
 	-- a deleted user is out of scope of every rule
 	INSERT INTO account_usage.users (user_id, name, created_on, deleted_on, has_password, has_mfa,
 					 disabled, type)
@@ -302,6 +308,11 @@ BEGIN
 	VALUES (p_now - 100 * d, 'OWNERSHIP', 'TASK', 'NIGHTLY_PURGE', 'PROD', 'OPS', 'ROLE', 'ACCOUNTADMIN', 'ACCOUNTADMIN'),
 	       (p_now - 100 * d, 'OWNERSHIP', 'PROCEDURE', 'LOAD_ORDERS', 'PROD', 'ETL', 'ROLE', 'SYSADMIN', 'SYSADMIN'),
 	       (p_now - 100 * d, 'OWNERSHIP', 'TASK', 'OLD_TASK', 'PROD', 'OPS', 'ROLE', 'SECURITYADMIN', 'SECURITYADMIN');
+	INSERT INTO account_usage.grants_to_roles (created_on, privilege, granted_on, name, table_catalog,
+						   table_schema, granted_to, grantee_name, granted_by, deleted_on)
+	VALUES (p_now - 30 * d, 'SELECT', 'TABLE', 'CUSTOMERS', 'PROD', 'SALES', 'ROLE', 'PUBLIC', 'SYSADMIN', NULL),
+	       (p_now - 90 * d, 'SELECT', 'TABLE', 'ORDERS', 'PROD', 'SALES', 'ROLE', 'PUBLIC', 'SYSADMIN',
+		p_now - 60 * d);
 	UPDATE account_usage.grants_to_roles SET deleted_on = p_now - 50 * d WHERE name = 'OLD_TASK';
 
 	INSERT INTO account_usage.grants_to_users (created_on, role, granted_to, grantee_name, granted_by)
@@ -457,7 +468,9 @@ BEGIN
 	       ('manage-grants-granted', 'ROLE_HELPDESK'),
 	       ('network-policy-changed', 'q-netpol'),
 	       ('security-integration-changed', 'q-secint'),
-	       ('exfil-chain', '9001');
+	       ('exfil-chain', '9001'),
+	       ('mfa-bypass-active', 'BYPASS_BEA'),
+	       ('grant-to-public', 'SELECT on TABLE PROD.SALES.CUSTOMERS');
 	SELECT count(*) INTO n FROM public.seed_security_truth;
 	RETURN n;
 END $$;

@@ -19,7 +19,7 @@ static const char *const documented[] = {
 	"service-user-no-network-policy", "data-protection-params", "failed-login-burst-user",
 	"failed-login-burst-ip", "login-after-failures", "ioc-ip-login", "ioc-client-app",
 	"password-login-no-mfa", "admin-role-granted", "manage-grants-granted", "network-policy-changed",
-	"security-integration-changed", "exfil-chain", NULL,
+	"security-integration-changed", "exfil-chain", "mfa-bypass-active", "grant-to-public", NULL,
 };
 
 static void test_ids(void **state)
