@@ -210,6 +210,13 @@ static double bucket_wait(struct bucket *b, double now)
 int fg_http_run(struct fg_request **reqs, size_t n, long concurrency, double start_for,
 		const volatile sig_atomic_t *stop)
 {
+	return fg_http_run_cb(reqs, n, concurrency, start_for, stop, NULL, NULL);
+}
+
+int fg_http_run_cb(struct fg_request **reqs, size_t n, long concurrency, double start_for,
+		   const volatile sig_atomic_t *stop, int (*done)(struct fg_request *r, void *arg),
+		   void *arg)
+{
 	double t_end = start_for > 0 ? mono() + start_for : 0;
 	int rc = FG_ERR, nb = 0;
 	size_t nq = n, running = 0;
@@ -278,7 +285,11 @@ int fg_http_run(struct fg_request **reqs, size_t n, long concurrency, double sta
 			finish(r, msg->data.result);
 			running--;
 			finished++;
+			if (done && (rc = done(r, arg)) < 0)
+				goto out;
 		}
+		if (done && finished > 0 && (rc = done(NULL, arg)) < 0)
+			goto out;
 		/* a freed slot is refilled at once, not after the next socket event */
 		if (running > 0 && (finished == 0 || nq == 0))
 			curl_multi_poll(m, NULL, 0, (int)(wait * 1000) + 1, NULL);

@@ -82,6 +82,19 @@ void fg_http_global_cleanup(void);
 int fg_http_run(struct fg_request **reqs, size_t n, long concurrency, double start_for,
 		const volatile sig_atomic_t *stop);
 
+/*
+ * fg_http_run, telling the caller as results come in: done(r, arg) for
+ * each finished request, then done(NULL, arg) once the requests that
+ * finished together have been reported, before anything new starts.  A
+ * caller that records results there loses at most the requests in flight
+ * when it dies.  A negative return from done stops the run: nothing new
+ * starts, in-flight requests are abandoned (done = false) and that value
+ * is returned.
+ */
+int fg_http_run_cb(struct fg_request **reqs, size_t n, long concurrency, double start_for,
+		   const volatile sig_atomic_t *stop, int (*done)(struct fg_request *r, void *arg),
+		   void *arg);
+
 /* Wall clock in seconds with sub-second precision. */
 double fg_http_wallclock(void);
 

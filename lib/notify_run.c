@@ -4,7 +4,9 @@
  * Each round: make due e-mail digests, claim a batch (committed at once),
  * decide per row (unknown channel or below min_severity, digest hold,
  * e-mail quota), render, deliver the batch concurrently, classify, and
- * record every attempt with the row's next state in one statement.  Rounds
+ * record each attempt with the row's next state as soon as it finishes
+ * (one statement for the requests that finished together, before more
+ * start), so a run that dies repeats at most the requests in flight.  Rounds
  * go on until nothing is due, --limit is reached or a signal arrives;
  * claimed_by keeps a row from coming back in the same run, so a retry that
  * is due at once waits for the next run.  Rows claimed but never started
@@ -147,6 +149,7 @@ struct batch {
 	int nlive;
 	struct fg_attempt *att;
 	int natt;
+	int recorded;			/* att[0..recorded) are in the database */
 	char **errs;			/* owned error strings of att */
 	bool *quota_taken;
 	int64_t *unsent;
@@ -195,6 +198,48 @@ static void tally(struct fg_notify_summary *s, const char *channel, enum fg_outc
 		count(s, channel, "retried", &s->retried);
 	else
 		count(s, channel, "dead", &s->dead);
+}
+
+struct result_ctx {
+	PGconn *db;
+	const struct fg_notify_conf *nc;
+	const char *me;
+	const char *today;
+	struct batch *b;
+	struct fg_notify_summary *s;
+};
+
+/* One request finished: classify it; r == NULL: record what finished. */
+static int on_result(struct fg_request *r, void *arg)
+{
+	struct result_ctx *x = arg;
+	struct batch *b = x->b;
+	int rc;
+
+	if (r == NULL) {
+		rc = fg_store_finish(x->db, x->me, b->att + b->recorded, b->natt - b->recorded);
+		b->recorded = b->natt;
+		return rc;
+	}
+	int i = (int)(r - b->req);
+	struct fg_notification *n = &b->n[i];
+	const struct fg_channel *ch = fg_notify_channel(x->nc, n->channel);
+	char err[256];
+	double delay;
+	enum fg_outcome o = fg_notify_classify(x->nc, ch->type, r, n->attempts, &delay, err, sizeof(err));
+	add_attempt(b, n, o, delay, r, err);
+	tally(x->s, n->channel, o);
+	if (o != FG_OUT_SENT) {
+		char *u = fg_redact_url(ch->url ? ch->url : x->nc->email.smtp_url);
+		/* a retry is routine (the exit status says 75); a dead one needs a person */
+		fg_log(o == FG_OUT_DEAD ? FG_LOG_WARN : FG_LOG_INFO, "notification %lld to '%s' (%s): %s%s",
+		       (long long)n->id, n->channel, u ? u : "", err,
+		       o == FG_OUT_DEAD ? "; now dead, see notifyd-once --dead" : "; will retry");
+		free(u);
+		if (b->quota_taken[i] && (rc = fg_store_quota_return(x->db, x->today)) < 0)
+			return rc;
+	}
+	return 0;
 }
 
 /* Decide, render and deliver one claimed batch. */
@@ -259,40 +304,25 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 		b->live[b->nlive] = &b->req[i];
 		b->live_idx[b->nlive++] = i;
 	}
+	/* record what was decided without a request before anything leaves */
+	if ((rc = fg_store_finish(db, me, b->att, b->natt)) < 0)
+		return rc;
+	b->recorded = b->natt;
 	/* start nothing after half the lease: a request then still ends well
-	 * before another run may take the claim over */
-	if ((rc = fg_http_run(b->live, (size_t)b->nlive, (long)nc->concurrency, (double)nc->lease_s / 2.0,
-			      &fg_interrupted)) < 0)
+	 * before another run may take the claim over; record results as they
+	 * come, so a run that dies repeats at most the requests in flight */
+	struct result_ctx rx = { db, nc, me, today, b, s };
+	if ((rc = fg_http_run_cb(b->live, (size_t)b->nlive, (long)nc->concurrency, (double)nc->lease_s / 2.0,
+				 &fg_interrupted, on_result, &rx)) < 0)
 		return rc;
 	for (int k = 0; k < b->nlive; k++) {
 		int i = b->live_idx[k];
-		struct fg_notification *n = &b->n[i];
-		const struct fg_channel *ch = fg_notify_channel(nc, n->channel);
-		struct fg_request *r = b->live[k];
-		char err[256];
-		double delay;
-		if (!r->done) {
-			b->unsent[b->nunsent++] = n->id;
-			if (b->quota_taken[i] && (rc = fg_store_quota_return(db, today)) < 0)
-				return rc;
+		if (b->live[k]->done)
 			continue;
-		}
-		enum fg_outcome o = fg_notify_classify(nc, ch->type, r, n->attempts, &delay, err, sizeof(err));
-		add_attempt(b, n, o, delay, r, err);
-		tally(s, n->channel, o);
-		if (o != FG_OUT_SENT) {
-			char *u = fg_redact_url(ch->url ? ch->url : nc->email.smtp_url);
-			/* a retry is routine (the exit status says 75); a dead one needs a person */
-			fg_log(o == FG_OUT_DEAD ? FG_LOG_WARN : FG_LOG_INFO,
-			       "notification %lld to '%s' (%s): %s%s", (long long)n->id, n->channel, u ? u : "",
-			       err, o == FG_OUT_DEAD ? "; now dead, see notifyd-once --dead" : "; will retry");
-			free(u);
-			if (b->quota_taken[i] && (rc = fg_store_quota_return(db, today)) < 0)
-				return rc;
-		}
+		b->unsent[b->nunsent++] = b->n[i].id;
+		if (b->quota_taken[i] && (rc = fg_store_quota_return(db, today)) < 0)
+			return rc;
 	}
-	if ((rc = fg_store_finish(db, me, b->att, b->natt)) < 0)
-		return rc;
 	if (b->nunsent > 0) {
 		s->left += b->nunsent;
 		fg_info("%d notification%s left for the next run", b->nunsent, b->nunsent == 1 ? "" : "s");

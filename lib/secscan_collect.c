@@ -10,8 +10,9 @@
  * run SHOW commands; Snowflake has no such view).
  *
  * One catalogue query (SNOWFLAKE.INFORMATION_SCHEMA.TABLES, which lists
- * only what the role may see) tells which views exist; a missing view
- * makes its source unavailable with a warning instead of an error.
+ * only what the role may see) tells which views exist; a missing view, or
+ * one Snowflake refuses to read, makes its source unavailable with a
+ * warning; a timeout or a lost connection fails the connector instead.
  *
  * Rows are streamed from ODBC into a temporary staging table with COPY,
  * then merged: snapshot sources replace the connector's rows; event
@@ -330,7 +331,12 @@ static int read_source(struct ctx *c, const struct source *s)
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	snprintf(what, sizeof(what), "read %s", s->view);
-	if (fg_odbc_query(c->odbc, what, s->sql, nparams, params, c->query_timeout, &st) < 0) {
+	if ((rc = fg_odbc_query(c->odbc, what, s->sql, nparams, params, c->query_timeout, &st)) < 0) {
+		/* a timeout or a lost connection fails the connector (exit 75,
+		 * rolled back, scanned again next run); a refusal that will
+		 * recur makes the view's rules not evaluated */
+		if (rc == FG_ERR_TEMP)
+			return rc;
 		char why[160];
 		snprintf(why, sizeof(why), "cannot read SNOWFLAKE.ACCOUNT_USAGE.%s (see the error above)", s->view);
 		unavailable(c, s->bit, why);
@@ -371,6 +377,8 @@ static int read_parameters(struct ctx *c, const struct source *s)
 				  c->query_timeout, &st)
 		  : fg_odbc_query(c->odbc, "run SHOW PARAMETERS IN ACCOUNT", "SHOW PARAMETERS IN ACCOUNT", 0,
 				  NULL, c->query_timeout, &st);
+	if (rc == FG_ERR_TEMP)
+		return rc;
 	if (rc < 0) {
 		unavailable(c, s->bit, "SHOW PARAMETERS IN ACCOUNT failed or is not permitted");
 		return 0;

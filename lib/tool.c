@@ -150,10 +150,15 @@ int fg_tool_end(struct fg_tool *t, int status)
 		snprintf(code, sizeof(code), "%d", status);
 		fg_db_rollback(t->db);
 		const char *params[] = { id, st, code, counts ? counts : "{}", err };
-		fg_db_exec(t->db, "record job outcome",
-			   "UPDATE job_runs SET finished_at = clock_timestamp(), status = $2,"
-			   " exit_code = $3, counts = $4::jsonb, error = $5 WHERE id = $1",
-			   5, params);
+		PGresult *r = PQexecParams(t->db,
+					   "UPDATE job_runs SET finished_at = clock_timestamp(), status = $2,"
+					   " exit_code = $3, counts = $4::jsonb, error = $5 WHERE id = $1",
+					   5, NULL, params, NULL, NULL, 0);
+		/* a failed run that lost the server has said so in its own error
+		 * line: one line per error */
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && (status == FG_EX_OK || PQstatus(t->db) == CONNECTION_OK))
+			fg_error("cannot record job outcome: %s", PQerrorMessage(t->db));
+		PQclear(r);
 		free(counts);
 	}
 	if (status == FG_EX_OK && fg_cli_close_stdout() < 0)
