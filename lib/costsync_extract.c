@@ -268,6 +268,20 @@ static int emit(PGconn *pg, struct line *l, const struct query *q, const char *c
 	return FG_ERR_INTERNAL;
 }
 
+/*
+ * A query Snowflake refuses for good (no such view, no privilege, a
+ * feature not supported: SQLSTATE classes 42, 28, 0A) will be refused
+ * again: exit 69.  Anything else that failed while running may pass on
+ * the next run: exit 75.
+ */
+static int refused_or_failed(struct fg_odbc *src)
+{
+	const char *st = fg_odbc_last_sqlstate(src);
+	if (strncmp(st, "42", 2) == 0 || strncmp(st, "28", 2) == 0 || strncmp(st, "0A", 2) == 0)
+		return FG_ERR_PERM;
+	return FG_ERR_TEMP;
+}
+
 static int run_query(const struct fg_costsync_conn *c, struct fg_odbc *src, PGconn *pg, struct line *l,
                      const struct query *q, const char *const *params, int nparams, long *rows_read)
 {
@@ -286,7 +300,7 @@ static int run_query(const struct fg_costsync_conn *c, struct fg_odbc *src, PGco
 	fg_progress_start(&prog, label, "rows", 0);
 	if ((rc = fg_odbc_query(src, what, q->sql, nparams, params, c->query_timeout, &st)) < 0) {
 		fg_progress_end(&prog);
-		return rc == FG_ERR ? FG_ERR_PERM : rc;
+		return rc == FG_ERR ? refused_or_failed(src) : rc;
 	}
 	while ((rc = fg_odbc_fetch(st, &row)) >= 0) {
 		if (fg_interrupted) {
@@ -306,7 +320,7 @@ static int run_query(const struct fg_costsync_conn *c, struct fg_odbc *src, PGco
 	fg_progress_end(&prog);
 	fg_odbc_stmt_free(st);
 	if (rc == FG_ERR)
-		rc = FG_ERR_PERM;
+		rc = refused_or_failed(src);
 	return rc < 0 ? rc : 0;
 }
 
