@@ -168,6 +168,34 @@ static void test_secret_file(void **state)
 	assert_non_null(strstr(capture_buf, "is not a regular file"));
 }
 
+/* Kubernetes mounts secrets as symlinks (key -> ..data/key): they work;
+ * a dangling link or a link to a directory is a clear error. */
+static void test_symlinked_secret(void **state)
+{
+	(void)state;
+	struct fg_config *cfg;
+	char text[1024], target[600], link[600];
+	const char *real = write_file("real-secret", "s3cr3t-value\n", 0600);
+	snprintf(target, sizeof(target), "%s", real);
+	snprintf(link, sizeof(link), "%s/linked-secret", dir);
+	unlink(link);
+	assert_int_equal(symlink(target, link), 0);
+	snprintf(text, sizeof(text), "[email]\nsmtp_password_file = %s\n", link);
+	assert_int_equal(load(text, 0600, &cfg), 0);
+	assert_string_equal(fg_conf_get(fg_config_section(cfg, "email", NULL), "smtp_password"), "s3cr3t-value");
+	fg_config_free(cfg);
+	unlink(link);
+	assert_int_equal(symlink("/nonexistent/secret", link), 0);
+	assert_int_equal(load(text, 0600, &cfg), FG_ERR_CONFIG);
+	assert_non_null(strstr(capture_buf, "cannot read secret file"));
+	assert_null(strstr(capture_buf, "s3cr3t"));
+	unlink(link);
+	assert_int_equal(symlink(dir, link), 0);
+	assert_int_equal(load(text, 0600, &cfg), FG_ERR_CONFIG);
+	assert_non_null(strstr(capture_buf, "is not a regular file"));
+	unlink(link);
+}
+
 static void test_world_readable_secret(void **state)
 {
 	(void)state;
@@ -286,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_unset_variable),
 		cmocka_unit_test(test_variable_not_reexpanded),
 		cmocka_unit_test(test_secret_file),
+		cmocka_unit_test(test_symlinked_secret),
 		cmocka_unit_test(test_world_readable_secret),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_typed_getters),
