@@ -233,7 +233,9 @@ static const char eval_sql[] =
     " x AS ("
     "  SELECT b.idx, b.name, b.amount, b.thr, p.ps, p.pe, cw.first_day,"
     "   coalesce(v.spend, 0) AS spend, coalesce(v.spend, 0) - coalesce(v.today, 0) AS done,"
-    "   coalesce(v.f_mid, 0) AS f_mid, coalesce(v.f_lo, 0) AS f_lo, coalesce(v.f_hi, 0) AS f_hi"
+    "   coalesce(v.f_mid, 0) AS f_mid, coalesce(v.f_lo, 0) AS f_lo, coalesce(v.f_hi, 0) AS f_hi,"
+    "   width_bucket(greatest(least(div(coalesce(v.spend, 0) * 100, b.amount), 1001), 0)::int,"
+    "    b.thr) AS nx"
     "  FROM b JOIN p USING (period) JOIN cw USING (connector)"
     "  LEFT JOIN pf ON pf.pid = b.pid LEFT JOIN bs ON bs.idx = b.idx"
     "  CROSS JOIN LATERAL (SELECT"
@@ -258,8 +260,11 @@ static const char eval_sql[] =
     "  coalesce($1::date - greatest(x.ps, x.first_day) >= 3, false),"
     "  x.spend >= x.amount,"
     "  greatest(x.done + x.f_mid, x.spend) >= x.amount,"
-    "  (SELECT array_agg(t.v ORDER BY t.v) FROM unnest(x.thr) AS t(v)"
-    "   WHERE x.spend * 100 >= t.v * x.amount),"
+    /*
+     * Thresholds crossed: those t (ascending) with spend * 100 >= t * amount,
+     * i.e. t <= the exact integer quotient; NULL when none.
+     */
+    "  CASE WHEN x.nx > 0 THEN x.thr[1:x.nx] END,"
     "  ea.done_alerts,"
     "  round(greatest(x.done + x.f_mid, x.spend) * 100 / x.amount, 2)"
     " FROM x LEFT JOIN ea ON ea.name = x.name AND ea.period_start = x.ps ORDER BY x.idx";
