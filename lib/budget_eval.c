@@ -3,31 +3,41 @@
  *
  * The selected budgets travel as array parameters (one per column) and
  * are unnested in SQL, so one statement evaluates any number of budgets
- * and works on a dry run, when nothing may be written.  The statement:
+ * and works on a dry run, when nothing may be written.  Budgets share
+ * scope units, so C numbers the distinct units (connector, service type,
+ * entity; '*' for any) and the distinct (unit, period) pairs first
+ * (budget_units.c): a warehouse unit is (connector, WAREHOUSE_METERING,
+ * NAME), left out when the same budget also has service:WAREHOUSE_METERING
+ * so no cost row counts twice.  The statement then:
  *
- *   1. takes each budget's scope as units, built in C: (connector, '*',
- *      '*') for account, (connector, TYPE, '*') for service:TYPE,
- *      (connector, 'WAREHOUSE_METERING', NAME) for warehouse:NAME (left out
- *      when the same budget also has service:WAREHOUSE_METERING, so no
- *      cost row counts twice);
- *   2. aggregates daily_costs once per (connector, service type, entity)
- *      into the spend in each current period in use and today, then
- *      rolls that small result up to (connector, type) and (connector);
- *   3. builds per unit and ISO weekday the samples of the last four weeks
- *      of complete days (today excluded; days without rows count as zero).
- *      When the connector's data starts less than 28 days ago, every
- *      weekday uses the last 7 complete days instead;
- *   4. projects each unit: for each remaining day of the period (today
- *      included) the mean of that weekday's samples; the band uses the
- *      smallest and largest sample;
- *   5. sums the units of each budget.
+ *   1. reads the cost rows of the periods in use and of the sample window
+ *      once, aggregated at their own grain (connector, service type,
+ *      entity): the spend since each distinct period start (today's start
+ *      first), and per ISO weekday the array of sample costs (complete
+ *      days of the last four weeks, or of the last 7 days when the
+ *      connector's data starts less than 28 days ago);
+ *   2. folds names to upper case on that small result and rolls the spend
+ *      up to (connector, type) and (connector); units whose samples need
+ *      sums per day first (type or account units, or several names folding
+ *      into one) get them from the sample rows, only when some budget has
+ *      one;
+ *   3. takes per unit and weekday the sum, count, min and max of its
+ *      samples (days without rows count as zero), and per (unit, period)
+ *      projects each remaining day of the period (today included) at the
+ *      mean of that weekday's samples; the band uses the smallest and
+ *      largest sample;
+ *   4. gives a budget of one unit that unit's figures and adds up the
+ *      units of the others.
  *
  * forecast = spend before today + projection of the remaining days, and
  * never less than the spend so far.  A forecast alert needs 3 complete
- * days of data in the period.  Money stays NUMERIC; C only sees text.
+ * days of data in the period.  Money stays NUMERIC, summed in the same
+ * terms as a per-day, per-weekday aggregation would (the figures are
+ * exact to the last digit and scale); C only sees text.
  */
 #include "budget_eval.h"
 #include "budget_array.h"
+#include "budget_units.h"
 #include "clock.h"
 #include "db.h"
 #include "exitcode.h"
@@ -38,14 +48,19 @@
 
 static const char eval_sql[] =
     "WITH b AS ("
-    " SELECT t.idx::int AS idx, t.name, t.connector, t.amount, t.period, t.thr::int[] AS thr"
-    " FROM unnest($2::text[], $3::text[], $4::numeric[], $5::text[], $6::text[])"
-    "  WITH ORDINALITY AS t(name, connector, amount, period, thr, idx)),"
-    " p AS (SELECT * FROM unnest($7::text[], $8::date[], $9::date[]) AS t(period, ps, pe)),"
-    /* Flat parameters, not per-row unnest: the planner then knows the row counts. */
-    " bu AS ("
-    "  SELECT a.idx, b.connector, a.st, a.ent"
-    "  FROM unnest($10::int[], $11::text[], $12::text[]) AS a(idx, st, ent) JOIN b USING (idx)),"
+    " SELECT t.idx::int AS idx, t.name, t.connector, t.amount, t.period, t.thr::int[] AS thr, t.pid"
+    " FROM unnest($2::text[], $3::text[], $4::numeric[], $5::text[], $6::text[], $7::int[])"
+    "  WITH ORDINALITY AS t(name, connector, amount, period, thr, pid, idx)),"
+    /* The distinct period starts, newest (today) first; spend is summed from each. */
+    " pp AS ("
+    "  SELECT s, s[1] AS s1, s[2] AS s2, s[3] AS s3, s[4] AS s4, s[5] AS s5, s[6] AS s6,"
+    "   least(s[cardinality(s)], $1::date - 28) AS lo,"
+    "   $1::date - 28 - (extract(isodow FROM $1::date - 28)::int - 1) AS mon"
+    "  FROM (SELECT array_agg(DISTINCT x.d ORDER BY x.d DESC) AS s"
+    "   FROM (SELECT unnest($9::date[]) UNION ALL SELECT $1::date) AS x(d)) y),"
+    " p AS ("
+    "  SELECT t.period, t.ps, t.pe, array_position(pp.s, t.ps) AS slot"
+    "  FROM pp, unnest($8::text[], $9::date[], $10::date[]) AS t(period, ps, pe)),"
     " cw AS ("
     "  SELECT c.connector, c.first_day,"
     "   coalesce(c.first_day <= $1::date - 28, false) AS full4,"
@@ -56,85 +71,179 @@ static const char eval_sql[] =
     "  FROM (SELECT cn.connector,"
     "    (SELECT min(d.day) FROM daily_costs d WHERE d.connector = cn.connector) AS first_day"
     "   FROM (SELECT DISTINCT connector FROM b) cn) c),"
-    " pp AS (SELECT"
-    "   max(ps) FILTER (WHERE period = 'daily') AS pd, max(ps) FILTER (WHERE period = 'weekly') AS pw,"
-    "   max(ps) FILTER (WHERE period = 'monthly') AS pm,"
-    "   max(ps) FILTER (WHERE period = 'quarterly') AS pq,"
-    "   max(ps) FILTER (WHERE period = 'yearly') AS py,"
-    "   least(min(ps), $1::date - 28) AS lo FROM p),"
-    /*
-     * Aggregate the raw rows at their own grain first (hash aggregation on
-     * known statistics, no per-row function calls), then fold names to upper
-     * case on the small result.
-     */
-    " t3 AS ("
-    "  SELECT g.connector, upper(g.service_type) AS st, upper(g.entity) AS ent,"
-    "   sum(g.s_daily) AS s_daily, sum(g.s_weekly) AS s_weekly, sum(g.s_monthly) AS s_monthly,"
-    "   sum(g.s_quarterly) AS s_quarterly, sum(g.s_yearly) AS s_yearly, sum(g.s_today) AS s_today"
-    "  FROM (SELECT d.connector, d.service_type, d.entity,"
-    "    sum(d.cost) FILTER (WHERE d.day >= pp.pd) AS s_daily,"
-    "    sum(d.cost) FILTER (WHERE d.day >= pp.pw) AS s_weekly,"
-    "    sum(d.cost) FILTER (WHERE d.day >= pp.pm) AS s_monthly,"
-    "    sum(d.cost) FILTER (WHERE d.day >= pp.pq) AS s_quarterly,"
-    "    sum(d.cost) FILTER (WHERE d.day >= pp.py) AS s_yearly,"
-    "    sum(d.cost) FILTER (WHERE d.day = $1::date) AS s_today"
-    "   FROM daily_costs d CROSS JOIN pp"
-    "   WHERE d.connector IN (SELECT connector FROM cw) AND d.day >= pp.lo AND d.day <= $1::date"
-    "   GROUP BY d.connector, d.service_type, d.entity) g"
+    /* One pass over the cost rows: spend since each start, samples per weekday. */
+    " g AS ("
+    "  SELECT d.connector, d.service_type, d.entity,"
+    "   sum(d.cost) FILTER (WHERE d.day >= d.s1) AS c1, sum(d.cost) FILTER (WHERE d.day >= d.s2) AS c2,"
+    "   sum(d.cost) FILTER (WHERE d.day >= d.s3) AS c3, sum(d.cost) FILTER (WHERE d.day >= d.s4) AS c4,"
+    "   sum(d.cost) FILTER (WHERE d.day >= d.s5) AS c5, sum(d.cost) FILTER (WHERE d.day >= d.s6) AS c6,"
+    "   array_agg(d.cost) FILTER (WHERE d.k = 1) AS a1, array_agg(d.cost) FILTER (WHERE d.k = 2) AS a2,"
+    "   array_agg(d.cost) FILTER (WHERE d.k = 3) AS a3, array_agg(d.cost) FILTER (WHERE d.k = 4) AS a4,"
+    "   array_agg(d.cost) FILTER (WHERE d.k = 5) AS a5, array_agg(d.cost) FILTER (WHERE d.k = 6) AS a6,"
+    "   array_agg(d.cost) FILTER (WHERE d.k = 7) AS a7"
+    "  FROM (SELECT x.connector, x.service_type, x.entity, x.day, x.cost,"
+    "    pp.s1, pp.s2, pp.s3, pp.s4, pp.s5, pp.s6,"
+    "    CASE WHEN x.day >= cw.slo AND x.day < $1::date THEN (x.day - pp.mon) % 7 + 1 END AS k"
+    "   FROM pp CROSS JOIN cw JOIN daily_costs x ON x.connector = cw.connector"
+    "   WHERE x.day >= pp.lo AND x.day <= $1::date) d"
     "  GROUP BY 1, 2, 3),"
+    " f AS ("
+    "  SELECT connector, upper(service_type) AS st, upper(entity) AS ent, count(*) AS nraw,"
+    "   sum(c1) AS c1, sum(c2) AS c2, sum(c3) AS c3, sum(c4) AS c4, sum(c5) AS c5, sum(c6) AS c6,"
+    "   min(a1) AS a1, min(a2) AS a2, min(a3) AS a3, min(a4) AS a4, min(a5) AS a5, min(a6) AS a6,"
+    "   min(a7) AS a7"
+    "  FROM g GROUP BY 1, 2, 3),"
     " tot AS ("
-    "  SELECT * FROM t3"
+    "  SELECT connector, st, ent, c1, c2, c3, c4, c5, c6 FROM f"
     "  UNION ALL"
-    "  SELECT connector, st, '*', sum(s_daily), sum(s_weekly), sum(s_monthly), sum(s_quarterly),"
-    "   sum(s_yearly), sum(s_today) FROM t3 GROUP BY connector, st"
+    "  SELECT connector, st, '*', sum(c1), sum(c2), sum(c3), sum(c4), sum(c5), sum(c6)"
+    "  FROM f GROUP BY connector, st"
     "  UNION ALL"
-    "  SELECT connector, '*', '*', sum(s_daily), sum(s_weekly), sum(s_monthly), sum(s_quarterly),"
-    "   sum(s_yearly), sum(s_today) FROM t3 GROUP BY connector),"
-    " h3 AS ("
-    "  SELECT d.connector, upper(d.service_type) AS st, upper(d.entity) AS ent, d.day, sum(d.cost) AS v"
-    "  FROM daily_costs d WHERE d.connector IN (SELECT connector FROM cw)"
-    "   AND d.day >= $1::date - 28 AND d.day < $1::date GROUP BY 1, 2, 3, 4),"
-    " h AS ("
-    "  SELECT * FROM h3"
-    "  UNION ALL SELECT connector, st, '*', day, sum(v) FROM h3 GROUP BY connector, st, day"
-    "  UNION ALL SELECT connector, '*', '*', day, sum(v) FROM h3 GROUP BY connector, day),"
-    " sm AS ("
-    "  SELECT h.connector, h.st, h.ent,"
-    "   CASE WHEN cw.full4 THEN extract(isodow FROM h.day)::int ELSE 0 END AS dow,"
-    "   sum(h.v) AS s, count(*) AS n, min(h.v) AS mn, max(h.v) AS mx"
-    "  FROM h JOIN cw ON cw.connector = h.connector WHERE h.day >= cw.slo"
+    "  SELECT connector, '*', '*', sum(c1), sum(c2), sum(c3), sum(c4), sum(c5), sum(c6)"
+    "  FROM f GROUP BY connector),"
+    " un AS ("
+    "  SELECT u.uid::int AS uid, u.connector, u.st, u.ent"
+    "  FROM unnest($11::text[], $12::text[], $13::text[]) WITH ORDINALITY AS u(connector, st, ent, uid)),"
+    /* Units whose samples need sums per day first: several names folding into one. */
+    " cu AS ("
+    "  SELECT f.connector, f.st, f.ent FROM f"
+    "  WHERE f.nraw > 1 AND EXISTS (SELECT 1 FROM un"
+    "   WHERE un.connector = f.connector AND un.st = f.st AND un.ent = f.ent)),"
+    " rd AS ("
+    "  SELECT x.connector, x.service_type, x.day, sum(x.cost) AS v"
+    "  FROM cw JOIN daily_costs x ON x.connector = cw.connector"
+    "   AND x.day >= cw.slo AND x.day >= $1::date - 28 AND x.day < $1::date"
+    "  WHERE EXISTS (SELECT 1 FROM un WHERE un.ent = '*')"
+    "  GROUP BY 1, 2, 3),"
+    " dd AS ("
+    "  SELECT connector, upper(service_type) AS st, '*' AS ent, day, sum(v) AS v"
+    "  FROM rd GROUP BY 1, 2, 4"
+    "  UNION ALL"
+    "  SELECT connector, '*', '*', day, sum(v) FROM rd GROUP BY connector, day"
+    "  UNION ALL"
+    "  SELECT x.connector, upper(x.service_type), upper(x.entity), x.day, sum(x.cost)"
+    "  FROM cw JOIN daily_costs x ON x.connector = cw.connector"
+    "   AND x.day >= cw.slo AND x.day >= $1::date - 28 AND x.day < $1::date"
+    "  WHERE EXISTS (SELECT 1 FROM cu)"
+    "   AND (x.connector, upper(x.service_type), upper(x.entity)) IN (SELECT * FROM cu)"
     "  GROUP BY 1, 2, 3, 4),"
-    " rem AS ("
-    "  SELECT p.period, extract(isodow FROM g.d)::int AS dow, count(*) AS cnt"
+    " ua AS ("
+    "  SELECT connector, st, ent, a1, a2, a3, a4, a5, a6, a7 FROM f WHERE nraw = 1"
+    "  UNION ALL"
+    "  SELECT y.connector, y.st, y.ent,"
+    "   array_agg(y.v) FILTER (WHERE y.k = 1), array_agg(y.v) FILTER (WHERE y.k = 2),"
+    "   array_agg(y.v) FILTER (WHERE y.k = 3), array_agg(y.v) FILTER (WHERE y.k = 4),"
+    "   array_agg(y.v) FILTER (WHERE y.k = 5), array_agg(y.v) FILTER (WHERE y.k = 6),"
+    "   array_agg(y.v) FILTER (WHERE y.k = 7)"
+    "  FROM (SELECT dd.*, (dd.day - pp.mon) % 7 + 1 AS k FROM dd, pp) y GROUP BY 1, 2, 3),"
+    /* Per unit and weekday: sum, count, min and max of the samples. */
+    " us AS ("
+    "  SELECT un.uid, cw.ns, t.c1, t.c2, t.c3, t.c4, t.c5, t.c6,"
+    "   CASE WHEN cw.full4 THEN a.a1[1] + coalesce(a.a1[2], 0) + coalesce(a.a1[3], 0) + coalesce(a.a1[4], 0) "
+    "ELSE q.s END AS s1,"
+    "   CASE WHEN cw.full4 THEN a.a2[1] + coalesce(a.a2[2], 0) + coalesce(a.a2[3], 0) + coalesce(a.a2[4], 0) "
+    "ELSE q.s END AS s2,"
+    "   CASE WHEN cw.full4 THEN a.a3[1] + coalesce(a.a3[2], 0) + coalesce(a.a3[3], 0) + coalesce(a.a3[4], 0) "
+    "ELSE q.s END AS s3,"
+    "   CASE WHEN cw.full4 THEN a.a4[1] + coalesce(a.a4[2], 0) + coalesce(a.a4[3], 0) + coalesce(a.a4[4], 0) "
+    "ELSE q.s END AS s4,"
+    "   CASE WHEN cw.full4 THEN a.a5[1] + coalesce(a.a5[2], 0) + coalesce(a.a5[3], 0) + coalesce(a.a5[4], 0) "
+    "ELSE q.s END AS s5,"
+    "   CASE WHEN cw.full4 THEN a.a6[1] + coalesce(a.a6[2], 0) + coalesce(a.a6[3], 0) + coalesce(a.a6[4], 0) "
+    "ELSE q.s END AS s6,"
+    "   CASE WHEN cw.full4 THEN a.a7[1] + coalesce(a.a7[2], 0) + coalesce(a.a7[3], 0) + coalesce(a.a7[4], 0) "
+    "ELSE q.s END AS s7,"
+    "   CASE WHEN cw.full4 THEN cardinality(a.a1) ELSE q.n END AS n1,"
+    "   CASE WHEN cw.full4 THEN cardinality(a.a2) ELSE q.n END AS n2,"
+    "   CASE WHEN cw.full4 THEN cardinality(a.a3) ELSE q.n END AS n3,"
+    "   CASE WHEN cw.full4 THEN cardinality(a.a4) ELSE q.n END AS n4,"
+    "   CASE WHEN cw.full4 THEN cardinality(a.a5) ELSE q.n END AS n5,"
+    "   CASE WHEN cw.full4 THEN cardinality(a.a6) ELSE q.n END AS n6,"
+    "   CASE WHEN cw.full4 THEN cardinality(a.a7) ELSE q.n END AS n7,"
+    "   CASE WHEN cw.full4 THEN least(a.a1[1], a.a1[2], a.a1[3], a.a1[4]) ELSE q.mn END AS mn1,"
+    "   CASE WHEN cw.full4 THEN least(a.a2[1], a.a2[2], a.a2[3], a.a2[4]) ELSE q.mn END AS mn2,"
+    "   CASE WHEN cw.full4 THEN least(a.a3[1], a.a3[2], a.a3[3], a.a3[4]) ELSE q.mn END AS mn3,"
+    "   CASE WHEN cw.full4 THEN least(a.a4[1], a.a4[2], a.a4[3], a.a4[4]) ELSE q.mn END AS mn4,"
+    "   CASE WHEN cw.full4 THEN least(a.a5[1], a.a5[2], a.a5[3], a.a5[4]) ELSE q.mn END AS mn5,"
+    "   CASE WHEN cw.full4 THEN least(a.a6[1], a.a6[2], a.a6[3], a.a6[4]) ELSE q.mn END AS mn6,"
+    "   CASE WHEN cw.full4 THEN least(a.a7[1], a.a7[2], a.a7[3], a.a7[4]) ELSE q.mn END AS mn7,"
+    "   CASE WHEN cw.full4 THEN greatest(a.a1[1], a.a1[2], a.a1[3], a.a1[4]) ELSE q.mx END AS mx1,"
+    "   CASE WHEN cw.full4 THEN greatest(a.a2[1], a.a2[2], a.a2[3], a.a2[4]) ELSE q.mx END AS mx2,"
+    "   CASE WHEN cw.full4 THEN greatest(a.a3[1], a.a3[2], a.a3[3], a.a3[4]) ELSE q.mx END AS mx3,"
+    "   CASE WHEN cw.full4 THEN greatest(a.a4[1], a.a4[2], a.a4[3], a.a4[4]) ELSE q.mx END AS mx4,"
+    "   CASE WHEN cw.full4 THEN greatest(a.a5[1], a.a5[2], a.a5[3], a.a5[4]) ELSE q.mx END AS mx5,"
+    "   CASE WHEN cw.full4 THEN greatest(a.a6[1], a.a6[2], a.a6[3], a.a6[4]) ELSE q.mx END AS mx6,"
+    "   CASE WHEN cw.full4 THEN greatest(a.a7[1], a.a7[2], a.a7[3], a.a7[4]) ELSE q.mx END AS mx7"
+    "  FROM un JOIN cw USING (connector)"
+    "  LEFT JOIN tot t ON t.connector = un.connector AND t.st = un.st AND t.ent = un.ent"
+    "  LEFT JOIN ua a ON a.connector = un.connector AND a.st = un.st AND a.ent = un.ent"
+    "  CROSS JOIN LATERAL (SELECT CASE WHEN cw.full4 THEN NULL"
+    "    ELSE coalesce(cardinality(a.a1), 0) + coalesce(cardinality(a.a2), 0)"
+    "     + coalesce(cardinality(a.a3), 0) + coalesce(cardinality(a.a4), 0)"
+    "     + coalesce(cardinality(a.a5), 0) + coalesce(cardinality(a.a6), 0)"
+    "     + coalesce(cardinality(a.a7), 0) END AS n0) q0"
+    "  CROSS JOIN LATERAL (SELECT nullif(q0.n0, 0) AS n,"
+    "    CASE WHEN q0.n0 > 0 THEN coalesce(a.a1[1], 0) + coalesce(a.a2[1], 0) + coalesce(a.a3[1], 0)"
+    "     + coalesce(a.a4[1], 0) + coalesce(a.a5[1], 0) + coalesce(a.a6[1], 0)"
+    "     + coalesce(a.a7[1], 0) END AS s,"
+    "    least(a.a1[1], a.a2[1], a.a3[1], a.a4[1], a.a5[1], a.a6[1], a.a7[1]) AS mn,"
+    "    greatest(a.a1[1], a.a2[1], a.a3[1], a.a4[1], a.a5[1], a.a6[1], a.a7[1]) AS mx) q),"
+    " rm AS ("
+    "  SELECT p.period,"
+    "   count(*) FILTER (WHERE w.dw = 1) AS r1, count(*) FILTER (WHERE w.dw = 2) AS r2,"
+    "   count(*) FILTER (WHERE w.dw = 3) AS r3, count(*) FILTER (WHERE w.dw = 4) AS r4,"
+    "   count(*) FILTER (WHERE w.dw = 5) AS r5, count(*) FILTER (WHERE w.dw = 6) AS r6,"
+    "   count(*) FILTER (WHERE w.dw = 7) AS r7"
     "  FROM p CROSS JOIN generate_series($1::date, p.pe, interval '1 day') AS g(d)"
-    "  WHERE p.period IN (SELECT period FROM b) GROUP BY 1, 2),"
-    " up AS (SELECT DISTINCT bu.connector, bu.st, bu.ent, b.period FROM bu JOIN b USING (idx)),"
-    " uf AS ("
-    "  SELECT up.connector, up.st, up.ent, up.period,"
-    "   coalesce(sum(rem.cnt * sm.s / nullif(cw.ns, 0)), 0) AS f_mid,"
-    "   coalesce(sum(rem.cnt * CASE WHEN sm.n < cw.ns THEN 0 ELSE sm.mn END), 0) AS f_lo,"
-    "   coalesce(sum(rem.cnt * sm.mx), 0) AS f_hi"
-    "  FROM up JOIN cw ON cw.connector = up.connector"
-    "  JOIN rem ON rem.period = up.period"
-    "  LEFT JOIN sm ON sm.connector = up.connector AND sm.st = up.st AND sm.ent = up.ent"
-    "   AND sm.dow = CASE WHEN cw.full4 THEN rem.dow ELSE 0 END"
-    "  GROUP BY 1, 2, 3, 4),"
+    "  CROSS JOIN LATERAL (SELECT extract(isodow FROM g.d)::int AS dw) w GROUP BY 1),"
+    /* Per (unit, period): spend, today, and the projection of the remaining days. */
+    " pf AS ("
+    "  SELECT q.pid::int AS pid,"
+    "   CASE p.slot WHEN 1 THEN us.c1 WHEN 2 THEN us.c2 WHEN 3 THEN us.c3 WHEN 4 THEN us.c4"
+    "    WHEN 5 THEN us.c5 ELSE us.c6 END AS spend, us.c1 AS today,"
+    "   coalesce(CASE WHEN rm.r1 > 0 THEN rm.r1 * us.s1 / nullif(us.ns, 0) END, 0)"
+    "   + coalesce(CASE WHEN rm.r2 > 0 THEN rm.r2 * us.s2 / nullif(us.ns, 0) END, 0)"
+    "   + coalesce(CASE WHEN rm.r3 > 0 THEN rm.r3 * us.s3 / nullif(us.ns, 0) END, 0)"
+    "   + coalesce(CASE WHEN rm.r4 > 0 THEN rm.r4 * us.s4 / nullif(us.ns, 0) END, 0)"
+    "   + coalesce(CASE WHEN rm.r5 > 0 THEN rm.r5 * us.s5 / nullif(us.ns, 0) END, 0)"
+    "   + coalesce(CASE WHEN rm.r6 > 0 THEN rm.r6 * us.s6 / nullif(us.ns, 0) END, 0)"
+    "   + coalesce(CASE WHEN rm.r7 > 0 THEN rm.r7 * us.s7 / nullif(us.ns, 0) END, 0) AS f_mid,"
+    "   coalesce(CASE WHEN rm.r1 > 0 THEN rm.r1 * CASE WHEN us.n1 < us.ns THEN 0 ELSE us.mn1 END END, 0)"
+    "   + coalesce(CASE WHEN rm.r2 > 0 THEN rm.r2 * CASE WHEN us.n2 < us.ns THEN 0 ELSE us.mn2 END END, 0)"
+    "   + coalesce(CASE WHEN rm.r3 > 0 THEN rm.r3 * CASE WHEN us.n3 < us.ns THEN 0 ELSE us.mn3 END END, 0)"
+    "   + coalesce(CASE WHEN rm.r4 > 0 THEN rm.r4 * CASE WHEN us.n4 < us.ns THEN 0 ELSE us.mn4 END END, 0)"
+    "   + coalesce(CASE WHEN rm.r5 > 0 THEN rm.r5 * CASE WHEN us.n5 < us.ns THEN 0 ELSE us.mn5 END END, 0)"
+    "   + coalesce(CASE WHEN rm.r6 > 0 THEN rm.r6 * CASE WHEN us.n6 < us.ns THEN 0 ELSE us.mn6 END END, 0)"
+    "   + coalesce(CASE WHEN rm.r7 > 0 THEN rm.r7 * CASE WHEN us.n7 < us.ns THEN 0 ELSE us.mn7 END END, 0) "
+    "AS f_lo,"
+    "   coalesce(CASE WHEN rm.r1 > 0 THEN rm.r1 * us.mx1 END, 0)"
+    "   + coalesce(CASE WHEN rm.r2 > 0 THEN rm.r2 * us.mx2 END, 0)"
+    "   + coalesce(CASE WHEN rm.r3 > 0 THEN rm.r3 * us.mx3 END, 0)"
+    "   + coalesce(CASE WHEN rm.r4 > 0 THEN rm.r4 * us.mx4 END, 0)"
+    "   + coalesce(CASE WHEN rm.r5 > 0 THEN rm.r5 * us.mx5 END, 0)"
+    "   + coalesce(CASE WHEN rm.r6 > 0 THEN rm.r6 * us.mx6 END, 0)"
+    "   + coalesce(CASE WHEN rm.r7 > 0 THEN rm.r7 * us.mx7 END, 0) AS f_hi"
+    "  FROM unnest($14::int[], $15::text[]) WITH ORDINALITY AS q(uid, period, pid)"
+    "  JOIN us USING (uid) JOIN p USING (period) JOIN rm USING (period)),"
+    /* Budgets of several units add them up; the others take their one pair as is. */
     " bs AS ("
-    "  SELECT bu.idx,"
-    "   sum(CASE b.period WHEN 'daily' THEN t.s_daily WHEN 'weekly' THEN t.s_weekly"
-    "    WHEN 'monthly' THEN t.s_monthly WHEN 'quarterly' THEN t.s_quarterly"
-    "    ELSE t.s_yearly END) AS spend,"
-    "   sum(t.s_today) AS today, sum(uf.f_mid) AS f_mid, sum(uf.f_lo) AS f_lo, sum(uf.f_hi) AS f_hi"
-    "  FROM bu JOIN b USING (idx)"
-    "  LEFT JOIN tot t ON t.connector = bu.connector AND t.st = bu.st AND t.ent = bu.ent"
-    "  LEFT JOIN uf ON uf.connector = bu.connector AND uf.st = bu.st AND uf.ent = bu.ent"
-    "   AND uf.period = b.period"
-    "  GROUP BY bu.idx),"
+    "  SELECT m.idx, sum(pf.spend) AS spend, sum(pf.today) AS today, sum(pf.f_mid) AS f_mid,"
+    "   sum(pf.f_lo) AS f_lo, sum(pf.f_hi) AS f_hi"
+    "  FROM unnest($16::int[], $17::int[]) AS m(idx, pid) JOIN pf USING (pid) GROUP BY m.idx),"
     " x AS ("
     "  SELECT b.idx, b.name, b.amount, b.thr, p.ps, p.pe, cw.first_day,"
-    "   coalesce(bs.spend, 0) AS spend, coalesce(bs.spend, 0) - coalesce(bs.today, 0) AS done,"
-    "   coalesce(bs.f_mid, 0) AS f_mid, coalesce(bs.f_lo, 0) AS f_lo, coalesce(bs.f_hi, 0) AS f_hi"
-    "  FROM b JOIN p USING (period) JOIN cw USING (connector) LEFT JOIN bs USING (idx)),"
+    "   coalesce(v.spend, 0) AS spend, coalesce(v.spend, 0) - coalesce(v.today, 0) AS done,"
+    "   coalesce(v.f_mid, 0) AS f_mid, coalesce(v.f_lo, 0) AS f_lo, coalesce(v.f_hi, 0) AS f_hi,"
+    "   width_bucket(greatest(least(div(coalesce(v.spend, 0) * 100, b.amount), 1001), 0)::int,"
+    "    b.thr) AS nx"
+    "  FROM b JOIN p USING (period) JOIN cw USING (connector)"
+    "  LEFT JOIN pf ON pf.pid = b.pid LEFT JOIN bs ON bs.idx = b.idx"
+    "  CROSS JOIN LATERAL (SELECT"
+    "    CASE WHEN b.pid IS NULL THEN bs.spend ELSE pf.spend END AS spend,"
+    "    CASE WHEN b.pid IS NULL THEN bs.today ELSE pf.today END AS today,"
+    "    CASE WHEN b.pid IS NULL THEN bs.f_mid ELSE pf.f_mid END AS f_mid,"
+    "    CASE WHEN b.pid IS NULL THEN bs.f_lo ELSE pf.f_lo END AS f_lo,"
+    "    CASE WHEN b.pid IS NULL THEN bs.f_hi ELSE pf.f_hi END AS f_hi) v),"
     /* Alerts already recorded for the current periods, joined once. */
     " ea AS ("
     "  SELECT bg.name, ba.period_start, array_agg(ba.kind || ':' || ba.threshold) AS done_alerts"
@@ -151,58 +260,114 @@ static const char eval_sql[] =
     "  coalesce($1::date - greatest(x.ps, x.first_day) >= 3, false),"
     "  x.spend >= x.amount,"
     "  greatest(x.done + x.f_mid, x.spend) >= x.amount,"
-    "  (SELECT array_agg(t.v ORDER BY t.v) FROM unnest(x.thr) AS t(v)"
-    "   WHERE x.spend * 100 >= t.v * x.amount),"
+    /*
+     * Thresholds crossed: those t (ascending) with spend * 100 >= t * amount,
+     * i.e. t <= the exact integer quotient; NULL when none.
+     */
+    "  CASE WHEN x.nx > 0 THEN x.thr[1:x.nx] END,"
     "  ea.done_alerts,"
     "  round(greatest(x.done + x.f_mid, x.spend) * 100 / x.amount, 2)"
     " FROM x LEFT JOIN ea ON ea.name = x.name AND ea.period_start = x.ps ORDER BY x.idx";
 
-/* One part of a budget's scope: (service type, entity), '*' for any. */
-static void add_unit(struct fg_pgarr *arr, int idx, const char *st, const char *ent)
+enum {
+	P_NAME,
+	P_CONNECTOR,
+	P_AMOUNT,
+	P_PERIOD,
+	P_THR,
+	P_PAIR, /* per budget */
+	P_PNAME,
+	P_PSTART,
+	P_PEND, /* per period in use */
+	P_UCONN,
+	P_USVC,
+	P_UENT, /* per unit */
+	P_PUNIT,
+	P_PPERIOD, /* per (unit, period) pair */
+	P_MIDX,
+	P_MPAIR, /* per pair of a multi-unit budget */
+	P_COUNT
+};
+
+/* The parts of a budget's scope, as pair numbers; returns how many or an fg_err. */
+static int scope_pairs(struct fg_budget_units *u, const struct fg_budget *b, int *out)
 {
-	fg_pgarr_addf(&arr[8], "%d", idx);
-	fg_pgarr_add(&arr[9], st);
-	fg_pgarr_add(&arr[10], ent);
+	bool all_compute = false;
+	int n = 0;
+
+#define PART(st, ent)                                                                                        \
+	do {                                                                                                 \
+		int pair = fg_budget_units_pair(u, b->connector, (st), (ent), b->period);                    \
+		if (pair < 0)                                                                                \
+			return pair;                                                                         \
+		out[n++] = pair;                                                                             \
+	} while (0)
+	if (b->account)
+		PART("*", "*");
+	for (int j = 0; j < b->nservices; j++) {
+		PART(b->services[j], "*");
+		all_compute |= strcmp(b->services[j], "WAREHOUSE_METERING") == 0;
+	}
+	/* service:WAREHOUSE_METERING already holds every warehouse's compute. */
+	for (int j = 0; j < b->nwarehouses && !all_compute; j++)
+		PART("WAREHOUSE_METERING", b->warehouses[j]);
+#undef PART
+	return n;
 }
 
 int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of, PGresult **out)
 {
-	struct fg_pgarr arr[11];
-	const char *params[12];
+	struct fg_pgarr arr[P_COUNT];
+	struct fg_budget_units units;
+	const char *params[P_COUNT + 1];
 	char asof[16], buf[16];
-	int rc = 0, k, idx = 0;
+	int rc = 0, k, idx = 0, *pairs = NULL;
 	bool used[FG_PERIOD_COUNT] = {false};
 
 	*out = NULL;
-	for (k = 0; k < 11; k++)
+	fg_budget_units_init(&units);
+	for (k = 0; k < P_COUNT; k++)
 		if (fg_pgarr_init(&arr[k]) < 0) {
 			rc = FG_ERR_INTERNAL;
 			goto out;
 		}
 	for (int i = 0; i < set->n; i++) {
 		const struct fg_budget *b = &set->v[i];
-		bool all_compute = false;
+		int n;
 		if (!b->selected)
 			continue;
 		idx++;
 		used[b->period] = true;
-		fg_pgarr_add(&arr[0], b->name);
-		fg_pgarr_add(&arr[1], b->connector);
-		fg_pgarr_add(&arr[2], b->amount);
-		fg_pgarr_add(&arr[3], fg_period_name(b->period));
-		if (fg_pgarr_add_list(&arr[4], NULL, b->thresholds, b->nthresholds) < 0) {
+		free(pairs);
+		if ((pairs = malloc(((size_t)b->nservices + (size_t)b->nwarehouses + 1) * sizeof(*pairs))) ==
+		        NULL ||
+		    (n = scope_pairs(&units, b, pairs)) < 0 ||
+		    fg_pgarr_add_list(&arr[P_THR], NULL, b->thresholds, b->nthresholds) < 0) {
 			rc = FG_ERR_INTERNAL;
 			goto out;
 		}
-		if (b->account)
-			add_unit(arr, idx, "*", "*");
-		for (int j = 0; j < b->nservices; j++) {
-			add_unit(arr, idx, b->services[j], "*");
-			all_compute |= strcmp(b->services[j], "WAREHOUSE_METERING") == 0;
+		fg_pgarr_add(&arr[P_NAME], b->name);
+		fg_pgarr_add(&arr[P_CONNECTOR], b->connector);
+		fg_pgarr_add(&arr[P_AMOUNT], b->amount);
+		fg_pgarr_add(&arr[P_PERIOD], fg_period_name(b->period));
+		/* one part: its pair is the budget's figures; several: added up */
+		if (n == 1)
+			fg_pgarr_addf(&arr[P_PAIR], "%d", pairs[0]);
+		else
+			fg_pgarr_add(&arr[P_PAIR], NULL);
+		for (int j = 0; j < n && n > 1; j++) {
+			fg_pgarr_addf(&arr[P_MIDX], "%d", idx);
+			fg_pgarr_addf(&arr[P_MPAIR], "%d", pairs[j]);
 		}
-		/* service:WAREHOUSE_METERING already holds every warehouse's compute. */
-		for (int j = 0; j < b->nwarehouses && !all_compute; j++)
-			add_unit(arr, idx, "WAREHOUSE_METERING", b->warehouses[j]);
+	}
+	for (int j = 0; j < units.nunits; j++) {
+		fg_pgarr_add(&arr[P_UCONN], units.unit[j].connector);
+		fg_pgarr_add(&arr[P_USVC], units.unit[j].service);
+		fg_pgarr_add(&arr[P_UENT], units.unit[j].entity);
+	}
+	for (int j = 0; j < units.npairs; j++) {
+		fg_pgarr_addf(&arr[P_PUNIT], "%d", units.pair_unit[j]);
+		fg_pgarr_add(&arr[P_PPERIOD], fg_period_name(units.pair_period[j]));
 	}
 	/* Only the periods in use: the scan starts at the earliest of them. */
 	for (int p = 0; p < FG_PERIOD_COUNT; p++) {
@@ -210,15 +375,15 @@ int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of
 		if (!used[p])
 			continue;
 		fg_period_bounds((enum fg_period)p, as_of, &s, &e);
-		fg_pgarr_add(&arr[5], fg_period_name((enum fg_period)p));
+		fg_pgarr_add(&arr[P_PNAME], fg_period_name((enum fg_period)p));
 		fg_date_format(s, buf, sizeof(buf));
-		fg_pgarr_add(&arr[6], buf);
+		fg_pgarr_add(&arr[P_PSTART], buf);
 		fg_date_format(e, buf, sizeof(buf));
-		fg_pgarr_add(&arr[7], buf);
+		fg_pgarr_add(&arr[P_PEND], buf);
 	}
 	fg_date_format(as_of, asof, sizeof(asof));
 	params[0] = asof;
-	for (k = 0; k < 11; k++)
+	for (k = 0; k < P_COUNT; k++)
 		if ((params[k + 1] = fg_pgarr_finish(&arr[k])) == NULL) {
 			rc = FG_ERR_INTERNAL;
 			goto out;
@@ -231,12 +396,15 @@ int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of
 	 */
 	if ((rc = fg_db_exec(db, "tune the session",
 	                     "SELECT set_config('jit', 'off', false),"
-	                     " set_config('max_parallel_workers_per_gather', '0', false)",
+	                     " set_config('max_parallel_workers_per_gather', '0', false),"
+	                     " set_config('work_mem', '64MB', false)",
 	                     0, NULL)) < 0)
 		goto out;
-	*out = fg_db_query(db, &rc, "evaluate budgets", eval_sql, 12, params);
+	*out = fg_db_query(db, &rc, "evaluate budgets", eval_sql, P_COUNT + 1, params);
 out:
-	for (k = 0; k < 11; k++)
+	free(pairs);
+	fg_budget_units_release(&units);
+	for (k = 0; k < P_COUNT; k++)
 		fg_pgarr_release(&arr[k]);
 	return rc;
 }
