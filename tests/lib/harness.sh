@@ -75,6 +75,7 @@ fg_run() {
 }
 
 fg_done() {
+	fg_valgrind_check
 	if [ "$FG_FAILS" -gt 0 ]; then
 		printf '%s: %d of %d checks failed\n' "$FG_TEST_NAME" "$FG_FAILS" "$((FG_CHECKS + FG_FAILS))" >&2
 		exit 1
@@ -178,20 +179,35 @@ INI
 }
 
 # Under FG_VALGRIND=1 (scripts/test --valgrind) every tool runs inside
-# valgrind memcheck; an error or a definite leak makes it exit 99.
+# valgrind memcheck; an error or a definite leak makes it exit 99, and
+# fg_done fails the test when any run left a report, whatever its exit
+# status was (a test may expect a failure exit).
 fg_valgrind_wrappers() {
 	[ -n "${FG_VALGRIND:-}" ] || return 0
 	local t
-	mkdir -p "$FG_TMP/vgbin"
+	mkdir -p "$FG_TMP/vgbin" "$FG_TMP/vglog"
 	for t in costsync budgetcheck notifyd-once snapshot secscan; do
 		cat >"$FG_TMP/vgbin/$t" <<W
 #!/bin/sh
 exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \\
+	--log-file=$FG_TMP/vglog/$t.%p.log \\
 	--suppressions=$FG_SOURCE_DIR/tests/valgrind.supp $FG_BUILD_DIR/$t "\$@"
 W
 		chmod +x "$FG_TMP/vgbin/$t"
 	done
 	export PATH="$FG_TMP/vgbin:$PATH"
+}
+
+# fg_valgrind_check: one failed check per tool run that valgrind reported on.
+fg_valgrind_check() {
+	[ -n "${FG_VALGRIND:-}" ] && [ -d "$FG_TMP/vglog" ] || return 0
+	local f
+	for f in "$FG_TMP"/vglog/*.log; do
+		[ -s "$f" ] || continue
+		FG_FAILS=$((FG_FAILS + 1))
+		printf 'FAIL: valgrind reported on %s:\n' "${f##*/}" >&2
+		cat "$f" >&2
+	done
 }
 
 # fg_sim SQL: run SQL against the simulator database; prints unaligned rows.
