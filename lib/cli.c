@@ -28,7 +28,7 @@ static const struct fg_cli_opt common_opts[] = {
 	{ "quiet", 'q', false, NULL, "log only errors" },
 	{ "log-format", OPT_LOG_FORMAT, true, "text|json", "stderr log lines as text (default) or JSON" },
 	{ "help", 'h', false, NULL, "show this help and exit" },
-	{ "version", 'V', false, NULL, "show version and library versions and exit" },
+	{ "version", 'V', false, NULL, "show the version and the library versions built with (with -v, also those loaded) and exit" },
 	{ NULL, 0, false, NULL, NULL },
 };
 
@@ -57,14 +57,15 @@ void fg_cli_help(const struct fg_tool_info *tool)
 	       "See %s(1) and flakeguard.conf(5).\n", tool->name);
 }
 
-void fg_cli_version(const char *prog)
+void fg_cli_version(const char *prog, bool verbose)
 {
-	int pq = PQlibVersion();
-	curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
-	printf("%s (flakeguard) %s\n", prog, FG_VERSION);
-	printf("libpq %d.%d, libcurl %s (%s), jansson %s, unixODBC %s\n", pq / 10000, pq % 10000,
-	       cv->version, cv->ssl_version ? cv->ssl_version : "no TLS", jansson_version_str(),
-	       FG_ODBC_VERSION);
+	printf("%s (flakeguard) %s\nbuilt with %s\n", prog, FG_VERSION, FG_BUILT_WITH);
+	if (verbose) {
+		int pq = PQlibVersion();
+		curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
+		printf("running with libpq %d.%d, libcurl %s (%s), jansson %s\n", pq / 10000, pq % 10000,
+		       cv->version, cv->ssl_version ? cv->ssl_version : "no TLS", jansson_version_str());
+	}
 }
 
 static int count_opts(const struct fg_cli_opt *o)
@@ -99,6 +100,7 @@ int fg_cli_parse(struct fg_cli *cli, const struct fg_tool_info *tool, int argc, 
 	char shorts[128] = ":";
 	int nlo = 0, ns = 1, c, rc = FG_CLI_RUN;
 	int verbose = 0, quiet = 0;
+	bool version = false;
 
 	fg_log_init(tool->name);
 	memset(cli, 0, sizeof(*cli));
@@ -139,9 +141,8 @@ int fg_cli_parse(struct fg_cli *cli, const struct fg_tool_info *tool, int argc, 
 			rc = FG_CLI_EXIT;
 			goto out;
 		case 'V':
-			fg_cli_version(tool->name);
-			rc = FG_CLI_EXIT;
-			goto out;
+			version = true;
+			break;
 		case ':':
 			fg_error("option '%s' needs an argument; see '%s --help'", argv[optind - 1], tool->name);
 			rc = FG_ERR_USAGE;
@@ -161,6 +162,11 @@ int fg_cli_parse(struct fg_cli *cli, const struct fg_tool_info *tool, int argc, 
 			rc = FG_CLI_RUN;
 			break;
 		}
+	}
+	if (version) {
+		fg_cli_version(tool->name, verbose > 0);
+		rc = FG_CLI_EXIT;
+		goto out;
 	}
 	if (optind < argc) {
 		fg_error("unexpected argument '%s'; see '%s --help'", argv[optind], tool->name);

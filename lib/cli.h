@@ -50,8 +50,11 @@ int fg_cli_parse(struct fg_cli *cli, const struct fg_tool_info *tool, int argc, 
 
 /* Print the --help text to stdout. */
 void fg_cli_help(const struct fg_tool_info *tool);
-/* Print the --version text to stdout. */
-void fg_cli_version(const char *prog);
+/*
+ * Print the --version text to stdout: the versions built against, and
+ * with verbose those of the shared libraries actually loaded.
+ */
+void fg_cli_version(const char *prog, bool verbose);
 
 /*
  * Finish stdout: flush and check for write errors (a full disk, a closed

@@ -24,7 +24,21 @@ for t in $TOOLS; do
 	fg_eq "$t bad --log-format exits 64" 64 "$FG_RC"
 	fg_run "$t" -c
 	fg_eq "$t missing option argument exits 64" 64 "$FG_RC"
+	fg_run "$t" -v --version
+	fg_match "$t -v --version names the libraries loaded" "running with libpq [0-9]+.*libcurl .*jansson " "$FG_OUT"
+	# the executable needs libc alone; libpq, libcurl & co. come with the module
+	fg_nomatch "$t executable links no heavy library" "NEEDED.*(libpq|libcurl|jansson|odbc|inih)" \
+		"$(readelf -d "$FG_BUILD_DIR/$t")"
 done
+
+# A tool whose module is missing says so in one line and exits 70.
+cp "$FG_BUILD_DIR/costsync" "$FG_TMP/costsync-alone"
+fg_run "$FG_TMP/costsync-alone" --version
+fg_eq "--version needs no module" 0 "$FG_RC"
+fg_run "$FG_TMP/costsync-alone" --help
+fg_eq "missing module exits 70" 70 "$FG_RC"
+fg_match "missing module named" "^costsync: error: cannot load the tool's module: fg-costsync.so is in neither " "$FG_ERR"
+fg_eq "missing module: one line" 1 "$(printf '%s\n' "$FG_ERR" | wc -l)"
 
 # Config errors: exit 78 with file:line.
 fg_run costsync -c "$FG_TMP/nope.conf"
