@@ -2,6 +2,7 @@
  * cli.c - getopt_long over the common options plus a tool's own.
  */
 #include "cli.h"
+#include "clock.h"
 #include "config.h"
 #include "exitcode.h"
 #include "fg_version.h"
@@ -55,6 +56,15 @@ void fg_cli_help(const struct fg_tool_info *tool)
 	printf("\nExit status: 0 success, 1 --fail-on matched, 64 usage, 65 bad input data,\n"
 	       "69 remote refused permanently, 75 temporary failure, 78 configuration error.\n"
 	       "See %s(1) and flakeguard.conf(5).\n", tool->name);
+}
+
+int fg_cli_date(const char *opt, const char *arg, long *day)
+{
+	if (fg_date_parse(arg, day) < 0) {
+		fg_error("invalid --%s '%s': expected a date as YYYY-MM-DD", opt, arg);
+		return FG_ERR_USAGE;
+	}
+	return 0;
 }
 
 void fg_cli_version(const char *prog, bool verbose)

@@ -51,6 +51,13 @@ int fg_cli_parse(struct fg_cli *cli, const struct fg_tool_info *tool, int argc, 
 /* Print the --help text to stdout. */
 void fg_cli_help(const struct fg_tool_info *tool);
 /*
+ * Parse the argument of a date option (--since, --as-of, ...), YYYY-MM-DD,
+ * into a day number.  Returns 0, or FG_ERR_USAGE after one error line
+ * naming the option and the value.
+ */
+int fg_cli_date(const char *opt, const char *arg, long *day);
+
+/*
  * Print the --version text to stdout: the versions built against, and
  * with verbose those of the shared libraries actually loaded.
  */

@@ -56,10 +56,8 @@ static int on_opt(void *ud, int key, const char *arg)
 		return 0;
 	}
 	case OPT_AS_OF:
-		if (fg_date_parse(arg, &o->as_of) < 0) {
-			fg_error("invalid --as-of '%s': use a date such as 2026-03-15", arg);
+		if (fg_cli_date("as-of", arg, &o->as_of) < 0)
 			return FG_ERR_USAGE;
-		}
 		o->have_as_of = true;
 		return 0;
 	case OPT_FAIL_ON:

@@ -41,12 +41,7 @@ static int on_opt(void *ud, int key, const char *arg)
 	}
 	case OPT_SINCE:
 	case OPT_UNTIL:
-		if (fg_date_parse(arg, day) < 0) {
-			fg_error("invalid --%s '%s': expected a date as YYYY-MM-DD",
-			         key == OPT_SINCE ? "since" : "until", arg);
-			return FG_ERR_USAGE;
-		}
-		return 0;
+		return fg_cli_date(key == OPT_SINCE ? "since" : "until", arg, day);
 	}
 	return FG_ERR_USAGE;
 }

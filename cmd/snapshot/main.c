@@ -53,28 +53,19 @@ static const struct fg_tool_info info = {
 	opts,
 };
 
-static int parse_date(const char *opt, const char *arg, long *out)
-{
-	if (fg_date_parse(arg, out) < 0) {
-		fg_error("invalid %s '%s': use YYYY-MM-DD", opt, arg);
-		return FG_ERR_USAGE;
-	}
-	return 0;
-}
-
 static int on_opt(void *ud, int key, const char *arg)
 {
 	struct snapshot_opts *o = ud;
 	switch (key) {
 	case OPT_DATE:
 		o->have_date = true;
-		return parse_date("--date", arg, &o->date);
+		return fg_cli_date("date", arg, &o->date);
 	case OPT_SINCE:
 		o->have_since = true;
-		return parse_date("--since", arg, &o->since);
+		return fg_cli_date("since", arg, &o->since);
 	case OPT_UNTIL:
 		o->have_until = true;
-		return parse_date("--until", arg, &o->until);
+		return fg_cli_date("until", arg, &o->until);
 	case OPT_STATUS:
 		o->status = true;
 		return 0;
