@@ -76,6 +76,10 @@ int fg_db_classify(PGconn *c, const PGresult *res)
 		return FG_ERR_TEMP;
 	if (strcmp(state, "42501") == 0)	/* insufficient privilege: the role's grants */
 		return FG_ERR_CONFIG;
+	/* data exception, program limit exceeded (a value too large to index):
+	 * what the source sent cannot be stored as it is */
+	if (strncmp(state, "22", 2) == 0 || strncmp(state, "54", 2) == 0)
+		return FG_ERR_DATA;
 	return FG_ERR;
 }
 

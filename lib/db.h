@@ -35,7 +35,11 @@ int fg_db_commit(PGconn *c);
 /* Roll back, ignoring errors (used on failure paths). */
 void fg_db_rollback(PGconn *c);
 
-/* Map the last failure on c (and its result, may be NULL) to FG_ERR_TEMP or FG_ERR. */
+/*
+ * Map the last failure on c (and its result, may be NULL) to FG_ERR_TEMP
+ * (connection, deadlock, cancel), FG_ERR_CONFIG (privileges), FG_ERR_DATA
+ * (a value that cannot be stored: SQLSTATE classes 22 and 54) or FG_ERR.
+ */
 int fg_db_classify(PGconn *c, const PGresult *res);
 
 /* Value helpers: NULL-safe field access. */

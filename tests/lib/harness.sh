@@ -171,6 +171,9 @@ Database = snowflake
 Username = postgres
 UseDeclareFetch = 1
 Fetch = 2000
+# Snowflake describes text as VARCHAR(16777216); psqlODBC's default of
+# 8190 would make the stand-in refuse names Snowflake's driver returns.
+MaxLongVarcharSize = 16777216
 INI
 	export ODBCSYSINI=$FG_TMP/odbc ODBCINI=$FG_TMP/odbc/odbc.ini
 	FG_SIM_ODBC="DSN=snowsim"
@@ -200,7 +203,7 @@ W
 
 # fg_valgrind_check: one failed check per tool run that valgrind reported on.
 fg_valgrind_check() {
-	[ -n "${FG_VALGRIND:-}" ] && [ -d "$FG_TMP/vglog" ] || return 0
+	[ -n "${FG_VALGRIND:-}" ] && [ -d "${FG_TMP:-}/vglog" ] || return 0
 	local f
 	for f in "$FG_TMP"/vglog/*.log; do
 		[ -s "$f" ] || continue
