@@ -38,6 +38,7 @@ struct loader {
 	bool holds_secret;	/* a literal secret is written in the file */
 	int secret_line;
 	bool section_seen;	/* a [section] line since the last key */
+	int header_line;	/* line of the last [section] header */
 	struct fg_conf_section *last;
 	struct fg_conf_section *tail;	/* last of cfg->sections */
 	void *index;		/* tsearch tree of sections by (type, name) */
@@ -111,8 +112,10 @@ static char *reader(char *buf, int size, void *stream)
 		const char *q = buf;
 		while (q < buf + n && (*q == ' ' || *q == '\t'))
 			q++;
-		if (q < buf + n && *q == '[')
+		if (q < buf + n && *q == '[') {
 			ld->section_seen = true;
+			ld->header_line = ld->line;
+		}
 	}
 	if (too_long || (n == cap && buf[n - 1] != '\n' && c != EOF)) {
 		if (too_long) {
@@ -393,7 +396,7 @@ static int handler(void *user, const char *section, const char *name, const char
 		void *found = tfind(&probe, &ld->index, section_cmp);
 		if (found != NULL) {
 			sec = *(struct fg_conf_section **)found;
-			lerr(ld, ld->line, "section '[%s]' is defined twice (first at line %d)", section, sec->line);
+			lerr(ld, ld->header_line, "section '[%s]' is defined twice (first at line %d)", section, sec->line);
 			return 1;
 		}
 		sec = calloc(1, sizeof(*sec));
@@ -401,8 +404,8 @@ static int handler(void *user, const char *section, const char *name, const char
 			return 0;
 		sec->type = strdup(type);
 		sec->name = strdup(sname);
-		sec->line = ld->line;
-		/* the header line is the line before the first key, roughly; keep key line */
+		/* inih reports a section with its first key: name its header */
+		sec->line = ld->header_line > 0 ? ld->header_line : ld->line;
 		if (ld->tail != NULL)
 			ld->tail->next = sec;
 		else

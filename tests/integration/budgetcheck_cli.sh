@@ -53,7 +53,7 @@ bad() { # DESCRIPTION EXPECTED-REGEX BUDGET-LINES...
 }
 bad "amount 0" "bad.conf:6: amount: '0' must be greater than 0 in section '\[budget b\]'" "amount = 0"
 bad "negative amount" "bad.conf:7: amount: '-1.50' must be greater than 0" "connector = prod" "amount = -1.50"
-bad "missing amount" "bad.conf:6: missing key 'amount'" "connector = prod"
+bad "missing amount" "bad.conf:5: missing key 'amount'" "connector = prod"
 bad "unknown period" "bad.conf:7: period: unknown period 'hourly'" "amount = 1" "period = hourly"
 bad "unknown connector" "bad.conf:6: connector: unknown connector 'stage'" "connector = stage" "amount = 1"
 bad "unknown channel" "bad.conf:7: notify: unknown channel 'pager'" "amount = 1" "notify = ops, pager"

@@ -123,11 +123,11 @@ static void test_refusals(void **state)
 	expect_error("[budget a]\nconnector = prod\namount = 0\n", "t.conf:13:", "amount");
 	expect_error("[budget a]\nconnector = prod\namount = -5\n", "t.conf:13:", "greater than 0");
 	expect_error("[budget a]\nconnector = prod\namount = ten\n", "t.conf:13:", "not a decimal");
-	expect_error("[budget a]\nconnector = prod\n", "t.conf:12:", "missing key 'amount'");
+	expect_error("[budget a]\nconnector = prod\n", "t.conf:11:", "missing key 'amount'");
 	expect_error("[budget a]\nconnector = prod\namount = 5\nperiod = fortnightly\n",
 	             "t.conf:14:", "unknown period 'fortnightly'");
 	expect_error("[budget a]\nconnector = nope\namount = 5\n", "t.conf:12:", "unknown connector 'nope'");
-	expect_error("[budget a]\namount = 5\n", "t.conf:12:", "missing key 'connector'");
+	expect_error("[budget a]\namount = 5\n", "t.conf:11:", "missing key 'connector'");
 	expect_error("[budget a]\nconnector = prod\namount = 5\nnotify = ops, pager\n",
 	             "t.conf:14:", "unknown channel 'pager'");
 	expect_error("[budget a]\nconnector = prod\namount = 5\nthresholds = 50, 0\n",
@@ -149,7 +149,7 @@ static void test_refusals(void **state)
 	expect_error("[budget a]\nconnector = prod\namount = 5\nforecast = maybe\n", "t.conf:14:", "boolean");
 	expect_error("[budget a]\nconnector = prod\namount = 5\nseverity = 90:urgent\n",
 	             "t.conf:14:", "'urgent' is not a severity");
-	expect_error("[budget a:b]\nconnector = prod\namount = 5\n", "t.conf:12:", "budget name");
+	expect_error("[budget a:b]\nconnector = prod\namount = 5\n", "t.conf:11:", "budget name");
 }
 
 static void test_all_errors_reported(void **state)
