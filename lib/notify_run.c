@@ -2,8 +2,8 @@
  * notify_run.c - the delivery loop of notifyd-once.
  *
  * Each round: make due e-mail digests, claim a batch (committed at once),
- * decide per row (unknown channel or below min_severity, digest hold,
- * e-mail quota), render, deliver the batch concurrently, classify, and
+ * decide per row (unknown channel: dead; below min_severity: skipped, with
+ * no attempt recorded; digest hold; e-mail quota), render, deliver the batch concurrently, classify, and
  * record each attempt with the row's next state as soon as it finishes
  * (one statement for the requests that finished together, before more
  * start), so a run that dies repeats at most the requests in flight.  Rounds
@@ -45,7 +45,8 @@ static void count(struct fg_notify_summary *s, const char *channel, const char *
 {
 	json_t *c = json_object_get(s->channels, channel);
 	if (c == NULL) {
-		c = json_pack("{s:i, s:i, s:i, s:i}", "claimed", 0, "sent", 0, "retried", 0, "dead", 0);
+		c = json_pack("{s:i, s:i, s:i, s:i, s:i}", "claimed", 0, "sent", 0, "retried", 0, "dead", 0,
+			      "skipped", 0);
 		json_object_set_new(s->channels, channel, c);
 	}
 	json_object_set_new(c, what, json_integer(json_integer_value(json_object_get(c, what)) + 1));
@@ -54,9 +55,10 @@ static void count(struct fg_notify_summary *s, const char *channel, const char *
 
 json_t *fg_notify_summary_json(const struct fg_notify_summary *s)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:O}", "claimed", (json_int_t)s->claimed,
-			 "sent", (json_int_t)s->sent, "retried", (json_int_t)s->retried, "dead",
-			 (json_int_t)s->dead, "deferred", (json_int_t)s->deferred, "held",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:O}", "claimed",
+			 (json_int_t)s->claimed, "sent", (json_int_t)s->sent, "retried",
+			 (json_int_t)s->retried, "dead", (json_int_t)s->dead, "skipped",
+			 (json_int_t)s->skipped, "deferred", (json_int_t)s->deferred, "held",
 			 (json_int_t)s->held, "left", (json_int_t)s->left, "channels", s->channels);
 }
 
@@ -154,6 +156,8 @@ struct batch {
 	bool *quota_taken;
 	int64_t *unsent;
 	int nunsent;
+	int64_t *skip;			/* below min_severity */
+	int nskip;
 };
 
 static void batch_free(struct batch *b)
@@ -172,6 +176,7 @@ static void batch_free(struct batch *b)
 	free(b->errs);
 	free(b->quota_taken);
 	free(b->unsent);
+	free(b->skip);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -263,8 +268,13 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 			tally(s, n->channel, FG_OUT_DEAD);
 			continue;
 		}
-		if (n->severity < ch->min_severity) {
-			add_attempt(b, n, FG_OUT_SENT, 0, NULL, "not sent: below the channel's min_severity");
+		/* a digest carries alerts each channel already let through */
+		if (n->severity < ch->min_severity && strcmp(n->kind, "digest") != 0) {
+			fg_debug("notification %lld to '%s' skipped: %s is below min_severity %s",
+				 (long long)n->id, n->channel, fg_severity_name(n->severity),
+				 fg_severity_name(ch->min_severity));
+			b->skip[b->nskip++] = n->id;
+			count(s, n->channel, "skipped", &s->skipped);
 			continue;
 		}
 		if (ch->type == FG_CHAN_EMAIL && n->severity != FG_SEV_CRITICAL) {
@@ -305,7 +315,8 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 		b->live_idx[b->nlive++] = i;
 	}
 	/* record what was decided without a request before anything leaves */
-	if ((rc = fg_store_finish(db, me, b->att, b->natt)) < 0)
+	if ((rc = fg_store_skip(db, me, b->skip, b->nskip)) < 0 ||
+	    (rc = fg_store_finish(db, me, b->att, b->natt)) < 0)
 		return rc;
 	b->recorded = b->natt;
 	/* start nothing after half the lease: a request then still ends well
@@ -392,7 +403,9 @@ int fg_notify_run(PGconn *db, const struct fg_notify_conf *nc, const struct fg_n
 		b.errs = calloc(c, sizeof(*b.errs));
 		b.quota_taken = calloc(c, sizeof(*b.quota_taken));
 		b.unsent = calloc(c, sizeof(*b.unsent));
-		if (!b.req || !b.live || !b.live_idx || !b.att || !b.errs || !b.quota_taken || !b.unsent) {
+		b.skip = calloc(c, sizeof(*b.skip));
+		if (!b.req || !b.live || !b.live_idx || !b.att || !b.errs || !b.quota_taken || !b.unsent ||
+		    !b.skip) {
 			fg_error("cannot deliver: out of memory");
 			/* leave the claim to expire */
 			for (int i = 0; b.req && i < b.count; i++)
@@ -444,6 +457,8 @@ static int peek(PGconn *db, const struct fg_notify_conf *nc, const struct fg_not
 		if (ch == NULL)
 			fg_warn("notification %lld: channel '%s' is not in the configuration", (long long)n.id,
 				n.channel);
+		else if (n.severity < ch->min_severity && strcmp(n.kind, "digest") != 0)
+			count(s, n.channel, "skipped", &s->skipped);
 		else
 			rc = fg_notify_print(nc, ch, &n, o, out);
 		json_decref(n.fields);
