@@ -236,8 +236,10 @@ static int on_result(struct fg_request *r, void *arg)
 	tally(x->s, n->channel, o);
 	if (o != FG_OUT_SENT) {
 		char *u = fg_redact_url(ch->url ? ch->url : x->nc->email.smtp_url);
-		/* a retry is routine (the exit status says 75); a dead one needs a person */
-		fg_log(o == FG_OUT_DEAD ? FG_LOG_WARN : FG_LOG_INFO, "notification %lld to '%s' (%s): %s%s",
+		/* a retry is routine (the exit status says 75); a dead one, or a
+		 * TLS failure that no retry will cure, needs a person */
+		bool loud = o == FG_OUT_DEAD || fg_notify_tls_failed(r);
+		fg_log(loud ? FG_LOG_WARN : FG_LOG_INFO, "notification %lld to '%s' (%s): %s%s",
 		       (long long)n->id, n->channel, u ? u : "", err,
 		       o == FG_OUT_DEAD ? "; now dead, see notifyd-once --dead" : "; will retry");
 		free(u);
