@@ -346,26 +346,42 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 static int make_digests(PGconn *db, const struct fg_notify_conf *nc, const char *today)
 {
 	time_t now = fg_now();
-	int minute = (int)((now % 86400) / 60), rc;
+	int minute = (int)((now % 86400) / 60), rc = 0, made;
+	json_t *map;
+	char *doc;
 
 	if (nc->email.digest_minute >= 0 && minute < nc->email.digest_minute)
 		return 0;
+	if ((map = json_array()) == NULL)
+		return FG_ERR;
 	for (int i = 0; i < nc->nchannels; i++) {
-		bool made;
-		if (nc->channels[i].type != FG_CHAN_EMAIL)
+		const struct fg_channel *ch = &nc->channels[i];
+		if (ch->type != FG_CHAN_EMAIL)
 			continue;
 		if (nc->email.digest_minute < 0) {
 			/* digest switched off: what it held goes out as usual */
-			if ((rc = fg_store_unhold(db, nc->channels[i].name)) < 0)
-				return rc;
+			if ((rc = fg_store_unhold(db, ch->name)) < 0)
+				break;
 			continue;
 		}
-		if ((rc = fg_store_digest(db, nc->channels[i].name, today, &made)) < 0)
-			return rc;
-		if (made)
-			fg_info("queued the e-mail digest of '%s' for %s", nc->channels[i].name, today);
+		json_t *to = json_array();
+		for (int k = 0; k < ch->nto; k++)
+			json_array_append_new(to, json_string(ch->to[k]));
+		json_array_append_new(map, json_pack("{s:s, s:o}", "channel", ch->name, "to", to));
 	}
-	return 0;
+	if (rc < 0 || json_array_size(map) == 0) {
+		json_decref(map);
+		return rc;
+	}
+	doc = json_dumps(map, JSON_COMPACT);
+	json_decref(map);
+	if (doc == NULL)
+		return FG_ERR;
+	rc = fg_store_digest(db, doc, today, &made);
+	free(doc);
+	if (rc == 0 && made > 0)
+		fg_info("queued %d e-mail digest%s for %s", made, made == 1 ? "" : "s", today);
+	return rc;
 }
 
 static int peek(PGconn *db, const struct fg_notify_conf *nc, const struct fg_notify_opts *o,

@@ -77,10 +77,13 @@ int fg_store_enqueue(PGconn *db, const char *channel, const char *kind, const ch
 		     const char *dedup_key);
 
 /*
- * Gather held rows of an e-mail channel into one digest notification for
- * `day`, once per (channel, day).  *made tells whether one was queued.
+ * Gather the held rows of the e-mail channels in `recipients` (a JSON
+ * array [{"channel": NAME, "to": [ADDRESS, ...]}, ...]) into one digest
+ * notification per recipient address for UTC day `day`, at most one per
+ * (address, day), in one transaction.  *made is the number queued.
+ * Returns 0 or < 0 after logging.
  */
-int fg_store_digest(PGconn *db, const char *channel, const char *day, bool *made);
+int fg_store_digest(PGconn *db, const char *recipients, const char *day, int *made);
 
 /* Make held rows of channel pending again (the digest was switched off). */
 int fg_store_unhold(PGconn *db, const char *channel);
