@@ -3,15 +3,16 @@
  *
  * Each round: make due e-mail digests, claim a batch (committed at once),
  * decide per row (unknown channel: dead; below min_severity: skipped, with
- * no attempt recorded; digest hold; e-mail quota), render, deliver the batch concurrently, classify, and
- * record each attempt with the row's next state as soon as it finishes
- * (one statement for the requests that finished together, before more
- * start), so a run that dies repeats at most the requests in flight.  Rounds
- * go on until nothing is due, --limit is reached or a signal arrives;
- * claimed_by keeps a row from coming back in the same run, so a retry that
- * is due at once waits for the next run.  Rows claimed but never started
- * (signal) are released for the next run; rows in flight when the process
- * dies stay claimed until the lease runs out.
+ * no attempt recorded; digest hold; e-mail quota), render, deliver the
+ * batch concurrently, classify, and record each attempt with the row's
+ * next state as soon as it finishes (one statement for the requests that
+ * finished together, before more start), so a run that dies repeats at
+ * most the requests in flight.  Rounds go on until nothing is due, --limit
+ * is reached or a signal arrives; claimed_by keeps a row from coming back
+ * in the same run, so a retry that is due at once waits for the next run.
+ * Rows claimed but never started (signal) are released for the next run;
+ * rows in flight when the process dies stay claimed until the lease runs
+ * out.
  */
 #include "notify_run.h"
 #include "clock.h"
