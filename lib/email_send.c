@@ -228,9 +228,18 @@ int fg_email_request(const struct fg_email_conf *em, const struct fg_channel *ch
 		     const struct fg_notification *n, struct fg_request *req, char *err,
 		     size_t errlen)
 {
-	char *subj, *text, *html;
+	char *subj, *text, *html, *only[1];
+	struct fg_channel one;
 	int rc;
 
+	/* a digest goes to the one recipient it was made for */
+	if (strcmp(n->kind, "digest") == 0 && json_is_string(json_object_get(n->fields, "to"))) {
+		one = *ch;
+		only[0] = (char *)json_string_value(json_object_get(n->fields, "to"));
+		one.to = only;
+		one.nto = 1;
+		ch = &one;
+	}
 	if (!em->configured) {
 		snprintf(err, errlen, "no [email] section");
 		return FG_ERR_DATA;

@@ -145,6 +145,13 @@ enum fg_outcome fg_notify_classify(const struct fg_notify_conf *nc, enum fg_chan
 				   const struct fg_request *req, int attempts, double *delay_s,
 				   char *err, size_t errlen);
 
+/*
+ * True when the request failed in TLS (untrusted certificate, handshake,
+ * STARTTLS refused or missing): nothing was sent, and retrying alone will
+ * not help, so the caller warns even when it retries.
+ */
+bool fg_notify_tls_failed(const struct fg_request *req);
+
 /* Exponential backoff with equal jitter: base * 2^attempts, capped. */
 double fg_notify_backoff(int64_t base_s, int64_t max_s, int attempts);
 

@@ -2,10 +2,17 @@
  * notify_admin.c - outbox statements beyond the delivery loop: the dead
  * list, requeueing, and gathering held e-mail into a daily digest.
  *
- * A digest is one notification of kind 'digest' per (channel, UTC day),
- * made under a transaction-scoped advisory lock on the channel so two runs
- * cannot both make it; the held rows it carries become 'sent' with
- * digest_id pointing at it, in the same transaction.
+ * A digest is one notification of kind 'digest' per (recipient address,
+ * UTC day), across every e-mail channel that names the address: its
+ * fields.to is the one recipient, its channel the first such channel by
+ * name, and it lists each alert once (rows of one event on two channels
+ * share a dedup_key).  All digests of a day are made in one transaction
+ * under an advisory lock on the day, so two runs cannot both make them.
+ * digest_items records which digest carried a held row to which
+ * recipient; the row becomes 'sent' (digest_id: the first digest) once
+ * every recipient of its channel has it.  A recipient gets at most one
+ * digest a day: a row held after that waits for the next day's digest for
+ * that recipient, while its other recipients may still get it today.
  */
 #include "notify_run.h"
 #include "notify_store.h"
@@ -64,42 +71,69 @@ int fg_store_unhold(PGconn *db, const char *channel)
 			  1, p);
 }
 
-int fg_store_digest(PGconn *db, const char *channel, const char *day, bool *made)
+int fg_store_digest(PGconn *db, const char *recipients, const char *day, int *made)
 {
 	int rc;
 	PGresult *r;
-	const char *p[] = { channel, day };
+	const char *p[] = { recipients, day };
 
-	*made = false;
+	*made = 0;
 	if ((rc = fg_db_begin(db)) < 0)
 		return rc;
-	if ((rc = fg_db_exec(db, "lock the digest of a channel",
-			     "SELECT pg_advisory_xact_lock(1718381416, hashtext($1 || $2))", 2, p)) < 0)
+	if ((rc = fg_db_exec(db, "lock the e-mail digests of a day",
+			     "SELECT pg_advisory_xact_lock(1718381416, hashtext('digest:' || $1))", 1, p + 1)) < 0)
 		goto fail;
-	r = fg_db_query(db, &rc, "make an e-mail digest",
-			"WITH h AS (SELECT id, severity, title, body, created_at FROM notifications"
-			"   WHERE channel = $1 AND status = 'held' FOR UPDATE),"
-			" s AS (SELECT count(*) AS n,"
+	/* m: (channel, recipient) from the configuration; p: the (held row,
+	 * recipient) pairs not yet carried, for recipients without a digest
+	 * today; a: each alert once per recipient (the same event queued on
+	 * two channels shares its dedup_key); d: one digest per recipient */
+	r = fg_db_query(db, &rc, "make the e-mail digests",
+			"WITH m AS (SELECT DISTINCT c->>'channel' AS channel, lower(t) AS rkey, t AS rcpt"
+			"   FROM jsonb_array_elements($1::jsonb) c, jsonb_array_elements_text(c->'to') t),"
+			" h AS (SELECT id, channel, severity, title, body, dedup_key FROM notifications"
+			"   WHERE status = 'held' AND channel IN (SELECT channel FROM m) FOR UPDATE),"
+			" p AS (SELECT h.*, m.rkey FROM h JOIN m USING (channel)"
+			"   WHERE NOT EXISTS (SELECT 1 FROM digest_items i"
+			"       WHERE i.notification_id = h.id AND i.recipient = m.rkey)"
+			"     AND NOT EXISTS (SELECT 1 FROM notifications x WHERE x.kind = 'digest'"
+			"       AND x.dedup_key = 'digest:' || $2 || ':' || m.rkey)),"
+			" a AS (SELECT DISTINCT ON (rkey, dedup_key) rkey, id, severity, title, body FROM p"
+			"   ORDER BY rkey, dedup_key, id),"
+			" s AS (SELECT rkey, count(*) AS n,"
 			"   (ARRAY['info','low','medium','high','critical'])[max(array_position("
 			"     ARRAY['info','low','medium','high','critical'], severity))] AS sev,"
 			"   string_agg('[' || severity || '] ' || title"
-			"     || CASE WHEN body <> '' THEN E'\\n' || body ELSE '' END, E'\\n\\n' ORDER BY id) AS body,"
-			"   jsonb_agg(id ORDER BY id) AS ids FROM h),"
+			"     || CASE WHEN body <> '' THEN E'\\n' || body ELSE '' END, E'\\n\\n' ORDER BY id) AS body"
+			"   FROM a GROUP BY rkey),"
 			" d AS (INSERT INTO notifications (channel, kind, severity, title, body, fields, dedup_key)"
-			"   SELECT $1, 'digest', s.sev, 'digest: ' || s.n || ' alert' ||"
-			"     CASE WHEN s.n = 1 THEN '' ELSE 's' END || ' on ' || $2,"
-			"     s.body, jsonb_build_object('count', s.n, 'day', $2), 'digest:' || $2"
-			"   FROM s WHERE s.n > 0"
-			"     AND NOT EXISTS (SELECT 1 FROM notifications x WHERE x.channel = $1"
-			"       AND x.dedup_key = 'digest:' || $2)"
-			"   RETURNING id)"
-			" UPDATE notifications n SET status = 'sent', sent_at = now(), digest_id = d.id"
-			" FROM d WHERE n.id IN (SELECT id FROM h) RETURNING d.id",
+			"   SELECT (SELECT min(channel) FROM m WHERE m.rkey = s.rkey), 'digest', s.sev,"
+			"     'digest: ' || s.n || ' alert' || CASE WHEN s.n = 1 THEN '' ELSE 's' END || ' on ' || $2,"
+			"     s.body, jsonb_build_object('count', s.n, 'day', $2,"
+			"       'to', (SELECT min(rcpt) FROM m WHERE m.rkey = s.rkey)),"
+			"     'digest:' || $2 || ':' || s.rkey"
+			"   FROM s ON CONFLICT (channel, dedup_key) DO NOTHING RETURNING id, dedup_key),"
+			" i AS (INSERT INTO digest_items (notification_id, recipient, digest_id)"
+			"   SELECT p.id, p.rkey, d.id FROM p JOIN d ON d.dedup_key = 'digest:' || $2 || ':' || p.rkey"
+			"   RETURNING digest_id)"
+			" SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM i)",
 			2, p);
 	if (r == NULL)
 		goto fail;
-	*made = PQntuples(r) > 0;
+	*made = (int)strtol(PQgetvalue(r, 0, 0), NULL, 10);
 	PQclear(r);
+	/* a held row is done once every recipient of its channel has it */
+	if ((rc = fg_db_exec(db, "mark digested notifications",
+			     "UPDATE notifications n SET status = 'sent', sent_at = now(),"
+			     " digest_id = (SELECT min(i.digest_id) FROM digest_items i WHERE i.notification_id = n.id)"
+			     " WHERE n.status = 'held'"
+			     " AND n.channel IN (SELECT c->>'channel' FROM jsonb_array_elements($1::jsonb) c)"
+			     " AND EXISTS (SELECT 1 FROM digest_items i WHERE i.notification_id = n.id)"
+			     " AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements($1::jsonb) c,"
+			     "   jsonb_array_elements_text(c->'to') t WHERE c->>'channel' = n.channel"
+			     "   AND NOT EXISTS (SELECT 1 FROM digest_items i"
+			     "     WHERE i.notification_id = n.id AND i.recipient = lower(t)))",
+			     1, p)) < 0)
+		goto fail;
 	return fg_db_commit(db);
 fail:
 	fg_db_rollback(db);

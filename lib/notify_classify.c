@@ -10,6 +10,10 @@
  *   channel_is_archived (any status)      dead
  *   Teams legacy "HTTP error NNN" in a
  *   200 body                              classified as NNN
+ *   TLS failures (certificate not
+ *   trusted, handshake, no STARTTLS
+ *   with smtp_tls = required)             retry: nothing was sent; the
+ *                                         caller warns, a person must act
  * A retry that would be attempt max_attempts or more becomes dead.
  * The error text is short and never carries a URL: only status, the first
  * line of the answer, or curl's message (which names hosts, not paths).
@@ -61,6 +65,39 @@ static enum fg_outcome http_status(long code, const char *resp, char *err, size_
 	return FG_OUT_DEAD;
 }
 
+bool fg_notify_tls_failed(const struct fg_request *req)
+{
+	switch (req->curl_code) {
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_USE_SSL_FAILED:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_ISSUER_ERROR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A TLS failure in words that say nothing went out and what to do. */
+static void tls_error(const struct fg_request *req, char *err, size_t errlen)
+{
+	char line[128];
+
+	first_line(req->errbuf, line, sizeof(line));
+	if (req->curl_code == CURLE_USE_SSL_FAILED)
+		snprintf(err, errlen, "the server does not offer STARTTLS and smtp_tls = required: "
+				      "not sent in clear");
+	else if (req->curl_code == CURLE_PEER_FAILED_VERIFICATION)
+		snprintf(err, errlen, "TLS: %s: not sent (trust the server's CA with ca_file)", line);
+	else
+		snprintf(err, errlen, "TLS: %s: not sent", line);
+}
+
 enum fg_outcome fg_notify_classify(const struct fg_notify_conf *nc, enum fg_chan_type t,
 				   const struct fg_request *req, int attempts, double *delay_s,
 				   char *err, size_t errlen)
@@ -70,7 +107,11 @@ enum fg_outcome fg_notify_classify(const struct fg_notify_conf *nc, enum fg_chan
 
 	*delay_s = 0;
 	err[0] = '\0';
-	if (req->proto == FG_PROTO_SMTP) {
+	if (fg_notify_tls_failed(req)) {
+		tls_error(req, err, errlen);
+		o = FG_OUT_RETRY;
+		code = 0;
+	} else if (req->proto == FG_PROTO_SMTP) {
 		if (req->curl_code == 0) {
 			o = FG_OUT_SENT;
 		} else {

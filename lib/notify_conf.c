@@ -15,8 +15,10 @@
 #include "log.h"
 #include "redact.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *type_names[] = { "slack", "webhook", "teams", "pagerduty", "email" };
 
@@ -53,6 +55,16 @@ static int conf_ms(const struct fg_config *cfg, const struct fg_conf_section *se
 		return FG_ERR_CONFIG;
 	}
 	return 0;
+}
+
+/* A ca_file that cannot be read is a configuration error, not a retry. */
+static int check_ca_file(const struct fg_config *cfg, const struct fg_conf_section *sec,
+			 const char *path)
+{
+	if (path == NULL || access(path, R_OK) == 0)
+		return 0;
+	fg_conf_error(cfg, sec, "ca_file", "cannot read ca_file '%s': %s", path, strerror(errno));
+	return FG_ERR_CONFIG;
 }
 
 static bool has_crlf(const char *s)
@@ -152,6 +164,8 @@ static int load_channel(const struct fg_config *cfg, const struct fg_conf_sectio
 		fg_warn("TLS certificate verification is OFF for channel '%s' (tls_verify = false): "
 			"anyone on the path can read and forge its messages", sec->name);
 	ch->ca_file = fg_conf_get(sec, "ca_file");
+	if ((rc = check_ca_file(cfg, sec, ch->ca_file)) < 0)
+		return rc;
 	if ((rc = conf_ms(cfg, sec, "timeout", nc->timeout_ms, &ch->timeout_ms)) < 0 ||
 	    (rc = conf_ms(cfg, sec, "connect_timeout", nc->connect_timeout_ms, &ch->connect_timeout_ms)) < 0)
 		return rc;
@@ -276,6 +290,8 @@ static int load_email(const struct fg_config *cfg, struct fg_email_conf *em)
 		fg_warn("TLS certificate verification is OFF for email (tls_verify = false): "
 			"anyone on the path can read and forge mail and steal credentials");
 	em->ca_file = fg_conf_get(sec, "ca_file");
+	if ((rc = check_ca_file(cfg, sec, em->ca_file)) < 0)
+		return rc;
 	return conf_ms(cfg, sec, "timeout", 30000, &em->timeout_ms);
 }
 

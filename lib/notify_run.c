@@ -2,16 +2,17 @@
  * notify_run.c - the delivery loop of notifyd-once.
  *
  * Each round: make due e-mail digests, claim a batch (committed at once),
- * decide per row (unknown channel or below min_severity, digest hold,
- * e-mail quota), render, deliver the batch concurrently, classify, and
- * record each attempt with the row's next state as soon as it finishes
- * (one statement for the requests that finished together, before more
- * start), so a run that dies repeats at most the requests in flight.  Rounds
- * go on until nothing is due, --limit is reached or a signal arrives;
- * claimed_by keeps a row from coming back in the same run, so a retry that
- * is due at once waits for the next run.  Rows claimed but never started
- * (signal) are released for the next run; rows in flight when the process
- * dies stay claimed until the lease runs out.
+ * decide per row (unknown channel: dead; below min_severity: skipped, with
+ * no attempt recorded; digest hold; e-mail quota), render, deliver the
+ * batch concurrently, classify, and record each attempt with the row's
+ * next state as soon as it finishes (one statement for the requests that
+ * finished together, before more start), so a run that dies repeats at
+ * most the requests in flight.  Rounds go on until nothing is due, --limit
+ * is reached or a signal arrives; claimed_by keeps a row from coming back
+ * in the same run, so a retry that is due at once waits for the next run.
+ * Rows claimed but never started (signal) are released for the next run;
+ * rows in flight when the process dies stay claimed until the lease runs
+ * out.
  */
 #include "notify_run.h"
 #include "clock.h"
@@ -45,7 +46,8 @@ static void count(struct fg_notify_summary *s, const char *channel, const char *
 {
 	json_t *c = json_object_get(s->channels, channel);
 	if (c == NULL) {
-		c = json_pack("{s:i, s:i, s:i, s:i}", "claimed", 0, "sent", 0, "retried", 0, "dead", 0);
+		c = json_pack("{s:i, s:i, s:i, s:i, s:i}", "claimed", 0, "sent", 0, "retried", 0, "dead", 0,
+			      "skipped", 0);
 		json_object_set_new(s->channels, channel, c);
 	}
 	json_object_set_new(c, what, json_integer(json_integer_value(json_object_get(c, what)) + 1));
@@ -54,9 +56,10 @@ static void count(struct fg_notify_summary *s, const char *channel, const char *
 
 json_t *fg_notify_summary_json(const struct fg_notify_summary *s)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:O}", "claimed", (json_int_t)s->claimed,
-			 "sent", (json_int_t)s->sent, "retried", (json_int_t)s->retried, "dead",
-			 (json_int_t)s->dead, "deferred", (json_int_t)s->deferred, "held",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:O}", "claimed",
+			 (json_int_t)s->claimed, "sent", (json_int_t)s->sent, "retried",
+			 (json_int_t)s->retried, "dead", (json_int_t)s->dead, "skipped",
+			 (json_int_t)s->skipped, "deferred", (json_int_t)s->deferred, "held",
 			 (json_int_t)s->held, "left", (json_int_t)s->left, "channels", s->channels);
 }
 
@@ -154,6 +157,8 @@ struct batch {
 	bool *quota_taken;
 	int64_t *unsent;
 	int nunsent;
+	int64_t *skip;			/* below min_severity */
+	int nskip;
 };
 
 static void batch_free(struct batch *b)
@@ -172,6 +177,7 @@ static void batch_free(struct batch *b)
 	free(b->errs);
 	free(b->quota_taken);
 	free(b->unsent);
+	free(b->skip);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -231,8 +237,10 @@ static int on_result(struct fg_request *r, void *arg)
 	tally(x->s, n->channel, o);
 	if (o != FG_OUT_SENT) {
 		char *u = fg_redact_url(ch->url ? ch->url : x->nc->email.smtp_url);
-		/* a retry is routine (the exit status says 75); a dead one needs a person */
-		fg_log(o == FG_OUT_DEAD ? FG_LOG_WARN : FG_LOG_INFO, "notification %lld to '%s' (%s): %s%s",
+		/* a retry is routine (the exit status says 75); a dead one, or a
+		 * TLS failure that no retry will cure, needs a person */
+		bool loud = o == FG_OUT_DEAD || fg_notify_tls_failed(r);
+		fg_log(loud ? FG_LOG_WARN : FG_LOG_INFO, "notification %lld to '%s' (%s): %s%s",
 		       (long long)n->id, n->channel, u ? u : "", err,
 		       o == FG_OUT_DEAD ? "; now dead, see notifyd-once --dead" : "; will retry");
 		free(u);
@@ -263,8 +271,13 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 			tally(s, n->channel, FG_OUT_DEAD);
 			continue;
 		}
-		if (n->severity < ch->min_severity) {
-			add_attempt(b, n, FG_OUT_SENT, 0, NULL, "not sent: below the channel's min_severity");
+		/* a digest carries alerts each channel already let through */
+		if (n->severity < ch->min_severity && strcmp(n->kind, "digest") != 0) {
+			fg_debug("notification %lld to '%s' skipped: %s is below min_severity %s",
+				 (long long)n->id, n->channel, fg_severity_name(n->severity),
+				 fg_severity_name(ch->min_severity));
+			b->skip[b->nskip++] = n->id;
+			count(s, n->channel, "skipped", &s->skipped);
 			continue;
 		}
 		if (ch->type == FG_CHAN_EMAIL && n->severity != FG_SEV_CRITICAL) {
@@ -305,7 +318,8 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 		b->live_idx[b->nlive++] = i;
 	}
 	/* record what was decided without a request before anything leaves */
-	if ((rc = fg_store_finish(db, me, b->att, b->natt)) < 0)
+	if ((rc = fg_store_skip(db, me, b->skip, b->nskip)) < 0 ||
+	    (rc = fg_store_finish(db, me, b->att, b->natt)) < 0)
 		return rc;
 	b->recorded = b->natt;
 	/* start nothing after half the lease: a request then still ends well
@@ -333,26 +347,42 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 static int make_digests(PGconn *db, const struct fg_notify_conf *nc, const char *today)
 {
 	time_t now = fg_now();
-	int minute = (int)((now % 86400) / 60), rc;
+	int minute = (int)((now % 86400) / 60), rc = 0, made;
+	json_t *map;
+	char *doc;
 
 	if (nc->email.digest_minute >= 0 && minute < nc->email.digest_minute)
 		return 0;
+	if ((map = json_array()) == NULL)
+		return FG_ERR;
 	for (int i = 0; i < nc->nchannels; i++) {
-		bool made;
-		if (nc->channels[i].type != FG_CHAN_EMAIL)
+		const struct fg_channel *ch = &nc->channels[i];
+		if (ch->type != FG_CHAN_EMAIL)
 			continue;
 		if (nc->email.digest_minute < 0) {
 			/* digest switched off: what it held goes out as usual */
-			if ((rc = fg_store_unhold(db, nc->channels[i].name)) < 0)
-				return rc;
+			if ((rc = fg_store_unhold(db, ch->name)) < 0)
+				break;
 			continue;
 		}
-		if ((rc = fg_store_digest(db, nc->channels[i].name, today, &made)) < 0)
-			return rc;
-		if (made)
-			fg_info("queued the e-mail digest of '%s' for %s", nc->channels[i].name, today);
+		json_t *to = json_array();
+		for (int k = 0; k < ch->nto; k++)
+			json_array_append_new(to, json_string(ch->to[k]));
+		json_array_append_new(map, json_pack("{s:s, s:o}", "channel", ch->name, "to", to));
 	}
-	return 0;
+	if (rc < 0 || json_array_size(map) == 0) {
+		json_decref(map);
+		return rc;
+	}
+	doc = json_dumps(map, JSON_COMPACT);
+	json_decref(map);
+	if (doc == NULL)
+		return FG_ERR;
+	rc = fg_store_digest(db, doc, today, &made);
+	free(doc);
+	if (rc == 0 && made > 0)
+		fg_info("queued %d e-mail digest%s for %s", made, made == 1 ? "" : "s", today);
+	return rc;
 }
 
 static int peek(PGconn *db, const struct fg_notify_conf *nc, const struct fg_notify_opts *o,
@@ -392,7 +422,9 @@ int fg_notify_run(PGconn *db, const struct fg_notify_conf *nc, const struct fg_n
 		b.errs = calloc(c, sizeof(*b.errs));
 		b.quota_taken = calloc(c, sizeof(*b.quota_taken));
 		b.unsent = calloc(c, sizeof(*b.unsent));
-		if (!b.req || !b.live || !b.live_idx || !b.att || !b.errs || !b.quota_taken || !b.unsent) {
+		b.skip = calloc(c, sizeof(*b.skip));
+		if (!b.req || !b.live || !b.live_idx || !b.att || !b.errs || !b.quota_taken || !b.unsent ||
+		    !b.skip) {
 			fg_error("cannot deliver: out of memory");
 			/* leave the claim to expire */
 			for (int i = 0; b.req && i < b.count; i++)
@@ -444,6 +476,8 @@ static int peek(PGconn *db, const struct fg_notify_conf *nc, const struct fg_not
 		if (ch == NULL)
 			fg_warn("notification %lld: channel '%s' is not in the configuration", (long long)n.id,
 				n.channel);
+		else if (n.severity < ch->min_severity && strcmp(n.kind, "digest") != 0)
+			count(s, n.channel, "skipped", &s->skipped);
 		else
 			rc = fg_notify_print(nc, ch, &n, o, out);
 		json_decref(n.fields);

@@ -22,8 +22,9 @@ struct fg_notify_opts {
 
 struct fg_notify_summary {
 	long claimed, sent, retried, dead, deferred, held;
+	long skipped;		/* below the channel's min_severity: never sent */
 	long left;		/* claimed but not started (signal, lease half gone) */
-	json_t *channels;	/* {"name": {"claimed","sent","retried","dead"}} */
+	json_t *channels;	/* {"name": {"claimed","sent","retried","dead","skipped"}} */
 };
 
 void fg_notify_summary_init(struct fg_notify_summary *s);

@@ -165,6 +165,24 @@ int fg_store_release(PGconn *db, const char *me, const int64_t *ids, int n)
 	return rc;
 }
 
+int fg_store_skip(PGconn *db, const char *me, const int64_t *ids, int n)
+{
+	if (n == 0)
+		return 0;
+	char *doc = ids_json(ids, n);
+	if (doc == NULL)
+		return FG_ERR;
+	const char *p[] = { doc, me };
+	int rc = fg_db_exec(db, "skip notifications below min_severity",
+			    "UPDATE notifications SET status = 'skipped', claimed_at = NULL,"
+			    " last_error = 'below the channel''s min_severity', defer_day = NULL"
+			    " WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)"
+			    " AND claimed_by = $2",
+			    2, p);
+	free(doc);
+	return rc;
+}
+
 int fg_store_defer(PGconn *db, const char *me, int64_t id, const char *day)
 {
 	char ids[24];

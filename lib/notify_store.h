@@ -6,7 +6,8 @@
  * next_attempt_at | dead.  A claim older than the lease may be taken by
  * another run (the first one died).  A run never claims a row twice:
  * claimed_by keeps the run's id after the attempt.  Non-critical e-mail may
- * instead be deferred to the next UTC day (quota) or held for a digest.
+ * instead be deferred to the next UTC day (quota) or held for a digest;
+ * a row below its channel's min_severity ends 'skipped' without an attempt.
  */
 #ifndef FG_NOTIFY_STORE_H
 #define FG_NOTIFY_STORE_H
@@ -46,6 +47,12 @@ int fg_store_release(PGconn *db, const char *me, const int64_t *ids, int n);
 /* Defer a row to UTC day `day` (quota); no attempt is counted. */
 int fg_store_defer(PGconn *db, const char *me, int64_t id, const char *day);
 
+/*
+ * Close rows below their channel's min_severity as 'skipped': nothing was
+ * sent, so no attempt is recorded and attempts stays as it was.  0 or < 0.
+ */
+int fg_store_skip(PGconn *db, const char *me, const int64_t *ids, int n);
+
 /* Hold a row for the e-mail digest of its channel. */
 int fg_store_hold(PGconn *db, const char *me, int64_t id);
 
@@ -70,10 +77,13 @@ int fg_store_enqueue(PGconn *db, const char *channel, const char *kind, const ch
 		     const char *dedup_key);
 
 /*
- * Gather held rows of an e-mail channel into one digest notification for
- * `day`, once per (channel, day).  *made tells whether one was queued.
+ * Gather the held rows of the e-mail channels in `recipients` (a JSON
+ * array [{"channel": NAME, "to": [ADDRESS, ...]}, ...]) into one digest
+ * notification per recipient address for UTC day `day`, at most one per
+ * (address, day), in one transaction.  *made is the number queued.
+ * Returns 0 or < 0 after logging.
  */
-int fg_store_digest(PGconn *db, const char *channel, const char *day, bool *made);
+int fg_store_digest(PGconn *db, const char *recipients, const char *day, int *made);
 
 /* Make held rows of channel pending again (the digest was switched off). */
 int fg_store_unhold(PGconn *db, const char *channel);

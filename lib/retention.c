@@ -33,9 +33,11 @@ static const struct kind kinds[] = {
 	  "DELETE FROM delivery_attempts WHERE id IN (SELECT id FROM delivery_attempts"
 	  " WHERE attempted_at < $1 ORDER BY id LIMIT $2)" },
 	{ "notifications", "notifications_days", 90, "notifications",
-	  "SELECT count(*) FROM notifications WHERE status = 'sent' AND sent_at < $1",
+	  "SELECT count(*) FROM notifications WHERE (status = 'sent' AND sent_at < $1)"
+	  " OR (status = 'skipped' AND created_at < $1)",
 	  "DELETE FROM notifications WHERE id IN (SELECT id FROM notifications"
-	  " WHERE status = 'sent' AND sent_at < $1 ORDER BY id LIMIT $2)" },
+	  " WHERE (status = 'sent' AND sent_at < $1) OR (status = 'skipped' AND created_at < $1)"
+	  " ORDER BY id LIMIT $2)" },
 	{ "job_runs", "job_runs_days", 90, "job_runs",
 	  "SELECT count(*) FROM job_runs WHERE status <> 'running' AND started_at < $1",
 	  "DELETE FROM job_runs WHERE id IN (SELECT id FROM job_runs"

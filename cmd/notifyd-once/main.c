@@ -286,6 +286,7 @@ int fg_tool_main(int argc, char **argv)
 	fg_tool_count(&t, "sent", s.sent);
 	fg_tool_count(&t, "retried", s.retried);
 	fg_tool_count(&t, "dead", s.dead);
+	fg_tool_count(&t, "skipped", s.skipped);
 	fg_tool_count(&t, "deferred", s.deferred);
 	fg_tool_count(&t, "held", s.held);
 	fg_tool_count(&t, "left", s.left);

@@ -146,6 +146,8 @@ add tls t1
 fg_run notifyd-once -c "$(tlsconf 1 '')"
 fg_eq "unknown certificate is not trusted" "75 pending 1" "$FG_RC $(state t1)"
 fg_match "certificate problem recorded" "[Cc]ertificate|SSL" "$(fg_sql "SELECT error FROM delivery_attempts WHERE channel = 'tls'")"
+fg_match "an untrusted certificate is one warning line" \
+	"^notifyd-once: warning: notification [0-9]+ to 'tls' \(https://127.0.0.1:[0-9]+/[^)]*\): TLS: .*: not sent \(trust the server's CA with ca_file\); will retry$" "$FG_ERR"
 fg_sql "UPDATE notifications SET next_attempt_at = now() WHERE dedup_key = 't1'"
 fg_run notifyd-once -c "$(tlsconf 2 "ca_file = $FG_TMP/cert.pem")"
 fg_eq "ca_file makes it trusted" "0 sent 2" "$FG_RC $(state t1)"

@@ -259,7 +259,9 @@ fg_httpsink() {
 }
 
 # fg_smtpsink NAME [smtpsink options]: start an SMTP sink; sets
-# FG_SMTP_URL (smtp://127.0.0.1:PORT), FG_SMTP_DIR and FG_SMTP_PID.
+# FG_SMTP_URL (smtp://127.0.0.1:PORT, smtps:// with --smtps), FG_SMTP_DIR
+# and FG_SMTP_PID.  TLS options: --tls-cert F --tls-key F with --starttls,
+# --require-starttls or --smtps.
 fg_smtpsink() {
 	local name=$1
 	shift
@@ -270,7 +272,9 @@ fg_smtpsink() {
 	FG_SMTP_PID=$!
 	FG_PIDS+=("$FG_SMTP_PID")
 	fg_wait_file "$FG_SMTP_DIR/port"
-	FG_SMTP_URL="smtp://127.0.0.1:$(cat "$FG_SMTP_DIR/port")"
+	local scheme=smtp a
+	for a in "$@"; do [ "$a" = --smtps ] && scheme=smtps; done
+	FG_SMTP_URL="$scheme://127.0.0.1:$(cat "$FG_SMTP_DIR/port")"
 }
 
 # Requests recorded by an HTTP sink, one JSON object per line.

@@ -75,6 +75,23 @@ static void test_classify(void **state)
 	assert_int_equal(run(FG_CHAN_EMAIL, S, CURLE_SEND_ERROR, 554, NULL, -1, 0, &d, err), FG_OUT_DEAD);
 	assert_int_equal(run(FG_CHAN_EMAIL, S, CURLE_COULDNT_CONNECT, 0, NULL, -1, 0, &d, err), FG_OUT_RETRY);
 	assert_int_equal(run(FG_CHAN_EMAIL, S, 0, 250, NULL, -1, 0, &d, err), FG_OUT_SENT);
+	/* TLS failures: retried, say nothing was sent, and are flagged for a warning */
+	assert_int_equal(run(FG_CHAN_EMAIL, S, CURLE_USE_SSL_FAILED, 250, NULL, -1, 0, &d, err), FG_OUT_RETRY);
+	assert_non_null(strstr(err, "does not offer STARTTLS"));
+	assert_non_null(strstr(err, "not sent in clear"));
+	assert_int_equal(run(FG_CHAN_EMAIL, S, CURLE_PEER_FAILED_VERIFICATION, 0, NULL, -1, 0, &d, err),
+			 FG_OUT_RETRY);
+	assert_non_null(strstr(err, "ca_file"));
+	assert_int_equal(run(FG_CHAN_WEBHOOK, H, CURLE_SSL_CONNECT_ERROR, 0, NULL, -1, 0, &d, err), FG_OUT_RETRY);
+	assert_true(strncmp(err, "TLS: ", 5) == 0);
+	{
+		struct fg_request r;
+		fg_request_init(&r);
+		r.curl_code = CURLE_PEER_FAILED_VERIFICATION;
+		assert_true(fg_notify_tls_failed(&r));
+		r.curl_code = CURLE_COULDNT_CONNECT;
+		assert_false(fg_notify_tls_failed(&r));
+	}
 	/* max_attempts turns the last retry into dead */
 	assert_int_equal(run(FG_CHAN_WEBHOOK, H, 0, 500, "x", -1, 7, &d, err), FG_OUT_DEAD);
 	assert_non_null(strstr(err, "gave up after 8 attempts: HTTP 500"));
