@@ -112,7 +112,7 @@ fg_run costsync -c "$good" -v
 took=$(( ($(date +%s%N) - start) / 1000000 ))
 fg_eq "second concurrent run exits 0" 0 "$FG_RC"
 fg_match "second run says another run holds the lock" "another costsync run holds the lock" "$FG_ERR"
-fg_check "second run returns at once (${took} ms)" test "$took" -lt 5000
+fg_timed && fg_check "second run returns at once (${took} ms)" test "$took" -lt 5000
 fg_run costsync -c "$good"
 fg_eq "second run is silent at the default level" "" "$FG_ERR$FG_OUT"
 release

@@ -198,7 +198,7 @@ fg_sql "INSERT INTO notifications (channel, kind, severity, title, dedup_key)
 fg_run notifyd-once -c "$rc_"
 fg_eq "bucket run delivers all" "0 5" "$FG_RC $(fg_sink_count)"
 span=$(fg_sink_requests | jq -s 'map(select(.path | endswith("bucketA")) | .ts_ms) | max - min')
-fg_check "one webhook gets at most 150/min (4 requests over $span ms)" test "$span" -ge 1000
+fg_timed && fg_check "one webhook gets at most 150/min (4 requests over $span ms)" test "$span" -ge 1000
 fg_eq "one webhook gets its messages in outbox order" "b1 b2 b3 b4" \
 	"$(fg_sink_requests | jq -s -r 'map(select(.path | endswith("bucketA"))) | sort_by(.ts_ms) | map(.body | fromjson | .attachments[0].title) | join(" ")')"
 first_b=$(fg_sink_requests | jq -s '(map(select(.path | endswith("bucketB"))) | .[0].ts_ms) - (map(.ts_ms) | min)')

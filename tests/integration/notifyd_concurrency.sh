@@ -80,7 +80,7 @@ inflight=$(fg_sink_count "$SLOWDIR")
 fg_eq "killed run had 4 in flight" 4 "$inflight"
 fg_eq "claims survive the kill" 20 "$(fg_sql "SELECT count(*) FROM notifications WHERE claimed_at IS NOT NULL AND status = 'pending'")"
 fg_run notifyd-once -c "$cf"
-fg_eq "claims within the lease are left alone" 0 "$(fg_sink_count)"
+fg_timed && fg_eq "claims within the lease are left alone" 0 "$(fg_sink_count)"
 sleep 4.1
 fg_run notifyd-once -c "$cf"
 fg_eq "after the lease the next run delivers" 0 "$FG_RC"

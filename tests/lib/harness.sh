@@ -201,6 +201,11 @@ W
 	export PATH="$FG_TMP/vgbin:$PATH"
 }
 
+# fg_timed: true when wall-clock bounds mean something, that is not under
+# valgrind, which slows every tool 20-50 times.  Guard checks of elapsed
+# time and of leases with it: fg_timed && fg_check ...
+fg_timed() { [ -z "${FG_VALGRIND:-}" ]; }
+
 # fg_valgrind_check: one failed check per tool run that valgrind reported on.
 fg_valgrind_check() {
 	[ -n "${FG_VALGRIND:-}" ] && [ -d "${FG_TMP:-}/vglog" ] || return 0
