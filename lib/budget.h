@@ -138,8 +138,6 @@ int fg_budget_write_json(FILE *out, const struct fg_budget_result *res);
  * and owned by res; NULL when out of memory.
  */
 json_t *fg_budget_statuses(struct fg_budget_result *res);
-/* Parse a PostgreSQL int[] text such as "{50,75}" (NULL: none); returns the count. */
-int fg_budget_int_array(const char *arr, int *out, int max);
 
 /*
  * Print the aligned table of statuses (with a bar of percent used); the

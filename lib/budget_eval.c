@@ -48,13 +48,13 @@
 
 static const char eval_sql[] =
     "WITH b AS ("
-    " SELECT t.idx::int AS idx, t.name, t.connector, t.amount, t.period, t.thr::int[] AS thr, t.pid"
-    " FROM unnest($2::text[], $3::text[], $4::numeric[], $5::text[], $6::text[], $7::int[])"
-    "  WITH ORDINALITY AS t(name, connector, amount, period, thr, pid, idx)),"
+    " SELECT t.idx::int AS idx, t.name, t.connector, t.amount, t.period, t.pid"
+    " FROM unnest($2::text[], $3::text[], $4::numeric[], $5::text[], $6::int[])"
+    "  WITH ORDINALITY AS t(name, connector, amount, period, pid, idx)),"
     /* Periods in use; slot: which of the spend sums since a start is theirs. */
     " p AS ("
     "  SELECT t.period, t.ps, t.pe, t.slot"
-    "  FROM unnest($8::text[], $9::date[], $10::date[], $11::int[]) AS t(period, ps, pe, slot)),"
+    "  FROM unnest($7::text[], $8::date[], $9::date[], $10::int[]) AS t(period, ps, pe, slot)),"
     " cw AS ("
     "  SELECT c.connector, c.first_day,"
     "   coalesce(c.first_day <= $1::date - 28, false) AS full4,"
@@ -64,21 +64,21 @@ static const char eval_sql[] =
     "    ELSE greatest(0, $1::date - greatest($1::date - 7, c.first_day)) END AS ns"
     "  FROM (SELECT cn.connector,"
     "    (SELECT min(d.day) FROM daily_costs d WHERE d.connector = cn.connector) AS first_day"
-    "   FROM unnest($20::text[]) AS cn(connector) OFFSET 0) c),"
+    "   FROM unnest($19::text[]) AS cn(connector) OFFSET 0) c),"
     /* One pass over the cost rows: spend since each start, samples per weekday. */
     " g AS ("
     "  SELECT d.connector, d.service_type, d.entity,"
-    "   sum(d.cost) FILTER (WHERE d.day >= $14::date) AS c1, sum(d.cost) FILTER (WHERE d.day >= $15::date) AS c2,"
-    "   sum(d.cost) FILTER (WHERE d.day >= $16::date) AS c3, sum(d.cost) FILTER (WHERE d.day >= $17::date) AS c4,"
-    "   sum(d.cost) FILTER (WHERE d.day >= $18::date) AS c5, sum(d.cost) FILTER (WHERE d.day >= $19::date) AS c6,"
+    "   sum(d.cost) FILTER (WHERE d.day >= $13::date) AS c1, sum(d.cost) FILTER (WHERE d.day >= $14::date) AS c2,"
+    "   sum(d.cost) FILTER (WHERE d.day >= $15::date) AS c3, sum(d.cost) FILTER (WHERE d.day >= $16::date) AS c4,"
+    "   sum(d.cost) FILTER (WHERE d.day >= $17::date) AS c5, sum(d.cost) FILTER (WHERE d.day >= $18::date) AS c6,"
     "   array_agg(d.cost) FILTER (WHERE d.k = 1) AS a1, array_agg(d.cost) FILTER (WHERE d.k = 2) AS a2,"
     "   array_agg(d.cost) FILTER (WHERE d.k = 3) AS a3, array_agg(d.cost) FILTER (WHERE d.k = 4) AS a4,"
     "   array_agg(d.cost) FILTER (WHERE d.k = 5) AS a5, array_agg(d.cost) FILTER (WHERE d.k = 6) AS a6,"
     "   array_agg(d.cost) FILTER (WHERE d.k = 7) AS a7"
     "  FROM (SELECT x.connector, x.service_type, x.entity, x.day, x.cost,"
-    "    CASE WHEN x.day >= cw.slo AND x.day < $1::date THEN (x.day - $13::date) % 7 + 1 END AS k"
+    "    CASE WHEN x.day >= cw.slo AND x.day < $1::date THEN (x.day - $12::date) % 7 + 1 END AS k"
     "   FROM cw JOIN daily_costs x ON x.connector = cw.connector"
-    "   WHERE x.connector = ANY ($20::text[]) AND x.day >= $12::date AND x.day <= $1::date) d"
+    "   WHERE x.connector = ANY ($19::text[]) AND x.day >= $11::date AND x.day <= $1::date) d"
     "  GROUP BY 1, 2, 3),"
     " f AS ("
     "  SELECT connector, upper(service_type) AS st, upper(entity) AS ent, count(*) AS nraw,"
@@ -96,7 +96,7 @@ static const char eval_sql[] =
     "  FROM f GROUP BY connector),"
     " un AS ("
     "  SELECT u.uid::int AS uid, u.connector, u.st, u.ent"
-    "  FROM unnest($21::text[], $22::text[], $23::text[]) WITH ORDINALITY AS u(connector, st, ent, uid)),"
+    "  FROM unnest($20::text[], $21::text[], $22::text[]) WITH ORDINALITY AS u(connector, st, ent, uid)),"
     /* Units whose samples need sums per day first: several names folding into one. */
     " cu AS ("
     "  SELECT f.connector, f.st, f.ent FROM f"
@@ -128,7 +128,7 @@ static const char eval_sql[] =
     "   array_agg(y.v) FILTER (WHERE y.k = 3), array_agg(y.v) FILTER (WHERE y.k = 4),"
     "   array_agg(y.v) FILTER (WHERE y.k = 5), array_agg(y.v) FILTER (WHERE y.k = 6),"
     "   array_agg(y.v) FILTER (WHERE y.k = 7)"
-    "  FROM (SELECT dd.*, (dd.day - $13::date) % 7 + 1 AS k FROM dd) y GROUP BY 1, 2, 3),"
+    "  FROM (SELECT dd.*, (dd.day - $12::date) % 7 + 1 AS k FROM dd) y GROUP BY 1, 2, 3),"
     /* Per unit and weekday: sum, count, min and max of the samples. */
     " us AS ("
     "  SELECT un.uid, cw.ns, t.c1, t.c2, t.c3, t.c4, t.c5, t.c6,"
@@ -216,19 +216,17 @@ static const char eval_sql[] =
     "   + coalesce(CASE WHEN rm.r5 > 0 THEN rm.r5 * us.mx5 END, 0)"
     "   + coalesce(CASE WHEN rm.r6 > 0 THEN rm.r6 * us.mx6 END, 0)"
     "   + coalesce(CASE WHEN rm.r7 > 0 THEN rm.r7 * us.mx7 END, 0) AS f_hi"
-    "  FROM unnest($24::int[], $25::text[]) WITH ORDINALITY AS q(uid, period, pid)"
+    "  FROM unnest($23::int[], $24::text[]) WITH ORDINALITY AS q(uid, period, pid)"
     "  JOIN us USING (uid) JOIN p USING (period) JOIN rm USING (period)),"
     /* Budgets of several units add them up; the others take their one pair as is. */
     " bs AS ("
     "  SELECT m.idx, sum(pf.spend) AS spend, sum(pf.today) AS today, sum(pf.f_mid) AS f_mid,"
     "   sum(pf.f_lo) AS f_lo, sum(pf.f_hi) AS f_hi"
-    "  FROM unnest($26::int[], $27::int[]) AS m(idx, pid) JOIN pf USING (pid) GROUP BY m.idx),"
+    "  FROM unnest($25::int[], $26::int[]) AS m(idx, pid) JOIN pf USING (pid) GROUP BY m.idx),"
     " x AS ("
-    "  SELECT b.idx, b.name, b.amount, b.thr, p.ps, p.pe, cw.first_day,"
+    "  SELECT b.idx, b.name, b.amount, p.ps, p.pe, cw.first_day,"
     "   coalesce(v.spend, 0) AS spend, coalesce(v.spend, 0) - coalesce(v.today, 0) AS done,"
-    "   coalesce(v.f_mid, 0) AS f_mid, coalesce(v.f_lo, 0) AS f_lo, coalesce(v.f_hi, 0) AS f_hi,"
-    "   width_bucket(greatest(least(div(coalesce(v.spend, 0) * 100, b.amount), 1001), 0)::int,"
-    "    b.thr) AS nx"
+    "   coalesce(v.f_mid, 0) AS f_mid, coalesce(v.f_lo, 0) AS f_lo, coalesce(v.f_hi, 0) AS f_hi"
     "  FROM b JOIN p USING (period) JOIN cw USING (connector)"
     "  LEFT JOIN pf ON pf.pid = b.pid LEFT JOIN bs ON bs.idx = b.idx"
     "  CROSS JOIN LATERAL (SELECT"
@@ -254,10 +252,10 @@ static const char eval_sql[] =
     "  x.spend >= x.amount,"
     "  greatest(x.done + x.f_mid, x.spend) >= x.amount,"
     /*
-     * Thresholds crossed: those t (ascending) with spend * 100 >= t * amount,
-     * i.e. t <= the exact integer quotient; NULL when none.
+     * Thresholds crossed are those t with spend * 100 >= t * amount, i.e.
+     * t <= the exact integer quotient: C picks them from the budget.
      */
-    "  CASE WHEN x.nx > 0 THEN x.thr[1:x.nx] END,"
+    "  greatest(least(div(x.spend * 100, x.amount), 1001), 0)::int,"
     "  ea.done_alerts,"
     "  round(greatest(x.done + x.f_mid, x.spend) * 100 / x.amount, 2)"
     " FROM x LEFT JOIN ea ON ea.name = x.name AND ea.period_start = x.ps ORDER BY x.idx";
@@ -268,27 +266,26 @@ enum {
 	P_CONNECTOR,
 	P_AMOUNT,
 	P_PERIOD,
-	P_THR,
-	P_PAIR, /* per budget: $2 to $7 */
+	P_PAIR, /* per budget: $2 to $6 */
 	P_PNAME,
 	P_PSTART,
 	P_PEND,
-	P_PSLOT, /* per period in use: $8 to $11 */
-	P_CONN,  /* per connector in use: $20 */
+	P_PSLOT, /* per period in use: $7 to $10 */
+	P_CONN,  /* per connector in use: $19 */
 	P_UCONN,
 	P_USVC,
-	P_UENT, /* per unit: $21 to $23 */
+	P_UENT, /* per unit: $20 to $22 */
 	P_PUNIT,
-	P_PPERIOD, /* per (unit, period) pair: $24, $25 */
+	P_PPERIOD, /* per (unit, period) pair: $23, $24 */
 	P_MIDX,
-	P_MPAIR, /* per pair of a multi-unit budget: $26, $27 */
+	P_MPAIR, /* per pair of a multi-unit budget: $25, $26 */
 	P_COUNT
 };
 
 /* Scalar parameters: today, the scan's first day, the Monday samples count from, the starts. */
-enum { S_ASOF = 1, S_LO = 12, S_MON = 13, S_START1 = 14, NSTARTS = 6, NPARAMS = 27 };
+enum { S_ASOF = 1, S_LO = 11, S_MON = 12, S_START1 = 13, NSTARTS = 6, NPARAMS = 26 };
 
-static const int param_number[P_COUNT] = {2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 20, 21, 22, 23, 24, 25, 26, 27};
+static const int param_number[P_COUNT] = {2, 3, 4, 5, 6, 7, 8, 9, 10, 19, 20, 21, 22, 23, 24, 25, 26};
 
 /* The parts of a budget's scope, as pair numbers; returns how many or an fg_err. */
 static int scope_pairs(struct fg_budget_units *u, const struct fg_budget *b, int *out)
@@ -392,7 +389,6 @@ int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of
 			pcap = need;
 		}
 		if ((n = scope_pairs(&units, b, pairs)) < 0 ||
-		    fg_pgarr_add_list(&arr[P_THR], NULL, b->thresholds, b->nthresholds) < 0 ||
 		    (b->connector != last_conn &&
 		     add_connector(&arr[P_CONN], &conns, &nconns, b->connector) < 0)) {
 			rc = FG_ERR_INTERNAL;

@@ -23,24 +23,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Parse a PostgreSQL int[] text such as "{50,75}" (NULL: none); returns the count. */
-int fg_budget_int_array(const char *arr, int *out, int max)
+int fg_budget_crossed(const struct fg_budget *b, const PGresult *ev, int row, int *out)
 {
-	const char *p;
+	long q = strtol(PQgetvalue(ev, row, EV_QUOTIENT), NULL, 10);
 	int n = 0;
 
-	if (arr == NULL || *arr != '{')
-		return 0;
-	p = arr + 1;
-	while (*p && *p != '}' && n < max) {
-		char *end;
-		long v = strtol(p, &end, 10);
-		if (end == p)
-			break;
-		out[n++] = (int)v;
-		p = end;
-		if (*p == ',')
-			p++;
+	while (n < b->nthresholds && b->thresholds[n] <= q) {
+		out[n] = b->thresholds[n];
+		n++;
 	}
 	return n;
 }
@@ -186,7 +176,7 @@ int fg_budget_write_json(FILE *out, const struct fg_budget_result *res)
 	puts_(bp, res->count > 0 ? "[" : "[]");
 	for (int i = 0; i < (int)res->count; i++) {
 		const struct fg_budget *bu = res->sel[i];
-		int n = fg_budget_int_array(fg_db_val(ev, i, EV_CROSSED), thr, FG_BUDGET_MAX_THRESHOLDS);
+		int n = fg_budget_crossed(bu, ev, i, thr);
 		bool any = false;
 
 		puts_(bp, i > 0 ? ",\n  {" : "\n  {");
@@ -247,7 +237,7 @@ json_t *fg_budget_statuses(struct fg_budget_result *res)
 		return NULL;
 	for (int i = 0; i < (int)res->count; i++) {
 		const struct fg_budget *b = res->sel[i];
-		int n = fg_budget_int_array(fg_db_val(ev, i, EV_CROSSED), thr, FG_BUDGET_MAX_THRESHOLDS);
+		int n = fg_budget_crossed(b, ev, i, thr);
 		json_t *o = json_object(), *t = json_array(), *na = json_array();
 
 		for (int j = 0; j < n; j++)

@@ -126,7 +126,7 @@ static int build(const struct fg_budget **sel, PGresult *ev, struct fg_budget_ca
 	for (int i = 0; i < rows; i++) {
 		const struct fg_budget *b = sel[i];
 		const char *existing = fg_db_val(ev, i, EV_EXISTING);
-		int n = fg_budget_int_array(fg_db_val(ev, i, EV_CROSSED), thr, FG_BUDGET_MAX_THRESHOLDS);
+		int n = fg_budget_crossed(b, ev, i, thr);
 		bool breach = strcmp(PQgetvalue(ev, i, EV_BREACH), "t") == 0;
 		bool fok = strcmp(PQgetvalue(ev, i, EV_FORECAST_OK), "t") == 0;
 		bool fbreach = fok && strcmp(PQgetvalue(ev, i, EV_FORECAST_BREACH), "t") == 0;

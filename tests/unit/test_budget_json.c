@@ -20,7 +20,7 @@
 #include "budget_notify.h"
 
 struct row {
-	const char *crossed; /* NULL for SQL NULL */
+	const char *quotient; /* spend * 100 div amount */
 	const char *percent;
 	const char *spend;
 	int elapsed;
@@ -68,8 +68,8 @@ static PGresult *make_ev(const struct row *rows, int n)
 				snprintf(num, sizeof(num), "%d", rows[i].elapsed);
 				v = num;
 				break;
-			case EV_CROSSED:
-				v = rows[i].crossed;
+			case EV_QUOTIENT:
+				v = rows[i].quotient;
 				break;
 			default:
 				break;
@@ -128,18 +128,20 @@ static void test_empty(void **state)
 static void test_rows_and_alerts(void **state)
 {
 	static const struct row rows[] = {
-	    {NULL, "0.00", "0.00", 0},
-	    {"{50,75,90}", "93.25", "932.50", 14},
-	    {"{}", "100.00", "-1.00", 3},
-	    {"{1,1000}", "17897250000.00", "178972.50", 30},
-	    {NULL, "1789725000000000000.00", "5.00", 1},
-	    {NULL, "-0.50", "-5.00", 2},
-	    {"{100}", "0.01", "0.10", 6},
+	    {"0", "0.00", "0.00", 0},
+	    {"93", "93.25", "932.50", 14},
+	    {"0", "100.00", "-1.00", 3},
+	    {"1001", "17897250000.00", "178972.50", 30},
+	    {"1001", "1789725000000000000.00", "5.00", 1},
+	    {"0", "-0.50", "-5.00", 2},
+	    {"100", "0.01", "0.10", 6},
 	};
 	struct fg_budget b[2] = {
-	    {.name = "b-1.x", .connector = "prod", .currency = "USD", .period = FG_PERIOD_MONTHLY},
+	    {.name = "b-1.x", .connector = "prod", .currency = "USD", .period = FG_PERIOD_MONTHLY,
+	     .thresholds = {50, 75, 90, 100}, .nthresholds = 4},
 	    {.name = "b_2", .connector = "odd \"conn\" \\ /\t\x01\xc3\xa9", .currency = "E\"UR\n",
-	     .period = FG_PERIOD_QUARTERLY, .forecast_severity = "high"},
+	     .period = FG_PERIOD_QUARTERLY, .thresholds = {1, 50, 75, 90, 1000}, .nthresholds = 5,
+	     .forecast_severity = "high"},
 	};
 	const struct fg_budget *sel[7] = {&b[0], &b[1], &b[0], &b[1], &b[0], &b[1], &b[0]};
 	struct fg_budget_cand cands[] = {
