@@ -91,6 +91,11 @@ static int sync_budgets(PGconn *db, const struct fg_budget_set *set, long *stmts
 	    " FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::text[], $6::text[],"
 	    "  $7::text[], $8::boolean[], $9::text[], $10::boolean[])"
 	    "  AS u(name, connector, amount, currency, period, scope, thr, fc, notify, active)"
+	    /* Unchanged budgets are left alone: no row lock, no new row version. */
+	    " WHERE NOT EXISTS (SELECT 1 FROM budgets x WHERE x.name = u.name"
+	    "  AND (x.connector, x.amount, x.currency, x.period, x.scope, x.thresholds, x.forecast,"
+	    "   x.notify, x.active) IS NOT DISTINCT FROM (u.connector, u.amount, u.currency, u.period,"
+	    "   u.scope, u.thr::integer[], u.fc, u.notify::text[], u.active))"
 	    " ON CONFLICT (name) DO UPDATE SET connector = EXCLUDED.connector,"
 	    "  amount = EXCLUDED.amount, currency = EXCLUDED.currency, period = EXCLUDED.period,"
 	    "  scope = EXCLUDED.scope, thresholds = EXCLUDED.thresholds, forecast = EXCLUDED.forecast,"
