@@ -470,8 +470,10 @@ int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of
 	 * handful, and then joined units to units in nested loops: millions of
 	 * comparisons, one to fifteen seconds.  Every join of the statement is
 	 * an equality join, so hash joins are always right; nested loops stay
-	 * only where nothing else can run (the per-period calendar).  Session
-	 * settings: the connection is ours.
+	 * only where nothing else can run (the per-period calendar), and are
+	 * allowed again after the statement: snapshot's retention deletes,
+	 * later on the same connection, want them.  The other settings are
+	 * for the session: the connection is ours.
 	 */
 	if ((rc = fg_db_exec(db, "tune the session",
 	                     "SELECT set_config('jit', 'off', false),"
@@ -481,6 +483,10 @@ int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of
 	                     0, NULL)) < 0)
 		goto out;
 	*out = fg_db_query(db, &rc, "evaluate budgets", eval_sql, NPARAMS, params);
+	if (*out != NULL && (rc = fg_db_exec(db, "tune the session", "RESET enable_nestloop", 0, NULL)) < 0) {
+		PQclear(*out);
+		*out = NULL;
+	}
 out:
 	if (pairs != stack)
 		free(pairs);

@@ -34,9 +34,9 @@ enum {
 };
 
 /*
- * Run the evaluation for the selected budgets of set as of day as_of: two
- * statements (session settings for the plan, then the query) whatever the
- * number of budgets.  Returns 0 with *out (PQclear it), or a negative
+ * Run the evaluation for the selected budgets of set as of day as_of: three
+ * statements (session settings for the plan, the query, nested loops
+ * allowed again) whatever the number of budgets.  Returns 0 with *out (PQclear it), or a negative
  * fg_err after logging.
  */
 int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of, PGresult **out);

@@ -4,9 +4,10 @@
  * A real run is one transaction of a fixed number of statements:
  *
  *   BEGIN
- *   upsert every configured budget by name       (budgets)
+ *   upsert every changed budget by name          (budgets)
  *   mark budgets missing from the file inactive  (budgets)
- *   evaluate the selected budgets                 (budget_eval.c)
+ *   evaluate the selected budgets, between two   (budget_eval.c)
+ *     statements of planner settings
  *   insert alert candidates ON CONFLICT DO NOTHING RETURNING the new ones
  *   insert one outbox row per (budget, kind, channel) naming the highest
  *     new threshold, ON CONFLICT (channel, dedup_key) DO NOTHING
@@ -15,8 +16,8 @@
  * The UNIQUE (budget_id, period_start, threshold, kind) constraint makes
  * an alert exist once whatever runs overlap; only the run whose INSERT
  * created an alert enqueues its notification, in the same transaction.
- * A dry run issues only the evaluation; alerts not yet recorded are
- * reported as new_alerts, nothing is written.
+ * A dry run issues only the evaluation and its settings; alerts not yet
+ * recorded are reported as new_alerts, nothing is written.
  */
 #include "budget.h"
 #include "budget_array.h"
@@ -179,7 +180,7 @@ int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool 
 			goto out;
 	}
 	if (nsel > 0) {
-		res->statements += 2; /* session settings, then the evaluation */
+		res->statements += 3; /* session settings, the evaluation, a setting reset */
 		if ((rc = fg_budget_eval_query(db, set, as_of, &ev)) < 0)
 			goto out;
 		if (PQntuples(ev) != nsel || PQnfields(ev) != EV_NCOLS) {
