@@ -63,15 +63,22 @@ gen_conf() { # N FILE
 
 statements() { grep -cE 'LOG: +(statement|execute)' "$FG_TMP/pg.log"; }
 # Server time (ms) of the statement starting with $2, logged since line $1
-# of the server log: every duration its backend logged for it (parse,
-# bind and execute on the extended protocol, one line on the simple one).
-# A backend logs a duration after sending the result, so wait for it.
+# of the server log, as its backend logged it: parse and bind (extended
+# protocol, logged with the text) and the first duration logged alone
+# after the statement itself (execute, or the whole simple query).  A
+# backend logs a duration after sending the result, so wait for it.
 server_ms() {
 	local i ms
 	for i in $(seq 50); do
 		ms=$(tail -n +"$1" "$FG_TMP/pg.log" | awk -v text="$2" '
-			index($0, text) { pid = $4; if ($0 ~ /(parse|bind) <unnamed>:/) sub(/.*duration: /, ""); else next; pb += $1; next }
-			pid != "" && $4 == pid && /LOG:  duration: [0-9.]+ ms$/ { sub(/.*duration: /, ""); ex = $1 + 0; done = 1 }
+			done { next }
+			index($0, text) {
+				pid = $4
+				if ($0 ~ /duration: .* (parse|bind) <unnamed>:/) { sub(/.*duration: /, ""); pb += $1 }
+				else started = 1
+				next
+			}
+			started && $4 == pid && /LOG:  duration: [0-9.]+ ms$/ { sub(/.*duration: /, ""); ex = $1; done = 1 }
 			END { if (done) printf "%.3f\n", pb + ex }')
 		[ -n "$ms" ] && break
 		sleep 0.1
@@ -127,7 +134,7 @@ fg_sql "INSERT INTO daily_costs (connector, day, service_type, entity, cost, cur
 echo "# rows: $(fg_sql "SELECT count(*) FROM daily_costs")"
 
 echo "# budgetcheck, $NBUDGETS budgets"
-run "first run (mirror + all alerts)" -c "$conf"
+run "first run --json (mirror, alerts)" -c "$conf" --json
 [ -n "${FG_BENCH_SAVE:-}" ] && cp "$FG_TMP/out.json" "$FG_BENCH_SAVE/first.json"
 runs "steady run (nothing new)" -c "$conf"
 runs "steady run --json" -c "$conf" --json
