@@ -8,7 +8,10 @@
  * entity; '*' for any) and the distinct (unit, period) pairs first
  * (budget_units.c): a warehouse unit is (connector, WAREHOUSE_METERING,
  * NAME), left out when the same budget also has service:WAREHOUSE_METERING
- * so no cost row counts twice.  The statement then:
+ * so no cost row counts twice.  C also works out the distinct period
+ * starts, the slot of each period among them, the first day to scan and
+ * the Monday the samples count from, so the planner sees the scan's
+ * bounds as values.  The statement then:
  *
  *   1. reads the cost rows of the periods in use and of the sample window
  *      once, aggregated at their own grain (connector, service type,
