@@ -99,14 +99,21 @@ const char *fg_budget_severity(const struct fg_budget *b, int threshold, bool fo
 const char *fg_severity_label(const char *severity);
 
 /* Outcome of one run, for --fail-on and the counts of the job run. */
+struct fg_budget_cand;
 struct fg_budget_result {
-	json_t *statuses;   /* array in the --json shape; owned by the result */
+	size_t count;       /* budgets evaluated: one status each */
 	bool any_warn;      /* some budget at or past its lowest threshold */
 	bool any_breach;    /* some budget's spend at or past 100 % */
 	bool any_forecast;  /* some budget projected past 100 % (with 3 complete days) */
 	long alerts;        /* alerts created (or that would be, on a dry run) */
 	long notifications; /* outbox rows enqueued */
 	long statements;    /* SQL statements issued */
+	/* private to budget*.c: what the statuses are made of */
+	PGresult *ev;                  /* the evaluation, one row per status */
+	const struct fg_budget **sel;  /* the budget of each row */
+	struct fg_budget_cand *cands;  /* alert candidates in row order; created = new */
+	int ncands;
+	json_t *statuses; /* built on demand by fg_budget_statuses */
 };
 
 /*
@@ -120,6 +127,17 @@ struct fg_budget_result {
 int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool dry_run,
                   struct fg_budget_result *res);
 void fg_budget_result_release(struct fg_budget_result *res);
+
+/*
+ * Write the statuses as the --json document (an array in the shape of
+ * DESIGN.md, then a newline).  Returns 0 or FG_ERR_INTERNAL (no memory).
+ */
+int fg_budget_write_json(FILE *out, const struct fg_budget_result *res);
+/*
+ * The statuses as a jansson array in the --json shape, built on first use
+ * and owned by res; NULL when out of memory.
+ */
+json_t *fg_budget_statuses(struct fg_budget_result *res);
 
 /*
  * Print the aligned table of statuses (with a bar of percent used); the

@@ -1,55 +1,79 @@
 /*
  * budget_array.c - PostgreSQL array literals for set-based parameters.
  *
- * Written into an open_memstream buffer: "{" elements "}".  A write error
- * (out of memory) makes the whole literal fail at fg_pgarr_finish.
+ * Written into one growing buffer: "{" elements "}".  An allocation
+ * failure makes the whole literal fail at fg_pgarr_finish.  (A stdio
+ * memory stream did the same with a lock and a call per character: a
+ * tenth of a run's CPU for the 10 arrays of 10,000 budgets.)
  */
 #include "budget_array.h"
 #include "exitcode.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Room for more bytes (and a final NUL); false once failed. */
+static bool reserve(struct fg_pgarr *a, size_t more)
+{
+	size_t cap = a->cap;
+	char *p;
+
+	if (a->failed)
+		return false;
+	if (a->len + more + 1 <= cap)
+		return true;
+	while (cap < a->len + more + 1)
+		cap = cap ? 2 * cap : 4096;
+	if ((p = realloc(a->buf, cap)) == NULL) {
+		a->failed = true;
+		return false;
+	}
+	a->buf = p;
+	a->cap = cap;
+	return true;
+}
+
 int fg_pgarr_init(struct fg_pgarr *a)
 {
-	a->buf = NULL;
-	a->len = 0;
-	a->n = 0;
-	a->failed = false;
-	a->f = open_memstream(&a->buf, &a->len);
-	if (a->f == NULL)
+	memset(a, 0, sizeof(*a));
+	if (!reserve(a, 1))
 		return FG_ERR_INTERNAL;
-	fputc('{', a->f);
+	a->buf[a->len++] = '{';
 	return 0;
 }
 
 void fg_pgarr_add(struct fg_pgarr *a, const char *s)
 {
-	if (a->n++ > 0)
-		fputc(',', a->f);
-	if (s == NULL) {
-		fputs("NULL", a->f);
+	size_t n = s ? strlen(s) : 0;
+	char *p;
+
+	/* worst case: every byte escaped, quotes and a comma */
+	if (!reserve(a, 2 * n + 4))
 		return;
+	p = a->buf + a->len;
+	if (a->n++ > 0)
+		*p++ = ',';
+	if (s == NULL) {
+		memcpy(p, "NULL", 4);
+		p += 4;
+	} else {
+		*p++ = '"';
+		for (; *s; s++) {
+			if (*s == '"' || *s == '\\')
+				*p++ = '\\';
+			*p++ = *s;
+		}
+		*p++ = '"';
 	}
-	fputc('"', a->f);
-	for (;;) {
-		size_t n = strcspn(s, "\"\\");
-		fwrite(s, 1, n, a->f);
-		s += n;
-		if (*s == '\0')
-			break;
-		fputc('\\', a->f);
-		fputc(*s++, a->f);
-	}
-	fputc('"', a->f);
+	a->len = (size_t)(p - a->buf);
 }
 
 int fg_pgarr_add_list(struct fg_pgarr *a, char *const *items, const int *nums, int n)
 {
 	char stack[1024], *buf = stack;
 	size_t need = 3, used = 0;
-	int rc = 0;
 
 	for (int j = 0; j < n; j++)
 		need += nums ? 16 : 3 + 2 * strlen(items[j]);
@@ -76,7 +100,7 @@ int fg_pgarr_add_list(struct fg_pgarr *a, char *const *items, const int *nums, i
 	fg_pgarr_add(a, buf);
 	if (buf != stack)
 		free(buf);
-	return rc;
+	return 0;
 }
 
 void fg_pgarr_addf(struct fg_pgarr *a, const char *fmt, ...)
@@ -97,22 +121,19 @@ void fg_pgarr_addf(struct fg_pgarr *a, const char *fmt, ...)
 
 const char *fg_pgarr_finish(struct fg_pgarr *a)
 {
-	if (a->f == NULL)
-		return a->buf;
-	fputc('}', a->f);
-	if (ferror(a->f))
-		a->failed = true;
-	if (fclose(a->f) != 0)
-		a->failed = true;
-	a->f = NULL;
+	if (!a->finished) {
+		a->finished = true;
+		if (reserve(a, 1)) {
+			a->buf[a->len++] = '}';
+			a->buf[a->len] = '\0';
+		}
+	}
 	return a->failed ? NULL : a->buf;
 }
 
 void fg_pgarr_release(struct fg_pgarr *a)
 {
-	if (a->f != NULL)
-		fclose(a->f);
-	a->f = NULL;
 	free(a->buf);
 	a->buf = NULL;
+	a->len = a->cap = 0;
 }

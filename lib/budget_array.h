@@ -11,14 +11,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 
 struct fg_pgarr {
-	FILE *f;
-	char *buf; /* owned; valid after fg_pgarr_finish */
-	size_t len;
+	char *buf; /* owned; the literal after fg_pgarr_finish */
+	size_t len, cap;
 	int n;
-	bool failed;
+	bool failed, finished;
 };
 
 /* Start an empty array; returns 0 or FG_ERR_INTERNAL. */

@@ -8,7 +8,10 @@
  * entity; '*' for any) and the distinct (unit, period) pairs first
  * (budget_units.c): a warehouse unit is (connector, WAREHOUSE_METERING,
  * NAME), left out when the same budget also has service:WAREHOUSE_METERING
- * so no cost row counts twice.  The statement then:
+ * so no cost row counts twice.  C also works out the distinct period
+ * starts, the slot of each period among them, the first day to scan and
+ * the Monday the samples count from, so the planner sees the scan's
+ * bounds as values.  The statement then:
  *
  *   1. reads the cost rows of the periods in use and of the sample window
  *      once, aggregated at their own grain (connector, service type,
@@ -48,19 +51,13 @@
 
 static const char eval_sql[] =
     "WITH b AS ("
-    " SELECT t.idx::int AS idx, t.name, t.connector, t.amount, t.period, t.thr::int[] AS thr, t.pid"
-    " FROM unnest($2::text[], $3::text[], $4::numeric[], $5::text[], $6::text[], $7::int[])"
-    "  WITH ORDINALITY AS t(name, connector, amount, period, thr, pid, idx)),"
-    /* The distinct period starts, newest (today) first; spend is summed from each. */
-    " pp AS ("
-    "  SELECT s, s[1] AS s1, s[2] AS s2, s[3] AS s3, s[4] AS s4, s[5] AS s5, s[6] AS s6,"
-    "   least(s[cardinality(s)], $1::date - 28) AS lo,"
-    "   $1::date - 28 - (extract(isodow FROM $1::date - 28)::int - 1) AS mon"
-    "  FROM (SELECT array_agg(DISTINCT x.d ORDER BY x.d DESC) AS s"
-    "   FROM (SELECT unnest($9::date[]) UNION ALL SELECT $1::date) AS x(d)) y),"
+    " SELECT t.idx::int AS idx, t.name, t.connector, t.amount, t.period, t.pid"
+    " FROM unnest($2::text[], $3::text[], $4::numeric[], $5::text[], $6::int[])"
+    "  WITH ORDINALITY AS t(name, connector, amount, period, pid, idx)),"
+    /* Periods in use; slot: which of the spend sums since a start is theirs. */
     " p AS ("
-    "  SELECT t.period, t.ps, t.pe, array_position(pp.s, t.ps) AS slot"
-    "  FROM pp, unnest($8::text[], $9::date[], $10::date[]) AS t(period, ps, pe)),"
+    "  SELECT t.period, t.ps, t.pe, t.slot"
+    "  FROM unnest($7::text[], $8::date[], $9::date[], $10::int[]) AS t(period, ps, pe, slot)),"
     " cw AS ("
     "  SELECT c.connector, c.first_day,"
     "   coalesce(c.first_day <= $1::date - 28, false) AS full4,"
@@ -70,22 +67,21 @@ static const char eval_sql[] =
     "    ELSE greatest(0, $1::date - greatest($1::date - 7, c.first_day)) END AS ns"
     "  FROM (SELECT cn.connector,"
     "    (SELECT min(d.day) FROM daily_costs d WHERE d.connector = cn.connector) AS first_day"
-    "   FROM (SELECT DISTINCT connector FROM b) cn) c),"
+    "   FROM unnest($19::text[]) AS cn(connector) OFFSET 0) c),"
     /* One pass over the cost rows: spend since each start, samples per weekday. */
     " g AS ("
     "  SELECT d.connector, d.service_type, d.entity,"
-    "   sum(d.cost) FILTER (WHERE d.day >= d.s1) AS c1, sum(d.cost) FILTER (WHERE d.day >= d.s2) AS c2,"
-    "   sum(d.cost) FILTER (WHERE d.day >= d.s3) AS c3, sum(d.cost) FILTER (WHERE d.day >= d.s4) AS c4,"
-    "   sum(d.cost) FILTER (WHERE d.day >= d.s5) AS c5, sum(d.cost) FILTER (WHERE d.day >= d.s6) AS c6,"
+    "   sum(d.cost) FILTER (WHERE d.day >= $13::date) AS c1, sum(d.cost) FILTER (WHERE d.day >= $14::date) AS c2,"
+    "   sum(d.cost) FILTER (WHERE d.day >= $15::date) AS c3, sum(d.cost) FILTER (WHERE d.day >= $16::date) AS c4,"
+    "   sum(d.cost) FILTER (WHERE d.day >= $17::date) AS c5, sum(d.cost) FILTER (WHERE d.day >= $18::date) AS c6,"
     "   array_agg(d.cost) FILTER (WHERE d.k = 1) AS a1, array_agg(d.cost) FILTER (WHERE d.k = 2) AS a2,"
     "   array_agg(d.cost) FILTER (WHERE d.k = 3) AS a3, array_agg(d.cost) FILTER (WHERE d.k = 4) AS a4,"
     "   array_agg(d.cost) FILTER (WHERE d.k = 5) AS a5, array_agg(d.cost) FILTER (WHERE d.k = 6) AS a6,"
     "   array_agg(d.cost) FILTER (WHERE d.k = 7) AS a7"
     "  FROM (SELECT x.connector, x.service_type, x.entity, x.day, x.cost,"
-    "    pp.s1, pp.s2, pp.s3, pp.s4, pp.s5, pp.s6,"
-    "    CASE WHEN x.day >= cw.slo AND x.day < $1::date THEN (x.day - pp.mon) % 7 + 1 END AS k"
-    "   FROM pp CROSS JOIN cw JOIN daily_costs x ON x.connector = cw.connector"
-    "   WHERE x.day >= pp.lo AND x.day <= $1::date) d"
+    "    CASE WHEN x.day >= cw.slo AND x.day < $1::date THEN (x.day - $12::date) % 7 + 1 END AS k"
+    "   FROM cw JOIN daily_costs x ON x.connector = cw.connector"
+    "   WHERE x.connector = ANY ($19::text[]) AND x.day >= $11::date AND x.day <= $1::date) d"
     "  GROUP BY 1, 2, 3),"
     " f AS ("
     "  SELECT connector, upper(service_type) AS st, upper(entity) AS ent, count(*) AS nraw,"
@@ -103,7 +99,7 @@ static const char eval_sql[] =
     "  FROM f GROUP BY connector),"
     " un AS ("
     "  SELECT u.uid::int AS uid, u.connector, u.st, u.ent"
-    "  FROM unnest($11::text[], $12::text[], $13::text[]) WITH ORDINALITY AS u(connector, st, ent, uid)),"
+    "  FROM unnest($20::text[], $21::text[], $22::text[]) WITH ORDINALITY AS u(connector, st, ent, uid)),"
     /* Units whose samples need sums per day first: several names folding into one. */
     " cu AS ("
     "  SELECT f.connector, f.st, f.ent FROM f"
@@ -135,7 +131,7 @@ static const char eval_sql[] =
     "   array_agg(y.v) FILTER (WHERE y.k = 3), array_agg(y.v) FILTER (WHERE y.k = 4),"
     "   array_agg(y.v) FILTER (WHERE y.k = 5), array_agg(y.v) FILTER (WHERE y.k = 6),"
     "   array_agg(y.v) FILTER (WHERE y.k = 7)"
-    "  FROM (SELECT dd.*, (dd.day - pp.mon) % 7 + 1 AS k FROM dd, pp) y GROUP BY 1, 2, 3),"
+    "  FROM (SELECT dd.*, (dd.day - $12::date) % 7 + 1 AS k FROM dd) y GROUP BY 1, 2, 3),"
     /* Per unit and weekday: sum, count, min and max of the samples. */
     " us AS ("
     "  SELECT un.uid, cw.ns, t.c1, t.c2, t.c3, t.c4, t.c5, t.c6,"
@@ -223,19 +219,17 @@ static const char eval_sql[] =
     "   + coalesce(CASE WHEN rm.r5 > 0 THEN rm.r5 * us.mx5 END, 0)"
     "   + coalesce(CASE WHEN rm.r6 > 0 THEN rm.r6 * us.mx6 END, 0)"
     "   + coalesce(CASE WHEN rm.r7 > 0 THEN rm.r7 * us.mx7 END, 0) AS f_hi"
-    "  FROM unnest($14::int[], $15::text[]) WITH ORDINALITY AS q(uid, period, pid)"
+    "  FROM unnest($23::int[], $24::text[]) WITH ORDINALITY AS q(uid, period, pid)"
     "  JOIN us USING (uid) JOIN p USING (period) JOIN rm USING (period)),"
     /* Budgets of several units add them up; the others take their one pair as is. */
     " bs AS ("
     "  SELECT m.idx, sum(pf.spend) AS spend, sum(pf.today) AS today, sum(pf.f_mid) AS f_mid,"
     "   sum(pf.f_lo) AS f_lo, sum(pf.f_hi) AS f_hi"
-    "  FROM unnest($16::int[], $17::int[]) AS m(idx, pid) JOIN pf USING (pid) GROUP BY m.idx),"
+    "  FROM unnest($25::int[], $26::int[]) AS m(idx, pid) JOIN pf USING (pid) GROUP BY m.idx),"
     " x AS ("
-    "  SELECT b.idx, b.name, b.amount, b.thr, p.ps, p.pe, cw.first_day,"
+    "  SELECT b.idx, b.name, b.amount, p.ps, p.pe, cw.first_day,"
     "   coalesce(v.spend, 0) AS spend, coalesce(v.spend, 0) - coalesce(v.today, 0) AS done,"
-    "   coalesce(v.f_mid, 0) AS f_mid, coalesce(v.f_lo, 0) AS f_lo, coalesce(v.f_hi, 0) AS f_hi,"
-    "   width_bucket(greatest(least(div(coalesce(v.spend, 0) * 100, b.amount), 1001), 0)::int,"
-    "    b.thr) AS nx"
+    "   coalesce(v.f_mid, 0) AS f_mid, coalesce(v.f_lo, 0) AS f_lo, coalesce(v.f_hi, 0) AS f_hi"
     "  FROM b JOIN p USING (period) JOIN cw USING (connector)"
     "  LEFT JOIN pf ON pf.pid = b.pid LEFT JOIN bs ON bs.idx = b.idx"
     "  CROSS JOIN LATERAL (SELECT"
@@ -261,33 +255,40 @@ static const char eval_sql[] =
     "  x.spend >= x.amount,"
     "  greatest(x.done + x.f_mid, x.spend) >= x.amount,"
     /*
-     * Thresholds crossed: those t (ascending) with spend * 100 >= t * amount,
-     * i.e. t <= the exact integer quotient; NULL when none.
+     * Thresholds crossed are those t with spend * 100 >= t * amount, i.e.
+     * t <= the exact integer quotient: C picks them from the budget.
      */
-    "  CASE WHEN x.nx > 0 THEN x.thr[1:x.nx] END,"
+    "  greatest(least(div(x.spend * 100, x.amount), 1001), 0)::int,"
     "  ea.done_alerts,"
     "  round(greatest(x.done + x.f_mid, x.spend) * 100 / x.amount, 2)"
     " FROM x LEFT JOIN ea ON ea.name = x.name AND ea.period_start = x.ps ORDER BY x.idx";
 
+/* Array parameters, in the order of their numbers in eval_sql. */
 enum {
 	P_NAME,
 	P_CONNECTOR,
 	P_AMOUNT,
 	P_PERIOD,
-	P_THR,
-	P_PAIR, /* per budget */
+	P_PAIR, /* per budget: $2 to $6 */
 	P_PNAME,
 	P_PSTART,
-	P_PEND, /* per period in use */
+	P_PEND,
+	P_PSLOT, /* per period in use: $7 to $10 */
+	P_CONN,  /* per connector in use: $19 */
 	P_UCONN,
 	P_USVC,
-	P_UENT, /* per unit */
+	P_UENT, /* per unit: $20 to $22 */
 	P_PUNIT,
-	P_PPERIOD, /* per (unit, period) pair */
+	P_PPERIOD, /* per (unit, period) pair: $23, $24 */
 	P_MIDX,
-	P_MPAIR, /* per pair of a multi-unit budget */
+	P_MPAIR, /* per pair of a multi-unit budget: $25, $26 */
 	P_COUNT
 };
+
+/* Scalar parameters: today, the scan's first day, the Monday samples count from, the starts. */
+enum { S_ASOF = 1, S_LO = 11, S_MON = 12, S_START1 = 13, NSTARTS = 6, NPARAMS = 26 };
+
+static const int param_number[P_COUNT] = {2, 3, 4, 5, 6, 7, 8, 9, 10, 19, 20, 21, 22, 23, 24, 25, 26};
 
 /* The parts of a budget's scope, as pair numbers; returns how many or an fg_err. */
 static int scope_pairs(struct fg_budget_units *u, const struct fg_budget *b, int *out)
@@ -315,13 +316,54 @@ static int scope_pairs(struct fg_budget_units *u, const struct fg_budget *b, int
 	return n;
 }
 
+/* Add day to the distinct starts, kept newest first (at most NSTARTS). */
+static void add_start(long *starts, int *n, long day)
+{
+	int i = 0;
+
+	while (i < *n && starts[i] > day)
+		i++;
+	if (i < *n && starts[i] == day)
+		return;
+	memmove(starts + i + 1, starts + i, (size_t)(*n - i) * sizeof(*starts));
+	starts[i] = day;
+	(*n)++;
+}
+
+/* The position (from 1) of day among the starts. */
+static int start_slot(const long *starts, int n, long day)
+{
+	for (int i = 0; i < n; i++)
+		if (starts[i] == day)
+			return i + 1;
+	return 0;
+}
+
+/* Add a connector to the array of those in use unless it is there: there are few. */
+static int add_connector(struct fg_pgarr *a, const char ***seen, int *n, const char *c)
+{
+	const char **v;
+
+	for (int i = *n - 1; i >= 0; i--)
+		if (strcmp((*seen)[i], c) == 0)
+			return 0;
+	if ((v = realloc(*seen, (size_t)(*n + 1) * sizeof(*v))) == NULL)
+		return FG_ERR_INTERNAL;
+	*seen = v;
+	v[(*n)++] = c;
+	fg_pgarr_add(a, c);
+	return 0;
+}
+
 int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of, PGresult **out)
 {
 	struct fg_pgarr arr[P_COUNT];
 	struct fg_budget_units units;
-	const char *params[P_COUNT + 1];
-	char asof[16], buf[16];
-	int rc = 0, k, idx = 0, *pairs = NULL;
+	const char *params[NPARAMS], **conns = NULL, *last_conn = NULL;
+	char dates[2 + NSTARTS + 1][16], buf[16];
+	long starts[NSTARTS], pstart[FG_PERIOD_COUNT], lo, mon, e;
+	int rc = 0, k, idx = 0, nstarts = 0, nconns = 0, stack[16], *pairs = stack;
+	size_t pcap = sizeof(stack) / sizeof(stack[0]);
 	bool used[FG_PERIOD_COUNT] = {false};
 
 	*out = NULL;
@@ -333,19 +375,29 @@ int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of
 		}
 	for (int i = 0; i < set->n; i++) {
 		const struct fg_budget *b = &set->v[i];
+		size_t need = (size_t)b->nservices + (size_t)b->nwarehouses + 1;
 		int n;
 		if (!b->selected)
 			continue;
 		idx++;
 		used[b->period] = true;
-		free(pairs);
-		if ((pairs = malloc(((size_t)b->nservices + (size_t)b->nwarehouses + 1) * sizeof(*pairs))) ==
-		        NULL ||
-		    (n = scope_pairs(&units, b, pairs)) < 0 ||
-		    fg_pgarr_add_list(&arr[P_THR], NULL, b->thresholds, b->nthresholds) < 0) {
+		if (need > pcap) {
+			if (pairs != stack)
+				free(pairs);
+			pcap = 0;
+			if ((pairs = malloc(need * sizeof(*pairs))) == NULL) {
+				rc = FG_ERR_INTERNAL;
+				goto out;
+			}
+			pcap = need;
+		}
+		if ((n = scope_pairs(&units, b, pairs)) < 0 ||
+		    (b->connector != last_conn &&
+		     add_connector(&arr[P_CONN], &conns, &nconns, b->connector) < 0)) {
 			rc = FG_ERR_INTERNAL;
 			goto out;
 		}
+		last_conn = b->connector;
 		fg_pgarr_add(&arr[P_NAME], b->name);
 		fg_pgarr_add(&arr[P_CONNECTOR], b->connector);
 		fg_pgarr_add(&arr[P_AMOUNT], b->amount);
@@ -369,22 +421,46 @@ int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of
 		fg_pgarr_addf(&arr[P_PUNIT], "%d", units.pair_unit[j]);
 		fg_pgarr_add(&arr[P_PPERIOD], fg_period_name(units.pair_period[j]));
 	}
-	/* Only the periods in use: the scan starts at the earliest of them. */
+	/*
+	 * Only the periods in use.  Spend is summed since each distinct start,
+	 * today's first; the scan starts at the earliest start or at the
+	 * first sample day, whichever comes first.
+	 */
+	add_start(starts, &nstarts, as_of);
 	for (int p = 0; p < FG_PERIOD_COUNT; p++) {
-		long s, e;
+		fg_period_bounds((enum fg_period)p, as_of, &pstart[p], &e);
+		if (used[p])
+			add_start(starts, &nstarts, pstart[p]);
+	}
+	for (int p = 0; p < FG_PERIOD_COUNT; p++) {
 		if (!used[p])
 			continue;
-		fg_period_bounds((enum fg_period)p, as_of, &s, &e);
+		fg_period_bounds((enum fg_period)p, as_of, &pstart[p], &e);
 		fg_pgarr_add(&arr[P_PNAME], fg_period_name((enum fg_period)p));
-		fg_date_format(s, buf, sizeof(buf));
+		fg_date_format(pstart[p], buf, sizeof(buf));
 		fg_pgarr_add(&arr[P_PSTART], buf);
 		fg_date_format(e, buf, sizeof(buf));
 		fg_pgarr_add(&arr[P_PEND], buf);
+		fg_pgarr_addf(&arr[P_PSLOT], "%d", start_slot(starts, nstarts, pstart[p]));
 	}
-	fg_date_format(as_of, asof, sizeof(asof));
-	params[0] = asof;
+	lo = starts[nstarts - 1] < as_of - 28 ? starts[nstarts - 1] : as_of - 28;
+	/* Samples are numbered by weekday from the Monday of the first sample day. */
+	fg_period_bounds(FG_PERIOD_WEEKLY, as_of - 28, &mon, &e);
+	fg_date_format(as_of, dates[0], sizeof(dates[0]));
+	fg_date_format(lo, dates[1], sizeof(dates[1]));
+	fg_date_format(mon, dates[2], sizeof(dates[2]));
+	params[S_ASOF - 1] = dates[0];
+	params[S_LO - 1] = dates[1];
+	params[S_MON - 1] = dates[2];
+	for (k = 0; k < NSTARTS; k++) {
+		params[S_START1 - 1 + k] = NULL;
+		if (k < nstarts) {
+			fg_date_format(starts[k], dates[3 + k], sizeof(dates[3 + k]));
+			params[S_START1 - 1 + k] = dates[3 + k];
+		}
+	}
 	for (k = 0; k < P_COUNT; k++)
-		if ((params[k + 1] = fg_pgarr_finish(&arr[k])) == NULL) {
+		if ((params[param_number[k] - 1] = fg_pgarr_finish(&arr[k])) == NULL) {
 			rc = FG_ERR_INTERNAL;
 			goto out;
 		}
@@ -392,17 +468,32 @@ int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of
 	 * The evaluation's cost estimates (unnested parameters) are far above
 	 * jit_above_cost: compiling it took seconds, running it a fraction of
 	 * that.  Parallel workers did not pay off either for the few tens of
-	 * thousands of rows it reads.  Session settings: the connection is ours.
+	 * thousands of rows it reads.  The planner cannot know how many rows
+	 * the unnested parameters and the CTEs built from them hold, guesses a
+	 * handful, and then joined units to units in nested loops: millions of
+	 * comparisons, one to fifteen seconds.  Every join of the statement is
+	 * an equality join, so hash joins are always right; nested loops stay
+	 * only where nothing else can run (the per-period calendar), and are
+	 * allowed again after the statement: snapshot's retention deletes,
+	 * later on the same connection, want them.  The other settings are
+	 * for the session: the connection is ours.
 	 */
 	if ((rc = fg_db_exec(db, "tune the session",
 	                     "SELECT set_config('jit', 'off', false),"
 	                     " set_config('max_parallel_workers_per_gather', '0', false),"
+	                     " set_config('enable_nestloop', 'off', false),"
 	                     " set_config('work_mem', '64MB', false)",
 	                     0, NULL)) < 0)
 		goto out;
-	*out = fg_db_query(db, &rc, "evaluate budgets", eval_sql, P_COUNT + 1, params);
+	*out = fg_db_query(db, &rc, "evaluate budgets", eval_sql, NPARAMS, params);
+	if (*out != NULL && (rc = fg_db_exec(db, "tune the session", "RESET enable_nestloop", 0, NULL)) < 0) {
+		PQclear(*out);
+		*out = NULL;
+	}
 out:
-	free(pairs);
+	if (pairs != stack)
+		free(pairs);
+	free(conns);
 	fg_budget_units_release(&units);
 	for (k = 0; k < P_COUNT; k++)
 		fg_pgarr_release(&arr[k]);

@@ -27,18 +27,24 @@ enum {
 	EV_FORECAST_OK,     /* 3 complete days of data in the period */
 	EV_BREACH,          /* spend >= amount */
 	EV_FORECAST_BREACH, /* forecast >= amount */
-	EV_CROSSED,         /* int[] of thresholds crossed by spend, or NULL */
+	EV_QUOTIENT,        /* spend * 100 div amount, clamped to 0..1001 */
 	EV_EXISTING,        /* text[] "kind:threshold" alerts already recorded */
 	EV_FORECAST_PERCENT2,
 	EV_NCOLS
 };
 
 /*
- * Run the evaluation for the selected budgets of set as of day as_of: two
- * statements (session settings for the plan, then the query) whatever the
- * number of budgets.  Returns 0 with *out (PQclear it), or a negative
+ * Run the evaluation for the selected budgets of set as of day as_of: three
+ * statements (session settings for the plan, the query, nested loops
+ * allowed again) whatever the number of budgets.  Returns 0 with *out (PQclear it), or a negative
  * fg_err after logging.
  */
 int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of, PGresult **out);
+
+/*
+ * The thresholds of b that row of ev crosses (t <= the quotient), in
+ * ascending order, into out (FG_BUDGET_MAX_THRESHOLDS); returns how many.
+ */
+int fg_budget_crossed(const struct fg_budget *b, const PGresult *ev, int row, int *out);
 
 #endif

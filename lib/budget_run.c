@@ -4,9 +4,10 @@
  * A real run is one transaction of a fixed number of statements:
  *
  *   BEGIN
- *   upsert every configured budget by name       (budgets)
+ *   upsert every changed budget by name          (budgets)
  *   mark budgets missing from the file inactive  (budgets)
- *   evaluate the selected budgets                 (budget_eval.c)
+ *   evaluate the selected budgets, between two   (budget_eval.c)
+ *     statements of planner settings
  *   insert alert candidates ON CONFLICT DO NOTHING RETURNING the new ones
  *   insert one outbox row per (budget, kind, channel) naming the highest
  *     new threshold, ON CONFLICT (channel, dedup_key) DO NOTHING
@@ -15,8 +16,8 @@
  * The UNIQUE (budget_id, period_start, threshold, kind) constraint makes
  * an alert exist once whatever runs overlap; only the run whose INSERT
  * created an alert enqueues its notification, in the same transaction.
- * A dry run issues only the evaluation; alerts not yet recorded are
- * reported as new_alerts, nothing is written.
+ * A dry run issues only the evaluation and its settings; alerts not yet
+ * recorded are reported as new_alerts, nothing is written.
  */
 #include "budget.h"
 #include "budget_array.h"
@@ -47,27 +48,6 @@ static bool array_has(const char *arr, const char *item)
 			p++;
 	}
 	return false;
-}
-
-static json_t *int_array(const char *arr)
-{
-	json_t *a = json_array();
-	const char *p;
-
-	if (arr == NULL || *arr != '{')
-		return a;
-	p = arr + 1;
-	while (*p && *p != '}') {
-		char *end;
-		long v = strtol(p, &end, 10);
-		if (end == p)
-			break;
-		json_array_append_new(a, json_integer(v));
-		p = end;
-		if (*p == ',')
-			p++;
-	}
-	return a;
 }
 
 static int sync_budgets(PGconn *db, const struct fg_budget_set *set, long *stmts)
@@ -112,6 +92,11 @@ static int sync_budgets(PGconn *db, const struct fg_budget_set *set, long *stmts
 	    " FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::text[], $6::text[],"
 	    "  $7::text[], $8::boolean[], $9::text[], $10::boolean[])"
 	    "  AS u(name, connector, amount, currency, period, scope, thr, fc, notify, active)"
+	    /* Unchanged budgets are left alone: no row lock, no new row version. */
+	    " WHERE NOT EXISTS (SELECT 1 FROM budgets x WHERE x.name = u.name"
+	    "  AND (x.connector, x.amount, x.currency, x.period, x.scope, x.thresholds, x.forecast,"
+	    "   x.notify, x.active) IS NOT DISTINCT FROM (u.connector, u.amount, u.currency, u.period,"
+	    "   u.scope, u.thr::integer[], u.fc, u.notify::text[], u.active))"
 	    " ON CONFLICT (name) DO UPDATE SET connector = EXCLUDED.connector,"
 	    "  amount = EXCLUDED.amount, currency = EXCLUDED.currency, period = EXCLUDED.period,"
 	    "  scope = EXCLUDED.scope, thresholds = EXCLUDED.thresholds, forecast = EXCLUDED.forecast,"
@@ -137,50 +122,27 @@ out:
 	return rc;
 }
 
-/* Status objects and alert candidates from the evaluation rows. */
+/* Alert candidates and the --fail-on flags from the evaluation rows. */
 static int build(const struct fg_budget **sel, PGresult *ev, struct fg_budget_cands *cs,
                  struct fg_budget_result *res)
 {
-	int rows = PQntuples(ev);
+	int rows = PQntuples(ev), thr[FG_BUDGET_MAX_THRESHOLDS];
 	char key[32];
 
 	for (int i = 0; i < rows; i++) {
 		const struct fg_budget *b = sel[i];
-		const char *crossed = fg_db_val(ev, i, EV_CROSSED);
 		const char *existing = fg_db_val(ev, i, EV_EXISTING);
+		int n = fg_budget_crossed(b, ev, i, thr);
 		bool breach = strcmp(PQgetvalue(ev, i, EV_BREACH), "t") == 0;
 		bool fok = strcmp(PQgetvalue(ev, i, EV_FORECAST_OK), "t") == 0;
 		bool fbreach = fok && strcmp(PQgetvalue(ev, i, EV_FORECAST_BREACH), "t") == 0;
-		json_t *o = json_object(), *thr = int_array(crossed);
 
-		json_object_set_new(o, "name", json_string(b->name));
-		json_object_set_new(o, "connector", json_string(b->connector));
-		json_object_set_new(o, "period", json_string(fg_period_name(b->period)));
-		json_object_set_new(o, "period_start", json_string(PQgetvalue(ev, i, EV_START)));
-		json_object_set_new(o, "period_end", json_string(PQgetvalue(ev, i, EV_END)));
-		json_object_set_new(o, "amount", json_string(PQgetvalue(ev, i, EV_AMOUNT2)));
-		json_object_set_new(o, "currency", json_string(b->currency));
-		json_object_set_new(o, "spend", json_string(PQgetvalue(ev, i, EV_SPEND2)));
-		json_object_set_new(o, "percent", json_real(strtod(PQgetvalue(ev, i, EV_PERCENT2), NULL)));
-		json_object_set_new(o, "forecast", json_string(PQgetvalue(ev, i, EV_FORECAST2)));
-		json_object_set_new(o, "forecast_low", json_string(PQgetvalue(ev, i, EV_FORECAST_LOW2)));
-		json_object_set_new(o, "forecast_high", json_string(PQgetvalue(ev, i, EV_FORECAST_HIGH2)));
-		json_object_set_new(o, "days_elapsed",
-		                    json_integer(strtol(PQgetvalue(ev, i, EV_ELAPSED), NULL, 10)));
-		json_object_set_new(o, "days_remaining",
-		                    json_integer(strtol(PQgetvalue(ev, i, EV_REMAINING_DAYS), NULL, 10)));
-		json_object_set_new(o, "thresholds_crossed", thr);
-		json_object_set_new(o, "new_alerts", json_array());
-		if (json_array_append_new(res->statuses, o) < 0)
-			return FG_ERR_INTERNAL;
-
-		res->any_warn |= json_array_size(thr) > 0;
+		res->any_warn |= n > 0;
 		res->any_breach |= breach;
 		res->any_forecast |= breach || fbreach;
-		for (size_t j = 0; j < json_array_size(thr); j++) {
-			int t = (int)json_integer_value(json_array_get(thr, j));
-			snprintf(key, sizeof(key), "actual:%d", t);
-			if (!array_has(existing, key) && fg_budget_cands_add(cs, b, i, t, false) < 0)
+		for (int j = 0; j < n; j++) {
+			snprintf(key, sizeof(key), "actual:%d", thr[j]);
+			if (!array_has(existing, key) && fg_budget_cands_add(cs, b, i, thr[j], false) < 0)
 				return FG_ERR_INTERNAL;
 		}
 		/* A projected breach matters until spend itself breaches. */
@@ -189,21 +151,6 @@ static int build(const struct fg_budget **sel, PGresult *ev, struct fg_budget_ca
 			return FG_ERR_INTERNAL;
 	}
 	return 0;
-}
-
-static void report_new(const struct fg_budget_cands *cs, struct fg_budget_result *res)
-{
-	for (int i = 0; i < cs->n; i++) {
-		const struct fg_budget_cand *c = &cs->v[i];
-		json_t *a;
-		if (!c->created)
-			continue;
-		a = json_pack("{s:i, s:s, s:s}", "threshold", c->threshold, "kind",
-		              c->forecast ? "forecast" : "actual", "severity", c->severity);
-		json_array_append_new(
-		    json_object_get(json_array_get(res->statuses, (size_t)c->row), "new_alerts"), a);
-		res->alerts++;
-	}
 }
 
 int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool dry_run,
@@ -216,9 +163,8 @@ int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool 
 	bool in_tx = false;
 
 	memset(res, 0, sizeof(*res));
-	res->statuses = json_array();
 	sel = calloc((size_t)set->n + 1, sizeof(*sel));
-	if (res->statuses == NULL || sel == NULL) {
+	if (sel == NULL) {
 		rc = FG_ERR_INTERNAL;
 		goto out;
 	}
@@ -234,7 +180,7 @@ int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool 
 			goto out;
 	}
 	if (nsel > 0) {
-		res->statements += 2; /* session settings, then the evaluation */
+		res->statements += 3; /* session settings, the evaluation, a setting reset */
 		if ((rc = fg_budget_eval_query(db, set, as_of, &ev)) < 0)
 			goto out;
 		if (PQntuples(ev) != nsel || PQnfields(ev) != EV_NCOLS) {
@@ -256,13 +202,21 @@ int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool 
 		if ((rc = fg_budget_notify_plan(&cs, ev, res, true, db)) < 0)
 			goto out;
 	}
-	report_new(&cs, res);
+	for (int i = 0; i < cs.n; i++)
+		res->alerts += cs.v[i].created;
 	if (in_tx) {
 		res->statements++;
 		if ((rc = fg_db_commit(db)) < 0)
 			goto out;
 		in_tx = false;
 	}
+	/* The output is made from the rows, the budgets and the candidates. */
+	res->count = (size_t)nsel;
+	res->ev = ev;
+	res->sel = sel;
+	res->cands = cs.v;
+	res->ncands = cs.n;
+	return 0;
 out:
 	if (in_tx)
 		fg_db_rollback(db);
@@ -277,5 +231,13 @@ out:
 void fg_budget_result_release(struct fg_budget_result *res)
 {
 	json_decref(res->statuses);
+	PQclear(res->ev);
+	free(res->sel);
+	free(res->cands);
 	res->statuses = NULL;
+	res->ev = NULL;
+	res->sel = NULL;
+	res->cands = NULL;
+	res->count = 0;
+	res->ncands = 0;
 }

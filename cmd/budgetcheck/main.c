@@ -120,19 +120,24 @@ int fg_tool_main(int argc, char **argv)
 	rc = fg_budget_run(t.db, &set, o.have_as_of ? o.as_of : fg_today(), t.cli.dry_run, &res);
 	if (rc < 0)
 		goto end;
-	fg_tool_count(&t, "budgets", json_array_size(res.statuses));
+	fg_tool_count(&t, "budgets", (long)res.count);
 	fg_tool_count(&t, "alerts", res.alerts);
 	fg_tool_count(&t, "notifications", res.notifications);
 	fg_tool_count(&t, "statements", res.statements);
 	fg_info("checked %zu budgets: %ld new alerts, %ld notifications, %ld statements in %.3f s",
-	        json_array_size(res.statuses), res.alerts, res.notifications, res.statements,
+	        res.count, res.alerts, res.notifications, res.statements,
 	        fg_tool_elapsed(&t));
 	if (t.cli.json) {
-		json_dumpf(res.statuses, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
-		putchar('\n');
+		rc = fg_budget_write_json(stdout, &res);
 	} else if (isatty(STDOUT_FILENO) || t.cli.verbosity > 0) {
-		fg_budget_print_table(stdout, &set, res.statuses);
+		json_t *statuses = fg_budget_statuses(&res);
+		if (statuses == NULL)
+			rc = FG_ERR_INTERNAL;
+		else
+			fg_budget_print_table(stdout, &set, statuses);
 	}
+	if (rc < 0)
+		fg_error("cannot write the budget statuses: out of memory");
 end:
 	status = fg_exit_for(rc);
 	if (status == FG_EX_OK && failed(&o, &res))

@@ -192,12 +192,44 @@ static void test_select(void **state)
 	fg_config_free(cfg);
 }
 
+/* Budgets may come before the connectors and channels they name. */
+static void test_references_after_budgets(void **state)
+{
+	static const char text[] = "[budget a]\nconnector = prod\namount = 5\nnotify = ops, mail\n"
+	                           "[budget b]\nconnector = dev\namount = 7\n"
+	                           "[connector dev]\nodbc = DSN=y\n"
+	                           "[connector prod]\nodbc = DSN=x\ncurrency = EUR\n"
+	                           "[channel mail]\ntype = email\nto = a@example.com\n"
+	                           "[channel ops]\ntype = webhook\n";
+	struct fg_config *cfg = NULL;
+	struct fg_budget_set set;
+
+	(void)state;
+	assert_int_equal(fg_config_load_string(text, "t.conf", &cfg), 0);
+	assert_int_equal(fg_budget_load(cfg, &set), 0);
+	assert_int_equal(set.n, 2);
+	assert_string_equal(set.v[0].currency, "EUR");
+	assert_int_equal(set.v[0].nnotify, 2);
+	assert_string_equal(set.v[1].connector, "dev");
+	assert_string_equal(set.v[1].currency, "USD");
+	fg_budget_set_release(&set);
+	fg_config_free(cfg);
+	/* the only connector is the default, wherever it is */
+	assert_int_equal(fg_config_load_string("[budget a]\namount = 5\n[connector solo]\nodbc = DSN=z\n", "t.conf",
+	                                       &cfg),
+	                 0);
+	assert_int_equal(fg_budget_load(cfg, &set), 0);
+	assert_string_equal(set.v[0].connector, "solo");
+	fg_budget_set_release(&set);
+	fg_config_free(cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_defaults), cmocka_unit_test(test_full_budget),
 	    cmocka_unit_test(test_refusals), cmocka_unit_test(test_all_errors_reported),
-	    cmocka_unit_test(test_select),
+	    cmocka_unit_test(test_select), cmocka_unit_test(test_references_after_budgets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
