@@ -345,6 +345,36 @@ static bool is_pure_reference(const char *raw)
 	       strchr(raw + 2, '}') == raw + n - 1;
 }
 
+/* RFC 3629 UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF. */
+static bool utf8_valid(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	while (*s) {
+		unsigned c = *s++;
+		int more;
+		unsigned min, cp;
+		if (c < 0x80)
+			continue;
+		if (c >= 0xc2 && c <= 0xdf)
+			more = 1, min = 0x80, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			more = 2, min = 0x800, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			more = 3, min = 0x10000, cp = c & 0x07;
+		else
+			return false;
+		while (more-- > 0) {
+			if ((*s & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (*s++ & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+	}
+	return true;
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct loader *ld = user;
@@ -364,6 +394,10 @@ static int handler(void *user, const char *section, const char *name, const char
 		sp++;
 	if (tl >= sizeof(type) || strlen(sp) >= sizeof(sname)) {
 		lerr(ld, ld->line, "section name '[%.40s]' too long", section);
+		return 1;
+	}
+	if (!utf8_valid(section)) {
+		lerr(ld, ld->header_line, "section name is not valid UTF-8");
 		return 1;
 	}
 	memcpy(type, section, tl);
@@ -466,6 +500,12 @@ static int handler(void *user, const char *section, const char *name, const char
 			ld->holds_secret = true;
 			ld->secret_line = ld->line;
 		}
+	}
+	if (!utf8_valid(val)) {
+		/* everything read here ends up in JSON, headers or SQL text */
+		lerr(ld, ld->line, "value of '%s' is not valid UTF-8", name);
+		free(val);
+		return 1;
 	}
 	if (secret) {
 		if (ki->flags & FG_KEY_SECRET_IF_PASSWORD)

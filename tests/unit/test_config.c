@@ -115,6 +115,30 @@ static void test_syntax_error(void **state)
 	assert_non_null(strstr(capture_buf, ":3: syntax error"));
 }
 
+static void test_invalid_utf8(void **state)
+{
+	(void)state;
+	struct fg_config *cfg;
+	/* a stray Latin-1 byte, an overlong '/', a UTF-16 surrogate */
+	static const char *const bad[] = { "caf\xe9", "\xc0\xaf", "\xed\xa0\x80" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[128];
+		snprintf(text, sizeof(text), "[database]\nconninfo =\n[connector a]\ncurrency = %s\n", bad[i]);
+		assert_int_equal(load(text, 0600, &cfg), FG_ERR_CONFIG);
+		assert_non_null(strstr(capture_buf, ":4: value of 'currency' is not valid UTF-8"));
+	}
+	setenv("FG_TEST_LATIN1", "\xe9t\xe9", 1);
+	assert_int_equal(load("[connector a]\ncurrency = ${FG_TEST_LATIN1}\n", 0600, &cfg), FG_ERR_CONFIG);
+	assert_non_null(strstr(capture_buf, ":2: value of 'currency' is not valid UTF-8"));
+	assert_int_equal(load("[database]\n[connector caf\xe9]\ncurrency = EUR\n", 0600, &cfg), FG_ERR_CONFIG);
+	assert_non_null(strstr(capture_buf, ":2: section name is not valid UTF-8"));
+	/* valid text in any script loads */
+	assert_int_equal(load("[connector z\xc3\xbcrich]\ncurrency = \xe2\x82\xac \xf0\x9f\x9a\x80\n", 0600, &cfg), 0);
+	assert_string_equal(fg_conf_get(fg_config_section(cfg, "connector", "z\xc3\xbcrich"), "currency"),
+			    "\xe2\x82\xac \xf0\x9f\x9a\x80");
+	fg_config_free(cfg);
+}
+
 static void test_unset_variable(void **state)
 {
 	(void)state;
@@ -311,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_section),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_syntax_error),
+		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_unset_variable),
 		cmocka_unit_test(test_variable_not_reexpanded),
 		cmocka_unit_test(test_secret_file),
