@@ -28,7 +28,7 @@
  *      samples (days without rows count as zero), and per (unit, period)
  *      projects each remaining day of the period (today included) at the
  *      mean of that weekday's samples; the band uses the smallest and
- *      largest sample;
+ *      largest sample, a day without rows counting as a sample of zero;
  *   4. gives a budget of one unit that unit's figures and adds up the
  *      units of the others.
  *
@@ -204,21 +204,21 @@ static const char eval_sql[] =
     "   + coalesce(CASE WHEN rm.r5 > 0 THEN rm.r5 * us.s5 / nullif(us.ns, 0) END, 0)"
     "   + coalesce(CASE WHEN rm.r6 > 0 THEN rm.r6 * us.s6 / nullif(us.ns, 0) END, 0)"
     "   + coalesce(CASE WHEN rm.r7 > 0 THEN rm.r7 * us.s7 / nullif(us.ns, 0) END, 0) AS f_mid,"
-    "   coalesce(CASE WHEN rm.r1 > 0 THEN rm.r1 * CASE WHEN us.n1 < us.ns THEN 0 ELSE us.mn1 END END, 0)"
-    "   + coalesce(CASE WHEN rm.r2 > 0 THEN rm.r2 * CASE WHEN us.n2 < us.ns THEN 0 ELSE us.mn2 END END, 0)"
-    "   + coalesce(CASE WHEN rm.r3 > 0 THEN rm.r3 * CASE WHEN us.n3 < us.ns THEN 0 ELSE us.mn3 END END, 0)"
-    "   + coalesce(CASE WHEN rm.r4 > 0 THEN rm.r4 * CASE WHEN us.n4 < us.ns THEN 0 ELSE us.mn4 END END, 0)"
-    "   + coalesce(CASE WHEN rm.r5 > 0 THEN rm.r5 * CASE WHEN us.n5 < us.ns THEN 0 ELSE us.mn5 END END, 0)"
-    "   + coalesce(CASE WHEN rm.r6 > 0 THEN rm.r6 * CASE WHEN us.n6 < us.ns THEN 0 ELSE us.mn6 END END, 0)"
-    "   + coalesce(CASE WHEN rm.r7 > 0 THEN rm.r7 * CASE WHEN us.n7 < us.ns THEN 0 ELSE us.mn7 END END, 0) "
+    "   coalesce(CASE WHEN rm.r1 > 0 THEN rm.r1 * CASE WHEN us.n1 < us.ns THEN least(us.mn1, 0) ELSE us.mn1 END END, 0)"
+    "   + coalesce(CASE WHEN rm.r2 > 0 THEN rm.r2 * CASE WHEN us.n2 < us.ns THEN least(us.mn2, 0) ELSE us.mn2 END END, 0)"
+    "   + coalesce(CASE WHEN rm.r3 > 0 THEN rm.r3 * CASE WHEN us.n3 < us.ns THEN least(us.mn3, 0) ELSE us.mn3 END END, 0)"
+    "   + coalesce(CASE WHEN rm.r4 > 0 THEN rm.r4 * CASE WHEN us.n4 < us.ns THEN least(us.mn4, 0) ELSE us.mn4 END END, 0)"
+    "   + coalesce(CASE WHEN rm.r5 > 0 THEN rm.r5 * CASE WHEN us.n5 < us.ns THEN least(us.mn5, 0) ELSE us.mn5 END END, 0)"
+    "   + coalesce(CASE WHEN rm.r6 > 0 THEN rm.r6 * CASE WHEN us.n6 < us.ns THEN least(us.mn6, 0) ELSE us.mn6 END END, 0)"
+    "   + coalesce(CASE WHEN rm.r7 > 0 THEN rm.r7 * CASE WHEN us.n7 < us.ns THEN least(us.mn7, 0) ELSE us.mn7 END END, 0) "
     "AS f_lo,"
-    "   coalesce(CASE WHEN rm.r1 > 0 THEN rm.r1 * us.mx1 END, 0)"
-    "   + coalesce(CASE WHEN rm.r2 > 0 THEN rm.r2 * us.mx2 END, 0)"
-    "   + coalesce(CASE WHEN rm.r3 > 0 THEN rm.r3 * us.mx3 END, 0)"
-    "   + coalesce(CASE WHEN rm.r4 > 0 THEN rm.r4 * us.mx4 END, 0)"
-    "   + coalesce(CASE WHEN rm.r5 > 0 THEN rm.r5 * us.mx5 END, 0)"
-    "   + coalesce(CASE WHEN rm.r6 > 0 THEN rm.r6 * us.mx6 END, 0)"
-    "   + coalesce(CASE WHEN rm.r7 > 0 THEN rm.r7 * us.mx7 END, 0) AS f_hi"
+    "   coalesce(CASE WHEN rm.r1 > 0 THEN rm.r1 * CASE WHEN us.n1 < us.ns THEN greatest(us.mx1, 0) ELSE us.mx1 END END, 0)"
+    "   + coalesce(CASE WHEN rm.r2 > 0 THEN rm.r2 * CASE WHEN us.n2 < us.ns THEN greatest(us.mx2, 0) ELSE us.mx2 END END, 0)"
+    "   + coalesce(CASE WHEN rm.r3 > 0 THEN rm.r3 * CASE WHEN us.n3 < us.ns THEN greatest(us.mx3, 0) ELSE us.mx3 END END, 0)"
+    "   + coalesce(CASE WHEN rm.r4 > 0 THEN rm.r4 * CASE WHEN us.n4 < us.ns THEN greatest(us.mx4, 0) ELSE us.mx4 END END, 0)"
+    "   + coalesce(CASE WHEN rm.r5 > 0 THEN rm.r5 * CASE WHEN us.n5 < us.ns THEN greatest(us.mx5, 0) ELSE us.mx5 END END, 0)"
+    "   + coalesce(CASE WHEN rm.r6 > 0 THEN rm.r6 * CASE WHEN us.n6 < us.ns THEN greatest(us.mx6, 0) ELSE us.mx6 END END, 0)"
+    "   + coalesce(CASE WHEN rm.r7 > 0 THEN rm.r7 * CASE WHEN us.n7 < us.ns THEN greatest(us.mx7, 0) ELSE us.mx7 END END, 0) AS f_hi"
     "  FROM unnest($23::int[], $24::text[]) WITH ORDINALITY AS q(uid, period, pid)"
     "  JOIN us USING (uid) JOIN p USING (period) JOIN rm USING (period)),"
     /* Budgets of several units add them up; the others take their one pair as is. */

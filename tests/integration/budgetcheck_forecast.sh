@@ -133,4 +133,37 @@ fg_eq "--as-of exits 0" 0 "$FG_RC"
 fg_eq "--as-of period and spend" "2026-02-01 2026-02-28 27 1" \
 	"$(st seasonal '"\(.period_start) \(.period_end) \(.days_elapsed) \(.days_remaining)"')"
 
+# Negative daily costs (a cloud-services credit larger than the day's use):
+# a weekday with days without rows counts those days as samples of zero in
+# the band too.  As of Sunday 2026-03-15, warehouse NEG's last four weeks:
+# Sundays -1.5 (Feb 22) and -2 (Mar 8), none on Feb 15 and Mar 1; Mondays
+# 10 x 4; one Tuesday 5 (Mar 10).  March so far: 10 + 10 - 2 + 5 = 23.
+# The 17 days left (today included): 3 Sundays, 3 Mondays, 3 Tuesdays, and
+# 2 of each other day, without samples.
+#   mid:  23 + 3 x (-3.5 / 4) + 3 x 10 + 3 x (5 / 4) = 54.125
+#   low:  23 + 3 x min(-2, 0) + 3 x 10 + 3 x min(5, 0)  = 47
+#   high: 23 + 3 x max(-1.5, 0) + 3 x 10 + 3 x max(5, 0) = 68
+fg_sql "INSERT INTO daily_costs (connector, day, service_type, entity, cost, currency) VALUES
+	('neg', '2026-02-01', 'WAREHOUSE_METERING', 'NEG', 0, 'USD'),
+	('neg', '2026-02-22', 'WAREHOUSE_METERING', 'NEG', -1.5, 'USD'),
+	('neg', '2026-03-08', 'WAREHOUSE_METERING', 'NEG', -2, 'USD'),
+	('neg', '2026-02-16', 'WAREHOUSE_METERING', 'NEG', 10, 'USD'),
+	('neg', '2026-02-23', 'WAREHOUSE_METERING', 'NEG', 10, 'USD'),
+	('neg', '2026-03-02', 'WAREHOUSE_METERING', 'NEG', 10, 'USD'),
+	('neg', '2026-03-09', 'WAREHOUSE_METERING', 'NEG', 10, 'USD'),
+	('neg', '2026-03-10', 'WAREHOUSE_METERING', 'NEG', 5, 'USD')" >/dev/null
+negconf=$(fg_config neg.conf <<CONF
+[connector neg]
+odbc = $FG_SIM_ODBC
+[budget negative]
+connector = neg
+amount = 100
+scope = warehouse:NEG
+CONF
+)
+fg_run env FLAKEGUARD_NOW=2026-03-15T10:00:00Z budgetcheck -c "$negconf" --dry-run --json
+fg_eq "negative samples: exits 0" 0 "$FG_RC"
+fg_eq "negative samples: spend, forecast and band" "23.00 54.13 47.00 68.00" \
+	"$(printf '%s' "$FG_OUT" | jq -r '.[] | select(.name == "negative") | "\(.spend) \(.forecast) \(.forecast_low) \(.forecast_high)"')"
+
 fg_done
