@@ -148,7 +148,9 @@ static char *ids_json(const int64_t *ids, int n)
 	return s;
 }
 
-int fg_store_release(PGconn *db, const char *me, const int64_t *ids, int n)
+/* Run sql, whose $1 is a JSON array of notification ids and $2 the claimer. */
+static int exec_on_ids(PGconn *db, const char *what, const char *sql, const char *me,
+		       const int64_t *ids, int n)
 {
 	if (n == 0)
 		return 0;
@@ -156,31 +158,28 @@ int fg_store_release(PGconn *db, const char *me, const int64_t *ids, int n)
 	if (doc == NULL)
 		return FG_ERR;
 	const char *p[] = { doc, me };
-	int rc = fg_db_exec(db, "release unsent notifications",
-			    "UPDATE notifications SET claimed_at = NULL, claimed_by = NULL"
-			    " WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)"
-			    " AND claimed_by = $2",
-			    2, p);
+	int rc = fg_db_exec(db, what, sql, 2, p);
 	free(doc);
 	return rc;
 }
 
+int fg_store_release(PGconn *db, const char *me, const int64_t *ids, int n)
+{
+	return exec_on_ids(db, "release unsent notifications",
+			   "UPDATE notifications SET claimed_at = NULL, claimed_by = NULL"
+			   " WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)"
+			   " AND claimed_by = $2",
+			   me, ids, n);
+}
+
 int fg_store_skip(PGconn *db, const char *me, const int64_t *ids, int n)
 {
-	if (n == 0)
-		return 0;
-	char *doc = ids_json(ids, n);
-	if (doc == NULL)
-		return FG_ERR;
-	const char *p[] = { doc, me };
-	int rc = fg_db_exec(db, "skip notifications below min_severity",
-			    "UPDATE notifications SET status = 'skipped', claimed_at = NULL,"
-			    " last_error = 'below the channel''s min_severity', defer_day = NULL"
-			    " WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)"
-			    " AND claimed_by = $2",
-			    2, p);
-	free(doc);
-	return rc;
+	return exec_on_ids(db, "skip notifications below min_severity",
+			   "UPDATE notifications SET status = 'skipped', claimed_at = NULL,"
+			   " last_error = 'below the channel''s min_severity', defer_day = NULL"
+			   " WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)"
+			   " AND claimed_by = $2",
+			   me, ids, n);
 }
 
 int fg_store_defer(PGconn *db, const char *me, int64_t id, const char *day)
