@@ -161,6 +161,7 @@ void fg_secscan_settings_release(struct fg_sec_settings *s);
 /* Per connector source status after collection. */
 struct fg_sec_sources {
 	int available;		/* FG_SRC_* bits read successfully */
+	int young;		/* of the unavailable bits: read, but too little history yet */
 	char *reason[FG_SRC_COUNT];	/* why a source is unavailable (malloc'd) */
 };
 void fg_sec_sources_release(struct fg_sec_sources *src);

@@ -393,7 +393,8 @@ static int read_source(struct ctx *c, const struct source *s)
  * A first-seen date means something only against a baseline: with less
  * than FG_SEC_APP_MIN_HISTORY_DAYS of sessions on record every application
  * looks new, so the source is reported unavailable instead (the copy is
- * kept and grows towards the baseline).
+ * kept and grows towards the baseline).  A young account is not a fault:
+ * the caller says so at info level, not as a warning.
  */
 static int check_app_history(struct ctx *c)
 {
@@ -416,6 +417,7 @@ static int check_app_history(struct ctx *c)
 			 "SESSIONS history covers %s days, less than the %d a baseline of client applications needs",
 			 PQgetvalue(r, 0, 0), FG_SEC_APP_MIN_HISTORY_DAYS);
 		unavailable(c, FG_SRC_CLIENT_APPS, why);
+		c->src->young |= FG_SRC_CLIENT_APPS;
 	}
 	PQclear(r);
 	return 0;

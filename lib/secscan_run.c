@@ -7,7 +7,8 @@
  * dry run computes everything and leaves nothing behind).  Connectors are
  * independent: one that cannot be reached is logged and the run goes on;
  * the exit status then says 75.  Sources that are missing or not permitted
- * are warnings (one line per source) and do not change the exit status.
+ * are warnings (one line per source) and do not change the exit status;
+ * a source with too little history yet is said at info level.
  */
 #include "clock.h"
 #include "db.h"
@@ -58,8 +59,8 @@ static void warn_unavailable(const char *connector, const struct fg_sec_sources 
 		}
 		if (len == 0)
 			continue;
-		fg_warn("connector '%s': %s; not evaluated: %s", connector,
-			src->reason[i] ? src->reason[i] : fg_sec_source_name(bit), rules);
+		fg_log(src->young & bit ? FG_LOG_INFO : FG_LOG_WARN, "connector '%s': %s; not evaluated: %s", connector,
+		       src->reason[i] ? src->reason[i] : fg_sec_source_name(bit), rules);
 	}
 }
 

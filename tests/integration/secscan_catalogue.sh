@@ -18,9 +18,11 @@ fg_eq "short session history: exit 0" 0 "$FG_RC"
 fg_eq "rare-client-app not evaluated, with the reason" \
 	"rare-client-app|SESSIONS history covers 3 days, less than the 30 a baseline of client applications needs" \
 	"$(printf '%s' "$FG_OUT" | jq -r '.not_evaluated[] | "\(.rule)|\(.reason)"')"
-fg_match "one warning names the rule" "SESSIONS history covers 3 days.*not evaluated: rare-client-app" "$FG_ERR"
+fg_eq "a young account is not warned about" "" "$FG_ERR"
 fg_eq "no application reported" 0 "$(printf '%s' "$FG_OUT" | jq '[.findings[] | select(.rule == "rare-client-app")] | length')"
 fg_eq "the other selected rule runs" 3 "$(printf '%s' "$FG_OUT" | jq '[.findings[] | select(.rule == "share-changed")] | length')"
+fg_run secscan -c "$SEC_CFG" --dry-run -v --rule rare-client-app
+fg_match "-v says why" "^secscan: connector 'prod': SESSIONS history covers 3 days.*not evaluated: rare-client-app" "$FG_ERR"
 
 # With the baseline (reseeded, copy started afresh) Go is the new application.
 fg_sql "DELETE FROM sec_client_apps; DELETE FROM sec_sources"
