@@ -169,9 +169,12 @@ const struct fg_sec_rule fg_sec_threat_rules[] = {
 	  "ALTER USER <user> SET TYPE = SERVICE; -- after moving it to key-pair authentication",
 	  "SELECT u.name, jsonb_build_object('logins', l.n, 'client_types', l.types, 'days', 30,"
 	  " 'last_at', " TS("l.last_at") "), NULL"
-	  " FROM (SELECT l.user_name, count(*) AS n, jsonb_agg(DISTINCT l.client_type) AS types,"
+	  /* per (user, client type) first: one hashed pass over the window;
+	   * grouping by user alone walks the per-user index over all rows */
+	  " FROM (SELECT t.user_name, sum(t.n) AS n, jsonb_agg(t.client_type ORDER BY t.client_type) AS types,"
+	  " max(t.last_at) AS last_at FROM (SELECT l.user_name, l.client_type, count(*) AS n,"
 	  " max(l.event_timestamp) AS last_at FROM sec_login_history l WHERE" SUCCESSES("interval '30 days'")
-	  " GROUP BY l.user_name HAVING count(*) >= 5 AND bool_and(" DRIVER("l.client_type") ")) l"
+	  " GROUP BY 1, 2) t GROUP BY t.user_name HAVING sum(t.n) >= 5 AND bool_and(" DRIVER("t.client_type") ")) l"
 	  " JOIN sec_users u ON u.connector = $1 AND u.name = l.user_name"
 	  " WHERE " ACTIVE("u") " AND " IS_PERSON("u") },
 
