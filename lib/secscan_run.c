@@ -43,7 +43,14 @@ static void warn_unavailable(const char *connector, const struct fg_sec_sources 
 		int bit = 1 << i;
 		char rules[1024] = "";
 		size_t len = 0;
+		bool said = false;
 		if (!(needed & bit) || (src->available & bit))
+			continue;
+		/* one view behind two copies (SESSIONS): one line */
+		for (int j = 0; j < i && src->reason[i]; j++)
+			said |= (needed & (1 << j)) && !(src->available & (1 << j)) && src->reason[j] &&
+				strcmp(src->reason[j], src->reason[i]) == 0;
+		if (said)
 			continue;
 		for (size_t k = 0; k < fg_sec_rule_count(); k++) {
 			const struct fg_sec_rule *r = fg_sec_rule_at(k);

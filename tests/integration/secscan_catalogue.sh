@@ -83,6 +83,15 @@ fg_eq "admin-idle-timeout not evaluated" \
 fg_eq "its finding is not resolved by a blind scan" "open" \
 	"$(fg_sql "SELECT status FROM findings WHERE rule = 'admin-idle-timeout' AND subject = 'ADMIN_NOMFA_DAVE'")"
 
+# SESSIONS missing: its two copies make one warning, naming both rules.
+fg_sim "ALTER TABLE account_usage.sessions RENAME TO sessions_gone"
+fg_run secscan -c "$SEC_CFG" --json --rule rare-client-app --rule ioc-client-app
+fg_eq "missing SESSIONS: one warning line" 1 "$(printf '%s\n' "$FG_ERR" | grep -c .)"
+fg_match "the warning names both rules" "SESSIONS is missing .*not evaluated: ioc-client-app, rare-client-app" "$FG_ERR"
+fg_eq "both rules not evaluated" "ioc-client-app,rare-client-app" \
+	"$(printf '%s' "$FG_OUT" | jq -r '[.not_evaluated[].rule] | sort | join(",")')"
+fg_sim "ALTER TABLE account_usage.sessions_gone RENAME TO sessions"
+
 # Password age thresholds come from the configuration.
 cfg2=$(fg_config thresholds.conf <"$SEC_CFG")
 printf 'password_max_age_days = 200\nadmin_password_max_age_days = 100\n' >>"$cfg2"
