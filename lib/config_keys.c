@@ -109,6 +109,8 @@ const struct fg_conf_key fg_conf_keys[] = {
 	{ "secscan", "ioc_client_apps", 0 },
 	{ "secscan", "key_max_age_days", 0 },
 	{ "secscan", "threat_days", 0 },
+	{ "secscan", "password_max_age_days", 0 },
+	{ "secscan", "admin_password_max_age_days", 0 },
 
 	{ "retention", "attempts_days", 0 },
 	{ "retention", "notifications_days", 0 },

@@ -38,8 +38,14 @@ enum fg_sec_source {
 	FG_SRC_QUERY_HISTORY = 1 << 9,
 	FG_SRC_PARAMETERS = 1 << 10,
 	FG_SRC_IOC_LIST = 1 << 11,
+	FG_SRC_CLIENT_APPS = 1 << 12,	/* SESSIONS grouped by client application */
+	FG_SRC_SESSION_POLICIES = 1 << 13,
 };
-#define FG_SRC_COUNT 12
+#define FG_SRC_COUNT 14
+
+/* rare-client-app: baseline kept, and the history it needs at least. */
+#define FG_SEC_APP_BASELINE_DAYS 90
+#define FG_SEC_APP_MIN_HISTORY_DAYS 30
 
 /* Name of one source bit ("LOGIN_HISTORY", "PARAMETERS", ...), static. */
 const char *fg_sec_source_name(int bit);
@@ -137,6 +143,7 @@ struct fg_sec_settings {
 	int nnotify;
 	enum fg_severity min_severity;
 	long stale_days, burst, max_admins, login_days, threat_days, key_max_age_days;
+	long password_max_age_days, admin_password_max_age_days;
 	char **service_users;
 	int nservice_users;
 	char **ioc_apps;
@@ -154,6 +161,7 @@ void fg_secscan_settings_release(struct fg_sec_settings *s);
 /* Per connector source status after collection. */
 struct fg_sec_sources {
 	int available;		/* FG_SRC_* bits read successfully */
+	int young;		/* of the unavailable bits: read, but too little history yet */
 	char *reason[FG_SRC_COUNT];	/* why a source is unavailable (malloc'd) */
 };
 void fg_sec_sources_release(struct fg_sec_sources *src);

@@ -104,6 +104,41 @@ const struct fg_sec_rule fg_sec_posture_rules[] = {
 	  " WHERE u.connector = $1 AND " ACTIVE("u") " AND coalesce(u.has_rsa_public_key, false)"
 	  " AND " NOW " - l.set_at > " SET_DAYS("key_max_age_days") },
 
+	{ "password-old", "Password older than password_max_age_days", FG_SEV_LOW, NULL, "identity", ID | GR,
+	  "A password that never changes has had the longest time to leak.  Users whose "
+	  "password_last_set_time is unknown are not judged; administrators (ACCOUNTADMIN or "
+	  "SECURITYADMIN, direct or inherited) get admin_password_max_age_days.",
+	  "ALTER USER <user> SET MUST_CHANGE_PASSWORD = TRUE; -- or UNSET PASSWORD for key-pair or SSO users",
+	  "SELECT u.name, jsonb_build_object('password_last_set_time', " TS("u.password_last_set_time") ","
+	  " 'age_days', extract(day FROM " NOW " - u.password_last_set_time)::int, 'admin', a.user_name IS NOT NULL,"
+	  " 'max_age_days', CASE WHEN a.user_name IS NULL THEN " SET_INT("password_max_age_days")
+	  " ELSE " SET_INT("admin_password_max_age_days") " END), NULL"
+	  " FROM sec_users u LEFT JOIN (SELECT DISTINCT user_name FROM sec_admin_holders($1)) a ON a.user_name = u.name"
+	  " WHERE u.connector = $1 AND " ACTIVE("u") " AND coalesce(u.has_password, false)"
+	  " AND u.password_last_set_time IS NOT NULL AND " NOW " - u.password_last_set_time > CASE WHEN"
+	  " a.user_name IS NULL THEN " SET_DAYS("password_max_age_days") " ELSE " SET_DAYS("admin_password_max_age_days")
+	  " END" },
+
+	{ "admin-idle-timeout", "Administrator without a session idle timeout <= 15 min", FG_SEV_MEDIUM, "1.9",
+	  "identity", ID | GR | FG_SRC_POLICY_REFERENCES | FG_SRC_SESSION_POLICIES,
+	  "An unattended ACCOUNTADMIN or SECURITYADMIN session is a standing admin credential.  The "
+	  "session policy in effect is the user's own, else the account's (POLICY_REFERENCES); its "
+	  "SESSION_IDLE_TIMEOUT_MINS must be at most 15.",
+	  "CREATE SESSION POLICY <db.schema.name> SESSION_IDLE_TIMEOUT_MINS = 15 SESSION_UI_IDLE_TIMEOUT_MINS = 15;"
+	  " ALTER USER <user> SET SESSION POLICY <db.schema.name>;",
+	  "WITH pol AS (SELECT r.ref_entity_domain AS domain, r.ref_entity_name AS entity, p.name,"
+	  " p.session_idle_timeout_mins AS idle, p.session_ui_idle_timeout_mins AS ui_idle"
+	  " FROM sec_policy_references r JOIN sec_session_policies p ON p.connector = r.connector"
+	  " AND p.name = r.policy_name WHERE r.connector = $1 AND r.policy_kind = 'SESSION_POLICY'"
+	  " AND r.ref_entity_domain IN ('USER', 'ACCOUNT'))"
+	  " SELECT u.name, jsonb_build_object('admin_roles', a.admin_roles, 'session_policy', e.name,"
+	  " 'policy_level', e.domain, 'session_idle_timeout_mins', e.idle,"
+	  " 'session_ui_idle_timeout_mins', e.ui_idle, 'required_max_mins', 15), NULL"
+	  " FROM sec_users u JOIN " ADMINS " a ON a.user_name = u.name"
+	  " LEFT JOIN LATERAL (SELECT * FROM pol WHERE (pol.domain = 'USER' AND pol.entity = u.name)"
+	  " OR pol.domain = 'ACCOUNT' ORDER BY pol.domain = 'USER' DESC, pol.idle DESC NULLS FIRST LIMIT 1) e ON true"
+	  " WHERE u.connector = $1 AND " ACTIVE("u") " AND NOT coalesce(e.idle <= 15, false)" },
+
 	{ "admin-count", "Too many (or too few) administrators", FG_SEV_HIGH, "1.10", "identity", ID | GR,
 	  "Every ACCOUNTADMIN or SECURITYADMIN holder, direct or through the role hierarchy, can take the "
 	  "account; keep at least two and at most max_admins.",
@@ -204,13 +239,14 @@ const struct fg_sec_rule fg_sec_posture_rules[] = {
 	  "data-protection", FG_SRC_PARAMETERS,
 	  "PREVENT_UNLOAD_TO_INLINE_URL and REQUIRE_STORAGE_INTEGRATION_FOR_STAGE_CREATION/_OPERATION "
 	  "block unloads to arbitrary URLs; MIN_DATA_RETENTION_TIME_IN_DAYS >= 7 keeps Time Travel for "
-	  "recovery.",
+	  "recovery; PERIODIC_DATA_REKEYING re-encrypts data older than a year with fresh keys.",
 	  "ALTER ACCOUNT SET <parameter> = <expected>;",
 	  "SELECT p.key, jsonb_build_object('value', p.value, 'level', p.level, 'expected',"
 	  " CASE WHEN p.key = 'MIN_DATA_RETENTION_TIME_IN_DAYS' THEN '>= 7' ELSE 'true' END), NULL"
 	  " FROM sec_parameters p WHERE p.connector = $1 AND CASE"
 	  " WHEN p.key IN ('PREVENT_UNLOAD_TO_INLINE_URL', 'REQUIRE_STORAGE_INTEGRATION_FOR_STAGE_CREATION',"
-	  " 'REQUIRE_STORAGE_INTEGRATION_FOR_STAGE_OPERATION') THEN lower(coalesce(p.value, '')) <> 'true'"
+	  " 'REQUIRE_STORAGE_INTEGRATION_FOR_STAGE_OPERATION', 'PERIODIC_DATA_REKEYING')"
+	  " THEN lower(coalesce(p.value, '')) <> 'true'"
 	  " WHEN p.key = 'MIN_DATA_RETENTION_TIME_IN_DAYS' THEN"
 	  " CASE WHEN p.value ~ '^\\s*[0-9]{1,9}\\s*$' THEN trim(p.value)::int < 7 ELSE true END"
 	  " ELSE false END" },

@@ -19,6 +19,9 @@
  * sources (LOGIN_HISTORY, SESSIONS, QUERY_HISTORY) are read from their
  * watermark minus 4 hours (ACCOUNT_USAGE latency), inserted with ON
  * CONFLICT DO NOTHING on their Snowflake key, and pruned to their window.
+ * CLIENT_APPS is SESSIONS grouped by client application in Snowflake and
+ * merged into first/last-seen dates (008_secscan_rules.sql), over a
+ * 90-day window.
  * Everything runs in the caller's transaction.
  */
 #include "clock.h"
@@ -108,6 +111,25 @@ static const struct source sources[] = {
 	  MERGE("sessions"), NULL,
 	  "DELETE FROM sec_sessions WHERE connector = $1 AND created_on < $2::timestamptz - $3::int * interval '1 day'",
 	  "SELECT max(created_on) FROM sec_sessions WHERE connector = $1" },
+	{ FG_SRC_CLIENT_APPS, "SESSIONS", EVENT,
+	  "SELECT CLIENT_APPLICATION_ID, MIN(" UTC("CREATED_ON") "), MAX(" UTC("CREATED_ON") ")"
+	  " FROM " AU "SESSIONS WHERE CREATED_ON >= " LTZ " AND CREATED_ON <= " LTZ
+	  " AND CLIENT_APPLICATION_ID IS NOT NULL GROUP BY CLIENT_APPLICATION_ID",
+	  STAGE("client_apps"),
+	  "COPY sec_stage_client_apps (connector, client_application_id, first_seen, last_seen) FROM STDIN",
+	  "INSERT INTO sec_client_apps AS a SELECT * FROM sec_stage_client_apps ON CONFLICT (connector,"
+	  " client_application_id) DO UPDATE SET first_seen = least(a.first_seen, EXCLUDED.first_seen),"
+	  " last_seen = greatest(a.last_seen, EXCLUDED.last_seen)",
+	  NULL,
+	  "DELETE FROM sec_client_apps WHERE connector = $1 AND last_seen < $2::timestamptz - $3::int * interval '1 day'",
+	  "SELECT max(last_seen) FROM sec_client_apps WHERE connector = $1" },
+	{ FG_SRC_SESSION_POLICIES, "SESSION_POLICIES", SNAPSHOT,
+	  "SELECT NAME, DATABASE, SCHEMA, SESSION_IDLE_TIMEOUT_MINS, SESSION_UI_IDLE_TIMEOUT_MINS"
+	  " FROM " AU "SESSION_POLICIES WHERE DELETED IS NULL",
+	  STAGE("session_policies"),
+	  "COPY sec_stage_session_policies (connector, name, database, schema, session_idle_timeout_mins,"
+	  " session_ui_idle_timeout_mins) FROM STDIN",
+	  MERGE("session_policies"), CLEAR("session_policies"), NULL, NULL },
 	{ FG_SRC_NETWORK_POLICIES, "NETWORK_POLICIES", SNAPSHOT,
 	  "SELECT NAME, ALLOWED_IP_LIST, BLOCKED_IP_LIST, " UTC("CREATED") ", " UTC("LAST_ALTERED")
 	  " FROM " AU "NETWORK_POLICIES WHERE DELETED IS NULL",
@@ -117,7 +139,7 @@ static const struct source sources[] = {
 	  MERGE("network_policies"), CLEAR("network_policies"), NULL, NULL },
 	{ FG_SRC_POLICY_REFERENCES, "POLICY_REFERENCES", SNAPSHOT,
 	  "SELECT POLICY_NAME, POLICY_KIND, REF_ENTITY_NAME, REF_ENTITY_DOMAIN, POLICY_STATUS"
-	  " FROM " AU "POLICY_REFERENCES WHERE POLICY_KIND IN ('NETWORK_POLICY', 'PASSWORD_POLICY')",
+	  " FROM " AU "POLICY_REFERENCES WHERE POLICY_KIND IN ('NETWORK_POLICY', 'PASSWORD_POLICY', 'SESSION_POLICY')",
 	  STAGE("policy_references"),
 	  "COPY sec_stage_policy_references (connector, policy_name, policy_kind, ref_entity_name,"
 	  " ref_entity_domain, policy_status) FROM STDIN",
@@ -138,7 +160,10 @@ static const struct source sources[] = {
 	  " OR UPPER(QUERY_TEXT) LIKE '%NETWORK_POLICY%' OR UPPER(QUERY_TEXT) LIKE '%NETWORK POLICY%'"
 	  " OR UPPER(QUERY_TEXT) LIKE '%SECURITY INTEGRATION%' OR UPPER(QUERY_TEXT) LIKE '%TEMPORARY STAGE%'"
 	  " OR UPPER(QUERY_TEXT) LIKE '%TEMP STAGE%' OR UPPER(QUERY_TEXT) LIKE 'GET @%'"
-	  " OR (QUERY_TYPE = 'SHOW' AND UPPER(QUERY_TEXT) LIKE '%SHOW TABLES%'))))",
+	  " OR (QUERY_TYPE = 'SHOW' AND UPPER(QUERY_TEXT) LIKE '%SHOW TABLES%')"
+	  " OR UPPER(QUERY_TEXT) LIKE '%SYSTEM$GENERATE_SCIM_ACCESS_TOKEN%'"
+	  " OR UPPER(QUERY_TEXT) LIKE '%CREATE%SHARE%' OR UPPER(QUERY_TEXT) LIKE '%ALTER%SHARE%'"
+	  " OR UPPER(QUERY_TEXT) LIKE '%MANAGED%ACCOUNT%' OR UPPER(QUERY_TEXT) LIKE '%COPY%INTO%://%')))",
 	  STAGE("query_history"),
 	  "COPY sec_stage_query_history (connector, query_id, start_time, user_name, role_name, session_id,"
 	  " query_type, query_text, execution_status) FROM STDIN",
@@ -254,6 +279,8 @@ static long window_days(const struct ctx *c, const struct source *s)
 {
 	if (s->bit == FG_SRC_LOGIN_HISTORY)
 		return c->s->login_days;
+	if (s->bit == FG_SRC_CLIENT_APPS)
+		return FG_SEC_APP_BASELINE_DAYS;
 	return c->s->threat_days;
 }
 
@@ -362,6 +389,40 @@ static int read_source(struct ctx *c, const struct source *s)
 	return rc;
 }
 
+/*
+ * A first-seen date means something only against a baseline: with less
+ * than FG_SEC_APP_MIN_HISTORY_DAYS of sessions on record every application
+ * looks new, so the source is reported unavailable instead (the copy is
+ * kept and grows towards the baseline).  A young account is not a fault:
+ * the caller says so at info level, not as a warning.
+ */
+static int check_app_history(struct ctx *c)
+{
+	char now[32], need[16];
+	const char *p[] = { c->connector, now, need };
+	int rc;
+
+	ts_param(c->now, now, sizeof(now));
+	snprintf(need, sizeof(need), "%d", FG_SEC_APP_MIN_HISTORY_DAYS);
+	PGresult *r = fg_db_query(c->db, &rc, "measure session history",
+				  "SELECT coalesce(extract(day FROM $2::timestamptz - min(first_seen))::int, 0)"
+				  " FROM sec_client_apps WHERE connector = $1 HAVING coalesce(min(first_seen)"
+				  " <= $2::timestamptz - $3::int * interval '1 day', false) = false",
+				  3, p);
+	if (r == NULL)
+		return rc;
+	if (PQntuples(r) == 1) {
+		char why[200];
+		snprintf(why, sizeof(why),
+			 "SESSIONS history covers %s days, less than the %d a baseline of client applications needs",
+			 PQgetvalue(r, 0, 0), FG_SEC_APP_MIN_HISTORY_DAYS);
+		unavailable(c, FG_SRC_CLIENT_APPS, why);
+		c->src->young |= FG_SRC_CLIENT_APPS;
+	}
+	PQclear(r);
+	return 0;
+}
+
 /* Account parameters: the ACCOUNT_PARAMETERS view if present, else SHOW. */
 static int read_parameters(struct ctx *c, const struct source *s)
 {
@@ -437,6 +498,8 @@ int fg_secscan_collect(PGconn *db, const char *connector, const char *odbc, int 
 		}
 		rc = sources[i].bit == FG_SRC_PARAMETERS ? read_parameters(&c, &sources[i])
 							 : read_source(&c, &sources[i]);
+		if (rc == 0 && sources[i].bit == FG_SRC_CLIENT_APPS && (src->available & FG_SRC_CLIENT_APPS))
+			rc = check_app_history(&c);
 	}
 	/*
 	 * Fresh statistics so the rule queries get index plans: the replaced

@@ -138,6 +138,8 @@ static json_t *settings_json(PGconn *db, const char *connector, const struct fg_
 	json_object_set_new(o, "login_days", json_integer(s->login_days));
 	json_object_set_new(o, "threat_days", json_integer(s->threat_days));
 	json_object_set_new(o, "key_max_age_days", json_integer(s->key_max_age_days));
+	json_object_set_new(o, "password_max_age_days", json_integer(s->password_max_age_days));
+	json_object_set_new(o, "admin_password_max_age_days", json_integer(s->admin_password_max_age_days));
 	json_object_set_new(o, "since", json_string(since));
 	json_object_set_new(o, "service_users", svc);
 	json_object_set_new(o, "ioc_apps", apps);

@@ -4,7 +4,8 @@
  * Every rule query sees $1 connector (text), $2 now (timestamptz) and $3
  * the settings object (jsonb) built by secscan_eval.c:
  *   stale_days, burst, max_admins, login_days, threat_days,
- *   key_max_age_days (numbers), since (timestamp: start of "since the last
+ *   key_max_age_days, password_max_age_days, admin_password_max_age_days
+ *   (numbers), since (timestamp: start of "since the last
  *   scan"), service_users, ioc_apps, ioc_ips (arrays of strings).
  * A query returns (subject text, evidence jsonb, severity text or NULL).
  */

@@ -7,7 +7,8 @@
  * dry run computes everything and leaves nothing behind).  Connectors are
  * independent: one that cannot be reached is logged and the run goes on;
  * the exit status then says 75.  Sources that are missing or not permitted
- * are warnings (one line per source) and do not change the exit status.
+ * are warnings (one line per source) and do not change the exit status;
+ * a source with too little history yet is said at info level.
  */
 #include "clock.h"
 #include "db.h"
@@ -42,7 +43,14 @@ static void warn_unavailable(const char *connector, const struct fg_sec_sources 
 		int bit = 1 << i;
 		char rules[1024] = "";
 		size_t len = 0;
+		bool said = false;
 		if (!(needed & bit) || (src->available & bit))
+			continue;
+		/* one view behind two copies (SESSIONS): one line */
+		for (int j = 0; j < i && src->reason[i]; j++)
+			said |= (needed & (1 << j)) && !(src->available & (1 << j)) && src->reason[j] &&
+				strcmp(src->reason[j], src->reason[i]) == 0;
+		if (said)
 			continue;
 		for (size_t k = 0; k < fg_sec_rule_count(); k++) {
 			const struct fg_sec_rule *r = fg_sec_rule_at(k);
@@ -58,8 +66,8 @@ static void warn_unavailable(const char *connector, const struct fg_sec_sources 
 		}
 		if (len == 0)
 			continue;
-		fg_warn("connector '%s': %s; not evaluated: %s", connector,
-			src->reason[i] ? src->reason[i] : fg_sec_source_name(bit), rules);
+		fg_log(src->young & bit ? FG_LOG_INFO : FG_LOG_WARN, "connector '%s': %s; not evaluated: %s", connector,
+		       src->reason[i] ? src->reason[i] : fg_sec_source_name(bit), rules);
 	}
 }
 

@@ -3,7 +3,8 @@
  *
  * Defaults (flakeguard.conf(5), secscan(1)): min_severity low, stale_days
  * 90, failed_login_burst 10 (per hour), max_admins 3, login_days 90,
- * threat_days 7, key_max_age_days 180, ioc_client_apps "rapeflake,
+ * threat_days 7, key_max_age_days 180, password_max_age_days 90,
+ * admin_password_max_age_days 365, ioc_client_apps "rapeflake,
  * DBeaver_DBeaverUltimate", ioc_ip_file FG_DATADIR/unc5537-ips.txt.
  *
  * A configured ioc_ip_file that cannot be read or holds a bad line is a
@@ -92,7 +93,9 @@ int fg_secscan_settings(const struct fg_config *cfg, struct fg_sec_settings *s)
 	    get_days(cfg, sec, "max_admins", 3, 1, 100000, &s->max_admins) < 0 ||
 	    get_days(cfg, sec, "login_days", 90, 1, 365, &s->login_days) < 0 ||
 	    get_days(cfg, sec, "threat_days", 7, 1, 90, &s->threat_days) < 0 ||
-	    get_days(cfg, sec, "key_max_age_days", 180, 1, 3650, &s->key_max_age_days) < 0)
+	    get_days(cfg, sec, "key_max_age_days", 180, 1, 3650, &s->key_max_age_days) < 0 ||
+	    get_days(cfg, sec, "password_max_age_days", 90, 1, 3650, &s->password_max_age_days) < 0 ||
+	    get_days(cfg, sec, "admin_password_max_age_days", 365, 1, 3650, &s->admin_password_max_age_days) < 0)
 		return FG_ERR_CONFIG;
 	if (fg_conf_list(cfg, sec, "notify", &s->notify, &s->nnotify) < 0 ||
 	    fg_conf_list(cfg, sec, "service_users", &s->service_users, &s->nservice_users) < 0)

@@ -15,6 +15,7 @@ static const char *const source_names[FG_SRC_COUNT] = {
 	"USERS",	     "LOGIN_HISTORY",	  "GRANTS_TO_USERS",   "GRANTS_TO_ROLES",
 	"ROLES",	     "SESSIONS",	  "NETWORK_POLICIES",  "POLICY_REFERENCES",
 	"PASSWORD_POLICIES", "QUERY_HISTORY",	  "PARAMETERS",	       "IOC_LIST",
+	"CLIENT_APPS",	     "SESSION_POLICIES",
 };
 
 const char *fg_sec_source_name(int bit)

@@ -2,7 +2,9 @@
 -- logins) fills the simulator's security views with a scaled, deterministic
 -- account: users (5 % service), a role tree with one path to ACCOUNTADMIN,
 -- grants to users and roles (most of them table privileges secscan does
--- not copy), logins spread over 90 days with 5 % failures, sessions and a
+-- not copy), logins spread over 90 days with 5 % failures (a third of them
+-- from the web interface, except for one user in ten who signs in only
+-- through JDBC), sessions and a
 -- little query history.  bench_security_day(now) appends one more day of
 -- logins after now, for the incremental scan.
 CREATE FUNCTION public.bench_hash(i bigint) RETURNS bigint LANGUAGE sql IMMUTABLE AS
@@ -64,7 +66,8 @@ RETURNS void LANGUAGE sql AS $$
 						 second_authentication_factor, is_success, error_code, error_message)
 	SELECT first_id + i, t0 + (t1 - t0) * (i::float8 / n), 'LOGIN', 'U' || (1 + bench_hash(i) % p_users),
 	       '10.' || (i % 200) || '.' || (bench_hash(i) % 250) || '.' || (i % 199),
-	       'JDBC_DRIVER', 'PASSWORD', CASE WHEN i % 20 = 0 THEN NULL ELSE 'DUO_PUSH' END,
+	       CASE WHEN bench_hash(i) % p_users % 10 = 0 OR i % 3 <> 0 THEN 'JDBC_DRIVER' ELSE 'SNOWFLAKE_UI' END,
+	       'PASSWORD', CASE WHEN i % 20 = 0 THEN NULL ELSE 'DUO_PUSH' END,
 	       CASE WHEN i % 20 = 0 THEN 'NO' ELSE 'YES' END,
 	       CASE WHEN i % 20 = 0 THEN 390100 END,
 	       CASE WHEN i % 20 = 0 THEN 'INCORRECT_USERNAME_PASSWORD' END

@@ -19,11 +19,11 @@ fg_eq "missing view: exit 0" 0 "$FG_RC"
 fg_eq "one warning line" 1 "$(printf '%s\n' "$FG_ERR" | grep -c .)"
 fg_match "warning names the view and the rules" \
 	"warning: connector 'prod': view SNOWFLAKE.ACCOUNT_USAGE.LOGIN_HISTORY is missing or not granted to this role; not evaluated: .*failed-login-burst-user" "$FG_ERR"
-lh_rules="failed-login-burst-ip,failed-login-burst-user,ioc-ip-login,login-after-failures,password-login-no-mfa,service-user-password,sso-user-has-password"
+lh_rules="failed-login-burst-ip,failed-login-burst-user,ioc-ip-login,keypair-user-password-login,login-after-failures,password-login-no-mfa,person-looks-like-service,service-user-password,sso-user-has-password,sso-user-password-login"
 fg_eq "exactly the LOGIN_HISTORY rules are not evaluated" "$lh_rules" \
 	"$(printf '%s' "$FG_OUT" | jq -r '[.not_evaluated[].rule] | sort | join(",")')"
 fg_match "with the reason" "LOGIN_HISTORY is missing" "$(printf '%s' "$FG_OUT" | jq -r '.not_evaluated[0].reason')"
-fg_eq "the other rules run" 23 "$(printf '%s' "$FG_OUT" | jq .counts.rules_evaluated)"
+fg_eq "the other rules run" 29 "$(printf '%s' "$FG_OUT" | jq .counts.rules_evaluated)"
 fg_eq "their findings are still reported" "open" \
 	"$(printf '%s' "$FG_OUT" | jq -r '.findings[] | select(.rule == "admin-no-mfa") | .status')"
 fg_eq "blind rules do not resolve their findings" "$burst_before" \

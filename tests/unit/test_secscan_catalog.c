@@ -19,7 +19,10 @@ static const char *const documented[] = {
 	"service-user-no-network-policy", "data-protection-params", "failed-login-burst-user",
 	"failed-login-burst-ip", "login-after-failures", "ioc-ip-login", "ioc-client-app",
 	"password-login-no-mfa", "admin-role-granted", "manage-grants-granted", "network-policy-changed",
-	"security-integration-changed", "exfil-chain", "mfa-bypass-active", "grant-to-public", NULL,
+	"security-integration-changed", "exfil-chain", "mfa-bypass-active", "grant-to-public",
+	"password-old", "admin-idle-timeout", "keypair-user-password-login", "sso-user-password-login",
+	"person-looks-like-service", "rare-client-app", "scim-token-created", "share-changed",
+	"copy-into-external-url", NULL,
 };
 
 static void test_ids(void **state)
@@ -72,6 +75,8 @@ static void test_sources(void **state)
 	assert_true(fg_sec_rule_find("ioc-ip-login")->sources & FG_SRC_IOC_LIST);
 	assert_true(fg_sec_rule_find("data-protection-params")->sources == FG_SRC_PARAMETERS);
 	assert_true(fg_sec_rule_find("admin-count")->sources & FG_SRC_GRANTS_TO_ROLES);
+	assert_true(fg_sec_rule_find("admin-idle-timeout")->sources & FG_SRC_SESSION_POLICIES);
+	assert_true(fg_sec_rule_find("rare-client-app")->sources & FG_SRC_CLIENT_APPS);
 	for (size_t i = 0; i < fg_sec_rule_count(); i++) {
 		const struct fg_sec_rule *r = fg_sec_rule_at(i);
 		if (strstr(r->sql, "sec_admin_holders"))
@@ -83,8 +88,12 @@ static void test_sources(void **state)
 			assert_true(r->sources & FG_SRC_QUERY_HISTORY);
 		if (strstr(r->sql, "sec_sessions"))
 			assert_true(r->sources & FG_SRC_SESSIONS);
-		if (strstr(r->sql, "FROM sec_users"))
+		if (strstr(r->sql, "sec_users"))
 			assert_true(r->sources & FG_SRC_USERS);
+		if (strstr(r->sql, "sec_client_apps"))
+			assert_true(r->sources & FG_SRC_CLIENT_APPS);
+		if (strstr(r->sql, "sec_session_policies"))
+			assert_true(r->sources & (FG_SRC_SESSION_POLICIES | FG_SRC_POLICY_REFERENCES));
 	}
 }
 
