@@ -56,6 +56,20 @@ fg_eq "every warehouse name stored byte for byte" "$want" \
 	"$(fg_sql "SELECT md5(entity) FROM daily_costs WHERE day = '2026-03-12'" | grep -Fxf <(printf '%s\n' $want) | hashes)"
 fg_eq "daily_costs still there" 1 "$(fg_sql "SELECT count(*) FROM pg_tables WHERE tablename = 'daily_costs'")"
 
+# 10 KB that do not compress exceed PostgreSQL's btree key limit: the day
+# cannot be stored as it is, which is bad input data (65), said in one
+# line; what was stored before stays.
+before=$(fg_sql "SELECT count(*) FROM daily_costs")
+fg_sim "INSERT INTO account_usage.warehouse_metering_history
+	SELECT '2026-03-13 05:00+00', '2026-03-13 06:00+00', 999,
+	       (SELECT string_agg(md5(i::text), '') FROM generate_series(1, 320) i), 1, 1, 0, 0" >/dev/null
+fg_run costsync -c "$cfg" --since 2026-03-13 --until 2026-03-13
+fg_eq "an unstorable name exits 65" 65 "$FG_RC"
+fg_match "the database's reason is given" "index row .* maximum size" "$FG_ERR"
+fg_eq "in one line" 1 "$(printf '%s\n' "$FG_ERR" | grep -c .)"
+fg_eq "nothing stored before is lost" "$before" "$(fg_sql "SELECT count(*) FROM daily_costs")"
+fg_sim "DELETE FROM account_usage.warehouse_metering_history WHERE warehouse_id = 999" >/dev/null
+
 fg_run secscan -c "$cfg" --json
 fg_eq "secscan takes the hostile users" 0 "$FG_RC"
 fg_eq "every user name stored byte for byte in findings" "$want" \
