@@ -91,7 +91,7 @@ static bool failed(const struct budgetcheck_opts *o, const struct fg_budget_resu
 	}
 }
 
-int fg_tool_main(int argc, char **argv)
+int main(int argc, char **argv)
 {
 	struct fg_tool t = {.info = &info, .exclusive = true};
 	struct budgetcheck_opts o = {0};

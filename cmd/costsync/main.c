@@ -46,7 +46,7 @@ static int on_opt(void *ud, int key, const char *arg)
 	return FG_ERR_USAGE;
 }
 
-int fg_tool_main(int argc, char **argv)
+int main(int argc, char **argv)
 {
 	struct fg_tool t = {.info = &info, .exclusive = true};
 	struct fg_costsync_opts o = {.since = -1, .until = -1};

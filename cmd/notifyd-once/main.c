@@ -203,7 +203,7 @@ out:
 	return status;
 }
 
-int fg_tool_main(int argc, char **argv)
+int main(int argc, char **argv)
 {
 	struct fg_tool t = { .info = &info, .exclusive = false };
 	struct notifyd_opts o = { 0 };

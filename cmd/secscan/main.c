@@ -73,7 +73,7 @@ static int on_opt(void *ud, int key, const char *arg)
 	}
 }
 
-int fg_tool_main(int argc, char **argv)
+int main(int argc, char **argv)
 {
 	struct fg_tool t = { .info = &info, .exclusive = true };
 	struct cli_state st;

@@ -166,7 +166,7 @@ static int run(struct fg_tool *t, const struct snapshot_opts *o)
 	return 0;
 }
 
-int fg_tool_main(int argc, char **argv)
+int main(int argc, char **argv)
 {
 	struct snapshot_opts o = { 0 };
 	struct fg_tool t = { .info = &info, .exclusive = true };

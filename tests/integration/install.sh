@@ -8,10 +8,12 @@ DESTDIR=$FG_TMP/root cmake --install "$FG_BUILD_DIR" --prefix /usr/local >/dev/n
 r=$FG_TMP/root/usr/local
 for t in costsync budgetcheck notifyd-once snapshot secscan; do
 	fg_check "$t installed and runs" "$r/bin/$t" --version
-	# anything but a bare --version loads the module from $libdir/flakeguard
-	fg_check "$t finds its installed module" "$r/bin/$t" --help
+	fg_check "$t installed answers --help" "$r/bin/$t" --help
+	for lib in libpq libcurl libjansson libodbc; do
+		fg_match "installed $t links $lib" "$lib" "$(ldd "$r/bin/$t")"
+	done
 done
-fg_check "modules installed" test -f "$(ls "$r"/lib*/flakeguard/fg-costsync.so "$r"/lib/*/flakeguard/fg-costsync.so 2>/dev/null | head -n 1)"
+fg_check "no module directory installed" test ! -e "$r/lib/flakeguard" -a ! -e "$(echo "$r"/lib/*/flakeguard)"
 fg_check "flakeguard.conf(5) installed" test -f "$r/share/man/man5/flakeguard.conf.5"
 fg_check "flakeguard(7) installed" test -f "$r/share/man/man7/flakeguard.7"
 fg_check "migrations installed" test -f "$r/share/flakeguard/sql/001_core.sql"
@@ -25,11 +27,11 @@ if command -v dpkg-deb >/dev/null; then
 	(cd "$FG_TMP" && cpack -G DEB --config "$FG_BUILD_DIR/CPackConfig.cmake" -B "$FG_TMP/pkg" >/dev/null 2>&1)
 	deb=$(ls "$FG_TMP"/pkg/flakeguard_*.deb 2>/dev/null | head -n 1)
 	fg_check "cpack builds a Debian package" test -n "$deb"
-	ioc=$(strings "$FG_BUILD_DIR/fg-secscan.so" | grep -m1 'share/flakeguard/unc5537-ips.txt' || true)
+	ioc=$(strings "$FG_BUILD_DIR/secscan" | grep -m1 'share/flakeguard/unc5537-ips.txt' || true)
 	fg_check "secscan names its default IoC file ($ioc)" test -n "$ioc"
 	fg_check "the package holds the IoC list where secscan looks" \
 		sh -c "dpkg-deb -c '$deb' | grep -F ' .$ioc' >/dev/null"
-	fg_check "the package holds the modules" \
-		sh -c "dpkg-deb -c '$deb' | grep -E '/flakeguard/fg-secscan.so\$' >/dev/null"
+	fg_check "the package holds the tools" \
+		sh -c "dpkg-deb -c '$deb' | grep -E '/bin/secscan\$' >/dev/null"
 fi
 fg_done

@@ -61,6 +61,12 @@ const char *fg_odbc_colname(const struct fg_odbc_stmt *st, int col);
 long fg_odbc_rows(const struct fg_odbc_stmt *st);
 void fg_odbc_stmt_free(struct fg_odbc_stmt *st);
 
+/*
+ * The version of the ODBC driver manager loaded at run time, as
+ * "2.3 (ODBC 3.52)", into buf; "unknown" when it cannot say.
+ */
+void fg_odbc_dm_version(char *buf, size_t size);
+
 /* SQLSTATE of the last error on db (e.g. "42S02"), or "" when none. */
 const char *fg_odbc_last_sqlstate(const struct fg_odbc *db);
 /* The last error on db as one line (redact before printing). */

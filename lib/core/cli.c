@@ -6,6 +6,7 @@
 #include "config.h"
 #include "exitcode.h"
 #include "fg_version.h"
+#include "odbc.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -73,8 +74,11 @@ void fg_cli_version(const char *prog, bool verbose)
 	if (verbose) {
 		int pq = PQlibVersion();
 		curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
-		printf("running with libpq %d.%d, libcurl %s (%s), jansson %s\n", pq / 10000, pq % 10000,
-		       cv->version, cv->ssl_version ? cv->ssl_version : "no TLS", jansson_version_str());
+		char dm[48];
+		fg_odbc_dm_version(dm, sizeof(dm));
+		printf("running with libpq %d.%d, libcurl %s (%s), jansson %s, unixODBC %s\n", pq / 10000,
+		       pq % 10000, cv->version, cv->ssl_version ? cv->ssl_version : "no TLS",
+		       jansson_version_str(), dm);
 	}
 }
 
@@ -148,7 +152,7 @@ int fg_cli_parse(struct fg_cli *cli, const struct fg_tool_info *tool, int argc, 
 			break;
 		case 'h':
 			fg_cli_help(tool);
-			rc = FG_CLI_EXIT;
+			rc = fg_cli_close_stdout() < 0 ? FG_ERR_TEMP : FG_CLI_EXIT;
 			goto out;
 		case 'V':
 			version = true;
@@ -175,7 +179,7 @@ int fg_cli_parse(struct fg_cli *cli, const struct fg_tool_info *tool, int argc, 
 	}
 	if (version) {
 		fg_cli_version(tool->name, verbose > 0);
-		rc = FG_CLI_EXIT;
+		rc = fg_cli_close_stdout() < 0 ? FG_ERR_TEMP : FG_CLI_EXIT;
 		goto out;
 	}
 	if (optind < argc) {

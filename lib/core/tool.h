@@ -71,11 +71,4 @@ double fg_tool_elapsed(const struct fg_tool *t);
 /* Set counts[key] = n. */
 void fg_tool_count(struct fg_tool *t, const char *key, long long n);
 
-/*
- * A tool's entry point: each cmd/TOOL/main.c defines it in the module
- * fg-TOOL.so, and the tool's executable (cmd/launch.c) calls it with its
- * own arguments.  Returns the exit status.
- */
-int fg_tool_main(int argc, char **argv);
-
 #endif

@@ -366,3 +366,25 @@ long fg_odbc_rows(const struct fg_odbc_stmt *st)
 {
 	return st->rows;
 }
+
+void fg_odbc_dm_version(char *buf, size_t size)
+{
+	SQLHENV env = SQL_NULL_HENV;
+	SQLHDBC dbc = SQL_NULL_HDBC;
+	char v[32] = "";
+	unsigned odbc_major, odbc_minor, dm_major, dm_minor;
+
+	snprintf(buf, size, "unknown");
+	if (!SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &env)))
+		return;
+	SQLSetEnvAttr(env, SQL_ATTR_ODBC_VERSION, (SQLPOINTER)SQL_OV_ODBC3, 0);
+	/* SQL_DM_VER needs a connection handle, not a connection:
+	 * "03.52.0002.0003" is ODBC 3.52 from unixODBC 2.3 */
+	if (SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_DBC, env, &dbc)) &&
+	    SQL_SUCCEEDED(SQLGetInfo(dbc, SQL_DM_VER, v, sizeof(v), NULL)) &&
+	    sscanf(v, "%u.%u.%u.%u", &odbc_major, &odbc_minor, &dm_major, &dm_minor) == 4)
+		snprintf(buf, size, "%u.%u (ODBC %u.%02u)", dm_major, dm_minor, odbc_major, odbc_minor);
+	if (dbc != SQL_NULL_HDBC)
+		SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+	SQLFreeHandle(SQL_HANDLE_ENV, env);
+}
