@@ -17,6 +17,7 @@
 #include "db.h"
 #include "exitcode.h"
 #include "log.h"
+#include "outbox.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,16 +146,14 @@ static json_t *fields(const struct fg_budget_cand *c, const PGresult *ev)
 }
 
 static int add_rows(const struct fg_budget_cand *group, int n, const struct fg_budget_cand *top,
-                    const PGresult *ev, struct fg_pgarr *arr)
+                    const PGresult *ev, struct fg_outbox_batch *batch)
 {
 	const struct fg_budget *b = top->b;
 	const char *cur = b->currency;
 	char title[512], body[2048], crossed[256], dedup[512];
 	json_t *f = fields(top, ev);
-	char *ftext = f ? json_dumps(f, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
 
-	json_decref(f);
-	if (ftext == NULL)
+	if (f == NULL)
 		return FG_ERR_INTERNAL;
 	crossed_list(group, n, crossed, sizeof(crossed));
 	if (top->forecast)
@@ -178,31 +177,22 @@ static int add_rows(const struct fg_budget_cand *group, int n, const struct fg_b
 	         top->forecast ? "Projected thresholds" : "Thresholds", crossed);
 	snprintf(dedup, sizeof(dedup), "budget:%s:%s:%s:%d", b->name, PQgetvalue(ev, top->row, EV_START),
 	         top->forecast ? "forecast" : "actual", top->threshold);
-	for (int i = 0; i < b->nnotify; i++) {
-		fg_pgarr_add(&arr[0], b->notify[i]);
-		fg_pgarr_addf(&arr[1], "%lld", top->alert_id);
-		fg_pgarr_add(&arr[2], top->severity);
-		fg_pgarr_add(&arr[3], title);
-		fg_pgarr_add(&arr[4], body);
-		fg_pgarr_add(&arr[5], ftext);
-		fg_pgarr_add(&arr[6], dedup);
-	}
-	free(ftext);
+	for (int i = 0; i < b->nnotify; i++)
+		fg_outbox_batch_add(batch, b->notify[i], top->alert_id, top->severity, title, body,
+		                    i + 1 < b->nnotify ? json_deep_copy(f) : f, dedup);
+	if (b->nnotify == 0)
+		json_decref(f);
 	return 0;
 }
 
 int fg_budget_notify_plan(const struct fg_budget_cands *cs, const PGresult *ev, struct fg_budget_result *res,
                           bool write, PGconn *db)
 {
-	struct fg_pgarr arr[7];
-	const char *params[7];
-	int rc = 0, k, rows = 0;
+	struct fg_outbox_batch batch;
+	int rc = 0, rows = 0;
+	long added = 0;
 
-	for (k = 0; k < 7; k++)
-		if (fg_pgarr_init(&arr[k]) < 0) {
-			rc = FG_ERR_INTERNAL;
-			goto out;
-		}
+	fg_outbox_batch_init(&batch);
 	/* Candidates of one budget and kind are contiguous (see budget_run.c). */
 	for (int i = 0, j; i < cs->n; i = j) {
 		const struct fg_budget_cand *top = NULL;
@@ -213,38 +203,18 @@ int fg_budget_notify_plan(const struct fg_budget_cands *cs, const PGresult *ev, 
 		if (top == NULL || top->b->nnotify == 0)
 			continue;
 		rows += top->b->nnotify;
-		if (write && (rc = add_rows(cs->v + i, j - i, top, ev, arr)) < 0)
+		if (write && (rc = add_rows(cs->v + i, j - i, top, ev, &batch)) < 0)
 			goto out;
 	}
 	if (!write || rows == 0) {
 		res->notifications += rows;
 		goto out;
 	}
-	for (k = 0; k < 7; k++)
-		if ((params[k] = fg_pgarr_finish(&arr[k])) == NULL) {
-			rc = FG_ERR_INTERNAL;
-			goto out;
-		}
 	res->statements++;
-	{
-		PGresult *r =
-		    fg_db_query(db, &rc, "enqueue budget notifications",
-		                "INSERT INTO notifications (channel, kind, source_id, severity, title, body,"
-		                " fields, dedup_key)"
-		                " SELECT u.channel, 'budget', u.source_id, u.severity, u.title, u.body,"
-		                "  u.fields, u.dedup_key"
-		                " FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[],"
-		                "  $6::jsonb[], $7::text[])"
-		                "  AS u(channel, source_id, severity, title, body, fields, dedup_key)"
-		                " ON CONFLICT (channel, dedup_key) DO NOTHING",
-		                7, params);
-		if (r != NULL) {
-			res->notifications += strtol(PQcmdTuples(r), NULL, 10);
-			PQclear(r);
-		}
-	}
+	rc = fg_outbox_batch_flush(db, &batch, FG_OUTBOX_BUDGET, "enqueue budget notifications", &added);
+	if (rc == 0)
+		res->notifications += added;
 out:
-	for (k = 0; k < 7; k++)
-		fg_pgarr_release(&arr[k]);
+	fg_outbox_batch_release(&batch);
 	return rc;
 }

@@ -1,0 +1,82 @@
+/*
+ * outbox.h - the one way a producer puts notifications into the outbox.
+ *
+ * The outbox is the notifications table: budgetcheck (budget alerts),
+ * secscan (findings) and notifyd-once itself (quota warnings, digests)
+ * insert rows; notifyd-once claims and delivers them.  Every row names
+ * its channel, kind, severity, title, body, fields (a JSON object) and a
+ * dedup_key; (channel, dedup_key) is unique, so enqueueing the same event
+ * twice is a no-op, whichever host or run does it.  Rows are inserted in
+ * the caller's transaction, so an event and its notifications commit or
+ * roll back together.
+ *
+ * Two ways in, one INSERT:
+ *   fg_outbox_enqueue    rows computed by a SELECT of the producer's
+ *                        (set-based: one statement whatever the count);
+ *   fg_outbox_batch_*    rows built in C, sent as one JSON parameter.
+ */
+#ifndef FG_OUTBOX_H
+#define FG_OUTBOX_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdint.h>
+
+enum fg_outbox_kind {
+	FG_OUTBOX_BUDGET = 0,	/* a budget alert; source_id = budget_alerts.id */
+	FG_OUTBOX_FINDING,	/* a secscan finding; source_id = findings.id */
+	FG_OUTBOX_QUOTA,	/* an e-mail quota warning */
+	FG_OUTBOX_DIGEST,	/* an e-mail digest of held notifications */
+};
+
+/* The kind as stored ("budget"), static. */
+const char *fg_outbox_kind_name(enum fg_outbox_kind kind);
+
+/*
+ * The insert itself, for a statement that must use the inserted rows in
+ * the same command (the e-mail digest records its items): a data-modifying
+ * CTE "INSERT ... SELECT <the eight columns> ... " FG_OUTBOX_ON_CONFLICT.
+ * Everything else calls fg_outbox_enqueue.
+ */
+#define FG_OUTBOX_INSERT \
+	"INSERT INTO notifications (channel, kind, source_id, severity, title, body, fields, dedup_key)"
+#define FG_OUTBOX_ON_CONFLICT " ON CONFLICT (channel, dedup_key) DO NOTHING"
+
+/*
+ * Enqueue the rows of rows_sql, a query (it may start with WITH) yielding
+ * the columns channel text, source_id bigint (or NULL), severity text,
+ * title text, body text, fields jsonb, dedup_key text, in that order and
+ * under any names.  Its parameters are $1..$nparams; the kind is bound
+ * after them.  what names the action in an error.  *added (may be NULL)
+ * receives the number of rows inserted (duplicates are skipped).
+ * Returns 0, or < 0 after logging (see fg_db_classify).
+ */
+int fg_outbox_enqueue(PGconn *db, enum fg_outbox_kind kind, const char *what, const char *rows_sql,
+		      int nparams, const char *const *params, long *added);
+
+/* Rows built one by one, enqueued in one statement. */
+struct fg_outbox_batch {
+	json_t *rows;	/* array of row objects, owned */
+	int failed;	/* an allocation failed: flush refuses */
+};
+
+void fg_outbox_batch_init(struct fg_outbox_batch *b);
+/*
+ * Add one row.  source_id 0 stores NULL.  fields (may be NULL: {}) is
+ * stolen.  Strings are copied.  An allocation failure is remembered and
+ * reported by fg_outbox_batch_flush.
+ */
+void fg_outbox_batch_add(struct fg_outbox_batch *b, const char *channel, int64_t source_id,
+			 const char *severity, const char *title, const char *body, json_t *fields,
+			 const char *dedup_key);
+/* Rows added so far. */
+size_t fg_outbox_batch_count(const struct fg_outbox_batch *b);
+/*
+ * Enqueue every row added (nothing when none) and empty the batch.
+ * Returns 0 with *added (may be NULL) set, or < 0 after logging.
+ */
+int fg_outbox_batch_flush(PGconn *db, struct fg_outbox_batch *b, enum fg_outbox_kind kind,
+			  const char *what, long *added);
+void fg_outbox_batch_release(struct fg_outbox_batch *b);
+
+#endif
