@@ -24,15 +24,15 @@
 #include <string.h>
 #include <unistd.h>
 
-int fg_notify_print(const struct fg_notify_conf *nc, const struct fg_channel *ch,
-		    const struct fg_notification *n, const struct fg_notify_opts *o, json_t *jout)
+int fg_notify_print(const struct fg_channel *ch, const struct fg_notification *n,
+		    const struct fg_notify_opts *o, json_t *jout)
 {
 	struct fg_request req;
 	char err[256];
 	int rc = 0;
 
 	fg_request_init(&req);
-	if (fg_channel_render(nc, ch, n, &req, err, sizeof(err)) < 0) {
+	if (fg_channel_render(ch, n, &req, err, sizeof(err)) < 0) {
 		fg_warn("cannot render notification %lld for '%s': %s", (long long)n->id, ch->name, err);
 		fg_request_release(&req);
 		return 0;
@@ -81,7 +81,7 @@ int fg_notify_direct(const struct fg_notify_conf *nc, struct fg_notification *n,
 	}
 	if (o->dry_run) {
 		for (int i = 0; i < count && rc == 0; i++)
-			rc = fg_notify_print(nc, fg_notify_channel(nc, n[i].channel), &n[i], o, jout);
+			rc = fg_notify_print(fg_notify_channel(nc, n[i].channel), &n[i], o, jout);
 		if (jout && rc == 0) {
 			char *d = json_dumps(jout, JSON_INDENT(2)), *red = d ? fg_redact(d) : NULL;
 			if (red)
@@ -100,7 +100,7 @@ int fg_notify_direct(const struct fg_notify_conf *nc, struct fg_notification *n,
 			if (state[i] != FG_OUT_RETRY)
 				continue;
 			fg_request_release(&req[i]);
-			if (fg_channel_render(nc, ch, &n[i], &req[i], err, sizeof(err)) < 0) {
+			if (fg_channel_render(ch, &n[i], &req[i], err, sizeof(err)) < 0) {
 				fg_error("cannot send alert %d to '%s': %s", i + 1, ch->name, err);
 				state[i] = FG_OUT_DEAD;
 				continue;

@@ -15,7 +15,7 @@
  * FG_ERR_DATA (exit 65).
  */
 #include "notify_input.h"
-#include "notify_render.h"
+#include "channel_render.h"
 #include "decimal.h"
 #include "exitcode.h"
 #include "log.h"

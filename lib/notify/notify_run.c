@@ -3,7 +3,8 @@
  *
  * Each round: make due e-mail digests, claim a batch (committed at once),
  * decide per row (unknown channel: dead; below min_severity: skipped, with
- * no attempt recorded; digest hold; e-mail quota), render, deliver the
+ * no attempt recorded; then what the channel type's gate says: hold for
+ * the digest, count against the e-mail quota), render, deliver the
  * batch concurrently, classify, and record each attempt with the row's
  * next state as soon as it finishes (one statement for the requests that
  * finished together, before more start), so a run that dies repeats at
@@ -103,38 +104,42 @@ static char *redacted(const char *s)
 	return r;
 }
 
-/* Queue the 80/90/100 % warnings that `sent` of `quota` crosses today. */
-static int quota_warnings(PGconn *db, const struct fg_email_conf *em, const char *day, int64_t sent)
+/*
+ * Queue the 80/90/100 % warnings that `sent` of `quota` crosses today, to
+ * [email] quota_alert_channel when there is one.
+ */
+static int quota_warnings(PGconn *db, int64_t quota, const char *alert_channel, const char *day,
+			  int64_t sent)
 {
 	static const int levels[] = { 80, 90, 100 };
 	for (int i = 0; i < 3; i++) {
 		bool first = false;
 		int rc;
-		if (sent * 100 < em->daily_quota * levels[i])
+		if (sent * 100 < quota * levels[i])
 			continue;
 		if ((rc = fg_store_quota_warn(db, day, levels[i], &first)) < 0)
 			return rc;
 		if (!first)
 			continue;
-		if (em->quota_alert_channel == NULL) {
+		if (alert_channel == NULL) {
 			fg_warn("e-mail quota %d%% used (%lld of %lld on %s); set [email] quota_alert_channel "
 				"to be told through a channel", levels[i], (long long)sent,
-				(long long)em->daily_quota, day);
+				(long long)quota, day);
 			continue;
 		}
 		char title[200], body[300], dedup[64], *fields;
 		snprintf(title, sizeof(title), "e-mail quota %d%% used: %lld of %lld on %s", levels[i],
-			 (long long)sent, (long long)em->daily_quota, day);
+			 (long long)sent, (long long)quota, day);
 		snprintf(body, sizeof(body), "%s",
 			 levels[i] < 100 ? "Critical mail always goes out; other mail is deferred to the next "
 					   "UTC day once the quota is used up."
 					 : "Non-critical mail is now deferred to the next UTC day; critical mail still goes out.");
 		snprintf(dedup, sizeof(dedup), "quota:%s:%d", day, levels[i]);
 		json_t *f = json_pack("{s:i, s:I, s:I, s:s}", "level", levels[i], "sent", (json_int_t)sent,
-				      "quota", (json_int_t)em->daily_quota, "day", day);
+				      "quota", (json_int_t)quota, "day", day);
 		fields = json_dumps(f, JSON_COMPACT);
 		json_decref(f);
-		rc = fg_store_enqueue(db, em->quota_alert_channel, "quota", levels[i] < 90 ? "medium" : "high",
+		rc = fg_store_enqueue(db, alert_channel, "quota", levels[i] < 90 ? "medium" : "high",
 				      title, body, fields ? fields : "{}", dedup);
 		free(fields);
 		if (rc < 0)
@@ -236,7 +241,7 @@ static int on_result(struct fg_request *r, void *arg)
 	add_attempt(b, n, o, delay, r, err);
 	tally(x->s, n->channel, o);
 	if (o != FG_OUT_SENT) {
-		char *u = fg_redact_url(ch->url ? ch->url : x->nc->email.smtp_url);
+		char *u = fg_redact_url(fg_channel_where(ch));
 		/* a retry is routine (the exit status says 75); a dead one, or a
 		 * TLS failure that no retry will cure, needs a person */
 		bool loud = o == FG_OUT_DEAD || fg_notify_tls_failed(r);
@@ -254,7 +259,6 @@ static int on_result(struct fg_request *r, void *arg)
 static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, const char *today,
 		   const char *tomorrow, struct batch *b, struct fg_notify_summary *s)
 {
-	const struct fg_email_conf *em = &nc->email;
 	int rc;
 
 	for (int i = 0; i < b->count; i++) {
@@ -280,21 +284,19 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 			count(s, n->channel, "skipped", &s->skipped);
 			continue;
 		}
-		if (ch->type == FG_CHAN_EMAIL && n->severity != FG_SEV_CRITICAL) {
-			if (em->digest_minute >= 0 && strcmp(n->kind, "digest") != 0 &&
-			    strcmp(n->kind, "quota") != 0 && strcmp(n->kind, "test") != 0) {
-				if ((rc = fg_store_hold(db, me, n->id)) < 0)
-					return rc;
-				s->held++;
-				continue;
-			}
+		struct fg_gate g = { 0 };
+		if (ch->ops->gate)
+			ch->ops->gate(ch, n, &g);
+		if (g.hold) {
+			if ((rc = fg_store_hold(db, me, n->id)) < 0)
+				return rc;
+			s->held++;
+			continue;
 		}
-		if (ch->type == FG_CHAN_EMAIL && em->daily_quota > 0) {
+		if (g.quota > 0) {
 			bool granted;
 			int64_t sent;
-			/* critical mail, and the quota's own warnings, always go */
-			bool bypass = n->severity == FG_SEV_CRITICAL || strcmp(n->kind, "quota") == 0;
-			if ((rc = fg_store_quota_take(db, today, em->daily_quota, bypass, &granted, &sent)) < 0)
+			if ((rc = fg_store_quota_take(db, today, g.quota, g.bypass, &granted, &sent)) < 0)
 				return rc;
 			if (!granted) {
 				if ((rc = fg_store_defer(db, me, n->id, tomorrow)) < 0)
@@ -303,10 +305,10 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 				continue;
 			}
 			b->quota_taken[i] = true;
-			if ((rc = quota_warnings(db, em, today, sent)) < 0)
+			if ((rc = quota_warnings(db, g.quota, nc->email->quota_alert_channel, today, sent)) < 0)
 				return rc;
 		}
-		if (fg_channel_render(nc, ch, n, &b->req[i], err, sizeof(err)) < 0) {
+		if (fg_channel_render(ch, n, &b->req[i], err, sizeof(err)) < 0) {
 			fg_warn("cannot deliver notification %lld to '%s': %s", (long long)n->id, n->channel, err);
 			add_attempt(b, n, FG_OUT_DEAD, 0, NULL, err);
 			tally(s, n->channel, FG_OUT_DEAD);
@@ -351,23 +353,21 @@ static int make_digests(PGconn *db, const struct fg_notify_conf *nc, const char 
 	json_t *map;
 	char *doc;
 
-	if (nc->email.digest_minute >= 0 && minute < nc->email.digest_minute)
+	if (nc->email->digest_minute >= 0 && minute < nc->email->digest_minute)
 		return 0;
 	if ((map = json_array()) == NULL)
 		return FG_ERR;
 	for (int i = 0; i < nc->nchannels; i++) {
 		const struct fg_channel *ch = &nc->channels[i];
-		if (ch->type != FG_CHAN_EMAIL)
+		if (ch->ops->digest_to == NULL)
 			continue;
-		if (nc->email.digest_minute < 0) {
+		if (nc->email->digest_minute < 0) {
 			/* digest switched off: what it held goes out as usual */
 			if ((rc = fg_store_unhold(db, ch->name)) < 0)
 				break;
 			continue;
 		}
-		json_t *to = json_array();
-		for (int k = 0; k < ch->nto; k++)
-			json_array_append_new(to, json_string(ch->to[k]));
+		json_t *to = ch->ops->digest_to(ch);
 		json_array_append_new(map, json_pack("{s:s, s:o}", "channel", ch->name, "to", to));
 	}
 	if (rc < 0 || json_array_size(map) == 0) {
@@ -479,7 +479,7 @@ static int peek(PGconn *db, const struct fg_notify_conf *nc, const struct fg_not
 		else if (n.severity < ch->min_severity && strcmp(n.kind, "digest") != 0)
 			count(s, n.channel, "skipped", &s->skipped);
 		else
-			rc = fg_notify_print(nc, ch, &n, o, out);
+			rc = fg_notify_print(ch, &n, o, out);
 		json_decref(n.fields);
 	}
 	PQclear(r);

@@ -67,7 +67,7 @@ int fg_notify_print_dead(PGconn *db, const char *channels, bool as_json, FILE *o
 struct fg_notification *fg_notify_test_message(const char *channel);
 
 /* Print a dry-run rendering of n for ch (secrets redacted).  0 or < 0. */
-int fg_notify_print(const struct fg_notify_conf *nc, const struct fg_channel *ch,
-		    const struct fg_notification *n, const struct fg_notify_opts *o, json_t *jout);
+int fg_notify_print(const struct fg_channel *ch, const struct fg_notification *n,
+		    const struct fg_notify_opts *o, json_t *jout);
 
 #endif

@@ -7,7 +7,8 @@
 #include "email.h"
 #include "log.h"
 #include "notify_input.h"
-#include "notify_render.h"
+#include "channel.h"
+#include "channel_render.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

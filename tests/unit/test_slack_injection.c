@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "notify_render.h"
+#include "channel.h"
+#include "channel_render.h"
 
 static void test_no_mrkdwn_injection(void **state)
 {

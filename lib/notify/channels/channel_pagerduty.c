@@ -1,19 +1,28 @@
 /*
- * channel_pagerduty.c - PagerDuty Events API v2 "trigger" events.
+ * channel_pagerduty.c - the PagerDuty channel type: Events API v2
+ * "trigger" events.
  *
  * dedup_key is the outbox dedup key (stable per alert, so PagerDuty folds
  * repeats into one incident); keys over PagerDuty's 255 characters are
  * replaced by their SHA-256.  summary is "[severity] title", cut at 1024
  * bytes on a UTF-8 boundary.  Severity: critical -> critical, high ->
  * error, medium -> warning, low and info -> info.  Answers: 202 accepted,
- * 400 invalid event (dead), 429 throttled (retry).
+ * 400 invalid event (dead), 429 throttled (retry).  A channel needs a
+ * routing_key (the integration key, a secret); url defaults to the Events
+ * API v2 endpoint.
  */
-#include "notify_render.h"
+#include "channel_render.h"
 #include "clock.h"
+#include "exitcode.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+struct pagerduty {
+	const char *routing_key;	/* secret, borrowed from the config */
+};
 
 static const char *pd_severity(enum fg_severity s)
 {
@@ -65,3 +74,40 @@ json_t *fg_pagerduty_payload(const struct fg_notification *n, const char *routin
 	return json_pack("{s:s, s:s, s:s, s:o, s:s}", "routing_key", routing_key, "event_action", "trigger",
 			 "dedup_key", dk, "payload", payload, "client", "flakeguard");
 }
+
+static int pagerduty_load(const struct fg_config *cfg, const struct fg_conf_section *sec,
+			  const struct fg_channel_defaults *d, struct fg_channel *ch)
+{
+	struct pagerduty *pd = calloc(1, sizeof(*pd));
+
+	(void)d;
+	if ((ch->priv = pd) == NULL)
+		return FG_ERR_CONFIG;
+	pd->routing_key = fg_conf_get(sec, "routing_key");
+	if (pd->routing_key == NULL) {
+		fg_conf_error(cfg, sec, NULL, "channel '%s' needs a routing_key (or routing_key_file)",
+			      sec->name);
+		return FG_ERR_CONFIG;
+	}
+	return 0;
+}
+
+static int pagerduty_render(const struct fg_channel *ch, const struct fg_notification *n,
+			    struct fg_request *req, char *err, size_t errlen)
+{
+	const struct pagerduty *pd = ch->priv;
+
+	(void)err;
+	(void)errlen;
+	return fg_render_json_body(req, fg_pagerduty_payload(n, pd->routing_key));
+}
+
+const struct fg_channel_ops fg_pagerduty_ops = {
+	.type = "pagerduty",
+	.default_url = "https://events.pagerduty.com/v2/enqueue",
+	.needs_url = true,
+	.load = pagerduty_load,
+	.render = pagerduty_render,
+	.classify = fg_channel_classify_http,
+	.rate_key = fg_channel_url_key,
+};

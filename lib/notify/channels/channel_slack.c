@@ -1,14 +1,18 @@
 /*
- * channel_slack.c - Slack incoming-webhook payload.
+ * channel_slack.c - the Slack channel type: incoming-webhook payloads and
+ * what Slack's answers mean.
  *
  * One message: a plain `text` fallback (shown in notifications and by
  * clients without attachments) and one attachment coloured by severity
  * (good / warning / danger), with the title, the body and the facts as
- * short fields.  Slack answers 200 "ok"; its errors (invalid_payload,
- * no_service, channel_is_archived, ...) come as plain-text bodies that
- * notify_classify.c reads.
+ * short fields.  Slack answers 200 "ok"; its errors come as plain-text
+ * bodies: the permanent ones (invalid_payload, no_service,
+ * channel_is_archived, ...) make the notification dead whatever the
+ * status.  Slack takes about one message per second per webhook, so
+ * channels default to 60 a minute, one token bucket per URL.
  */
-#include "notify_render.h"
+#include "channel_render.h"
+#include "http.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,3 +80,38 @@ json_t *fg_slack_payload(const struct fg_notification *n)
 	fg_facts_release(&f);
 	return o;
 }
+
+static const char *slack_permanent[] = { "invalid_payload", "no_service", "channel_is_archived",
+					 "channel_not_found", "action_prohibited", "invalid_token",
+					 "no_team", "team_disabled", "user_not_found", NULL };
+
+static int slack_render(const struct fg_channel *ch, const struct fg_notification *n,
+			struct fg_request *req, char *err, size_t errlen)
+{
+	(void)ch;
+	(void)err;
+	(void)errlen;
+	return fg_render_json_body(req, fg_slack_payload(n));
+}
+
+static enum fg_outcome slack_classify(const struct fg_request *req, long *code, char *err, size_t errlen)
+{
+	enum fg_outcome o = fg_channel_classify_http(req, code, err, errlen);
+
+	if (req->curl_code == 0 && req->resp)
+		for (int i = 0; slack_permanent[i]; i++)
+			if (strstr(req->resp, slack_permanent[i])) {
+				snprintf(err, errlen, "HTTP %ld: slack says %s", req->status, slack_permanent[i]);
+				o = FG_OUT_DEAD;
+			}
+	return o;
+}
+
+const struct fg_channel_ops fg_slack_ops = {
+	.type = "slack",
+	.needs_url = true,
+	.default_rate_per_minute = 60,
+	.render = slack_render,
+	.classify = slack_classify,
+	.rate_key = fg_channel_url_key,
+};

@@ -1,11 +1,17 @@
 /*
- * channel_teams.c - Microsoft Teams through a Power Automate workflow
- * webhook: a message carrying one Adaptive Card (schema 1.4) with the
- * title coloured by severity, the body, and the facts as a FactSet.
+ * channel_teams.c - the Teams channel type: Microsoft Teams through a
+ * Power Automate workflow webhook.  A message carries one Adaptive Card
+ * (schema 1.4) with the title coloured by severity, the body, and the
+ * facts as a FactSet.
  * Workflows answer 202; legacy Office 365 connectors answer 200 even when
- * delivery failed and say so in the body, which notify_classify.c scans.
+ * delivery failed and say so in the body: "HTTP error NNN" in a 2xx body
+ * is classified as NNN, "delivery failed" as 502.
  */
-#include "notify_render.h"
+#include "channel_render.h"
+#include "http.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 static const char *card_color(enum fg_severity s)
 {
@@ -40,3 +46,32 @@ json_t *fg_teams_payload(const struct fg_notification *n)
 	fg_facts_release(&f);
 	return o;
 }
+
+static int teams_render(const struct fg_channel *ch, const struct fg_notification *n,
+			struct fg_request *req, char *err, size_t errlen)
+{
+	(void)ch;
+	(void)err;
+	(void)errlen;
+	return fg_render_json_body(req, fg_teams_payload(n));
+}
+
+static enum fg_outcome teams_classify(const struct fg_request *req, long *code, char *err, size_t errlen)
+{
+	if (req->curl_code == 0 && *code >= 200 && *code < 300 && req->resp) {
+		const char *p = strstr(req->resp, "HTTP error ");
+		if (p)
+			*code = strtol(p + 11, NULL, 10);
+		else if (strstr(req->resp, "delivery failed"))
+			*code = 502;
+	}
+	return fg_channel_classify_http(req, code, err, errlen);
+}
+
+const struct fg_channel_ops fg_teams_ops = {
+	.type = "teams",
+	.needs_url = true,
+	.render = teams_render,
+	.classify = teams_classify,
+	.rate_key = fg_channel_url_key,
+};

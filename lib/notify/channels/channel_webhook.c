@@ -1,5 +1,6 @@
 /*
- * channel_webhook.c - generic JSON webhook, schema version 1.
+ * channel_webhook.c - the generic JSON webhook channel type, schema
+ * version 1.
  *
  *   {"version":1, "id":<outbox id or null>, "channel", "kind", "severity",
  *    "title", "text", "fields":{...}, "dedup_key", "created_at":"...Z"}
@@ -7,15 +8,25 @@
  * Fields are added, never renamed or removed, within a version.  With a
  * shared `secret` the request carries X-Flakeguard-Signature:
  * sha256=<hex HMAC-SHA256 of the exact body bytes> (OpenSSL's HMAC), so the
- * receiver can verify it before parsing.
+ * receiver can verify it before parsing.  `header = Name: value` lines
+ * (repeatable, checked when loaded) are sent as they are; one carrying a
+ * line break is refused again when rendering, so none can be injected.
  */
-#include "notify_render.h"
+#include "channel_render.h"
 #include "clock.h"
 #include "exitcode.h"
+#include "http.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+struct webhook {
+	const char *secret;		/* HMAC key, borrowed from the config */
+	const char **headers;		/* "Name: value", NULL-terminated, owned array */
+};
 
 json_t *fg_webhook_payload(const struct fg_notification *n)
 {
@@ -44,3 +55,71 @@ int fg_webhook_sign(const char *key, const char *body, size_t len, char *out)
 	out[2 * ml] = '\0';
 	return 0;
 }
+
+static int webhook_load(const struct fg_config *cfg, const struct fg_conf_section *sec,
+			const struct fg_channel_defaults *d, struct fg_channel *ch)
+{
+	struct webhook *w = calloc(1, sizeof(*w));
+	int nh = 0;
+
+	(void)cfg;
+	(void)d;
+	if ((ch->priv = w) == NULL)
+		return FG_ERR_CONFIG;
+	w->secret = fg_conf_get(sec, "secret");
+	for (const struct fg_conf_entry *e = sec->entries; e; e = e->next)
+		if (strcmp(e->key, "header") == 0)
+			nh++;
+	if ((w->headers = calloc((size_t)nh + 1, sizeof(*w->headers))) == NULL)
+		return FG_ERR_CONFIG;
+	nh = 0;
+	for (const struct fg_conf_entry *e = sec->entries; e; e = e->next)
+		if (strcmp(e->key, "header") == 0)
+			w->headers[nh++] = e->value;
+	return 0;
+}
+
+static void webhook_release(struct fg_channel *ch)
+{
+	struct webhook *w = ch->priv;
+
+	if (w)
+		free(w->headers);
+	free(w);
+}
+
+static int webhook_render(const struct fg_channel *ch, const struct fg_notification *n,
+			  struct fg_request *req, char *err, size_t errlen)
+{
+	const struct webhook *w = ch->priv;
+	int rc;
+
+	if ((rc = fg_render_json_body(req, fg_webhook_payload(n))) < 0)
+		return rc;
+	for (int i = 0; w->headers && w->headers[i]; i++) {
+		if (strpbrk(w->headers[i], "\r\n")) {
+			snprintf(err, errlen, "refusing a header that contains a line break");
+			return FG_ERR_DATA;
+		}
+		if ((rc = fg_request_header(req, w->headers[i])) < 0)
+			return rc;
+	}
+	if (w->secret) {
+		char hex[65], line[100];
+		if ((rc = fg_webhook_sign(w->secret, req->body, req->body_len, hex)) < 0)
+			return rc;
+		snprintf(line, sizeof(line), "X-Flakeguard-Signature: sha256=%s", hex);
+		return fg_request_header(req, line);
+	}
+	return 0;
+}
+
+const struct fg_channel_ops fg_webhook_ops = {
+	.type = "webhook",
+	.needs_url = true,
+	.load = webhook_load,
+	.release = webhook_release,
+	.render = webhook_render,
+	.classify = fg_channel_classify_http,
+	.rate_key = fg_channel_url_key,
+};

@@ -1,17 +1,22 @@
 /*
- * notify_render.h - what every channel renderer shares: the facts of a
+ * channel_render.h - what every channel renderer shares: the facts of a
  * notification as (label, value) pairs, severity colours, HTML escaping,
- * and the per-service payload builders (each returns a new JSON object the
- * caller owns, or NULL on allocation failure).
+ * UTF-8 trimming, the render clock and a JSON request body.
+ *
+ * A leaf: channel_render.c calls nothing of flakeguard's but base and
+ * fg_request_header() (http.h), so every channel file may use it and it
+ * uses none of them.
  */
-#ifndef FG_NOTIFY_RENDER_H
-#define FG_NOTIFY_RENDER_H
+#ifndef FG_CHANNEL_RENDER_H
+#define FG_CHANNEL_RENDER_H
 
 #include <jansson.h>
 #include <stddef.h>
 #include <time.h>
 
-#include "notify.h"
+#include "channel.h"
+
+struct fg_request;
 
 struct fg_fact {
 	const char *label;	/* static or borrowed from the fields */
@@ -43,12 +48,10 @@ void fg_utf8_trim(char *s);
 /* The instant messages are stamped with (honours FLAKEGUARD_NOW). */
 time_t fg_render_now(void);
 
-json_t *fg_slack_payload(const struct fg_notification *n);
-json_t *fg_teams_payload(const struct fg_notification *n);
-json_t *fg_webhook_payload(const struct fg_notification *n);
-json_t *fg_pagerduty_payload(const struct fg_notification *n, const char *routing_key);
-
-/* HMAC-SHA256 of body under key as lowercase hex (out >= 65 bytes); 0 or FG_ERR. */
-int fg_webhook_sign(const char *key, const char *body, size_t len, char *out);
+/*
+ * Make o (stolen, may be NULL) the compact JSON body of req, with its
+ * Content-Type header.  Returns 0 or FG_ERR (no memory, or o NULL).
+ */
+int fg_render_json_body(struct fg_request *req, json_t *o);
 
 #endif

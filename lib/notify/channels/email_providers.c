@@ -1,6 +1,6 @@
 /*
- * email_send.c - turn a notification into a request for the configured
- * e-mail provider.
+ * email_providers.c - turn a composed e-mail into a request for the
+ * configured provider.
  *
  *   smtp:     the MIME message from email_mime.c, submitted by libcurl's
  *             SMTP (STARTTLS required unless smtp_tls = none or loopback;
@@ -9,13 +9,14 @@
  *   ses:      POST /v2/email/outbound-emails signed by libcurl's
  *             CURLOPT_AWS_SIGV4 ("aws:amz:REGION:ses"), session token in
  *             X-Amz-Security-Token.
- * The subject and addresses are checked for CR/LF for every provider, not
- * only SMTP: an API would otherwise pass an injected header along.
+ * The caller (channel_email.c) has checked the subject and addresses for
+ * CR/LF for every provider, not only SMTP: an API would otherwise pass an
+ * injected header along.
  */
 #include "email.h"
+#include "channel_render.h"
 #include "exitcode.h"
 #include "http.h"
-#include "notify_render.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -39,65 +40,7 @@ static void rand_hex(char *out, size_t nbytes)
 	out[2 * nbytes] = '\0';
 }
 
-int fg_email_compose(const struct fg_notification *n, char **subject, char **text, char **html)
-{
-	struct fg_facts f;
-	char *esc;
-	size_t len;
-	FILE *fp;
-
-	*subject = *text = *html = NULL;
-	if (fg_facts_build(n, &f) < 0)
-		return FG_ERR;
-	if (asprintf(subject, "[flakeguard] %s: %s", fg_severity_name(n->severity), n->title) < 0)
-		*subject = NULL;
-	fp = open_memstream(text, &len);
-	if (fp) {
-		fprintf(fp, "%s\n", n->title);
-		if (n->body && *n->body)
-			fprintf(fp, "\n%s\n", n->body);
-		if (f.n > 0)
-			fputc('\n', fp);
-		for (int i = 0; i < f.n; i++)
-			fprintf(fp, "%s: %s\n", f.v[i].label, f.v[i].value);
-		fprintf(fp, "\nseverity: %s\n-- \nflakeguard\n", fg_severity_name(n->severity));
-		fclose(fp);
-	}
-	fp = open_memstream(html, &len);
-	if (fp) {
-		esc = fg_html_escape(n->title);
-		fprintf(fp, "<!DOCTYPE html>\n<html><body>\n<h2 style=\"color:%s\">%s</h2>\n",
-			fg_severity_color(n->severity), esc ? esc : "");
-		free(esc);
-		if (n->body && *n->body) {
-			esc = fg_html_escape(n->body);
-			fprintf(fp, "<p style=\"white-space:pre-wrap\">%s</p>\n", esc ? esc : "");
-			free(esc);
-		}
-		fprintf(fp, "<table>\n");
-		for (int i = 0; i < f.n; i++) {
-			char *l = fg_html_escape(f.v[i].label), *v = fg_html_escape(f.v[i].value);
-			fprintf(fp, "<tr><th align=\"left\">%s</th><td>%s</td></tr>\n", l ? l : "", v ? v : "");
-			free(l);
-			free(v);
-		}
-		fprintf(fp, "<tr><th align=\"left\">severity</th><td>%s</td></tr>\n</table>\n"
-			    "<p><small>flakeguard</small></p>\n</body></html>\n",
-			fg_severity_name(n->severity));
-		fclose(fp);
-	}
-	fg_facts_release(&f);
-	if (*subject == NULL || *text == NULL || *html == NULL) {
-		free(*subject);
-		free(*text);
-		free(*html);
-		*subject = *text = *html = NULL;
-		return FG_ERR;
-	}
-	return 0;
-}
-
-static int smtp_request(const struct fg_email_conf *em, const struct fg_channel *ch,
+static int smtp_request(const struct fg_email_conf *em, const char *const *to, int nto,
 			const struct fg_notification *n, const char *subj, const char *text,
 			const char *html, struct fg_request *req, char *err, size_t errlen)
 {
@@ -108,8 +51,8 @@ static int smtp_request(const struct fg_email_conf *em, const struct fg_channel 
 	rand_hex(rnd, 12);
 	snprintf(bnd, sizeof(bnd), "=_flakeguard_%s", rnd);
 	struct fg_email_msg m = {
-		.from = em->from, .reply_to = em->reply_to, .to = (const char *const *)ch->to,
-		.nto = ch->nto, .subject = subj, .text = text, .html = html,
+		.from = em->from, .reply_to = em->reply_to, .to = to,
+		.nto = nto, .subject = subj, .text = text, .html = html,
 		.date = fg_render_now(), .message_id = mid, .boundary = bnd,
 	};
 	if ((req->body = fg_email_render(&m, err, errlen)) == NULL)
@@ -119,9 +62,9 @@ static int smtp_request(const struct fg_email_conf *em, const struct fg_channel 
 	req->url = strdup(em->smtp_url);
 	if (asprintf(&req->mail_from, "<%s>", em->from_addr) < 0)
 		req->mail_from = NULL;
-	for (int i = 0; i < ch->nto; i++) {
+	for (int i = 0; i < nto; i++) {
 		char rc[300];
-		snprintf(rc, sizeof(rc), "<%s>", ch->to[i]);
+		snprintf(rc, sizeof(rc), "<%s>", to[i]);
 		struct curl_slist *l = curl_slist_append(req->rcpt, rc);
 		if (l == NULL)
 			return FG_ERR;
@@ -133,15 +76,15 @@ static int smtp_request(const struct fg_email_conf *em, const struct fg_channel 
 	return req->url && req->mail_from ? 0 : FG_ERR;
 }
 
-static json_t *addr_list(const struct fg_channel *ch, const char *key)
+static json_t *addr_list(const char *const *to, int nto, const char *key)
 {
 	json_t *a = json_array();
-	for (int i = 0; i < ch->nto; i++)
-		json_array_append_new(a, key ? json_pack("{s:s}", key, ch->to[i]) : json_string(ch->to[i]));
+	for (int i = 0; i < nto; i++)
+		json_array_append_new(a, key ? json_pack("{s:s}", key, to[i]) : json_string(to[i]));
 	return a;
 }
 
-static int sendgrid_request(const struct fg_email_conf *em, const struct fg_channel *ch,
+static int sendgrid_request(const struct fg_email_conf *em, const char *const *to, int nto,
 			    const char *subj, const char *text, const char *html,
 			    struct fg_request *req)
 {
@@ -158,7 +101,7 @@ static int sendgrid_request(const struct fg_email_conf *em, const struct fg_chan
 		free(name);
 	}
 	json_t *o = json_pack("{s:[{s:o}], s:o, s:s, s:[{s:s, s:s}, {s:s, s:s}], s:{s:s}}",
-			      "personalizations", "to", addr_list(ch, "email"), "from", from, "subject",
+			      "personalizations", "to", addr_list(to, nto, "email"), "from", from, "subject",
 			      subj, "content", "type", "text/plain", "value", text, "type", "text/html",
 			      "value", html, "headers", "Auto-Submitted", "auto-generated");
 	if (o && em->reply_to)
@@ -177,12 +120,12 @@ static int sendgrid_request(const struct fg_email_conf *em, const struct fg_chan
 	return req->url ? 0 : FG_ERR;
 }
 
-static int ses_request(const struct fg_email_conf *em, const struct fg_channel *ch,
+static int ses_request(const struct fg_email_conf *em, const char *const *to, int nto,
 		       const char *subj, const char *text, const char *html, struct fg_request *req)
 {
 	json_t *o = json_pack(
 		"{s:s, s:{s:o}, s:{s:{s:{s:s, s:s}, s:{s:{s:s, s:s}, s:{s:s, s:s}}, s:[{s:s, s:s}]}}}",
-		"FromEmailAddress", em->from, "Destination", "ToAddresses", addr_list(ch, NULL),
+		"FromEmailAddress", em->from, "Destination", "ToAddresses", addr_list(to, nto, NULL),
 		"Content", "Simple", "Subject", "Data", subj, "Charset", "UTF-8", "Body", "Text", "Data",
 		text, "Charset", "UTF-8", "Html", "Data", html, "Charset", "UTF-8", "Headers", "Name",
 		"Auto-Submitted", "Value", "auto-generated");
@@ -224,61 +167,17 @@ static int ses_request(const struct fg_email_conf *em, const struct fg_channel *
 	return req->url && req->aws_sigv4 ? 0 : FG_ERR;
 }
 
-int fg_email_request(const struct fg_email_conf *em, const struct fg_channel *ch,
-		     const struct fg_notification *n, struct fg_request *req, char *err,
-		     size_t errlen)
+int fg_email_provider_request(const struct fg_email_conf *em, const char *const *to, int nto,
+			      const struct fg_notification *n, const char *subject,
+			      const char *text, const char *html, struct fg_request *req,
+			      char *err, size_t errlen)
 {
-	char *subj, *text, *html, *only[1];
-	struct fg_channel one;
-	int rc;
-
-	/* a digest goes to the one recipient it was made for */
-	if (strcmp(n->kind, "digest") == 0 && json_is_string(json_object_get(n->fields, "to"))) {
-		one = *ch;
-		only[0] = (char *)json_string_value(json_object_get(n->fields, "to"));
-		one.to = only;
-		one.nto = 1;
-		ch = &one;
-	}
-	if (!em->configured) {
-		snprintf(err, errlen, "no [email] section");
-		return FG_ERR_DATA;
-	}
-	if (fg_email_compose(n, &subj, &text, &html) < 0) {
-		snprintf(err, errlen, "out of memory");
-		return FG_ERR;
-	}
-	if (strpbrk(subj, "\r\n")) {
-		snprintf(err, errlen, "refusing a subject that contains a line break");
-		rc = FG_ERR_DATA;
-		goto out;
-	}
-	for (int i = 0; i < ch->nto; i++)
-		if (!fg_email_addr_valid(ch->to[i])) {
-			snprintf(err, errlen, "invalid recipient address");
-			rc = FG_ERR_DATA;
-			goto out;
-		}
-	req->tls_verify = em->tls_verify;
-	req->ca_file = ch->ca_file ? ch->ca_file : em->ca_file;
-	req->timeout_ms = em->timeout_ms;
-	req->connect_timeout_ms = ch->connect_timeout_ms;
 	switch (em->provider) {
 	case FG_EMAIL_SMTP:
-		rc = smtp_request(em, ch, n, subj, text, html, req, err, errlen);
-		break;
+		return smtp_request(em, to, nto, n, subject, text, html, req, err, errlen);
 	case FG_EMAIL_SENDGRID:
-		rc = sendgrid_request(em, ch, subj, text, html, req);
-		break;
+		return sendgrid_request(em, to, nto, subject, text, html, req);
 	default:
-		rc = ses_request(em, ch, subj, text, html, req);
-		break;
+		return ses_request(em, to, nto, subject, text, html, req);
 	}
-	if (rc < 0 && err[0] == '\0')
-		snprintf(err, errlen, "cannot build the message");
-out:
-	free(subj);
-	free(text);
-	free(html);
-	return rc;
 }
