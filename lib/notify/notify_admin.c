@@ -19,6 +19,7 @@
 #include "db.h"
 #include "exitcode.h"
 #include "log.h"
+#include "outbox.h"
 #include "redact.h"
 
 #include <stdio.h>
@@ -75,7 +76,7 @@ int fg_store_digest(PGconn *db, const char *recipients, const char *day, int *ma
 {
 	int rc;
 	PGresult *r;
-	const char *p[] = { recipients, day };
+	const char *p[] = { recipients, day, fg_outbox_kind_name(FG_OUTBOX_DIGEST) };
 
 	*made = 0;
 	if ((rc = fg_db_begin(db)) < 0)
@@ -105,18 +106,18 @@ int fg_store_digest(PGconn *db, const char *recipients, const char *day, int *ma
 			"   string_agg('[' || severity || '] ' || title"
 			"     || CASE WHEN body <> '' THEN E'\\n' || body ELSE '' END, E'\\n\\n' ORDER BY id) AS body"
 			"   FROM a GROUP BY rkey),"
-			" d AS (INSERT INTO notifications (channel, kind, severity, title, body, fields, dedup_key)"
-			"   SELECT (SELECT min(channel) FROM m WHERE m.rkey = s.rkey), 'digest', s.sev,"
+			" d AS (" FG_OUTBOX_INSERT
+			"   SELECT (SELECT min(channel) FROM m WHERE m.rkey = s.rkey), $3, NULL, s.sev,"
 			"     'digest: ' || s.n || ' alert' || CASE WHEN s.n = 1 THEN '' ELSE 's' END || ' on ' || $2,"
 			"     s.body, jsonb_build_object('count', s.n, 'day', $2,"
 			"       'to', (SELECT min(rcpt) FROM m WHERE m.rkey = s.rkey)),"
 			"     'digest:' || $2 || ':' || s.rkey"
-			"   FROM s ON CONFLICT (channel, dedup_key) DO NOTHING RETURNING id, dedup_key),"
+			"   FROM s" FG_OUTBOX_ON_CONFLICT " RETURNING id, dedup_key),"
 			" i AS (INSERT INTO digest_items (notification_id, recipient, digest_id)"
 			"   SELECT p.id, p.rkey, d.id FROM p JOIN d ON d.dedup_key = 'digest:' || $2 || ':' || p.rkey"
 			"   RETURNING digest_id)"
 			" SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM i)",
-			2, p);
+			3, p);
 	if (r == NULL)
 		goto fail;
 	*made = (int)strtol(PQgetvalue(r, 0, 0), NULL, 10);

@@ -21,6 +21,7 @@
 #include "exitcode.h"
 #include "http.h"
 #include "log.h"
+#include "outbox.h"
 #include "notify_store.h"
 #include "redact.h"
 #include "tool.h"
@@ -127,7 +128,8 @@ static int quota_warnings(PGconn *db, int64_t quota, const char *alert_channel, 
 				(long long)quota, day);
 			continue;
 		}
-		char title[200], body[300], dedup[64], *fields;
+		char title[200], body[300], dedup[64];
+		struct fg_outbox_batch warning;
 		snprintf(title, sizeof(title), "e-mail quota %d%% used: %lld of %lld on %s", levels[i],
 			 (long long)sent, (long long)quota, day);
 		snprintf(body, sizeof(body), "%s",
@@ -135,13 +137,13 @@ static int quota_warnings(PGconn *db, int64_t quota, const char *alert_channel, 
 					   "UTC day once the quota is used up."
 					 : "Non-critical mail is now deferred to the next UTC day; critical mail still goes out.");
 		snprintf(dedup, sizeof(dedup), "quota:%s:%d", day, levels[i]);
-		json_t *f = json_pack("{s:i, s:I, s:I, s:s}", "level", levels[i], "sent", (json_int_t)sent,
-				      "quota", (json_int_t)quota, "day", day);
-		fields = json_dumps(f, JSON_COMPACT);
-		json_decref(f);
-		rc = fg_store_enqueue(db, alert_channel, "quota", levels[i] < 90 ? "medium" : "high",
-				      title, body, fields ? fields : "{}", dedup);
-		free(fields);
+		fg_outbox_batch_init(&warning);
+		fg_outbox_batch_add(&warning, alert_channel, 0, levels[i] < 90 ? "medium" : "high", title, body,
+				    json_pack("{s:i, s:I, s:I, s:s}", "level", levels[i], "sent",
+					      (json_int_t)sent, "quota", (json_int_t)quota, "day", day),
+				    dedup);
+		rc = fg_outbox_batch_flush(db, &warning, FG_OUTBOX_QUOTA, "queue the e-mail quota warning", NULL);
+		fg_outbox_batch_release(&warning);
 		if (rc < 0)
 			return rc;
 	}

@@ -258,15 +258,3 @@ int fg_store_quota_warn(PGconn *db, const char *day, int level, bool *first)
 	PQclear(r);
 	return 0;
 }
-
-int fg_store_enqueue(PGconn *db, const char *channel, const char *kind, const char *severity,
-		     const char *title, const char *body, const char *fields_json,
-		     const char *dedup_key)
-{
-	const char *p[] = { channel, kind, severity, title, body, fields_json, dedup_key };
-	return fg_db_exec(db, "queue a notification",
-			  "INSERT INTO notifications (channel, kind, severity, title, body, fields, dedup_key)"
-			  " VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)"
-			  " ON CONFLICT (channel, dedup_key) DO NOTHING",
-			  7, p);
-}

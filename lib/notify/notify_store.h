@@ -71,11 +71,6 @@ int fg_store_quota_return(PGconn *db, const char *day);
  */
 int fg_store_quota_warn(PGconn *db, const char *day, int level, bool *first);
 
-/* Insert one notification (ON CONFLICT DO NOTHING).  0 or < 0. */
-int fg_store_enqueue(PGconn *db, const char *channel, const char *kind, const char *severity,
-		     const char *title, const char *body, const char *fields_json,
-		     const char *dedup_key);
-
 /*
  * Gather the held rows of the e-mail channels in `recipients` (a JSON
  * array [{"channel": NAME, "to": [ADDRESS, ...]}, ...]) into one digest
