@@ -17,6 +17,7 @@
  * line of the answer, or curl's message (which names hosts, not paths).
  */
 #include "notify.h"
+#include "channel_render.h"
 #include "http.h"
 
 #include <math.h>

@@ -7,17 +7,10 @@
  * has an entry, and every entry has a name, a renderer and a classifier.
  *
  * fg_channel_render() fills what every request shares (timeouts, TLS
- * settings, the URL, the rate key) around the type's renderer.  The HTTP
- * answer classifier here is the default that the types refine:
- *
- *   2xx                                   sent
- *   429                                   retry, no earlier than Retry-After
- *   408, 5xx, timeouts, connection errors retry with backoff and jitter
- *   a malformed URL or unsupported scheme dead
- *   other 4xx and 3xx                     dead (permanent)
- *
- * Error texts are short and never carry a URL: only the status, the first
- * line of the answer, or curl's message (which names hosts, not paths).
+ * settings, the URL, the rate key) around the type's renderer.  The
+ * helpers the types share (the default HTTP classifier among them) are in
+ * the leaf channel_render.c, so this table depends on the types and the
+ * types never depend on it.
  */
 #include "channel.h"
 #include "exitcode.h"
@@ -98,38 +91,4 @@ const char *fg_channel_where(const struct fg_channel *ch)
 	if (ch->url || ch->ops->where == NULL)
 		return ch->url;
 	return ch->ops->where(ch);
-}
-
-const char *fg_channel_url_key(const struct fg_channel *ch)
-{
-	return ch->url;
-}
-
-void fg_channel_first_line(const char *s, char *out, size_t len)
-{
-	size_t n = s ? strcspn(s, "\r\n") : 0;
-	if (n > 120)
-		n = 120;
-	snprintf(out, len, "%.*s", (int)n, s ? s : "");
-}
-
-enum fg_outcome fg_channel_classify_http(const struct fg_request *req, long *code, char *err,
-					 size_t errlen)
-{
-	char line[128];
-
-	if (req->curl_code != 0) {
-		fg_channel_first_line(req->errbuf, line, sizeof(line));
-		snprintf(err, errlen, "%s", line);
-		return req->curl_code == CURLE_URL_MALFORMAT || req->curl_code == CURLE_UNSUPPORTED_PROTOCOL
-			       ? FG_OUT_DEAD
-			       : FG_OUT_RETRY;
-	}
-	fg_channel_first_line(req->resp, line, sizeof(line));
-	snprintf(err, errlen, "HTTP %ld%s%s", *code, line[0] ? ": " : "", line);
-	if (*code >= 200 && *code < 300)
-		return FG_OUT_SENT;
-	if (*code == 429 || *code == 408 || *code >= 500 || *code == 0)
-		return FG_OUT_RETRY;
-	return FG_OUT_DEAD;
 }

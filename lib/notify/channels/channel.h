@@ -173,18 +173,6 @@ int fg_channel_render(const struct fg_channel *ch, const struct fg_notification 
 const char *fg_channel_where(const struct fg_channel *ch);
 
 /*
- * The common reading of an answer over HTTP: curl errors retry (a bad URL
- * or scheme is dead), then 2xx sent; 429, 408, 5xx retry; the rest dead.
- * Usable as ops->classify.
- */
-enum fg_outcome fg_channel_classify_http(const struct fg_request *req, long *code, char *err,
-					 size_t errlen);
-/* The first line of s (NULL: ""), at most 120 bytes, into out. */
-void fg_channel_first_line(const char *s, char *out, size_t len);
-/* ch->url, for ops->rate_key: one bucket per destination URL. */
-const char *fg_channel_url_key(const struct fg_channel *ch);
-
-/*
  * Config helpers shared with [notify] and [email]: an interval (30s, 5m)
  * with a default; a timeout in milliseconds (at least 1s, at most 1h);
  * a ca_file that must be readable.  Each returns 0 or FG_ERR_CONFIG after

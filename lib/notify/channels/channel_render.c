@@ -154,3 +154,37 @@ int fg_render_json_body(struct fg_request *req, json_t *o)
 	req->body_len = strlen(req->body);
 	return fg_request_header(req, "Content-Type: application/json");
 }
+
+const char *fg_channel_url_key(const struct fg_channel *ch)
+{
+	return ch->url;
+}
+
+void fg_channel_first_line(const char *s, char *out, size_t len)
+{
+	size_t n = s ? strcspn(s, "\r\n") : 0;
+	if (n > 120)
+		n = 120;
+	snprintf(out, len, "%.*s", (int)n, s ? s : "");
+}
+
+enum fg_outcome fg_channel_classify_http(const struct fg_request *req, long *code, char *err,
+					 size_t errlen)
+{
+	char line[128];
+
+	if (req->curl_code != 0) {
+		fg_channel_first_line(req->errbuf, line, sizeof(line));
+		snprintf(err, errlen, "%s", line);
+		return req->curl_code == CURLE_URL_MALFORMAT || req->curl_code == CURLE_UNSUPPORTED_PROTOCOL
+			       ? FG_OUT_DEAD
+			       : FG_OUT_RETRY;
+	}
+	fg_channel_first_line(req->resp, line, sizeof(line));
+	snprintf(err, errlen, "HTTP %ld%s%s", *code, line[0] ? ": " : "", line);
+	if (*code >= 200 && *code < 300)
+		return FG_OUT_SENT;
+	if (*code == 429 || *code == 408 || *code >= 500 || *code == 0)
+		return FG_OUT_RETRY;
+	return FG_OUT_DEAD;
+}

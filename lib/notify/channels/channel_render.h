@@ -54,4 +54,16 @@ time_t fg_render_now(void);
  */
 int fg_render_json_body(struct fg_request *req, json_t *o);
 
+/*
+ * The common reading of an answer over HTTP: curl errors retry (a bad URL
+ * or scheme is dead), then 2xx sent; 429, 408, 5xx retry; the rest dead.
+ * Usable as ops->classify.
+ */
+enum fg_outcome fg_channel_classify_http(const struct fg_request *req, long *code, char *err,
+					 size_t errlen);
+/* The first line of s (NULL: ""), at most 120 bytes, into out. */
+void fg_channel_first_line(const char *s, char *out, size_t len);
+/* ch->url, for ops->rate_key: one bucket per destination URL. */
+const char *fg_channel_url_key(const struct fg_channel *ch);
+
 #endif
