@@ -18,6 +18,7 @@
 #include "budget.h"
 #include "exitcode.h"
 #include "log.h"
+#include "strlist.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -111,27 +112,30 @@ static void trim(const char **a, const char **b)
 static int scope_names(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *what,
                        const char *a, const char *b, char ***list, int *n)
 {
-	int before = *n;
+	char *part = strndup(a, (size_t)(b - a));
+	char **names = NULL;
+	int count = 0, rc = 0;
 
-	while (a <= b) {
-		const char *e = memchr(a, ',', (size_t)(b - a));
-		const char *x = a, *y = e ? e : b;
-		trim(&x, &y);
+	if (part == NULL || fg_strlist_split(part, FG_STRLIST_KEEP_EMPTY, &names, &count) < 0) {
+		rc = FG_ERR_INTERNAL;
+		goto out;
+	}
+	for (int i = 0; i < count && rc == 0; i++) {
+		const char *x = names[i], *y = x + strlen(x);
 		if (x == y) {
 			fg_conf_error(cfg, sec, "scope", "empty %s name", what);
-			return FG_ERR_CONFIG;
+			rc = FG_ERR_CONFIG;
+		} else if (list_has(*list, *n, x, y)) {
+			fg_conf_error(cfg, sec, "scope", "%s '%s' is listed twice", what, x);
+			rc = FG_ERR_CONFIG;
+		} else if (list_add(list, n, x, y) < 0) {
+			rc = FG_ERR_INTERNAL;
 		}
-		if (list_has(*list, *n, x, y)) {
-			fg_conf_error(cfg, sec, "scope", "%s '%.*s' is listed twice", what, (int)(y - x), x);
-			return FG_ERR_CONFIG;
-		}
-		if (list_add(list, n, x, y) < 0)
-			return FG_ERR_INTERNAL;
-		if (e == NULL)
-			break;
-		a = e + 1;
 	}
-	return *n > before ? 0 : FG_ERR_CONFIG;
+out:
+	fg_strlist_free(names);
+	free(part);
+	return rc;
 }
 
 static int parse_scope(const struct fg_config *cfg, const struct fg_conf_section *sec, struct fg_budget *b)

@@ -15,6 +15,7 @@
 #include "exitcode.h"
 #include "log.h"
 #include "redact.h"
+#include "strlist.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -775,52 +776,17 @@ int fg_conf_list(const struct fg_config *cfg, const struct fg_conf_section *sec,
 {
 	(void)cfg;
 	const char *v = fg_conf_get(sec, key);
-	char **arr;
-	int cnt = 0;
 
 	*items = NULL;
 	*n = 0;
 	if (v == NULL)
 		return 0;
-	size_t slots = 2;
-	for (const char *p = v; *p; p++)
-		if (*p == ',')
-			slots++;
-	arr = calloc(slots, sizeof(*arr));
-	if (arr == NULL)
-		return FG_ERR_INTERNAL;
-	const char *p = v;
-	for (;;) {
-		const char *e = p + strcspn(p, ",");
-		const char *a = p, *b = e;
-		while (a < b && (*a == ' ' || *a == '\t'))
-			a++;
-		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
-			b--;
-		if (b > a) {
-			arr[cnt] = strndup(a, (size_t)(b - a));
-			if (arr[cnt] == NULL) {
-				fg_conf_list_free(arr);
-				return FG_ERR_INTERNAL;
-			}
-			cnt++;
-		}
-		if (*e == '\0')
-			break;
-		p = e + 1;
-	}
-	*items = arr;
-	*n = cnt;
-	return 0;
+	return fg_strlist_split(v, 0, items, n) < 0 ? FG_ERR_INTERNAL : 0;
 }
 
 void fg_conf_list_free(char **items)
 {
-	if (items == NULL)
-		return;
-	for (char **p = items; *p; p++)
-		free(*p);
-	free(items);
+	fg_strlist_free(items);
 }
 
 int fg_parse_interval(const char *s, int64_t *seconds)

@@ -77,12 +77,14 @@ int fg_conf_bool(const struct fg_config *cfg, const struct fg_conf_section *sec,
 int fg_conf_decimal(const struct fg_config *cfg, const struct fg_conf_section *sec,
 		    const char *key, const char *def, bool positive, const char **out);
 /*
- * Split a comma-separated list into trimmed, non-empty items.
- * *items is a malloc'd NULL-terminated array of borrowed-copy strings:
- * free it with fg_conf_list_free().
+ * A comma-separated list split into trimmed, non-empty items (see
+ * strlist.h).  *items is a new NULL-terminated list of *n items, free it
+ * with fg_conf_list_free(); NULL when the key is absent.  Returns 0, or
+ * FG_ERR_INTERNAL when out of memory.
  */
 int fg_conf_list(const struct fg_config *cfg, const struct fg_conf_section *sec,
 		 const char *key, char ***items, int *n);
+/* Same as fg_strlist_free(). */
 void fg_conf_list_free(char **items);
 
 /* Parse an interval such as "90", "30s", "5m", "1h", "2d" into seconds. */
