@@ -729,6 +729,29 @@ int fg_conf_int(const struct fg_config *cfg, const struct fg_conf_section *sec, 
 	return 0;
 }
 
+int fg_conf_seconds(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key,
+		    int64_t def, int64_t min, int64_t max, int64_t *out)
+{
+	const char *v = fg_conf_get(sec, key);
+	int64_t s;
+
+	if (v == NULL) {
+		*out = def;
+		return 0;
+	}
+	if (fg_parse_interval(v, &s) < 0) {
+		fg_conf_error(cfg, sec, key, "'%s' is not a duration (such as 90, 30s, 15m, 1h)", v);
+		return FG_ERR_CONFIG;
+	}
+	if (s < min || s > max) {
+		fg_conf_error(cfg, sec, key, "%lld seconds is out of range %lld..%lld", (long long)s,
+			      (long long)min, (long long)max);
+		return FG_ERR_CONFIG;
+	}
+	*out = s;
+	return 0;
+}
+
 int fg_conf_bool(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key,
 		 bool def, bool *out)
 {

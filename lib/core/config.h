@@ -73,6 +73,9 @@ int fg_conf_int(const struct fg_config *cfg, const struct fg_conf_section *sec,
 		const char *key, int64_t def, int64_t min, int64_t max, int64_t *out);
 int fg_conf_bool(const struct fg_config *cfg, const struct fg_conf_section *sec,
 		 const char *key, bool def, bool *out);
+/* A duration (see fg_parse_interval) as whole seconds in [min, max]. */
+int fg_conf_seconds(const struct fg_config *cfg, const struct fg_conf_section *sec,
+		    const char *key, int64_t def, int64_t min, int64_t max, int64_t *out);
 /* An exact decimal (see decimal.h), returned as its canonical text. */
 int fg_conf_decimal(const struct fg_config *cfg, const struct fg_conf_section *sec,
 		    const char *key, const char *def, bool positive, const char **out);
