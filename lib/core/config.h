@@ -1,5 +1,5 @@
 /*
- * config.h - the flakeguard INI file (DESIGN.md section 5), read with inih.
+ * config.h - the flakeguard INI file (flakeguard.conf(5)), read with inih.
  *
  * Loading does all the checks that need no knowledge of a particular tool:
  * known sections and keys (the table in config_keys.c), ${VAR} expansion,
@@ -12,6 +12,9 @@
  * and fill *out (the default when the key is absent), or FG_ERR_CONFIG.
  * Strings returned are borrowed from the config and live until
  * fg_config_free().
+ *
+ * Three files: config.c loads (the inih handler), config_value.c expands
+ * and checks one value, config_get.c looks up and reads typed values.
  */
 #ifndef FG_CONFIG_H
 #define FG_CONFIG_H
