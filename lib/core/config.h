@@ -1,5 +1,5 @@
 /*
- * config.h - the flakeguard INI file (DESIGN.md section 5), read with inih.
+ * config.h - the flakeguard INI file (flakeguard.conf(5)), read with inih.
  *
  * Loading does all the checks that need no knowledge of a particular tool:
  * known sections and keys (the table in config_keys.c), ${VAR} expansion,
@@ -12,6 +12,9 @@
  * and fill *out (the default when the key is absent), or FG_ERR_CONFIG.
  * Strings returned are borrowed from the config and live until
  * fg_config_free().
+ *
+ * Three files: config.c loads (the inih handler), config_value.c expands
+ * and checks one value, config_get.c looks up and reads typed values.
  */
 #ifndef FG_CONFIG_H
 #define FG_CONFIG_H
@@ -73,16 +76,21 @@ int fg_conf_int(const struct fg_config *cfg, const struct fg_conf_section *sec,
 		const char *key, int64_t def, int64_t min, int64_t max, int64_t *out);
 int fg_conf_bool(const struct fg_config *cfg, const struct fg_conf_section *sec,
 		 const char *key, bool def, bool *out);
+/* A duration (see fg_parse_interval) as whole seconds in [min, max]. */
+int fg_conf_seconds(const struct fg_config *cfg, const struct fg_conf_section *sec,
+		    const char *key, int64_t def, int64_t min, int64_t max, int64_t *out);
 /* An exact decimal (see decimal.h), returned as its canonical text. */
 int fg_conf_decimal(const struct fg_config *cfg, const struct fg_conf_section *sec,
 		    const char *key, const char *def, bool positive, const char **out);
 /*
- * Split a comma-separated list into trimmed, non-empty items.
- * *items is a malloc'd NULL-terminated array of borrowed-copy strings:
- * free it with fg_conf_list_free().
+ * A comma-separated list split into trimmed, non-empty items (see
+ * strlist.h).  *items is a new NULL-terminated list of *n items, free it
+ * with fg_conf_list_free(); NULL when the key is absent.  Returns 0, or
+ * FG_ERR_INTERNAL when out of memory.
  */
 int fg_conf_list(const struct fg_config *cfg, const struct fg_conf_section *sec,
 		 const char *key, char ***items, int *n);
+/* Same as fg_strlist_free(). */
 void fg_conf_list_free(char **items);
 
 /* Parse an interval such as "90", "30s", "5m", "1h", "2d" into seconds. */

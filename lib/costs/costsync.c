@@ -133,7 +133,7 @@ struct window {
 	long until_day;
 };
 
-static int compute_window(struct fg_tool *t, const struct fg_costsync_conn *c,
+static int compute_window(struct fg_tool *t, const struct fg_connector *c,
                           const struct fg_costsync_opts *o, struct window *w)
 {
 	long today = fg_today(), since, until, last = -1;
@@ -225,7 +225,7 @@ static json_t *totals_json(PGconn *pg, int *rc)
 	return o;
 }
 
-static void print_summary(const struct fg_costsync_conn *c, const struct window *w,
+static void print_summary(const struct fg_connector *c, const struct window *w,
                           const struct fg_costsync_stats *s)
 {
 	printf("%s\tdry run %s..%s: %ld rows read, %ld cost rows: would insert %ld, update %ld,"
@@ -235,7 +235,7 @@ static void print_summary(const struct fg_costsync_conn *c, const struct window 
 }
 
 /* Steps after the extract: price, check, diff, and (not dry) write. */
-static int price_and_write(struct fg_tool *t, const struct fg_costsync_conn *c, const struct window *w,
+static int price_and_write(struct fg_tool *t, const struct fg_connector *c, const struct window *w,
                            bool dry, struct fg_costsync_stats *s, json_t *rep)
 {
 	PGconn *pg = t->db;
@@ -325,7 +325,7 @@ static int price_and_write(struct fg_tool *t, const struct fg_costsync_conn *c, 
 	return fg_db_exec(pg, "move the watermark", sql_watermark, 3, pw);
 }
 
-static int sync_one(struct fg_tool *t, const struct fg_costsync_conn *c, const struct fg_costsync_opts *o,
+static int sync_one(struct fg_tool *t, const struct fg_connector *c, const struct fg_costsync_opts *o,
                     struct fg_costsync_stats *s, json_t *rep)
 {
 	struct fg_odbc *src = NULL;
@@ -375,22 +375,22 @@ out:
 
 int fg_costsync_run(struct fg_tool *t, const struct fg_costsync_opts *o, json_t **summary)
 {
-	struct fg_costsync_conn *conns = NULL;
+	struct fg_connector_set set;
 	bool *run = NULL;
-	int n = 0, rc, worst = 0, nrun = 0, nfail = 0;
+	int rc, worst = 0, nrun = 0, nfail = 0;
 	long long read = 0, ins = 0, upd = 0, del = 0;
 	json_t *list = json_array();
 
 	*summary = json_pack("{s:b,s:o}", "dry_run", o->dry_run, "connectors", list);
-	if ((rc = fg_costsync_conns_load(t->cfg, &conns, &n)) < 0)
+	if ((rc = fg_connector_load(t->cfg, FG_CONNECTOR_ODBC | FG_CONNECTOR_PRICED, &set)) < 0)
 		return rc;
-	if (n > 0 && (run = calloc((size_t)n, sizeof(*run))) == NULL) {
-		free(conns);
-		return FG_ERR_INTERNAL;
-	}
-	if ((rc = fg_costsync_select(conns, n, o->names, o->nnames, run)) < 0)
+	if (set.n > 0 && (run = calloc((size_t)set.n, sizeof(*run))) == NULL) {
+		rc = FG_ERR_INTERNAL;
 		goto out;
-	for (int i = 0; i < n; i++) {
+	}
+	if ((rc = fg_costsync_select(&set, o->names, o->nnames, run)) < 0)
+		goto out;
+	for (int i = 0; i < set.n; i++) {
 		struct fg_costsync_stats s = {0};
 		struct timespec t0, t1;
 		if (!run[i])
@@ -400,11 +400,11 @@ int fg_costsync_run(struct fg_tool *t, const struct fg_costsync_opts *o, json_t 
 			break;
 		}
 		nrun++;
-		json_t *rep = json_pack("{s:s,s:s,s:n,s:o}", "connector", conns[i].name, "currency",
-		                        conns[i].currency, "window", "totals", json_object());
+		json_t *rep = json_pack("{s:s,s:s,s:n,s:o}", "connector", set.v[i].name, "currency",
+		                        set.v[i].currency, "window", "totals", json_object());
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		fg_log_clear_last_error();
-		rc = sync_one(t, &conns[i], o, &s, rep);
+		rc = sync_one(t, &set.v[i], o, &s, rep);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		json_object_set_new(rep, "status", json_string(rc < 0 ? "failed" : "ok"));
 		json_object_set_new(rep, "rows_read", json_integer(s.rows_read));
@@ -442,6 +442,6 @@ int fg_costsync_run(struct fg_tool *t, const struct fg_costsync_opts *o, json_t 
 	rc = worst;
 out:
 	free(run);
-	free(conns);
+	fg_connector_set_release(&set);
 	return rc;
 }

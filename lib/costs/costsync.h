@@ -1,8 +1,9 @@
 /*
- * costsync.h - daily Snowflake cost facts into PostgreSQL (DESIGN.md 6).
+ * costsync.h - daily Snowflake cost facts into PostgreSQL (costsync(1)).
  *
  * Three modules:
- *   costsync_config.c   [connector] sections: read, check, select;
+ *   costsync_config.c   which connectors a run syncs (the sections are
+ *                       read by connector.c);
  *   costsync_extract.c  the extraction SQL (portable between Snowflake and
  *                       the simulator) and the stream of source rows into
  *                       a COPY on the PostgreSQL connection;
@@ -20,38 +21,15 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "connector.h"
 #include "odbc.h"
 
-/* One [connector NAME] section, checked.  Strings borrowed from the config. */
-struct fg_costsync_conn {
-	const char *name;
-	const char *odbc; /* connection string (may hold a secret) */
-	bool enabled;
-	const char *credit_price;   /* canonical decimal text, NULL when unset */
-	const char *storage_price;  /* per TB-month, NULL: storage unpriced */
-	const char *transfer_price; /* per TB, NULL: transfer unpriced */
-	const char *currency;
-	int lookback_days;
-	int backfill_days;
-	bool use_org_rates;
-	int query_timeout;   /* seconds */
-	int connect_timeout; /* seconds */
-	int fetch_rows;      /* rows per ODBC block, 0: driver layer default */
-};
-
 /*
- * Read and check every [connector] section.  *out is a malloc'd array of
- * *n entries (free()).  Returns 0 or FG_ERR_CONFIG after logging FILE:LINE
- * for every bad key.
+ * Mark the connectors to run: the named ones (names, nnames > 0), even when
+ * disabled, or every enabled one.  Returns 0, or FG_ERR_USAGE after
+ * logging an unknown name.
  */
-int fg_costsync_conns_load(const struct fg_config *cfg, struct fg_costsync_conn **out, int *n);
-
-/*
- * Mark the connectors to run: the named ones (names, nnames > 0), or every
- * enabled one.  Returns 0, or FG_ERR_USAGE after logging an unknown name.
- */
-int fg_costsync_select(const struct fg_costsync_conn *conns, int n, char *const *names, int nnames,
-                       bool *run);
+int fg_costsync_select(const struct fg_connector_set *set, char *const *names, int nnames, bool *run);
 
 /* The run as the command line asked for it. */
 struct fg_costsync_opts {
@@ -77,7 +55,7 @@ struct fg_costsync_stats {
  * a malformed one is FG_ERR_DATA naming view, row and column.  Returns 0
  * or < 0 after logging; stats->rows_read is filled.
  */
-int fg_costsync_extract(const struct fg_costsync_conn *c, struct fg_odbc *src, PGconn *pg, const char *since,
+int fg_costsync_extract(const struct fg_connector *c, struct fg_odbc *src, PGconn *pg, const char *since,
                         const char *until, struct fg_costsync_stats *stats);
 
 /*

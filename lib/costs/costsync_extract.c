@@ -211,7 +211,7 @@ bool fg_costsync_is_number(const char *s)
 	return *s == '\0';
 }
 
-static int check_row(const struct fg_costsync_conn *c, const struct query *q, long rowno,
+static int check_row(const struct fg_connector *c, const struct query *q, long rowno,
                      const char *const *row)
 {
 	long day;
@@ -282,7 +282,7 @@ static int refused_or_failed(struct fg_odbc *src)
 	return FG_ERR_TEMP;
 }
 
-static int run_query(const struct fg_costsync_conn *c, struct fg_odbc *src, PGconn *pg, struct line *l,
+static int run_query(const struct fg_connector *c, struct fg_odbc *src, PGconn *pg, struct line *l,
                      const struct query *q, const char *const *params, int nparams, long *rows_read)
 {
 	struct fg_odbc_stmt *st = NULL;
@@ -357,7 +357,7 @@ static int copy_end(PGconn *pg, bool ok)
 	return rc;
 }
 
-int fg_costsync_extract(const struct fg_costsync_conn *c, struct fg_odbc *src, PGconn *pg, const char *since,
+int fg_costsync_extract(const struct fg_connector *c, struct fg_odbc *src, PGconn *pg, const char *since,
                         const char *until, struct fg_costsync_stats *stats)
 {
 	struct line l = {0};

@@ -8,9 +8,12 @@
  * independent: one that cannot be reached is logged and the run goes on;
  * the exit status then says 75.  Sources that are missing or not permitted
  * are warnings (one line per source) and do not change the exit status;
- * a source with too little history yet is said at info level.
+ * a source with too little history yet is said at info level.  Every
+ * [connector] section is read and checked (connector.c) before the first
+ * connector is scanned, so a bad value stops the run before any work.
  */
 #include "clock.h"
+#include "connector.h"
 #include "db.h"
 #include "exitcode.h"
 #include "log.h"
@@ -71,52 +74,38 @@ static void warn_unavailable(const char *connector, const struct fg_sec_sources 
 	}
 }
 
-static int scan_connector(struct fg_tool *t, const struct fg_conf_section *sec, const struct fg_sec_settings *s,
+static int scan_connector(struct fg_tool *t, const struct fg_connector *c, const struct fg_sec_settings *s,
 			  const struct fg_secscan_opts *o, json_t *out, bool *fail)
 {
 	struct fg_sec_sources src = { 0 };
-	const char *odbc = fg_conf_get(sec, "odbc");
-	int64_t cto = 0, qto = 0;
 	int needed = needed_sources(o);
 	int rc;
 
-	if (odbc == NULL) {
-		fg_conf_error(t->cfg, sec, NULL, "connector '%s' has no odbc connection string", sec->name);
-		return FG_ERR_CONFIG;
-	}
-	if (fg_conf_int(t->cfg, sec, "connect_timeout", 30, 0, 3600, &cto) < 0 ||
-	    fg_conf_int(t->cfg, sec, "query_timeout", 600, 0, 86400, &qto) < 0)
-		return FG_ERR_CONFIG;
 	/* a connector's login_days and service_users refine [secscan] */
 	struct fg_sec_settings cs = *s;
-	char **own = NULL, **svc = NULL;
-	int nown = 0;
-	int64_t days;
-	if (fg_conf_int(t->cfg, sec, "login_days", s->login_days, 1, 365, &days) < 0 ||
-	    fg_conf_list(t->cfg, sec, "service_users", &own, &nown) < 0)
-		return FG_ERR_CONFIG;
-	cs.login_days = (long)days;
-	if (nown > 0) {
-		if ((svc = calloc((size_t)(s->nservice_users + nown + 1), sizeof(*svc))) == NULL) {
-			fg_conf_list_free(own);
+	char **svc = NULL;
+	if (c->login_days > 0)
+		cs.login_days = c->login_days;
+	if (c->nservice_users > 0) {
+		if ((svc = calloc((size_t)(s->nservice_users + c->nservice_users + 1), sizeof(*svc))) == NULL)
 			return FG_ERR_INTERNAL;
-		}
 		for (int i = 0; i < s->nservice_users; i++)
 			svc[i] = s->service_users[i];
-		for (int i = 0; i < nown; i++)
-			svc[s->nservice_users + i] = own[i];
+		for (int i = 0; i < c->nservice_users; i++)
+			svc[s->nservice_users + i] = c->service_users[i];
 		cs.service_users = svc;
-		cs.nservice_users = s->nservice_users + nown;
+		cs.nservice_users = s->nservice_users + c->nservice_users;
 	}
 	s = &cs;
 	if ((rc = fg_db_begin(t->db)) < 0)
 		goto fail;
 	if ((rc = fg_db_exec(t->db, "set time zone", "SET LOCAL TimeZone = 'UTC'", 0, NULL)) < 0)
 		goto fail;
-	if ((rc = fg_secscan_collect(t->db, sec->name, odbc, (int)cto, (int)qto, s, needed, fg_now(), &src)) < 0)
+	if ((rc = fg_secscan_collect(t->db, c->name, c->odbc, c->connect_timeout, c->query_timeout, s, needed,
+				     fg_now(), &src)) < 0)
 		goto fail;
-	warn_unavailable(sec->name, &src, needed, o);
-	if ((rc = fg_secscan_evaluate(t->db, sec->name, s, o, &src, fg_now(), out, fail)) < 0)
+	warn_unavailable(c->name, &src, needed, o);
+	if ((rc = fg_secscan_evaluate(t->db, c->name, s, o, &src, fg_now(), out, fail)) < 0)
 		goto fail;
 	if (t->cli.dry_run)
 		fg_db_rollback(t->db);
@@ -129,52 +118,43 @@ fail:
 out:
 	fg_sec_sources_release(&src);
 	free(svc);
-	fg_conf_list_free(own);
 	return rc;
-}
-
-static bool enabled(const struct fg_tool *t, const struct fg_conf_section *sec, int *rc)
-{
-	bool on = true;
-	if (fg_conf_bool(t->cfg, sec, "enabled", true, &on) < 0)
-		*rc = FG_ERR_CONFIG;
-	return on;
 }
 
 int fg_secscan_run(struct fg_tool *t, const struct fg_secscan_opts *opts)
 {
 	struct fg_sec_settings s;
+	struct fg_connector_set set = { 0 };
 	json_t *out = json_pack("{s:[], s:[], s:{}}", "findings", "not_evaluated", "counts");
 	bool fail = false, any = false;
 	int rc, worst = 0, nconn = 0;
 
-	if ((rc = fg_secscan_settings(t->cfg, &s)) < 0)
+	if ((rc = fg_secscan_settings(t->cfg, &s)) < 0 ||
+	    (rc = fg_connector_load(t->cfg, FG_CONNECTOR_ODBC, &set)) < 0)
 		goto out;
-	if (opts->connector != NULL && fg_config_section(t->cfg, "connector", opts->connector) == NULL) {
+	if (opts->connector != NULL && fg_connector_find(&set, opts->connector) == NULL) {
 		fg_error("unknown connector '%s': no [connector %s] in %s", opts->connector, opts->connector,
 			 t->cfg->path);
 		rc = FG_ERR_USAGE;
 		goto out;
 	}
-	for (const struct fg_conf_section *sec = fg_config_next(t->cfg, NULL, "connector"); sec != NULL;
-	     sec = fg_config_next(t->cfg, sec, "connector")) {
-		if (opts->connector != NULL && strcmp(opts->connector, sec->name) != 0)
+	for (int i = 0; i < set.n; i++) {
+		const struct fg_connector *c = &set.v[i];
+		if (opts->connector != NULL && strcmp(opts->connector, c->name) != 0)
 			continue;
-		if (!enabled(t, sec, &rc)) {
+		if (!c->enabled) {
 			if (opts->connector == NULL)
 				continue;
 			fg_warn("connector '%s' is disabled (enabled = false); scanning it because it was named",
-				sec->name);
+				c->name);
 		}
-		if (rc < 0)
-			goto out;
 		if (fg_interrupted) {
 			worst = FG_ERR_TEMP;
 			break;
 		}
 		any = true;
 		nconn++;
-		int crc = scan_connector(t, sec, &s, opts, out, &fail);
+		int crc = scan_connector(t, c, &s, opts, out, &fail);
 		if (crc == FG_ERR_CONFIG) {
 			rc = crc;
 			goto out;
@@ -205,6 +185,7 @@ int fg_secscan_run(struct fg_tool *t, const struct fg_secscan_opts *opts)
 	rc = worst;
 out:
 	json_decref(out);
+	fg_connector_set_release(&set);
 	fg_secscan_settings_release(&s);
 	if (rc < 0)
 		return fg_exit_for(rc);

@@ -152,6 +152,25 @@ static void test_refusals(void **state)
 	expect_error("[budget a:b]\nconnector = prod\namount = 5\n", "t.conf:11:", "budget name");
 }
 
+/* The connectors are read as every tool reads them (connector.c). */
+static void test_connector_values(void **state)
+{
+	(void)state;
+	struct fg_config *cfg;
+	struct fg_budget_set set;
+	assert_int_equal(load("[connector stage]\nquery_timeout = 15m\ncurrency = CHF\n"
+	                      "[budget a]\nconnector = stage\namount = 5\n",
+	                      &cfg, &set),
+	                 0);
+	assert_string_equal(set.v[0].currency, "CHF");
+	fg_budget_set_release(&set);
+	fg_config_free(cfg);
+	expect_error("[connector stage]\nquery_timeout = soon\n[budget a]\nconnector = prod\namount = 5\n",
+	             "t.conf:12:", "query_timeout: 'soon' is not a duration");
+	expect_error("[connector stage]\ncurrency = chf\n[budget a]\nconnector = stage\namount = 5\n",
+	             "t.conf:12:", "currency: 'chf' is not a currency code");
+}
+
 static void test_all_errors_reported(void **state)
 {
 	(void)state;
@@ -228,7 +247,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_defaults), cmocka_unit_test(test_full_budget),
-	    cmocka_unit_test(test_refusals), cmocka_unit_test(test_all_errors_reported),
+	    cmocka_unit_test(test_refusals), cmocka_unit_test(test_connector_values),
+	    cmocka_unit_test(test_all_errors_reported),
 	    cmocka_unit_test(test_select), cmocka_unit_test(test_references_after_budgets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,4 @@
-/* costsync: connector sections, --connector selection, source numbers. */
+/* costsync: --connector selection, source numbers (sections: test_connector.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,94 +11,33 @@
 
 #include "capture.h"
 #include "config.h"
+#include "connector.h"
 #include "costsync.h"
 #include "exitcode.h"
-
-static int load(const char *text, struct fg_config **cfg, struct fg_costsync_conn **conns, int *n)
-{
-	*conns = NULL;
-	*n = 0;
-	assert_int_equal(fg_config_load_string(text, "t.conf", cfg), 0);
-	capture_begin();
-	int rc = fg_costsync_conns_load(*cfg, conns, n);
-	capture_end();
-	return rc;
-}
-
-static void test_defaults(void **state)
-{
-	(void)state;
-	struct fg_config *cfg;
-	struct fg_costsync_conn *c;
-	int n;
-	assert_int_equal(load("[connector prod]\nodbc = DSN=x\ncredit_price = 3.00\n"
-	                      "[connector org]\nodbc = DSN=y\nuse_org_rates = true\nenabled = no\n"
-	                      "fetch_rows = 500\nquery_timeout = 2m\ncurrency = EUR\n",
-	                      &cfg, &c, &n),
-	                 0);
-	assert_int_equal(n, 2);
-	assert_string_equal(c[0].name, "prod");
-	assert_string_equal(c[0].credit_price, "3.00");
-	assert_null(c[0].storage_price);
-	assert_null(c[0].transfer_price);
-	assert_string_equal(c[0].currency, "USD");
-	assert_int_equal(c[0].lookback_days, 7);
-	assert_int_equal(c[0].backfill_days, 365);
-	assert_int_equal(c[0].query_timeout, 900);
-	assert_int_equal(c[0].connect_timeout, 30);
-	assert_int_equal(c[0].fetch_rows, 0);
-	assert_true(c[0].enabled);
-	assert_false(c[0].use_org_rates);
-	assert_null(c[1].credit_price);
-	assert_true(c[1].use_org_rates);
-	assert_false(c[1].enabled);
-	assert_int_equal(c[1].fetch_rows, 500);
-	assert_int_equal(c[1].query_timeout, 120);
-	assert_string_equal(c[1].currency, "EUR");
-	free(c);
-	fg_config_free(cfg);
-}
-
-static void test_errors_name_file_and_line(void **state)
-{
-	(void)state;
-	struct fg_config *cfg;
-	struct fg_costsync_conn *c;
-	int n;
-	assert_int_equal(load("[connector a]\nodbc = DSN=x\ncredit_price = 1,5\nlookback_days = 9999\n"
-	                      "[connector b]\ncredit_price = 1\n",
-	                      &cfg, &c, &n),
-	                 FG_ERR_CONFIG);
-	assert_null(c);
-	assert_non_null(strstr(capture_buf, "t.conf:3: credit_price: '1,5' is not a decimal number"));
-	assert_non_null(strstr(capture_buf, "t.conf:4: lookback_days: 9999 is out of range"));
-	assert_non_null(strstr(capture_buf, "missing odbc"));
-	fg_config_free(cfg);
-}
 
 static void test_select(void **state)
 {
 	(void)state;
 	struct fg_config *cfg;
-	struct fg_costsync_conn *c;
-	int n;
+	struct fg_connector_set set;
 	bool run[3];
-	assert_int_equal(load("[connector a]\nodbc = DSN=x\ncredit_price = 1\n"
-	                      "[connector b]\nodbc = DSN=x\ncredit_price = 1\nenabled = false\n"
-	                      "[connector c]\nodbc = DSN=x\ncredit_price = 1\n",
-	                      &cfg, &c, &n),
+	assert_int_equal(fg_config_load_string("[connector a]\nodbc = DSN=x\ncredit_price = 1\n"
+	                                       "[connector b]\nodbc = DSN=x\ncredit_price = 1\nenabled = false\n"
+	                                       "[connector c]\nodbc = DSN=x\ncredit_price = 1\n",
+	                                       "t.conf", &cfg),
 	                 0);
-	assert_int_equal(fg_costsync_select(c, n, NULL, 0, run), 0);
+	assert_int_equal(fg_connector_load(cfg, FG_CONNECTOR_ODBC | FG_CONNECTOR_PRICED, &set), 0);
+	assert_int_equal(fg_costsync_select(&set, NULL, 0, run), 0);
 	assert_true(run[0] && !run[1] && run[2]);
 	char *names[] = {"b", "c"};
-	assert_int_equal(fg_costsync_select(c, n, names, 2, run), 0);
+	assert_int_equal(fg_costsync_select(&set, names, 2, run), 0);
 	assert_true(!run[0] && run[1] && run[2]);
 	char *bad[] = {"a", "nope"};
 	capture_begin();
-	assert_int_equal(fg_costsync_select(c, n, bad, 2, run), FG_ERR_USAGE);
+	assert_int_equal(fg_costsync_select(&set, bad, 2, run), FG_ERR_USAGE);
 	capture_end();
 	assert_non_null(strstr(capture_buf, "unknown connector 'nope'"));
-	free(c);
+	fg_connector_set_release(&set);
 	fg_config_free(cfg);
 }
 
@@ -119,8 +58,6 @@ static void test_numbers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_defaults),
-	    cmocka_unit_test(test_errors_name_file_and_line),
 	    cmocka_unit_test(test_select),
 	    cmocka_unit_test(test_numbers),
 	};

@@ -1,0 +1,38 @@
+/*
+ * config_value.h - what the config loader does to one value, apart from
+ * the file: ${VAR} expansion, _file secrets, spotting passwords in
+ * conninfo/ODBC strings, and the UTF-8 check.  Used by config.c only;
+ * other code reads values through config.h.
+ *
+ * Functions that can fail write a one-line reason into err (errlen bytes)
+ * for the loader to report with FILE:LINE, and return NULL; err is left
+ * empty when the failure was running out of memory.
+ */
+#ifndef FG_CONFIG_VALUE_H
+#define FG_CONFIG_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Longest value, after expansion or read from a secret file. */
+#define FG_CONF_MAX_VALUE (64 * 1024)
+
+/* value with every ${NAME} replaced by $NAME, malloc'd; key names it in err. */
+char *fg_conf_expand(const char *key, const char *value, char *err, size_t errlen);
+
+/* The whole secret file at path, trailing newlines removed, malloc'd. */
+char *fg_conf_read_secret(const char *key, const char *path, char *err, size_t errlen);
+
+/* A conninfo/ODBC string or URI that carries a password. */
+bool fg_conf_has_password(const char *s);
+/* The same, written in the file itself rather than as ${VARIABLE}. */
+bool fg_conf_has_literal_password(const char *raw);
+/* Register the passwords inside a conninfo/ODBC string or URI as secrets. */
+void fg_conf_add_embedded_secrets(const char *s);
+/* raw is exactly one ${NAME} and nothing else. */
+bool fg_conf_is_pure_reference(const char *raw);
+
+/* str is RFC 3629 UTF-8: no overlong forms, surrogates or code points past U+10FFFF. */
+bool fg_conf_utf8_valid(const char *str);
+
+#endif
