@@ -130,7 +130,7 @@ void fg_budget_result_release(struct fg_budget_result *res);
 
 /*
  * Write the statuses as the --json document (an array in the shape of
- * DESIGN.md, then a newline).  Returns 0 or FG_ERR_INTERNAL (no memory).
+ * budgetcheck(1) under --json, then a newline).  Returns 0 or FG_ERR_INTERNAL (no memory).
  */
 int fg_budget_write_json(FILE *out, const struct fg_budget_result *res);
 /*

@@ -1,5 +1,5 @@
 /*
- * cli.h - the command line every tool shares (DESIGN.md section 4).
+ * cli.h - the command line every tool shares (flakeguard(7), Common behaviour).
  *
  * A tool describes its own options in a table; fg_cli_parse() merges them
  * with the common ones, parses argv with getopt_long, handles --help and

@@ -2,7 +2,7 @@
  * odbc.h - read-only queries against Snowflake through unixODBC.
  *
  * Production uses Snowflake's ODBC driver; tests use the PostgreSQL ODBC
- * driver against the simulator (DESIGN.md section 7).  The SQL text is the
+ * driver against the simulator (HACKING.md, Snowflake).  The SQL text is the
  * same for both, so this module only ever prepares, binds text parameters
  * (write CAST(? AS DATE) in the SQL) and fetches every column as text.
  *

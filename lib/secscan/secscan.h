@@ -1,5 +1,5 @@
 /*
- * secscan.h - Snowflake security posture and threat rules (DESIGN.md 6).
+ * secscan.h - Snowflake security posture and threat rules (secscan(1)).
  *
  * Three parts:
  *   secscan_catalog.c, secscan_threats.c: the rule catalogue (id, title,

@@ -1,6 +1,6 @@
 #!/bin/bash
 # budgetcheck scopes: account, warehouse:A,B, service:T and combinations
-# sum exactly the cost rows DESIGN.md section 9 says they mean, compared
+# sum exactly the cost rows HACKING.md (What spend means) says they mean, compared
 # with hand-computed sums of generated data.
 . "$FG_SOURCE_DIR/tests/lib/harness.sh"
 fg_setup
