@@ -126,7 +126,7 @@ int main(int argc, char **argv)
 	fg_tool_count(&t, "statements", res.statements);
 	fg_info("checked %zu budgets: %ld new alerts, %ld notifications, %ld statements in %.3f s",
 	        res.count, res.alerts, res.notifications, res.statements,
-	        fg_tool_elapsed(&t));
+	        fg_elapsed_since(&t.t0));
 	if (t.cli.json) {
 		rc = fg_budget_write_json(stdout, &res);
 	} else if (isatty(STDOUT_FILENO) || t.cli.verbosity > 0) {

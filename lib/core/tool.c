@@ -44,13 +44,6 @@ int fg_tool_lock_id(const char *job)
 	return 99;
 }
 
-double fg_tool_elapsed(const struct fg_tool *t)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t->t0.tv_sec) + (double)(now.tv_nsec - t->t0.tv_nsec) / 1e9;
-}
-
 void fg_tool_count(struct fg_tool *t, const char *key, long long n)
 {
 	if (t->counts == NULL)
@@ -87,7 +80,7 @@ int fg_tool_begin(struct fg_tool *t)
 	const char *conninfo = NULL;
 	struct sigaction sa;
 
-	clock_gettime(CLOCK_MONOTONIC, &t->t0);
+	t->t0 = fg_mono_now();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -164,7 +157,7 @@ int fg_tool_end(struct fg_tool *t, int status)
 	if (status == FG_EX_OK && fg_cli_close_stdout() < 0)
 		status = FG_EX_TEMPFAIL;
 	if (t->monitored)
-		fg_monitor_end(t->cfg, t->info->name, status, fg_tool_elapsed(t), t->counts);
+		fg_monitor_end(t->cfg, t->info->name, status, fg_elapsed_since(&t->t0), t->counts);
 	if (t->db != NULL)
 		PQfinish(t->db);
 	t->db = NULL;

@@ -45,7 +45,7 @@ struct fg_tool {
 	PGconn *db;
 	int64_t run_id;		/* 0 when not recorded (dry run) */
 	json_t *counts;		/* items processed, recorded with the run */
-	struct timespec t0;
+	struct timespec t0;	/* fg_mono_now() at fg_tool_begin */
 	bool monitored;		/* start ping sent: end hooks due */
 };
 
@@ -64,9 +64,6 @@ int fg_tool_begin(struct fg_tool *t);
  * Returns the exit status to return from main().
  */
 int fg_tool_end(struct fg_tool *t, int status);
-
-/* Seconds since fg_tool_begin, with millisecond precision. */
-double fg_tool_elapsed(const struct fg_tool *t);
 
 /* Set counts[key] = n. */
 void fg_tool_count(struct fg_tool *t, const char *key, long long n);
