@@ -93,7 +93,7 @@ static bool failed(const struct budgetcheck_opts *o, const struct fg_budget_resu
 
 int main(int argc, char **argv)
 {
-	struct fg_tool t = {.info = &info, .exclusive = true};
+	struct fg_tool t = {.info = &info};
 	struct budgetcheck_opts o = {0};
 	struct fg_config *cfg = NULL;
 	struct fg_budget_set set = {0};

@@ -48,7 +48,7 @@ static int on_opt(void *ud, int key, const char *arg)
 
 int main(int argc, char **argv)
 {
-	struct fg_tool t = {.info = &info, .exclusive = true};
+	struct fg_tool t = {.info = &info};
 	struct fg_costsync_opts o = {.since = -1, .until = -1};
 	json_t *summary = NULL;
 	int rc = fg_cli_parse(&t.cli, &info, argc, argv, on_opt, &o);

@@ -205,7 +205,7 @@ out:
 
 int main(int argc, char **argv)
 {
-	struct fg_tool t = { .info = &info, .exclusive = false };
+	struct fg_tool t = { .info = &info };
 	struct notifyd_opts o = { 0 };
 	struct fg_notify_conf nc = { 0 };
 	struct fg_notify_summary s;

@@ -75,7 +75,7 @@ static int on_opt(void *ud, int key, const char *arg)
 
 int main(int argc, char **argv)
 {
-	struct fg_tool t = { .info = &info, .exclusive = true };
+	struct fg_tool t = { .info = &info };
 	struct cli_state st;
 	int rc;
 

@@ -169,7 +169,7 @@ static int run(struct fg_tool *t, const struct snapshot_opts *o)
 int main(int argc, char **argv)
 {
 	struct snapshot_opts o = { 0 };
-	struct fg_tool t = { .info = &info, .exclusive = true };
+	struct fg_tool t = { .info = &info };
 	int rc = fg_cli_parse(&t.cli, &info, argc, argv, on_opt, &o);
 
 	if (rc == FG_CLI_EXIT)

@@ -16,8 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define LOCK_CLASS FG_LOCK_CLASS
-
 volatile sig_atomic_t fg_interrupted;
 
 /* Cancel handle of the open connection; PQcancel is async-signal-safe. */
@@ -32,16 +30,6 @@ static void on_signal(int sig)
 	fg_interrupted = 1;
 	if (c != NULL)
 		PQcancel(c, errbuf, sizeof(errbuf));
-}
-
-const char *const fg_jobs[] = { "costsync", "budgetcheck", "notifyd-once", "snapshot", "secscan", NULL };
-
-int fg_tool_lock_id(const char *job)
-{
-	for (int i = 0; fg_jobs[i]; i++)
-		if (strcmp(fg_jobs[i], job) == 0)
-			return i + 1;
-	return 99;
 }
 
 void fg_tool_count(struct fg_tool *t, const char *key, long long n)
@@ -81,6 +69,10 @@ int fg_tool_begin(struct fg_tool *t)
 	struct sigaction sa;
 
 	t->t0 = fg_mono_now();
+	if ((t->job = fg_job_find(t->info->name)) == NULL) {
+		fg_error("no job named '%s' in the job table", t->info->name);
+		return FG_ERR_INTERNAL;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -93,7 +85,7 @@ int fg_tool_begin(struct fg_tool *t)
 	if (t->cfg == NULL && (rc = fg_config_load(t->cli.config, &t->cfg)) < 0)
 		return rc;
 	if (!t->cli.dry_run && !t->report_only) {
-		fg_monitor_start(t->cfg, t->info->name);
+		fg_monitor_start(t->cfg, t->job);
 		t->monitored = true;
 	}
 	conninfo = fg_conf_get(fg_config_section(t->cfg, "database", NULL), "conninfo");
@@ -102,12 +94,12 @@ int fg_tool_begin(struct fg_tool *t)
 	cancel_handle = PQgetCancel(t->db);
 	if ((rc = fg_migrate(t->db, !t->cli.dry_run)) < 0)
 		return rc;
-	if (t->exclusive && !t->cli.dry_run && !t->report_only) {
+	if (t->job->exclusive && !t->cli.dry_run && !t->report_only) {
 		char lockid[16];
-		snprintf(lockid, sizeof(lockid), "%d", fg_tool_lock_id(t->info->name));
+		snprintf(lockid, sizeof(lockid), "%d", t->job->lock_id);
 		const char *params[] = { lockid };
 		PGresult *r = fg_db_query(t->db, &rc, "take the job lock",
-					  "SELECT pg_try_advisory_lock(" LOCK_CLASS ", $1::integer)", 1, params);
+					  "SELECT pg_try_advisory_lock(" FG_LOCK_CLASS ", $1::integer)", 1, params);
 		if (r == NULL)
 			return rc;
 		bool got = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
@@ -157,7 +149,7 @@ int fg_tool_end(struct fg_tool *t, int status)
 	if (status == FG_EX_OK && fg_cli_close_stdout() < 0)
 		status = FG_EX_TEMPFAIL;
 	if (t->monitored)
-		fg_monitor_end(t->cfg, t->info->name, status, fg_elapsed_since(&t->t0), t->counts);
+		fg_monitor_end(t->cfg, t->job, status, fg_elapsed_since(&t->t0), t->counts);
 	if (t->db != NULL)
 		PQfinish(t->db);
 	t->db = NULL;

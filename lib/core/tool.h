@@ -25,19 +25,13 @@
 
 #include "cli.h"
 #include "config.h"
+#include "jobs.h"
 
 enum { FG_TOOL_BUSY = 1 };
 
-/* Per-job advisory locks are pg_try_advisory_lock(FG_LOCK_CLASS, id). */
-#define FG_LOCK_CLASS "1718381415"
-/* The jobs, in lock-id order (id = index + 1); NULL-terminated. */
-extern const char *const fg_jobs[];
-/* The lock id of a job (1..5). */
-int fg_tool_lock_id(const char *job);
-
 struct fg_tool {
 	const struct fg_tool_info *info;
-	bool exclusive;		/* take the per-job lock (all but notifyd-once) */
+	const struct fg_job *job;	/* the row of info->name, set by fg_tool_begin */
 	bool report_only;	/* a read-only report (snapshot --status): no lock,
 				 * no job record, no monitoring hooks */
 	struct fg_cli cli;
