@@ -4,7 +4,6 @@
  * Options into struct fg_costsync_opts, then fg_costsync_run() inside the
  * run skeleton (tool.h) and the --json summary.
  */
-#include "clock.h"
 #include "costsync.h"
 #include "exitcode.h"
 #include "log.h"

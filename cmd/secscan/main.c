@@ -10,7 +10,6 @@
 #include "tool.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 enum {
 	OPT_LIST_RULES = 300,

@@ -3,9 +3,10 @@
  *
  * One struct fg_tool per process.  The steps are static functions called
  * in order by fg_tool_main(); each returns 0 or a negative fg_err after
- * logging, and end() runs whatever happened before it.  The only state
- * outside the struct is what a signal handler may touch: fg_interrupted
- * and the cancel handle of the open connection.
+ * logging (begin() also BUSY), and end() undoes whatever the steps before
+ * it did, however far they got.  The only state outside the struct is
+ * what a signal handler may touch: fg_interrupted and the cancel handle
+ * of the open connection.
  */
 #include "tool.h"
 #include "clock.h"
@@ -21,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* begin(): another run of the job holds its lock (exit 0). */
+enum { BUSY = 1 };
 
 volatile sig_atomic_t fg_interrupted;
 
@@ -45,6 +49,7 @@ void fg_tool_count(struct fg_tool *t, const char *key, long long n)
 	json_object_set_new(t->counts, key, json_integer(n));
 }
 
+/* Insert the job_runs row ('running', or 'skipped' already finished). */
 static int record_start(struct fg_tool *t, const char *status)
 {
 	char host[256] = "unknown", pid[16];
@@ -76,7 +81,7 @@ static bool uses_db(const struct fg_tool *t)
 /* A job run proper: health pings, lock, job record, metrics. */
 static bool is_job(const struct fg_tool *t)
 {
-	return t->mode == FG_RUN_JOB && !t->report_only && !t->cli.dry_run;
+	return t->mode == FG_RUN_JOB && !t->cli.dry_run;
 }
 
 /* Signals, FLAKEGUARD_NOW, the config file, the tool's own settings. */
@@ -94,9 +99,9 @@ static int start(struct fg_tool *t, void *opts)
 
 	if ((rc = fg_clock_init()) < 0)
 		return rc;
-	if (t->cfg == NULL && (rc = fg_config_load(t->cli.config, &t->cfg)) < 0)
+	if ((rc = fg_config_load(t->cli.config, &t->cfg)) < 0)
 		return rc;
-	if (t->def != NULL && t->def->prepare != NULL && (rc = t->def->prepare(t, opts)) < 0)
+	if (t->def->prepare != NULL && (rc = t->def->prepare(t, opts)) < 0)
 		return rc;
 	return 0;
 }
@@ -117,7 +122,7 @@ static int connect_db(struct fg_tool *t)
 	return fg_migrate(t->db, !t->cli.dry_run);
 }
 
-/* The job's advisory lock: 0, FG_TOOL_BUSY when another run holds it, or < 0. */
+/* The job's advisory lock: 0, BUSY when another run holds it, or < 0. */
 static int take_lock(struct fg_tool *t)
 {
 	char lockid[16];
@@ -136,13 +141,13 @@ static int take_lock(struct fg_tool *t)
 	fg_info("another %s run holds the lock; nothing to do", t->job->name);
 	record_start(t, "skipped");
 	t->run_id = 0;
-	return FG_TOOL_BUSY;
+	return BUSY;
 }
 
-/* Every step before the work: 0, FG_TOOL_BUSY, or a negative fg_err. */
+/* Every step before the work: 0, BUSY, or a negative fg_err. */
 static int begin(struct fg_tool *t, void *opts)
 {
-	const char *name = t->def != NULL ? t->def->info.name : t->info->name;
+	const char *name = t->def->info.name;
 	int rc;
 
 	t->t0 = fg_mono_now();
@@ -150,8 +155,6 @@ static int begin(struct fg_tool *t, void *opts)
 		fg_error("no job named '%s' in the job table", name);
 		return FG_ERR_INTERNAL;
 	}
-	if (t->report_only)
-		t->mode = FG_RUN_REPORT;
 	if (t->mode == FG_RUN_BARE)
 		return 0;
 	if ((rc = start(t, opts)) < 0 || t->mode == FG_RUN_LOCAL)
@@ -163,11 +166,6 @@ static int begin(struct fg_tool *t, void *opts)
 	if (is_job(t) && (rc = record_start(t, "running")) < 0)
 		return rc;
 	return 0;
-}
-
-int fg_tool_begin(struct fg_tool *t)
-{
-	return begin(t, NULL);
 }
 
 /* Record the outcome, flush stdout, report, release; the exit status. */
@@ -219,11 +217,6 @@ static int end(struct fg_tool *t, int status)
 	return status;
 }
 
-int fg_tool_end(struct fg_tool *t, int status)
-{
-	return end(t, status);
-}
-
 int fg_tool_main(const struct fg_tool_def *def, void *opts, int argc, char **argv)
 {
 	struct fg_tool t = { .def = def };
@@ -244,7 +237,7 @@ int fg_tool_main(const struct fg_tool_def *def, void *opts, int argc, char **arg
 	rc = begin(&t, opts);
 	if (rc == 0)
 		rc = def->run(&t, opts);
-	else if (rc == FG_TOOL_BUSY)
+	else if (rc == BUSY)
 		rc = 0;
 	status = end(&t, rc < 0 ? fg_exit_for(rc) : rc);
 out:

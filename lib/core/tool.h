@@ -1,16 +1,22 @@
 /*
  * tool.h - the run skeleton: the one main() every tool shares.
  *
- * A tool is a table of hooks and a one-line main:
+ * A tool is its option state, a table of hooks and a one-line main:
  *
  *	static const struct fg_tool_def def = {
  *		.info = { "costsync", "Pull daily Snowflake cost facts ...", opts },
  *		.on_opt = on_opt, .check = check, .run = run, .release = release,
  *	};
- *	int main(int argc, char **argv) { ... return fg_tool_main(&def, &o, argc, argv); }
  *
- * fg_tool_main() takes every run through these steps, in this order; a
- * step that fails skips to "end" with the exit status of its error:
+ *	int main(int argc, char **argv)
+ *	{
+ *		struct fg_costsync_opts o = { .since = -1, .until = -1 };
+ *		return fg_tool_main(&def, &o, argc, argv);
+ *	}
+ *
+ * fg_tool_main() takes every run through these steps, in this order.  A
+ * step that fails skips to "end" with the exit status of its error
+ * (failing "parse" or "check" skips straight to def->release):
  *
  *   parse    the common options and the tool's own (def->on_opt fills the
  *            tool's opts); --help and --version answer and exit here
@@ -96,9 +102,6 @@ struct fg_tool {
 	json_t *counts;		/* items processed, recorded with the run */
 	struct timespec t0;	/* fg_mono_now() when the run started */
 	bool monitored;		/* start ping sent: end hooks due */
-	/* Until every main calls fg_tool_main: */
-	const struct fg_tool_info *info;
-	bool report_only;
 };
 
 /* Set by SIGTERM/SIGINT once the run has started. */
@@ -113,10 +116,5 @@ int fg_tool_main(const struct fg_tool_def *def, void *opts, int argc, char **arg
 
 /* Set counts[key] = n. */
 void fg_tool_count(struct fg_tool *t, const char *key, long long n);
-
-/* The steps of fg_tool_main for mains not yet converted to it. */
-enum { FG_TOOL_BUSY = 1 };
-int fg_tool_begin(struct fg_tool *t);
-int fg_tool_end(struct fg_tool *t, int status);
 
 #endif
