@@ -1,10 +1,10 @@
 /*
  * budgetcheck - Compare spend and projected spend to budgets and raise each alert once.
  *
- * Options into struct budgetcheck_opts, budgets checked from the config
- * before anything touches the database (a bad budget is exit 78 even when
- * PostgreSQL is down; the config is then handed to fg_tool_begin, not read
- * twice), then one fg_budget_run and the output.
+ * Options into struct budgetcheck_opts; the budgets are read and checked
+ * in the prepare hook, before anything touches the database (a bad budget
+ * is exit 78 even when PostgreSQL is down); then one fg_budget_run and the
+ * output, inside the run skeleton (tool.h).
  */
 #include "budget.h"
 #include "clock.h"
@@ -25,6 +25,7 @@ struct budgetcheck_opts {
 	bool have_as_of;
 	long as_of;
 	enum fail_on fail_on;
+	struct fg_budget_set set; /* the selected budgets, from prepare */
 };
 
 static const struct fg_cli_opt opts[] = {
@@ -33,12 +34,6 @@ static const struct fg_cli_opt opts[] = {
     {"fail-on", OPT_FAIL_ON, true, "warn|breach|forecast",
      "exit 1 when a budget crossed a threshold, 100 %, or is projected past 100 %"},
     {NULL, 0, false, NULL, NULL},
-};
-
-static const struct fg_tool_info info = {
-    "budgetcheck",
-    "Compare spend and projected spend to budgets and raise each alert once.",
-    opts,
 };
 
 static int on_opt(void *ud, int key, const char *arg)
@@ -91,66 +86,65 @@ static bool failed(const struct budgetcheck_opts *o, const struct fg_budget_resu
 	}
 }
 
-int main(int argc, char **argv)
+static int prepare(struct fg_tool *t, void *ud)
 {
-	struct fg_tool t = {.info = &info, .exclusive = true};
-	struct budgetcheck_opts o = {0};
-	struct fg_config *cfg = NULL;
-	struct fg_budget_set set = {0};
-	struct fg_budget_result res = {0};
-	int rc = fg_cli_parse(&t.cli, &info, argc, argv, on_opt, &o);
-	int status;
+	struct budgetcheck_opts *o = ud;
+	int rc = fg_budget_load(t->cfg, &o->set);
 
-	if (rc == FG_CLI_EXIT || rc < 0) {
-		free(o.budgets);
-		return rc < 0 ? fg_exit_for(rc) : FG_EX_OK;
-	}
-	if ((rc = fg_config_load(t.cli.config, &cfg)) < 0 || (rc = fg_budget_load(cfg, &set)) < 0 ||
-	    (rc = fg_budget_select(&set, o.budgets)) < 0)
+	return rc < 0 ? rc : fg_budget_select(&o->set, o->budgets);
+}
+
+static int run(struct fg_tool *t, void *ud)
+{
+	struct budgetcheck_opts *o = ud;
+	struct fg_budget_result res = {0};
+	int rc = fg_budget_run(t->db, &o->set, o->have_as_of ? o->as_of : fg_today(), t->cli.dry_run, &res);
+
+	if (rc < 0)
 		goto out;
-	t.cfg = cfg; /* the tool owns it from here: parsed once */
-	cfg = NULL;
-	rc = fg_tool_begin(&t);
-	if (rc == FG_TOOL_BUSY) {
-		rc = 0;
-		goto end;
-	}
-	if (rc < 0)
-		goto end;
-	rc = fg_budget_run(t.db, &set, o.have_as_of ? o.as_of : fg_today(), t.cli.dry_run, &res);
-	if (rc < 0)
-		goto end;
-	fg_tool_count(&t, "budgets", (long)res.count);
-	fg_tool_count(&t, "alerts", res.alerts);
-	fg_tool_count(&t, "notifications", res.notifications);
-	fg_tool_count(&t, "statements", res.statements);
+	fg_tool_count(t, "budgets", (long)res.count);
+	fg_tool_count(t, "alerts", res.alerts);
+	fg_tool_count(t, "notifications", res.notifications);
+	fg_tool_count(t, "statements", res.statements);
 	fg_info("checked %zu budgets: %ld new alerts, %ld notifications, %ld statements in %.3f s",
 	        res.count, res.alerts, res.notifications, res.statements,
-	        fg_tool_elapsed(&t));
-	if (t.cli.json) {
+	        fg_elapsed_since(&t->t0));
+	if (t->cli.json) {
 		rc = fg_budget_write_json(stdout, &res);
-	} else if (isatty(STDOUT_FILENO) || t.cli.verbosity > 0) {
+	} else if (isatty(STDOUT_FILENO) || t->cli.verbosity > 0) {
 		json_t *statuses = fg_budget_statuses(&res);
 		if (statuses == NULL)
 			rc = FG_ERR_INTERNAL;
 		else
-			fg_budget_print_table(stdout, &set, statuses);
+			fg_budget_print_table(stdout, &o->set, statuses);
 	}
 	if (rc < 0)
 		fg_error("cannot write the budget statuses: out of memory");
-end:
-	status = fg_exit_for(rc);
-	if (status == FG_EX_OK && failed(&o, &res))
-		status = FG_EX_FINDING;
-	status = fg_tool_end(&t, status);
-	fg_budget_result_release(&res);
-	fg_budget_set_release(&set);
-	fg_config_free(cfg);
-	free(o.budgets);
-	return status;
+	else if (failed(o, &res))
+		rc = FG_EX_FINDING;
 out:
-	fg_budget_set_release(&set);
-	fg_config_free(cfg);
-	free(o.budgets);
-	return fg_exit_for(rc);
+	fg_budget_result_release(&res);
+	return rc;
+}
+
+static void release(void *ud)
+{
+	struct budgetcheck_opts *o = ud;
+
+	fg_budget_set_release(&o->set);
+	free(o->budgets);
+}
+
+static const struct fg_tool_def def = {
+    .info = {"budgetcheck", "Compare spend and projected spend to budgets and raise each alert once.", opts},
+    .on_opt = on_opt,
+    .prepare = prepare,
+    .run = run,
+    .release = release,
+};
+
+int main(int argc, char **argv)
+{
+	struct budgetcheck_opts o = {0};
+	return fg_tool_main(&def, &o, argc, argv);
 }

@@ -1,7 +1,9 @@
 /*
  * costsync - Pull daily Snowflake cost facts from ACCOUNT_USAGE into PostgreSQL.
+ *
+ * Options into struct fg_costsync_opts, then fg_costsync_run() inside the
+ * run skeleton (tool.h) and the --json summary.
  */
-#include "clock.h"
 #include "costsync.h"
 #include "exitcode.h"
 #include "log.h"
@@ -17,12 +19,6 @@ static const struct fg_cli_opt opts[] = {
     {"since", OPT_SINCE, true, "DATE", "re-sync from this UTC day (YYYY-MM-DD, inclusive)"},
     {"until", OPT_UNTIL, true, "DATE", "re-sync up to this UTC day (YYYY-MM-DD, inclusive)"},
     {NULL, 0, false, NULL, NULL},
-};
-
-static const struct fg_tool_info info = {
-    "costsync",
-    "Pull daily Snowflake cost facts from ACCOUNT_USAGE into PostgreSQL.",
-    opts,
 };
 
 static int on_opt(void *ud, int key, const char *arg)
@@ -46,38 +42,51 @@ static int on_opt(void *ud, int key, const char *arg)
 	return FG_ERR_USAGE;
 }
 
-int main(int argc, char **argv)
+static int check(void *ud)
 {
-	struct fg_tool t = {.info = &info, .exclusive = true};
-	struct fg_costsync_opts o = {.since = -1, .until = -1};
-	json_t *summary = NULL;
-	int rc = fg_cli_parse(&t.cli, &info, argc, argv, on_opt, &o);
+	const struct fg_costsync_opts *o = ud;
 
-	if (rc == FG_CLI_EXIT || rc < 0) {
-		free(o.names);
-		return rc < 0 ? fg_exit_for(rc) : FG_EX_OK;
-	}
-	if (o.since >= 0 && o.until >= 0 && o.since > o.until) {
+	if (o->since >= 0 && o->until >= 0 && o->since > o->until) {
 		fg_error("--since is after --until: give an inclusive range such as"
 		         " --since 2026-03-01 --until 2026-03-31");
-		free(o.names);
-		return FG_EX_USAGE;
+		return FG_ERR_USAGE;
 	}
-	o.dry_run = t.cli.dry_run;
-	o.json = t.cli.json;
-	rc = fg_tool_begin(&t);
-	if (rc == FG_TOOL_BUSY) {
-		free(o.names);
-		return fg_tool_end(&t, FG_EX_OK);
-	}
-	if (rc == 0) {
-		rc = fg_costsync_run(&t, &o, &summary);
-		if (summary != NULL && o.json && rc != FG_ERR_CONFIG && rc != FG_ERR_USAGE) {
-			json_dumpf(summary, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
-			putchar('\n');
-		}
+	return FG_RUN_JOB;
+}
+
+static int run(struct fg_tool *t, void *ud)
+{
+	struct fg_costsync_opts *o = ud;
+	json_t *summary = NULL;
+	int rc;
+
+	o->dry_run = t->cli.dry_run;
+	o->json = t->cli.json;
+	rc = fg_costsync_run(t, o, &summary);
+	if (summary != NULL && o->json && rc != FG_ERR_CONFIG && rc != FG_ERR_USAGE) {
+		json_dumpf(summary, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+		putchar('\n');
 	}
 	json_decref(summary);
-	free(o.names);
-	return fg_tool_end(&t, fg_exit_for(rc));
+	return rc;
+}
+
+static void release(void *ud)
+{
+	struct fg_costsync_opts *o = ud;
+	free(o->names);
+}
+
+static const struct fg_tool_def def = {
+	.info = { "costsync", "Pull daily Snowflake cost facts from ACCOUNT_USAGE into PostgreSQL.", opts },
+	.on_opt = on_opt,
+	.check = check,
+	.run = run,
+	.release = release,
+};
+
+int main(int argc, char **argv)
+{
+	struct fg_costsync_opts o = { .since = -1, .until = -1 };
+	return fg_tool_main(&def, &o, argc, argv);
 }

@@ -1,7 +1,10 @@
 /*
  * notifyd-once - Deliver pending alerts to Slack, webhooks, Teams, PagerDuty and email, then exit.
+ *
+ * Options into struct notifyd_opts, then inside the run skeleton (tool.h)
+ * either the outbox (deliver, --dead, --requeue) or, without a database,
+ * the alerts given by --stdin or --test.
  */
-#include "clock.h"
 #include "exitcode.h"
 #include "http.h"
 #include "log.h"
@@ -9,15 +12,12 @@
 #include "notify_input.h"
 #include "notify_run.h"
 #include "notify_store.h"
-#include "redact.h"
 #include "tool.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 enum { OPT_LIMIT = 256, OPT_CHANNEL, OPT_DEAD, OPT_REQUEUE, OPT_STDIN, OPT_TEST };
 
@@ -29,12 +29,6 @@ static const struct fg_cli_opt opts[] = {
 	{ "stdin", OPT_STDIN, false, NULL, "deliver alerts read as JSON from stdin to --channel" },
 	{ "test", OPT_TEST, true, "CHANNEL", "send a test message through CHANNEL" },
 	{ NULL, 0, false, NULL, NULL },
-};
-
-static const struct fg_tool_info info = {
-	"notifyd-once",
-	"Deliver pending alerts to Slack, webhooks, Teams, PagerDuty and email, then exit.",
-	opts,
 };
 
 struct notifyd_opts {
@@ -122,30 +116,29 @@ static int check_channels(const struct fg_notify_conf *nc, json_t *channels)
 	return 0;
 }
 
-static void on_signal(int sig)
+/* --stdin and --test deliver without the database; the rest is the outbox. */
+static int check(void *ud)
 {
-	(void)sig;
-	fg_interrupted = 1;
+	const struct notifyd_opts *o = ud;
+
+	if (o->from_stdin + (o->test != NULL) + o->dead + (o->requeue != NULL) > 1) {
+		fg_error("--stdin, --test, --dead and --requeue cannot be combined");
+		return FG_ERR_USAGE;
+	}
+	return o->from_stdin || o->test ? FG_RUN_LOCAL : FG_RUN_JOB;
 }
 
 /* --stdin and --test: no database. */
-static int run_direct(struct fg_cli *cli, struct notifyd_opts *o)
+static int run_direct(struct fg_tool *t, const struct notifyd_opts *o)
 {
-	struct fg_config *cfg = NULL;
 	struct fg_notify_conf nc = { 0 };
 	struct fg_notify_summary s;
 	struct fg_notification *n = NULL;
-	int count = 0, rc, status;
+	int count = 0, rc;
 	const char **names = NULL;
-	struct sigaction sa = { .sa_handler = on_signal };
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	fg_notify_summary_init(&s);
-	if ((rc = fg_clock_init()) < 0 || (rc = fg_config_load(cli->config, &cfg)) < 0 ||
-	    (rc = fg_notify_conf_load(cfg, &nc)) < 0)
+	if ((rc = fg_notify_conf_load(t->cfg, &nc)) < 0)
 		goto out;
 	if (o->test) {
 		json_t *one = json_pack("[s]", o->test);
@@ -176,127 +169,138 @@ static int run_direct(struct fg_cli *cli, struct notifyd_opts *o)
 		if ((rc = fg_notify_read_input(stdin, names, (int)nch, &n, &count)) < 0)
 			goto out;
 	}
-	struct fg_notify_opts ro = { .dry_run = cli->dry_run, .json = cli->json, .out = stdout };
+	struct fg_notify_opts ro = { .dry_run = t->cli.dry_run, .json = t->cli.json, .out = stdout };
 	if ((rc = fg_http_global_init()) < 0)
 		goto out;
 	rc = fg_notify_direct(&nc, n, count, &ro, &s);
 	fg_http_global_cleanup();
-	if (rc == 0 && !cli->dry_run) {
-		if (cli->json)
+	if (rc == 0 && !t->cli.dry_run) {
+		if (t->cli.json)
 			fg_notify_summary_print(&s, stdout);
 		else if (o->test)
 			printf("test message to '%s': %s\n", o->test,
 			       s.sent ? "sent" : s.dead ? "refused (see the error above)" : "not delivered, try again later");
 	}
+	if (rc == 0)
+		rc = fg_notify_exit_status(&s);
 out:
-	status = rc < 0 ? fg_exit_for(rc) : fg_notify_exit_status(&s);
 	for (int i = 0; i < count; i++)
 		fg_notification_release(&n[i]);
 	free(n);
 	free(names);
 	fg_notify_summary_release(&s);
 	fg_notify_conf_release(&nc);
-	fg_config_free(cfg);
-	fg_secret_clear();
-	if (status == FG_EX_OK && fg_cli_close_stdout() < 0)
-		status = FG_EX_TEMPFAIL;
-	return status;
+	return rc;
 }
 
-int main(int argc, char **argv)
+/* --requeue: make dead notifications pending again. */
+static int requeue(struct fg_tool *t, const char *what)
 {
-	struct fg_tool t = { .info = &info, .exclusive = false };
-	struct notifyd_opts o = { 0 };
-	struct fg_notify_conf nc = { 0 };
+	long n = 0;
+	int rc;
+
+	if (t->cli.dry_run) {
+		fg_error("--requeue changes the outbox; it cannot run with --dry-run");
+		rc = FG_ERR_USAGE;
+	} else {
+		rc = fg_store_requeue(t->db, strcmp(what, "all") == 0 ? 0 : strtoll(what, NULL, 10), &n);
+	}
+	if (rc == 0 && n == 0 && strcmp(what, "all") != 0) {
+		fg_error("cannot requeue notification %s: no dead notification with that id", what);
+		rc = FG_ERR_DATA;
+	}
+	if (rc == 0 && t->cli.json)
+		printf("{\"requeued\": %ld}\n", n);
+	fg_info("requeued %ld dead notification%s", n, n == 1 ? "" : "s");
+	fg_tool_count(t, "requeued", n);
+	return rc;
+}
+
+/* Claim the due notifications of channels (a JSON array) and deliver them. */
+static int deliver(struct fg_tool *t, const struct notifyd_opts *o, const struct fg_notify_conf *nc,
+		   const char *channels)
+{
 	struct fg_notify_summary s;
-	char *channels = NULL;
-	int rc = fg_cli_parse(&t.cli, &info, argc, argv, on_opt, &o), status;
+	struct fg_notify_opts ro = { .limit = o->limit, .channels = channels, .dry_run = t->cli.dry_run,
+				     .json = t->cli.json, .out = stdout };
+	int rc;
 
 	fg_notify_summary_init(&s);
-	if (rc == FG_CLI_EXIT) {
-		status = FG_EX_OK;
-		goto done;
+	if ((rc = fg_http_global_init()) == 0) {
+		rc = fg_notify_run(t->db, nc, &ro, &s);
+		fg_http_global_cleanup();
 	}
-	if (rc == 0 && (o.from_stdin + (o.test != NULL) + o.dead + (o.requeue != NULL)) > 1) {
-		fg_error("--stdin, --test, --dead and --requeue cannot be combined");
-		rc = FG_ERR_USAGE;
-	}
-	if (rc < 0) {
-		status = fg_exit_for(rc);
-		goto done;
-	}
-	if (o.from_stdin || o.test) {
-		status = run_direct(&t.cli, &o);
-		goto done;
-	}
-	rc = fg_tool_begin(&t);
-	if (rc == FG_TOOL_BUSY) {
-		status = fg_tool_end(&t, FG_EX_OK);
-		goto done;
-	}
+	fg_tool_count(t, "claimed", s.claimed);
+	fg_tool_count(t, "sent", s.sent);
+	fg_tool_count(t, "retried", s.retried);
+	fg_tool_count(t, "dead", s.dead);
+	fg_tool_count(t, "skipped", s.skipped);
+	fg_tool_count(t, "deferred", s.deferred);
+	fg_tool_count(t, "held", s.held);
+	fg_tool_count(t, "left", s.left);
+	if (rc == 0 && t->cli.json && !t->cli.dry_run)
+		fg_notify_summary_print(&s, stdout);
 	if (rc == 0)
-		rc = fg_notify_conf_load(t.cfg, &nc);
-	if (rc == 0 && o.channels)
-		rc = check_channels(&nc, o.channels);
+		rc = fg_notify_exit_status(&s);
+	fg_notify_summary_release(&s);
+	return rc;
+}
+
+/* The outbox: --dead, --requeue, or a delivery run. */
+static int run_outbox(struct fg_tool *t, const struct notifyd_opts *o)
+{
+	struct fg_notify_conf nc = { 0 };
+	char *channels = NULL;
+	int rc = fg_notify_conf_load(t->cfg, &nc);
+
+	if (rc == 0 && o->channels)
+		rc = check_channels(&nc, o->channels);
 	if (rc == 0) {
 		/* without --channel: every configured channel, and no other */
-		json_t *all = o.channels ? json_incref(o.channels) : json_array();
-		for (int i = 0; !o.channels && i < nc.nchannels; i++)
+		json_t *all = o->channels ? json_incref(o->channels) : json_array();
+		for (int i = 0; !o->channels && i < nc.nchannels; i++)
 			json_array_append_new(all, json_string(nc.channels[i].name));
 		channels = json_dumps(all, JSON_COMPACT);
 		json_decref(all);
-		if (!o.channels && !o.dead)
-			rc = fg_notify_warn_unknown(t.db, channels);
+		if (!o->channels && !o->dead)
+			rc = fg_notify_warn_unknown(t->db, channels);
 	}
-	if (rc < 0) {
-		status = fg_tool_end(&t, fg_exit_for(rc));
-		goto done;
-	}
-	if (o.dead) {
-		rc = fg_notify_print_dead(t.db, o.channels ? channels : NULL, t.cli.json, stdout);
-		status = fg_tool_end(&t, fg_exit_for(rc));
-		goto done;
-	}
-	if (o.requeue) {
-		long n = 0;
-		if (t.cli.dry_run) {
-			fg_error("--requeue changes the outbox; it cannot run with --dry-run");
-			rc = FG_ERR_USAGE;
-		} else {
-			rc = fg_store_requeue(t.db, strcmp(o.requeue, "all") == 0 ? 0 : strtoll(o.requeue, NULL, 10), &n);
-		}
-		if (rc == 0 && n == 0 && strcmp(o.requeue, "all") != 0) {
-			fg_error("cannot requeue notification %s: no dead notification with that id", o.requeue);
-			rc = FG_ERR_DATA;
-		}
-		if (rc == 0 && t.cli.json)
-			printf("{\"requeued\": %ld}\n", n);
-		fg_info("requeued %ld dead notification%s", n, n == 1 ? "" : "s");
-		fg_tool_count(&t, "requeued", n);
-		status = fg_tool_end(&t, fg_exit_for(rc));
-		goto done;
-	}
-	struct fg_notify_opts ro = { .limit = o.limit, .channels = channels, .dry_run = t.cli.dry_run,
-				     .json = t.cli.json, .out = stdout };
-	if ((rc = fg_http_global_init()) == 0) {
-		rc = fg_notify_run(t.db, &nc, &ro, &s);
-		fg_http_global_cleanup();
-	}
-	fg_tool_count(&t, "claimed", s.claimed);
-	fg_tool_count(&t, "sent", s.sent);
-	fg_tool_count(&t, "retried", s.retried);
-	fg_tool_count(&t, "dead", s.dead);
-	fg_tool_count(&t, "skipped", s.skipped);
-	fg_tool_count(&t, "deferred", s.deferred);
-	fg_tool_count(&t, "held", s.held);
-	fg_tool_count(&t, "left", s.left);
-	if (rc == 0 && t.cli.json && !t.cli.dry_run)
-		fg_notify_summary_print(&s, stdout);
-	status = fg_tool_end(&t, rc < 0 ? fg_exit_for(rc) : fg_notify_exit_status(&s));
-done:
+	if (rc == 0 && o->dead)
+		rc = fg_notify_print_dead(t->db, o->channels ? channels : NULL, t->cli.json, stdout);
+	else if (rc == 0 && o->requeue)
+		rc = requeue(t, o->requeue);
+	else if (rc == 0)
+		rc = deliver(t, o, &nc, channels);
 	free(channels);
-	json_decref(o.channels);
-	fg_notify_summary_release(&s);
 	fg_notify_conf_release(&nc);
-	return status;
+	return rc;
+}
+
+static int run(struct fg_tool *t, void *ud)
+{
+	const struct notifyd_opts *o = ud;
+
+	return t->mode == FG_RUN_LOCAL ? run_direct(t, o) : run_outbox(t, o);
+}
+
+static void release(void *ud)
+{
+	struct notifyd_opts *o = ud;
+
+	json_decref(o->channels);
+}
+
+static const struct fg_tool_def def = {
+	.info = { "notifyd-once", "Deliver pending alerts to Slack, webhooks, Teams, PagerDuty and email, then exit.",
+		  opts },
+	.on_opt = on_opt,
+	.check = check,
+	.run = run,
+	.release = release,
+};
+
+int main(int argc, char **argv)
+{
+	struct notifyd_opts o = { 0 };
+	return fg_tool_main(&def, &o, argc, argv);
 }

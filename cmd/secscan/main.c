@@ -1,8 +1,8 @@
 /*
  * secscan - Evaluate Snowflake security rules and raise findings.
  *
- * Thin: parse options into struct fg_secscan_opts, then fg_secscan_run()
- * (lib/secscan_run.c) between fg_tool_begin and fg_tool_end.
+ * Options into struct fg_secscan_opts, then fg_secscan_run() inside the
+ * run skeleton (tool.h); --list-rules needs neither config nor database.
  */
 #include "exitcode.h"
 #include "log.h"
@@ -10,7 +10,6 @@
 #include "tool.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 enum {
 	OPT_LIST_RULES = 300,
@@ -25,12 +24,6 @@ static const struct fg_cli_opt opts[] = {
 	{ "connector", OPT_CONNECTOR, true, "NAME", "scan only this connector" },
 	{ "fail-on", OPT_FAIL_ON, true, "high|medium|low", "exit 1 when an open finding is at or above this severity" },
 	{ NULL, 0, false, NULL, NULL },
-};
-
-static const struct fg_tool_info info = {
-	"secscan",
-	"Evaluate Snowflake security rules and raise findings.",
-	opts,
 };
 
 struct cli_state {
@@ -73,33 +66,40 @@ static int on_opt(void *ud, int key, const char *arg)
 	}
 }
 
+static int check(void *ud)
+{
+	const struct cli_state *st = ud;
+
+	return st->list ? FG_RUN_BARE : FG_RUN_JOB;
+}
+
+static int run(struct fg_tool *t, void *ud)
+{
+	struct cli_state *st = ud;
+
+	if (st->list) {
+		fg_secscan_list_rules(t->cli.json);
+		return FG_EX_OK;
+	}
+	return fg_secscan_run(t, &st->o);
+}
+
+static void release(void *ud)
+{
+	struct cli_state *st = ud;
+	free(st->o.rules);
+}
+
+static const struct fg_tool_def def = {
+	.info = { "secscan", "Evaluate Snowflake security rules and raise findings.", opts },
+	.on_opt = on_opt,
+	.check = check,
+	.run = run,
+	.release = release,
+};
+
 int main(int argc, char **argv)
 {
-	struct fg_tool t = { .info = &info, .exclusive = true };
-	struct cli_state st;
-	int rc;
-
-	memset(&st, 0, sizeof(st));
-	rc = fg_cli_parse(&t.cli, &info, argc, argv, on_opt, &st);
-	if (rc == FG_CLI_EXIT || rc < 0) {
-		free(st.o.rules);
-		return rc < 0 ? fg_exit_for(rc) : FG_EX_OK;
-	}
-	if (st.list) {
-		fg_secscan_list_rules(t.cli.json);
-		free(st.o.rules);
-		return fg_cli_close_stdout() < 0 ? FG_EX_TEMPFAIL : FG_EX_OK;
-	}
-	rc = fg_tool_begin(&t);
-	if (rc == FG_TOOL_BUSY) {
-		free(st.o.rules);
-		return fg_tool_end(&t, FG_EX_OK);
-	}
-	if (rc < 0) {
-		free(st.o.rules);
-		return fg_tool_end(&t, fg_exit_for(rc));
-	}
-	int status = fg_secscan_run(&t, &st.o);
-	free(st.o.rules);
-	return fg_tool_end(&t, status);
+	struct cli_state st = { 0 };
+	return fg_tool_main(&def, &st, argc, argv);
 }

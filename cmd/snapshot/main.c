@@ -47,12 +47,6 @@ static const struct fg_cli_opt opts[] = {
 	{ NULL, 0, false, NULL, NULL },
 };
 
-static const struct fg_tool_info info = {
-	"snapshot",
-	"Keep daily per-budget history and cost summaries, prune old state, report job status.",
-	opts,
-};
-
 static int on_opt(void *ud, int key, const char *arg)
 {
 	struct snapshot_opts *o = ud;
@@ -90,8 +84,11 @@ static int on_opt(void *ud, int key, const char *arg)
 	return FG_ERR_USAGE;
 }
 
-static int check_opts(const struct snapshot_opts *o)
+/* Option combinations; --status and --history are read-only reports. */
+static int check(void *ud)
 {
+	const struct snapshot_opts *o = ud;
+
 	if (o->have_date && (o->have_since || o->have_until)) {
 		fg_error("--date cannot be combined with --since or --until");
 		return FG_ERR_USAGE;
@@ -116,10 +113,11 @@ static int check_opts(const struct snapshot_opts *o)
 		fg_error("--status cannot be combined with --date, --since or --no-prune");
 		return FG_ERR_USAGE;
 	}
-	return 0;
+	return o->status || o->history != NULL ? FG_RUN_REPORT : FG_RUN_JOB;
 }
 
-static int run(struct fg_tool *t, const struct snapshot_opts *o)
+/* Build history for the days asked (default the last 7), then prune. */
+static int build(struct fg_tool *t, const struct snapshot_opts *o)
 {
 	long yesterday = fg_today() - 1, from, to;
 	long long rows = 0;
@@ -166,33 +164,30 @@ static int run(struct fg_tool *t, const struct snapshot_opts *o)
 	return 0;
 }
 
+static int run(struct fg_tool *t, void *ud)
+{
+	const struct snapshot_opts *o = ud;
+	int rc, unhealthy = 0;
+
+	if (o->status) {
+		rc = fg_status_report(t->db, t->cfg, fg_now(), t->cli.json, &unhealthy);
+		return rc < 0 ? rc : unhealthy > 0 ? FG_EX_FINDING : FG_EX_OK;
+	}
+	if (o->history)
+		return fg_history_print(t->db, o->history, o->have_days ? o->days : 30, fg_today(), t->cli.json);
+	return build(t, o);
+}
+
+static const struct fg_tool_def def = {
+	.info = { "snapshot", "Keep daily per-budget history and cost summaries, prune old state, report job status.",
+		  opts },
+	.on_opt = on_opt,
+	.check = check,
+	.run = run,
+};
+
 int main(int argc, char **argv)
 {
 	struct snapshot_opts o = { 0 };
-	struct fg_tool t = { .info = &info, .exclusive = true };
-	int rc = fg_cli_parse(&t.cli, &info, argc, argv, on_opt, &o);
-
-	if (rc == FG_CLI_EXIT)
-		return FG_EX_OK;
-	if (rc < 0 || (rc = check_opts(&o)) < 0)
-		return fg_exit_for(rc);
-	t.report_only = o.status || o.history != NULL;
-	rc = fg_tool_begin(&t);
-	if (rc == FG_TOOL_BUSY)
-		return fg_tool_end(&t, FG_EX_OK);
-	if (rc < 0)
-		return fg_tool_end(&t, fg_exit_for(rc));
-	if (o.status) {
-		int unhealthy = 0;
-		rc = fg_status_report(t.db, t.cfg, fg_now(), t.cli.json, &unhealthy);
-		return fg_tool_end(&t, rc < 0 ? fg_exit_for(rc) : unhealthy > 0 ? FG_EX_FINDING : FG_EX_OK);
-	}
-	if (o.history) {
-		rc = fg_history_print(t.db, o.history, o.have_days ? o.days : 30, fg_today(), t.cli.json);
-		return fg_tool_end(&t, fg_exit_for(rc));
-	}
-	rc = run(&t, &o);
-	if (rc == 0 && fg_interrupted)
-		rc = FG_ERR_TEMP;
-	return fg_tool_end(&t, fg_exit_for(rc));
+	return fg_tool_main(&def, &o, argc, argv);
 }

@@ -2,7 +2,9 @@
  * clock.c - the tools' notion of now, and civil-date arithmetic.
  *
  * Date conversions follow Howard Hinnant's days_from_civil algorithm, which
- * is exact over the whole proleptic Gregorian calendar.
+ * is exact over the whole proleptic Gregorian calendar.  Elapsed times use
+ * CLOCK_MONOTONIC and ignore FLAKEGUARD_NOW: a fixed "now" must not make
+ * every duration zero.
  */
 #include "clock.h"
 #include "exitcode.h"
@@ -121,4 +123,17 @@ long fg_today(void)
 {
 	time_t t = fg_now();
 	return (long)(t / 86400);
+}
+
+struct timespec fg_mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts;
+}
+
+double fg_elapsed_since(const struct timespec *t0)
+{
+	struct timespec now = fg_mono_now();
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }

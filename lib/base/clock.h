@@ -4,6 +4,9 @@
  * FLAKEGUARD_NOW=2026-03-15T10:00:00Z makes every tool take that instant as
  * now (tests, backtests, demos).  Dates are days since 1970-01-01 (UTC),
  * so date arithmetic is integer arithmetic.
+ *
+ * Durations (how long a run or a step took) come from the monotonic clock,
+ * which FLAKEGUARD_NOW does not touch and wall-clock steps do not disturb.
  */
 #ifndef FG_CLOCK_H
 #define FG_CLOCK_H
@@ -30,5 +33,10 @@ void fg_timestamp_format(time_t t, char *buf, size_t len);
 /* Days from civil date (proleptic Gregorian). */
 long fg_days_from_civil(int y, unsigned m, unsigned d);
 void fg_civil_from_days(long z, int *y, unsigned *m, unsigned *d);
+
+/* The monotonic clock now: a start point for fg_elapsed_since(). */
+struct timespec fg_mono_now(void);
+/* Seconds since t0 (from fg_mono_now()), with nanosecond resolution. */
+double fg_elapsed_since(const struct timespec *t0);
 
 #endif

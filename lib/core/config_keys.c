@@ -6,6 +6,7 @@
  * meaning are documented in flakeguard.conf(5).
  */
 #include "config.h"
+#include "jobs.h"
 
 #include <stddef.h>
 
@@ -122,11 +123,10 @@ const struct fg_conf_key fg_conf_keys[] = {
 	{ "monitoring", "ping_url", S },
 	{ "monitoring", "ping_timeout", 0 },
 
-	{ "status", "costsync", 0 },
-	{ "status", "budgetcheck", 0 },
-	{ "status", "notifyd-once", 0 },
-	{ "status", "snapshot", 0 },
-	{ "status", "secscan", 0 },
+	/* [status] JOB = expected interval, one key per job */
+#define STATUS_KEY(name, lock_id, exclusive, interval) { "status", name, 0 },
+	FG_JOB_LIST(STATUS_KEY)
+#undef STATUS_KEY
 
 	{ NULL, NULL, 0 },
 };

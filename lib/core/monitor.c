@@ -68,7 +68,7 @@ static void ping(const struct fg_config *cfg, const char *suffix)
 	curl_easy_cleanup(c);
 }
 
-void fg_monitor_start(const struct fg_config *cfg, const char *job)
+void fg_monitor_start(const struct fg_config *cfg, const struct fg_job *job)
 {
 	(void)job;
 	ping(cfg, "start");
@@ -152,7 +152,7 @@ static void write_metrics(const char *dir, const char *job, int status, double d
 	}
 }
 
-void fg_monitor_end(const struct fg_config *cfg, const char *job, int status, double duration,
+void fg_monitor_end(const struct fg_config *cfg, const struct fg_job *job, int status, double duration,
 		    const json_t *counts)
 {
 	const struct fg_conf_section *m = fg_config_section(cfg, "monitoring", NULL);
@@ -160,7 +160,7 @@ void fg_monitor_end(const struct fg_config *cfg, const char *job, int status, do
 	char suffix[16];
 
 	if (dir != NULL && *dir != '\0')
-		write_metrics(dir, job, status, duration, counts);
+		write_metrics(dir, job->name, status, duration, counts);
 	snprintf(suffix, sizeof(suffix), "%d", status);
 	ping(cfg, suffix);
 }

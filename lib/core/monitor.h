@@ -12,15 +12,16 @@
 #include <time.h>
 
 #include "config.h"
+#include "jobs.h"
 
 /* Ping <ping_url>/start.  No-op without ping_url. */
-void fg_monitor_start(const struct fg_config *cfg, const char *job);
+void fg_monitor_start(const struct fg_config *cfg, const struct fg_job *job);
 
 /*
- * Write <metrics_dir>/flakeguard_<job>.prom atomically (temp + rename) and
+ * Write <metrics_dir>/flakeguard_<job name>.prom atomically (temp + rename) and
  * ping <ping_url>/<status>.  counts: items processed (may be NULL).
  */
-void fg_monitor_end(const struct fg_config *cfg, const char *job, int status, double duration,
+void fg_monitor_end(const struct fg_config *cfg, const struct fg_job *job, int status, double duration,
 		    const json_t *counts);
 
 #endif

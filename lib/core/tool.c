@@ -1,5 +1,12 @@
 /*
- * tool.c - begin/end of a tool run: config, database, lock, job record.
+ * tool.c - the run skeleton (see tool.h for the steps and the modes).
+ *
+ * One struct fg_tool per process.  The steps are static functions called
+ * in order by fg_tool_main(); each returns 0 or a negative fg_err after
+ * logging (begin() also BUSY), and end() undoes whatever the steps before
+ * it did, however far they got.  The only state outside the struct is
+ * what a signal handler may touch: fg_interrupted and the cancel handle
+ * of the open connection.
  */
 #include "tool.h"
 #include "clock.h"
@@ -16,7 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define LOCK_CLASS FG_LOCK_CLASS
+/* begin(): another run of the job holds its lock (exit 0). */
+enum { BUSY = 1 };
 
 volatile sig_atomic_t fg_interrupted;
 
@@ -34,23 +42,6 @@ static void on_signal(int sig)
 		PQcancel(c, errbuf, sizeof(errbuf));
 }
 
-const char *const fg_jobs[] = { "costsync", "budgetcheck", "notifyd-once", "snapshot", "secscan", NULL };
-
-int fg_tool_lock_id(const char *job)
-{
-	for (int i = 0; fg_jobs[i]; i++)
-		if (strcmp(fg_jobs[i], job) == 0)
-			return i + 1;
-	return 99;
-}
-
-double fg_tool_elapsed(const struct fg_tool *t)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t->t0.tv_sec) + (double)(now.tv_nsec - t->t0.tv_nsec) / 1e9;
-}
-
 void fg_tool_count(struct fg_tool *t, const char *key, long long n)
 {
 	if (t->counts == NULL)
@@ -58,6 +49,7 @@ void fg_tool_count(struct fg_tool *t, const char *key, long long n)
 	json_object_set_new(t->counts, key, json_integer(n));
 }
 
+/* Insert the job_runs row ('running', or 'skipped' already finished). */
 static int record_start(struct fg_tool *t, const char *status)
 {
 	char host[256] = "unknown", pid[16];
@@ -68,7 +60,7 @@ static int record_start(struct fg_tool *t, const char *status)
 		snprintf(host, sizeof(host), "unknown");
 	host[sizeof(host) - 1] = '\0';
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	const char *params[] = { t->info->name, host, pid, status };
+	const char *params[] = { t->job->name, host, pid, status };
 	r = fg_db_query(t->db, &rc, "record job run",
 			"INSERT INTO job_runs (job, host, pid, status, finished_at)"
 			" VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'running' THEN NULL ELSE clock_timestamp() END)"
@@ -81,13 +73,23 @@ static int record_start(struct fg_tool *t, const char *status)
 	return 0;
 }
 
-int fg_tool_begin(struct fg_tool *t)
+static bool uses_db(const struct fg_tool *t)
 {
-	int rc;
-	const char *conninfo = NULL;
-	struct sigaction sa;
+	return t->mode == FG_RUN_JOB || t->mode == FG_RUN_REPORT;
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &t->t0);
+/* A job run proper: health pings, lock, job record, metrics. */
+static bool is_job(const struct fg_tool *t)
+{
+	return t->mode == FG_RUN_JOB && !t->cli.dry_run;
+}
+
+/* Signals, FLAKEGUARD_NOW, the config file, the tool's own settings. */
+static int start(struct fg_tool *t, void *opts)
+{
+	struct sigaction sa;
+	int rc;
+
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -97,49 +99,88 @@ int fg_tool_begin(struct fg_tool *t)
 
 	if ((rc = fg_clock_init()) < 0)
 		return rc;
-	if (t->cfg == NULL && (rc = fg_config_load(t->cli.config, &t->cfg)) < 0)
+	if ((rc = fg_config_load(t->cli.config, &t->cfg)) < 0)
 		return rc;
-	if (!t->cli.dry_run && !t->report_only) {
-		fg_monitor_start(t->cfg, t->info->name);
-		t->monitored = true;
-	}
-	conninfo = fg_conf_get(fg_config_section(t->cfg, "database", NULL), "conninfo");
-	if ((rc = fg_db_connect(conninfo ? conninfo : "", t->info->name, &t->db)) < 0)
-		return rc;
-	cancel_handle = PQgetCancel(t->db);
-	if ((rc = fg_migrate(t->db, !t->cli.dry_run)) < 0)
-		return rc;
-	if (t->exclusive && !t->cli.dry_run && !t->report_only) {
-		char lockid[16];
-		snprintf(lockid, sizeof(lockid), "%d", fg_tool_lock_id(t->info->name));
-		const char *params[] = { lockid };
-		PGresult *r = fg_db_query(t->db, &rc, "take the job lock",
-					  "SELECT pg_try_advisory_lock(" LOCK_CLASS ", $1::integer)", 1, params);
-		if (r == NULL)
-			return rc;
-		bool got = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-		PQclear(r);
-		if (!got) {
-			fg_info("another %s run holds the lock; nothing to do", t->info->name);
-			record_start(t, "skipped");
-			t->run_id = 0;
-			return FG_TOOL_BUSY;
-		}
-	}
-	if (!t->cli.dry_run && !t->report_only && (rc = record_start(t, "running")) < 0)
+	if (t->def->prepare != NULL && (rc = t->def->prepare(t, opts)) < 0)
 		return rc;
 	return 0;
 }
 
-int fg_tool_end(struct fg_tool *t, int status)
+/* Start ping, connection, migrations. */
+static int connect_db(struct fg_tool *t)
+{
+	const char *conninfo = fg_conf_get(fg_config_section(t->cfg, "database", NULL), "conninfo");
+	int rc;
+
+	if (is_job(t)) {
+		fg_monitor_start(t->cfg, t->job);
+		t->monitored = true;
+	}
+	if ((rc = fg_db_connect(conninfo ? conninfo : "", t->job->name, &t->db)) < 0)
+		return rc;
+	cancel_handle = PQgetCancel(t->db);
+	return fg_migrate(t->db, !t->cli.dry_run);
+}
+
+/* The job's advisory lock: 0, BUSY when another run holds it, or < 0. */
+static int take_lock(struct fg_tool *t)
+{
+	char lockid[16];
+	int rc;
+
+	snprintf(lockid, sizeof(lockid), "%d", t->job->lock_id);
+	const char *params[] = { lockid };
+	PGresult *r = fg_db_query(t->db, &rc, "take the job lock",
+				  "SELECT pg_try_advisory_lock(" FG_LOCK_CLASS ", $1::integer)", 1, params);
+	if (r == NULL)
+		return rc;
+	bool got = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	if (got)
+		return 0;
+	fg_info("another %s run holds the lock; nothing to do", t->job->name);
+	record_start(t, "skipped");
+	t->run_id = 0;
+	return BUSY;
+}
+
+/* Every step before the work: 0, BUSY, or a negative fg_err. */
+static int begin(struct fg_tool *t, void *opts)
+{
+	const char *name = t->def->info.name;
+	int rc;
+
+	t->t0 = fg_mono_now();
+	if ((t->job = fg_job_find(name)) == NULL) {
+		fg_error("no job named '%s' in the job table", name);
+		return FG_ERR_INTERNAL;
+	}
+	if (t->mode == FG_RUN_BARE)
+		return 0;
+	if ((rc = start(t, opts)) < 0 || t->mode == FG_RUN_LOCAL)
+		return rc;
+	if ((rc = connect_db(t)) < 0)
+		return rc;
+	if (is_job(t) && t->job->exclusive && (rc = take_lock(t)) != 0)
+		return rc;
+	if (is_job(t) && (rc = record_start(t, "running")) < 0)
+		return rc;
+	return 0;
+}
+
+/* Record the outcome, flush stdout, report, release; the exit status. */
+static int end(struct fg_tool *t, int status)
 {
 	PGcancel *c = cancel_handle;
 	cancel_handle = NULL;
 	PQfreeCancel(c);
-	if (fg_interrupted && (status == FG_EX_OK || status == FG_EX_FINDING))
-		status = FG_EX_TEMPFAIL;
-	if (fg_interrupted)
+	/* without a database no work is in hand: the tool's own status says
+	 * what was done */
+	if (fg_interrupted && uses_db(t)) {
+		if (status == FG_EX_OK || status == FG_EX_FINDING)
+			status = FG_EX_TEMPFAIL;
 		fg_warn("interrupted by a signal; work in hand was rolled back or finished");
+	}
 	if (t->db != NULL && t->run_id > 0 && PQstatus(t->db) == CONNECTION_OK) {
 		char id[24], code[16];
 		const char *st = fg_interrupted ? "interrupted"
@@ -164,7 +205,7 @@ int fg_tool_end(struct fg_tool *t, int status)
 	if (status == FG_EX_OK && fg_cli_close_stdout() < 0)
 		status = FG_EX_TEMPFAIL;
 	if (t->monitored)
-		fg_monitor_end(t->cfg, t->info->name, status, fg_tool_elapsed(t), t->counts);
+		fg_monitor_end(t->cfg, t->job, status, fg_elapsed_since(&t->t0), t->counts);
 	if (t->db != NULL)
 		PQfinish(t->db);
 	t->db = NULL;
@@ -173,5 +214,34 @@ int fg_tool_end(struct fg_tool *t, int status)
 	json_decref(t->counts);
 	t->counts = NULL;
 	fg_secret_clear();
+	return status;
+}
+
+int fg_tool_main(const struct fg_tool_def *def, void *opts, int argc, char **argv)
+{
+	struct fg_tool t = { .def = def };
+	int rc = fg_cli_parse(&t.cli, &def->info, argc, argv, def->on_opt, opts);
+	int status;
+
+	if (rc == FG_CLI_EXIT) {
+		status = FG_EX_OK;
+		goto out;
+	}
+	if (rc == FG_CLI_RUN)
+		rc = def->check != NULL ? def->check(opts) : FG_RUN_JOB;
+	if (rc < 0) {
+		status = fg_exit_for(rc);
+		goto out;
+	}
+	t.mode = (enum fg_run_mode)rc;
+	rc = begin(&t, opts);
+	if (rc == 0)
+		rc = def->run(&t, opts);
+	else if (rc == BUSY)
+		rc = 0;
+	status = end(&t, rc < 0 ? fg_exit_for(rc) : rc);
+out:
+	if (def->release != NULL)
+		def->release(opts);
 	return status;
 }

@@ -1,17 +1,54 @@
 /*
- * tool.h - the life of one tool run, shared by every main().
+ * tool.h - the run skeleton: the one main() every tool shares.
  *
- *   fg_tool_begin: parse config (unless the caller already set t->cfg,
- *                  which the tool then owns), read FLAKEGUARD_NOW, connect to
- *                  PostgreSQL, apply migrations (check only on --dry-run),
- *                  take the job's advisory lock, record the run as started;
- *   ... the tool's own work, filling t->counts ...
- *   fg_tool_end:   record the outcome (status, exit code, counts, last
- *                  error), release everything, return the exit status.
+ * A tool is its option state, a table of hooks and a one-line main:
  *
- * The advisory lock is session-level, so it is released by PostgreSQL if
- * the process dies; a run killed with SIGKILL leaves a job_runs row in
- * state 'running', which snapshot --status reports.
+ *	static const struct fg_tool_def def = {
+ *		.info = { "costsync", "Pull daily Snowflake cost facts ...", opts },
+ *		.on_opt = on_opt, .check = check, .run = run, .release = release,
+ *	};
+ *
+ *	int main(int argc, char **argv)
+ *	{
+ *		struct fg_costsync_opts o = { .since = -1, .until = -1 };
+ *		return fg_tool_main(&def, &o, argc, argv);
+ *	}
+ *
+ * fg_tool_main() takes every run through these steps, in this order.  A
+ * step that fails skips to "end" with the exit status of its error
+ * (failing "parse" or "check" skips straight to def->release):
+ *
+ *   parse    the common options and the tool's own (def->on_opt fills the
+ *            tool's opts); --help and --version answer and exit here
+ *   check    def->check: reject option combinations, choose the mode
+ *   start    SIGTERM/SIGINT handlers, FLAKEGUARD_NOW, the config file
+ *   prepare  def->prepare: read and check the tool's own settings before
+ *            the database is touched (so they fail with 78 even when
+ *            PostgreSQL is down)
+ *   connect  the health start ping, PostgreSQL, migrations (only checked
+ *            with --dry-run), the job's advisory lock (held by another
+ *            run: an info line and exit 0), the job_runs row
+ *   run      def->run: the work, filling t->counts
+ *   end      record the outcome in job_runs, flush stdout, the metrics
+ *            file and end ping, disconnect, free the config, wipe
+ *            secrets; then def->release
+ *
+ * The mode (def->check's answer) leaves steps out:
+ *
+ *   FG_RUN_JOB     all of them; --dry-run skips ping, lock, record, metrics
+ *   FG_RUN_REPORT  a read-only report (snapshot --status): connects, but
+ *                  no ping, lock, record or metrics
+ *   FG_RUN_LOCAL   no database: start, prepare, run (notifyd-once --stdin)
+ *   FG_RUN_BARE    not even a config: run only (secscan --list-rules)
+ *
+ * The exit status is def->run's: a negative fg_err maps through
+ * fg_exit_for(), anything else (0, or 1 for --fail-on) is kept.  A run
+ * with a database that a signal interrupted exits 75 and is recorded as
+ * 'interrupted'; a write error on stdout turns 0 into 75.
+ *
+ * The advisory lock is session-level, so PostgreSQL releases it if the
+ * process dies; a run killed with SIGKILL leaves a job_runs row in state
+ * 'running', which snapshot --status reports.
  */
 #ifndef FG_TOOL_H
 #define FG_TOOL_H
@@ -25,48 +62,57 @@
 
 #include "cli.h"
 #include "config.h"
+#include "jobs.h"
 
-enum { FG_TOOL_BUSY = 1 };
+enum fg_run_mode {
+	FG_RUN_JOB = 0,
+	FG_RUN_REPORT,
+	FG_RUN_LOCAL,
+	FG_RUN_BARE,
+};
 
-/* Per-job advisory locks are pg_try_advisory_lock(FG_LOCK_CLASS, id). */
-#define FG_LOCK_CLASS "1718381415"
-/* The jobs, in lock-id order (id = index + 1); NULL-terminated. */
-extern const char *const fg_jobs[];
-/* The lock id of a job (1..5). */
-int fg_tool_lock_id(const char *job);
+struct fg_tool;
 
+struct fg_tool_def {
+	struct fg_tool_info info;	/* name (a row of jobs.h), summary, options */
+	/* One of the tool's options into opts: 0, or FG_ERR_USAGE after logging. */
+	fg_cli_cb on_opt;
+	/* After parsing: an fg_run_mode, or FG_ERR_USAGE after logging.
+	 * NULL: always FG_RUN_JOB. */
+	int (*check)(void *opts);
+	/* With t->cfg loaded, before the database: 0 or a negative fg_err
+	 * after logging.  May be NULL. */
+	int (*prepare)(struct fg_tool *t, void *opts);
+	/* The work: a negative fg_err after logging, or an exit status. */
+	int (*run)(struct fg_tool *t, void *opts);
+	/* Free what on_opt, prepare and run left in opts.  Called on every
+	 * path once parsing has begun.  May be NULL. */
+	void (*release)(void *opts);
+};
+
+/* One run, as the hooks see it. */
 struct fg_tool {
-	const struct fg_tool_info *info;
-	bool exclusive;		/* take the per-job lock (all but notifyd-once) */
-	bool report_only;	/* a read-only report (snapshot --status): no lock,
-				 * no job record, no monitoring hooks */
+	const struct fg_tool_def *def;
+	const struct fg_job *job;	/* the row named def->info.name */
+	enum fg_run_mode mode;
 	struct fg_cli cli;
-	struct fg_config *cfg;
-	PGconn *db;
-	int64_t run_id;		/* 0 when not recorded (dry run) */
+	struct fg_config *cfg;	/* NULL in FG_RUN_BARE */
+	PGconn *db;		/* NULL in FG_RUN_LOCAL and FG_RUN_BARE */
+	int64_t run_id;		/* 0 when not recorded (dry run, report) */
 	json_t *counts;		/* items processed, recorded with the run */
-	struct timespec t0;
+	struct timespec t0;	/* fg_mono_now() when the run started */
 	bool monitored;		/* start ping sent: end hooks due */
 };
 
-/* Set by SIGTERM/SIGINT once fg_tool_begin has run. */
+/* Set by SIGTERM/SIGINT once the run has started. */
 extern volatile sig_atomic_t fg_interrupted;
 
 /*
- * Returns 0 to go on, FG_TOOL_BUSY when another run of the job holds the
- * lock (logged at info; exit 0), or a negative fg_err after logging.
+ * Run the tool described by def with argv; opts is the tool's own option
+ * state, zeroed or given its defaults by main().  Returns the exit status
+ * for main() to return.
  */
-int fg_tool_begin(struct fg_tool *t);
-
-/*
- * Record the run's outcome for exit status `status` and release resources.
- * error: a one-line summary, or NULL to use the last error logged.
- * Returns the exit status to return from main().
- */
-int fg_tool_end(struct fg_tool *t, int status);
-
-/* Seconds since fg_tool_begin, with millisecond precision. */
-double fg_tool_elapsed(const struct fg_tool *t);
+int fg_tool_main(const struct fg_tool_def *def, void *opts, int argc, char **argv);
 
 /* Set counts[key] = n. */
 void fg_tool_count(struct fg_tool *t, const char *key, long long n);

@@ -1,12 +1,17 @@
 /*
  * status.c - last run per job, staleness and failure, in one query.
+ *
+ * The jobs, their locks and default intervals come from the job table
+ * (jobs.h); [status] overrides the intervals.  A run left 'running' by a
+ * job that takes a lock has died when nobody holds that lock any more;
+ * a job without a lock (notifyd-once) cannot be judged that way.
  */
 #include "status.h"
 #include "clock.h"
 #include "db.h"
 #include "exitcode.h"
 #include "log.h"
-#include "tool.h"
+#include "jobs.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -14,18 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct {
-	const char *job;
-	int64_t interval;
-} defaults[] = {
-	{ "costsync", 86400 }, { "budgetcheck", 3600 }, { "notifyd-once", 300 },
-	{ "snapshot", 86400 }, { "secscan", 86400 }, { NULL, 0 },
-};
-
 static const char *report_sql =
 	"WITH jobs AS ("
-	"  SELECT j.job, j.lock_id, j.interval_s, j.ord"
-	"  FROM unnest($1::text[], $2::int[], $3::bigint[]) WITH ORDINALITY AS j(job, lock_id, interval_s, ord)),"
+	"  SELECT j.job, j.lock_id, j.exclusive, j.interval_s, j.ord"
+	"  FROM unnest($1::text[], $2::int[], $3::boolean[], $4::bigint[])"
+	"   WITH ORDINALITY AS j(job, lock_id, exclusive, interval_s, ord)),"
 	" last AS ("
 	"  SELECT DISTINCT ON (job) job, started_at, finished_at, status, exit_code, host, counts, error"
 	"  FROM job_runs WHERE status <> 'skipped' AND job = ANY ($1::text[])"
@@ -39,12 +37,12 @@ static const char *report_sql =
 	"  l.status, l.exit_code, l.host, l.counts, l.error,"
 	"  to_char(s.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
 	"  j.interval_s,"
-	"  (j.interval_s > 0 AND (s.at IS NULL OR s.at < $4::timestamptz - make_interval(secs => 2 * j.interval_s))) AS stale,"
+	"  (j.interval_s > 0 AND (s.at IS NULL OR s.at < $5::timestamptz - make_interval(secs => 2 * j.interval_s))) AS stale,"
 	"  (l.status IN ('failed', 'interrupted')"
-	"   OR (l.status = 'running' AND j.job <> 'notifyd-once' AND NOT EXISTS ("
+	"   OR (l.status = 'running' AND j.exclusive AND NOT EXISTS ("
 	"     SELECT 1 FROM pg_locks k WHERE k.locktype = 'advisory' AND k.granted"
 	"     AND k.classid = " FG_LOCK_CLASS "::oid AND k.objid = j.lock_id::oid AND k.objsubid = 2))) AS failing,"
-	"  (l.status = 'running' AND j.job <> 'notifyd-once' AND NOT EXISTS ("
+	"  (l.status = 'running' AND j.exclusive AND NOT EXISTS ("
 	"     SELECT 1 FROM pg_locks k WHERE k.locktype = 'advisory' AND k.granted"
 	"     AND k.classid = " FG_LOCK_CLASS "::oid AND k.objid = j.lock_id::oid AND k.objsubid = 2)) AS died"
 	" FROM jobs j LEFT JOIN last l USING (job) LEFT JOIN succ s USING (job)"
@@ -106,29 +104,32 @@ static void human_interval(int64_t s, char *buf, size_t len)
 int fg_status_report(PGconn *db, const struct fg_config *cfg, time_t now, bool json, int *unhealthy)
 {
 	const struct fg_conf_section *sec = fg_config_section(cfg, "status", NULL);
-	char jobs[256] = "{", locks[64] = "{", intervals[256] = "{", nowbuf[32];
+	char jobs[256] = "{", locks[64] = "{", excl[64] = "{", intervals[256] = "{", nowbuf[32];
 	int rc;
 
 	*unhealthy = 0;
-	for (int i = 0; defaults[i].job; i++) {
-		int64_t iv = defaults[i].interval;
-		const char *v = fg_conf_get(sec, defaults[i].job);
+	for (int i = 0; fg_jobs[i].name; i++) {
+		const struct fg_job *j = &fg_jobs[i];
+		int64_t iv = j->interval;
+		const char *v = fg_conf_get(sec, j->name);
 		if (v != NULL && strcmp(v, "off") != 0 && fg_parse_interval(v, &iv) < 0) {
-			fg_conf_error(cfg, sec, defaults[i].job, "'%s' is not an interval (e.g. 90s, 5m, 1h, 1d, off)", v);
+			fg_conf_error(cfg, sec, j->name, "'%s' is not an interval (e.g. 90s, 5m, 1h, 1d, off)", v);
 			return FG_ERR_CONFIG;
 		}
 		if (v != NULL && strcmp(v, "off") == 0)
 			iv = 0;
-		append(jobs, sizeof(jobs), "%s\"%s\"", i ? "," : "", defaults[i].job);
-		append(locks, sizeof(locks), "%s%d", i ? "," : "", fg_tool_lock_id(defaults[i].job));
+		append(jobs, sizeof(jobs), "%s\"%s\"", i ? "," : "", j->name);
+		append(locks, sizeof(locks), "%s%d", i ? "," : "", j->lock_id);
+		append(excl, sizeof(excl), "%s%s", i ? "," : "", j->exclusive ? "t" : "f");
 		append(intervals, sizeof(intervals), "%s%lld", i ? "," : "", (long long)iv);
 	}
 	append(jobs, sizeof(jobs), "}");
 	append(locks, sizeof(locks), "}");
+	append(excl, sizeof(excl), "}");
 	append(intervals, sizeof(intervals), "}");
 	fg_timestamp_format(now, nowbuf, sizeof(nowbuf));
-	const char *params[] = { jobs, locks, intervals, nowbuf };
-	PGresult *r = fg_db_query(db, &rc, "read job status", report_sql, 4, params);
+	const char *params[] = { jobs, locks, excl, intervals, nowbuf };
+	PGresult *r = fg_db_query(db, &rc, "read job status", report_sql, 5, params);
 	if (r == NULL)
 		return rc;
 

@@ -75,6 +75,24 @@ static void test_now(void **state)
 	assert_true(labs((long)(fg_now() - time(NULL))) < 5);
 }
 
+static void test_elapsed(void **state)
+{
+	(void)state;
+	/* a fixed "now" does not stop the clock durations are measured on */
+	setenv("FLAKEGUARD_NOW", "2026-03-15T10:00:00Z", 1);
+	assert_int_equal(fg_clock_init(), 0);
+	struct timespec t0 = fg_mono_now();
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	nanosleep(&pause, NULL);
+	double s = fg_elapsed_since(&t0);
+	assert_true(s >= 0.019);
+	assert_true(s < 5.0);
+	struct timespec later = fg_mono_now();
+	assert_true(later.tv_sec > t0.tv_sec || (later.tv_sec == t0.tv_sec && later.tv_nsec >= t0.tv_nsec));
+	unsetenv("FLAKEGUARD_NOW");
+	assert_int_equal(fg_clock_init(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -82,6 +100,7 @@ int main(void)
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_timestamps),
 		cmocka_unit_test(test_now),
+		cmocka_unit_test(test_elapsed),
 	};
 	fg_log_init("test");
 	return cmocka_run_group_tests(tests, NULL, NULL);
