@@ -12,6 +12,7 @@
 #include "notify_input.h"
 #include "notify_run.h"
 #include "notify_store.h"
+#include "strlist.h"
 #include "tool.h"
 
 #include <errno.h>
@@ -55,22 +56,15 @@ static int on_opt(void *ud, int key, const char *arg)
 		}
 		return 0;
 	case OPT_CHANNEL: {
+		char **items;
+		int n;
 		if (o->channels == NULL)
 			o->channels = json_array();
-		const char *p = arg;
-		while (*p) {
-			size_t n = strcspn(p, ",");
-			while (n > 0 && p[0] == ' ')
-				p++, n--;
-			size_t m = n;
-			while (m > 0 && p[m - 1] == ' ')
-				m--;
-			if (m > 0)
-				json_array_append_new(o->channels, json_stringn(p, m));
-			p += n;
-			if (*p == ',')
-				p++;
-		}
+		if (fg_strlist_split(arg, 0, &items, &n) < 0)
+			return FG_ERR_INTERNAL;
+		for (int i = 0; i < n; i++)
+			json_array_append_new(o->channels, json_string(items[i]));
+		fg_strlist_free(items);
 		if (json_array_size(o->channels) == 0) {
 			fg_error("invalid --channel '%s': expected a channel name", arg);
 			return FG_ERR_USAGE;
