@@ -132,6 +132,12 @@ struct timespec fg_mono_now(void)
 	return ts;
 }
 
+double fg_mono_seconds(void)
+{
+	struct timespec now = fg_mono_now();
+	return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
 double fg_elapsed_since(const struct timespec *t0)
 {
 	struct timespec now = fg_mono_now();

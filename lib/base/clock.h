@@ -36,6 +36,8 @@ void fg_civil_from_days(long z, int *y, unsigned *m, unsigned *d);
 
 /* The monotonic clock now: a start point for fg_elapsed_since(). */
 struct timespec fg_mono_now(void);
+/* The monotonic clock now in seconds, for deadlines and rates. */
+double fg_mono_seconds(void);
 /* Seconds since t0 (from fg_mono_now()), with nanosecond resolution. */
 double fg_elapsed_since(const struct timespec *t0);
 

@@ -2,6 +2,7 @@
  * progress.c - a single self-rewriting status line on a terminal.
  */
 #include "progress.h"
+#include "clock.h"
 #include "log.h"
 
 #include <stdio.h>
@@ -17,13 +18,6 @@ static bool getenv_nonempty_term(void)
 	return t != NULL && *t != '\0' && strcmp(t, "dumb") != 0;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void fg_progress_start(struct fg_progress *p, const char *label, const char *what, long long total)
 {
 	memset(p, 0, sizeof(*p));
@@ -31,7 +25,7 @@ void fg_progress_start(struct fg_progress *p, const char *label, const char *wha
 	snprintf(p->label, sizeof(p->label), "%s", label);
 	p->what = what;
 	p->total = total;
-	p->t0 = p->last = now_s();
+	p->t0 = p->last = fg_mono_seconds();
 }
 
 void fg_progress_add(struct fg_progress *p, long long n)
@@ -39,7 +33,7 @@ void fg_progress_add(struct fg_progress *p, long long n)
 	p->done += n;
 	if (!p->on)
 		return;
-	double t = now_s();
+	double t = fg_mono_seconds();
 	if (t - p->last < 0.5)
 		return;
 	p->last = t;

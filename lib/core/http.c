@@ -14,6 +14,7 @@
  * Redirects are not followed: a webhook that redirects is misconfigured.
  */
 #include "http.h"
+#include "clock.h"
 #include "exitcode.h"
 #include "log.h"
 #include "fg_version.h"
@@ -85,13 +86,6 @@ double fg_http_wallclock(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -182,7 +176,7 @@ static void finish(struct fg_request *r, CURLcode cc)
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
 	if (curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
 		r->retry_after = (long)ra;
-	r->duration_ms = (long)((mono() - r->mono_start) * 1000.0);
+	r->duration_ms = (long)((fg_mono_seconds() - r->mono_start) * 1000.0);
 	if (cc != CURLE_OK && r->errbuf[0] == '\0')
 		snprintf(r->errbuf, sizeof(r->errbuf), "%s", curl_easy_strerror(cc));
 	curl_easy_cleanup(r->easy);
@@ -195,7 +189,7 @@ static int bucket_for(struct bucket *b, int *nb, const char *key, double rate)
 	for (int i = 0; i < *nb; i++)
 		if (strcmp(b[i].key, key) == 0)
 			return i;
-	b[*nb] = (struct bucket){ key, rate, 1.0, mono() };
+	b[*nb] = (struct bucket){ key, rate, 1.0, fg_mono_seconds() };
 	return (*nb)++;
 }
 
@@ -217,7 +211,7 @@ int fg_http_run_cb(struct fg_request **reqs, size_t n, long concurrency, double 
 		   const volatile sig_atomic_t *stop, int (*done)(struct fg_request *r, void *arg),
 		   void *arg)
 {
-	double t_end = start_for > 0 ? mono() + start_for : 0;
+	double t_end = start_for > 0 ? fg_mono_seconds() + start_for : 0;
 	int rc = FG_ERR, nb = 0;
 	size_t nq = n, running = 0;
 	size_t *queue = calloc(n ? n : 1, sizeof(*queue));
@@ -239,7 +233,7 @@ int fg_http_run_cb(struct fg_request **reqs, size_t n, long concurrency, double 
 			reqs[i]->bucket = bucket_for(b, &nb, reqs[i]->rate_key, reqs[i]->rate_per_sec);
 	}
 	while (nq > 0 || running > 0) {
-		double now = mono(), wait = 1.0;
+		double now = fg_mono_seconds(), wait = 1.0;
 		bool late = t_end > 0 && now >= t_end;
 		if (late && running == 0)
 			break;

@@ -3,10 +3,9 @@
  * every job and whether each is healthy.
  *
  * A job is unhealthy when it has not succeeded within twice its expected
- * interval ([status] section; defaults in the job table, jobs.h: costsync
- * 1d, budgetcheck 1h, notifyd-once 5m, snapshot 1d, secscan 1d; 0 or "off"
- * stops watching a job), or when its last run failed, was interrupted, or
- * died while running (its lock is no longer held).
+ * interval ([status] section; the defaults are in the job table, jobs.h;
+ * 0 or "off" stops watching a job), or when its last run failed, was
+ * interrupted, or died while running (its lock is no longer held).
  */
 #ifndef FG_STATUS_H
 #define FG_STATUS_H
