@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "exitcode.h"
+#include "fg_sql_budgets.h"
 #include "fg_sql_costs.h"
 #include "log.h"
 #include "sqlfile.h"
@@ -26,6 +27,7 @@ static const struct {
 	const struct fg_sql *const *sql;
 } parts[] = {
     {"costs", fg_sql_costs},
+    {"budgets", fg_sql_budgets},
 };
 
 /*
@@ -36,6 +38,19 @@ static const struct {
 	const char *path;
 	const char *params; /* space-separated, any order */
 } expected[] = {
+    {"budgets/enqueue_notifications.sql", "channels source_ids severities titles bodies fields dedup_keys"},
+    {"budgets/evaluate.sql", "as_of scan_from sample_monday start1 start2 start3 start4 start5 start6"
+                             " budget_names budget_connectors budget_amounts budget_periods budget_pairs"
+                             " period_names period_starts period_ends period_slots connectors"
+                             " unit_connectors unit_services unit_entities pair_units pair_periods"
+                             " multi_budgets multi_pairs"},
+    {"budgets/history_read.sql", "budget until days"},
+    {"budgets/history_write.sql", "snapshot_date budgets connectors periods period_starts period_ends"
+                                  " spends amounts currencies percents forecasts"},
+    {"budgets/mirror.sql", "names connectors amounts currencies periods scopes thresholds forecasts"
+                           " notify active"},
+    {"budgets/record_alerts.sql", "keys budgets periods period_starts period_ends thresholds kinds"
+                                  " severities spends amounts percents forecasts"},
     {"costs/delete_unreported.sql", "connector since until"},
     {"costs/diff.sql", "connector since until currency"},
     {"costs/extract/daily.sql", "since until"},
