@@ -18,6 +18,7 @@
 #include "exitcode.h"
 #include "fg_sql_budgets.h"
 #include "fg_sql_costs.h"
+#include "fg_sql_secscan.h"
 #include "log.h"
 #include "sqlfile.h"
 
@@ -28,6 +29,7 @@ static const struct {
 } parts[] = {
     {"costs", fg_sql_costs},
     {"budgets", fg_sql_budgets},
+    {"secscan", fg_sql_secscan},
 };
 
 /*
@@ -62,19 +64,77 @@ static const struct {
     {"costs/price_days.sql", "since until"},
     {"costs/upsert.sql", "connector currency now"},
     {"costs/watermark.sql", "connector day now"},
+    {"secscan/collect/client_apps.sql", "since until"},
+    {"secscan/collect/grants_to_roles.sql", ""},
+    {"secscan/collect/grants_to_users.sql", ""},
+    {"secscan/collect/login_history.sql", "since until"},
+    {"secscan/collect/network_policies.sql", ""},
+    {"secscan/collect/password_policies.sql", ""},
+    {"secscan/collect/policy_references.sql", ""},
+    {"secscan/collect/query_history.sql", "since until recent_since"},
+    {"secscan/collect/roles.sql", ""},
+    {"secscan/collect/session_policies.sql", ""},
+    {"secscan/collect/sessions.sql", "since until"},
+    {"secscan/collect/users.sql", ""},
+    {"secscan/findings/notify.sql", "connector channels min_severity rule_meta"},
+    {"secscan/findings/read.sql", "connector"},
+    {"secscan/findings/resolve.sql", "connector now evaluated"},
+    {"secscan/findings/upsert.sql", "connector now"},
+    {"secscan/rules/admin-count.sql", "connector settings"},
+    {"secscan/rules/admin-default-role.sql", "connector"},
+    {"secscan/rules/admin-idle-timeout.sql", "connector"},
+    {"secscan/rules/admin-no-email.sql", "connector"},
+    {"secscan/rules/admin-no-mfa.sql", "connector settings"},
+    {"secscan/rules/admin-owned-task-proc.sql", "connector"},
+    {"secscan/rules/admin-role-granted.sql", "connector now settings"},
+    {"secscan/rules/admin-role-nested.sql", "connector"},
+    {"secscan/rules/copy-into-external-url.sql", "connector now settings"},
+    {"secscan/rules/data-protection-params.sql", "connector"},
+    {"secscan/rules/exfil-chain.sql", "connector now settings"},
+    {"secscan/rules/failed-login-burst-ip.sql", "connector now settings"},
+    {"secscan/rules/failed-login-burst-user.sql", "connector now settings"},
+    {"secscan/rules/grant-to-public.sql", "connector"},
+    {"secscan/rules/ioc-client-app.sql", "connector now settings"},
+    {"secscan/rules/ioc-ip-login.sql", "connector now settings"},
+    {"secscan/rules/key-not-rotated.sql", "connector now settings"},
+    {"secscan/rules/keypair-user-password-login.sql", "connector now settings"},
+    {"secscan/rules/legacy-service-user.sql", "connector"},
+    {"secscan/rules/login-after-failures.sql", "connector now settings"},
+    {"secscan/rules/manage-grants-granted.sql", "connector now settings"},
+    {"secscan/rules/mfa-bypass-active.sql", "connector now"},
+    {"secscan/rules/network-policy-changed.sql", "connector now settings"},
+    {"secscan/rules/network-policy-open.sql", "connector"},
+    {"secscan/rules/no-account-network-policy.sql", "connector"},
+    {"secscan/rules/password-login-no-mfa.sql", "connector now settings"},
+    {"secscan/rules/password-old.sql", "connector now settings"},
+    {"secscan/rules/password-policy-weak.sql", "connector"},
+    {"secscan/rules/person-looks-like-service.sql", "connector now settings"},
+    {"secscan/rules/rare-client-app.sql", "connector now"},
+    {"secscan/rules/scim-token-created.sql", "connector now settings"},
+    {"secscan/rules/security-integration-changed.sql", "connector now settings"},
+    {"secscan/rules/service-user-no-network-policy.sql", "connector settings"},
+    {"secscan/rules/service-user-password.sql", "connector settings"},
+    {"secscan/rules/share-changed.sql", "connector now settings"},
+    {"secscan/rules/sso-user-has-password.sql", "connector settings"},
+    {"secscan/rules/sso-user-password-login.sql", "connector now settings"},
+    {"secscan/rules/stale-user.sql", "connector now settings"},
+    {"secscan/rules/user-password-no-mfa.sql", "connector settings"},
 };
 
 /*
- * Statements picked from a table and bound elsewhere: the file that binds
- * them.  The others are bound in the function that names them, or, when
- * it binds none of their names (they come from its caller) or names them
- * in a file-scope table, in the same file.
+ * Statements named through a macro and bound elsewhere: how they are
+ * named (the macro, then the rest of the path as a C name) and the file
+ * that binds them.  The others are named as fg_sql_<path> and bound in the
+ * function that names them, or, when it binds none of their names (they
+ * come from its caller) or names them in a file-scope table, in the same
+ * file.
  */
 static const struct {
 	const char *prefix;
+	const char *macro;
 	const char *binder;
 } binders[] = {
-    {"secscan/rules/", "lib/secscan/secscan_eval.c"},
+    {"secscan/rules/", "SQL(", "lib/secscan/secscan_eval.c"},
 };
 
 static const struct fg_sql q = {
@@ -272,6 +332,7 @@ static int check_file(const struct fg_sql *s, const char *sym, const char *file)
 	assert_non_null(text);
 	for (const char *p = text; (p = strstr(p, sym)) != NULL; p += len) {
 		char next = p[len], *btext = text;
+		const char *where = file;
 		size_t from, to;
 		if ((next >= 'a' && next <= 'z') || (next >= '0' && next <= '9') || next == '_')
 			continue;
@@ -280,6 +341,7 @@ static int check_file(const struct fg_sql *s, const char *sym, const char *file)
 		for (size_t b = 0; b < sizeof(binders) / sizeof(binders[0]); b++)
 			if (strncmp(s->path, binders[b].prefix, strlen(binders[b].prefix)) == 0) {
 				assert_non_null(btext = source(binders[b].binder));
+				where = binders[b].binder;
 				from = 0;
 				to = strlen(btext);
 			}
@@ -293,7 +355,7 @@ static int check_file(const struct fg_sql *s, const char *sym, const char *file)
 		for (int k = 0; k < s->pq_n; k++)
 			if (!binds(btext, from, to, s->pq_names[k]))
 				fail_msg("sql/%s: :%s is not bound by the code that runs it (%s)", s->path,
-				         s->pq_names[k], file);
+				         s->pq_names[k], where);
 		if (btext != text)
 			free(btext);
 	}
@@ -309,14 +371,19 @@ static void test_callers(void **state)
 		snprintf(dir, sizeof(dir), "%s/lib/%s", FG_SOURCE_DIR, parts[p].name);
 		for (const struct fg_sql *const *s = parts[p].sql; *s != NULL; s++) {
 			char sym[256], file[512];
-			size_t o = (size_t)snprintf(sym, sizeof(sym), "fg_sql_");
+			const char *path = (*s)->path, *ref = "fg_sql_";
 			int refs = 0;
 			struct dirent *e;
 			DIR *d = opendir(dir);
 
 			assert_non_null(d);
-			for (const char *c = (*s)->path; *c && strcmp(c, ".sql") != 0 && o + 1 < sizeof(sym);
-			     c++)
+			for (size_t b = 0; b < sizeof(binders) / sizeof(binders[0]); b++)
+				if (strncmp(path, binders[b].prefix, strlen(binders[b].prefix)) == 0) {
+					path += strlen(binders[b].prefix);
+					ref = binders[b].macro;
+				}
+			size_t o = (size_t)snprintf(sym, sizeof(sym), "%s", ref);
+			for (const char *c = path; *c && strcmp(c, ".sql") != 0 && o + 1 < sizeof(sym); c++)
 				sym[o++] = *c == '/' || *c == '-' ? '_' : *c;
 			sym[o] = '\0';
 			while ((e = readdir(d)) != NULL) {
