@@ -19,7 +19,9 @@
  * then merged: snapshot sources replace the connector's rows; event
  * sources (LOGIN_HISTORY, SESSIONS, QUERY_HISTORY) are read from their
  * watermark minus 4 hours (ACCOUNT_USAGE latency), inserted with ON
- * CONFLICT DO NOTHING on their Snowflake key, and pruned to their window.
+ * CONFLICT DO NOTHING on their Snowflake key, and pruned to their window
+ * (sql/secscan/prune/).  What was read, or why not, goes to sec_sources
+ * (sql/secscan/sources/).
  * CLIENT_APPS is SESSIONS grouped by client application in Snowflake and
  * merged into first/last-seen dates (008_secscan_rules.sql), over a
  * 90-day window.
@@ -53,7 +55,7 @@ struct source {
 	const char *copy;	/* COPY stage (connector, ...) FROM STDIN */
 	const char *merge;	/* INSERT INTO target SELECT * FROM stage ... */
 	const char *clear;	/* snapshot: DELETE the connector's rows */
-	const char *prune;	/* event: DELETE rows outside the window ($2 now, $3 days) */
+	const struct fg_sql *prune;	/* event: drop rows outside the window (sql/secscan/prune/) */
 	const char *watermark;	/* event: SELECT max(ts) */
 };
 
@@ -76,7 +78,7 @@ static const struct source sources[] = {
 	  "COPY sec_stage_login_history (connector, event_id, event_timestamp, user_name, client_ip, client_type,"
 	  " first_factor, second_factor, is_success, error_code, error_message) FROM STDIN",
 	  MERGE("login_history"), NULL,
-	  "DELETE FROM sec_login_history WHERE connector = $1 AND event_timestamp < $2::timestamptz - $3::int * interval '1 day'",
+	  &fg_sql_secscan_prune_login_history,
 	  "SELECT max(event_timestamp) FROM sec_login_history WHERE connector = $1" },
 	{ FG_SRC_GRANTS_TO_USERS, "GRANTS_TO_USERS", SNAPSHOT,
 	  &fg_sql_secscan_collect_grants_to_users,
@@ -99,7 +101,7 @@ static const struct source sources[] = {
 	  "COPY sec_stage_sessions (connector, session_id, created_on, user_name, authentication_method,"
 	  " login_event_id, client_application_id, client_environment) FROM STDIN",
 	  MERGE("sessions"), NULL,
-	  "DELETE FROM sec_sessions WHERE connector = $1 AND created_on < $2::timestamptz - $3::int * interval '1 day'",
+	  &fg_sql_secscan_prune_sessions,
 	  "SELECT max(created_on) FROM sec_sessions WHERE connector = $1" },
 	{ FG_SRC_CLIENT_APPS, "SESSIONS", EVENT,
 	  &fg_sql_secscan_collect_client_apps,
@@ -109,7 +111,7 @@ static const struct source sources[] = {
 	  " client_application_id) DO UPDATE SET first_seen = least(a.first_seen, EXCLUDED.first_seen),"
 	  " last_seen = greatest(a.last_seen, EXCLUDED.last_seen)",
 	  NULL,
-	  "DELETE FROM sec_client_apps WHERE connector = $1 AND last_seen < $2::timestamptz - $3::int * interval '1 day'",
+	  &fg_sql_secscan_prune_client_apps,
 	  "SELECT max(last_seen) FROM sec_client_apps WHERE connector = $1" },
 	{ FG_SRC_SESSION_POLICIES, "SESSION_POLICIES", SNAPSHOT,
 	  &fg_sql_secscan_collect_session_policies,
@@ -140,9 +142,7 @@ static const struct source sources[] = {
 	  "COPY sec_stage_query_history (connector, query_id, start_time, user_name, role_name, session_id,"
 	  " query_type, query_text, execution_status) FROM STDIN",
 	  MERGE("query_history"), NULL,
-	  "DELETE FROM sec_query_history WHERE connector = $1 AND (start_time < $2::timestamptz - 400 * interval '1 day'"
-	  " OR (start_time < $2::timestamptz - $3::int * interval '1 day'"
-	  " AND NOT (query_type IN ('ALTER_USER', 'CREATE_USER') AND upper(query_text) LIKE '%RSA_PUBLIC_KEY%')))",
+	  &fg_sql_secscan_prune_query_history,
 	  "SELECT max(start_time) FROM sec_query_history WHERE connector = $1" },
 	{ FG_SRC_PARAMETERS, "ACCOUNT_PARAMETERS", SNAPSHOT, NULL, STAGE("parameters"),
 	  "COPY sec_stage_parameters (connector, key, value, level) FROM STDIN",
@@ -259,25 +259,27 @@ static long window_days(const struct ctx *c, const struct source *s)
 static int record(struct ctx *c, const struct source *s, long rows)
 {
 	char nrows[24], now[32];
-	const char *p[] = { c->connector, fg_sec_source_name(s->bit), nrows, now };
+	const struct fg_sql_arg args[] = {
+		{ "connector", c->connector },
+		{ "source", fg_sec_source_name(s->bit) },
+		{ "rows", nrows },
+		{ "now", now },
+	};
 	snprintf(nrows, sizeof(nrows), "%ld", rows);
 	ts_param(c->now, now, sizeof(now));
-	return fg_db_exec(c->db, "record secscan source",
-			  "INSERT INTO sec_sources (connector, source, status, rows_read, read_at)"
-			  " VALUES ($1, $2, 'ok', $3, $4) ON CONFLICT (connector, source) DO UPDATE"
-			  " SET status = 'ok', reason = NULL, rows_read = $3, read_at = $4",
-			  4, p);
+	return fg_sql_exec(c->db, "record secscan source", &fg_sql_secscan_sources_read, args,
+			   FG_SQL_COUNT(args));
 }
 
 static int finish_event(struct ctx *c, const struct source *s)
 {
 	char now[32], days[16];
-	const char *p[] = { c->connector, now, days };
+	const struct fg_sql_arg args[] = { { "connector", c->connector }, { "now", now }, { "days", days } };
 	int rc;
 
 	ts_param(c->now, now, sizeof(now));
 	snprintf(days, sizeof(days), "%ld", window_days(c, s));
-	if ((rc = fg_db_exec(c->db, "prune secscan copy", s->prune, 3, p)) < 0)
+	if ((rc = fg_sql_exec(c->db, "prune secscan copy", s->prune, args, FG_SQL_COUNT(args))) < 0)
 		return rc;
 	const char *q[] = { c->connector, fg_sec_source_name(s->bit) };
 	char sql[512];
@@ -375,16 +377,13 @@ static int read_source(struct ctx *c, const struct source *s)
 static int check_app_history(struct ctx *c)
 {
 	char now[32], need[16];
-	const char *p[] = { c->connector, now, need };
+	const struct fg_sql_arg args[] = { { "connector", c->connector }, { "now", now }, { "days", need } };
 	int rc;
 
 	ts_param(c->now, now, sizeof(now));
 	snprintf(need, sizeof(need), "%d", FG_SEC_APP_MIN_HISTORY_DAYS);
-	PGresult *r = fg_db_query(c->db, &rc, "measure session history",
-				  "SELECT coalesce(extract(day FROM $2::timestamptz - min(first_seen))::int, 0)"
-				  " FROM sec_client_apps WHERE connector = $1 HAVING coalesce(min(first_seen)"
-				  " <= $2::timestamptz - $3::int * interval '1 day', false) = false",
-				  3, p);
+	PGresult *r = fg_sql_query(c->db, &rc, "measure session history", &fg_sql_secscan_sources_history_days,
+				   args, FG_SQL_COUNT(args));
 	if (r == NULL)
 		return rc;
 	if (PQntuples(r) == 1) {
@@ -497,13 +496,15 @@ int fg_secscan_collect(PGconn *db, const char *connector, const char *odbc, int 
 	for (int i = 0; rc == 0 && i < FG_SRC_COUNT; i++)
 		if ((needed & (1 << i)) && !(src->available & (1 << i)) && (1 << i) != FG_SRC_IOC_LIST) {
 			char now_s[32];
-			const char *p[] = { connector, fg_sec_source_name(1 << i), now_s, src->reason[i] };
+			const struct fg_sql_arg args[] = {
+				{ "connector", connector },
+				{ "source", fg_sec_source_name(1 << i) },
+				{ "now", now_s },
+				{ "reason", src->reason[i] },
+			};
 			ts_param(now, now_s, sizeof(now_s));
-			rc = fg_db_exec(db, "record secscan source",
-					"INSERT INTO sec_sources (connector, source, status, reason, read_at)"
-					" VALUES ($1, $2, 'unavailable', $4, $3) ON CONFLICT (connector, source)"
-					" DO UPDATE SET status = 'unavailable', reason = $4, read_at = $3",
-					4, p);
+			rc = fg_sql_exec(db, "record secscan source", &fg_sql_secscan_sources_unavailable,
+					 args, FG_SQL_COUNT(args));
 		}
 	free_views(&c);
 	fg_odbc_close(c.odbc);

@@ -80,6 +80,10 @@ static const struct {
     {"secscan/findings/read.sql", "connector"},
     {"secscan/findings/resolve.sql", "connector now evaluated"},
     {"secscan/findings/upsert.sql", "connector now"},
+    {"secscan/prune/client_apps.sql", "connector now days"},
+    {"secscan/prune/login_history.sql", "connector now days"},
+    {"secscan/prune/query_history.sql", "connector now days"},
+    {"secscan/prune/sessions.sql", "connector now days"},
     {"secscan/rules/admin-count.sql", "connector settings"},
     {"secscan/rules/admin-default-role.sql", "connector"},
     {"secscan/rules/admin-idle-timeout.sql", "connector"},
@@ -119,6 +123,9 @@ static const struct {
     {"secscan/rules/sso-user-password-login.sql", "connector now settings"},
     {"secscan/rules/stale-user.sql", "connector now settings"},
     {"secscan/rules/user-password-no-mfa.sql", "connector settings"},
+    {"secscan/sources/history_days.sql", "connector now days"},
+    {"secscan/sources/read.sql", "connector source rows now"},
+    {"secscan/sources/unavailable.sql", "connector source now reason"},
 };
 
 /*
