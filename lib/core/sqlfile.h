@@ -2,8 +2,8 @@
  * sqlfile.h - SQL statements kept in sql/<part>/, bound by name.
  *
  * Long statements live in files under sql/ (sql/costs/, sql/budgets/,
- * sql/secscan/; the migrations sql/NNN_*.sql are apart) and are written
- * with named parameters, :since or :connector (lexical rules in
+ * sql/secscan/, sql/snapshot/; the migrations sql/NNN_*.sql are apart),
+ * written with named parameters, :since or :connector (lexical rules in
  * sqlparam.h).  The build translates each file for both clients
  * (cmake/sqlembed.c, run by fg_embed_statements() in lib/CMakeLists.txt)
  * and compiles the result into the library of the part that uses it, so

@@ -19,6 +19,7 @@
 #include "fg_sql_budgets.h"
 #include "fg_sql_costs.h"
 #include "fg_sql_secscan.h"
+#include "fg_sql_snapshot.h"
 #include "log.h"
 #include "sqlfile.h"
 
@@ -30,6 +31,7 @@ static const struct {
     {"costs", fg_sql_costs},
     {"budgets", fg_sql_budgets},
     {"secscan", fg_sql_secscan},
+    {"snapshot", fg_sql_snapshot},
 };
 
 /*
@@ -126,6 +128,8 @@ static const struct {
     {"secscan/sources/history_days.sql", "connector now days"},
     {"secscan/sources/read.sql", "connector source rows now"},
     {"secscan/sources/unavailable.sql", "connector source now reason"},
+    {"snapshot/cost_summary.sql", "since until"},
+    {"snapshot/status.sql", "jobs lock_ids intervals now lock_class"},
 };
 
 /*
