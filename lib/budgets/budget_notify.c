@@ -16,6 +16,7 @@
 #include "budget_eval.h"
 #include "db.h"
 #include "exitcode.h"
+#include "fg_sql_budgets.h"
 #include "log.h"
 #include "outbox.h"
 
@@ -84,21 +85,14 @@ int fg_budget_alerts_insert(PGconn *db, struct fg_budget_cands *cs, const PGresu
 			rc = FG_ERR_INTERNAL;
 			goto out;
 		}
-	r = fg_db_query(
-	    db, &rc, "record budget alerts",
-	    "WITH u AS (SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::date[], $5::date[],"
-	    "  $6::int[], $7::text[], $8::text[], $9::numeric[], $10::numeric[], $11::numeric[],"
-	    "  $12::numeric[]) AS u(k, name, period, ps, pe, threshold, kind, severity, spend, amount,"
-	    "  percent, forecast)),"
-	    " ins AS (INSERT INTO budget_alerts (budget_id, budget, period, period_start, period_end,"
-	    "  threshold, kind, severity, spend, amount, percent, forecast)"
-	    "  SELECT bg.id, u.name, u.period, u.ps, u.pe, u.threshold, u.kind, u.severity, u.spend,"
-	    "   u.amount, u.percent, u.forecast FROM u JOIN budgets bg ON bg.name = u.name"
-	    "  ON CONFLICT (budget_id, period_start, threshold, kind) DO NOTHING"
-	    "  RETURNING id, budget, threshold, kind)"
-	    " SELECT u.k, ins.id FROM ins JOIN u ON u.name = ins.budget"
-	    "  AND u.threshold = ins.threshold AND u.kind = ins.kind",
-	    12, params);
+	const struct fg_sql_arg args[] = {
+	    {"keys", params[0]},          {"budgets", params[1]},     {"periods", params[2]},
+	    {"period_starts", params[3]}, {"period_ends", params[4]}, {"thresholds", params[5]},
+	    {"kinds", params[6]},         {"severities", params[7]},  {"spends", params[8]},
+	    {"amounts", params[9]},       {"percents", params[10]},   {"forecasts", params[11]},
+	};
+	r = fg_sql_query(db, &rc, "record budget alerts", &fg_sql_budgets_record_alerts, args,
+	                 FG_SQL_COUNT(args));
 	if (r == NULL)
 		goto out;
 	for (int i = 0; i < PQntuples(r); i++) {

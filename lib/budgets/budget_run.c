@@ -25,6 +25,7 @@
 #include "budget_notify.h"
 #include "db.h"
 #include "exitcode.h"
+#include "fg_sql_budgets.h"
 #include "log.h"
 
 #include <stdlib.h>
@@ -83,31 +84,13 @@ static int sync_budgets(PGconn *db, const struct fg_budget_set *set, long *stmts
 			goto out;
 		}
 	(*stmts)++;
-	rc = fg_db_exec(
-	    db, "mirror budgets",
-	    "INSERT INTO budgets AS o (name, connector, amount, currency, period, scope, thresholds,"
-	    " forecast, notify, active, deactivated_at)"
-	    " SELECT u.name, u.connector, u.amount, u.currency, u.period, u.scope, u.thr::integer[],"
-	    "  u.fc, u.notify::text[], u.active, CASE WHEN u.active THEN NULL ELSE now() END"
-	    " FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::text[], $6::text[],"
-	    "  $7::text[], $8::boolean[], $9::text[], $10::boolean[])"
-	    "  AS u(name, connector, amount, currency, period, scope, thr, fc, notify, active)"
-	    /* Unchanged budgets are left alone: no row lock, no new row version. */
-	    " WHERE NOT EXISTS (SELECT 1 FROM budgets x WHERE x.name = u.name"
-	    "  AND (x.connector, x.amount, x.currency, x.period, x.scope, x.thresholds, x.forecast,"
-	    "   x.notify, x.active) IS NOT DISTINCT FROM (u.connector, u.amount, u.currency, u.period,"
-	    "   u.scope, u.thr::integer[], u.fc, u.notify::text[], u.active))"
-	    " ON CONFLICT (name) DO UPDATE SET connector = EXCLUDED.connector,"
-	    "  amount = EXCLUDED.amount, currency = EXCLUDED.currency, period = EXCLUDED.period,"
-	    "  scope = EXCLUDED.scope, thresholds = EXCLUDED.thresholds, forecast = EXCLUDED.forecast,"
-	    "  notify = EXCLUDED.notify, active = EXCLUDED.active, updated_at = now(),"
-	    "  deactivated_at = CASE WHEN EXCLUDED.active THEN NULL"
-	    "   ELSE coalesce(o.deactivated_at, now()) END"
-	    " WHERE (o.connector, o.amount, o.currency, o.period, o.scope, o.thresholds, o.forecast,"
-	    "  o.notify, o.active) IS DISTINCT FROM (EXCLUDED.connector, EXCLUDED.amount,"
-	    "  EXCLUDED.currency, EXCLUDED.period, EXCLUDED.scope, EXCLUDED.thresholds,"
-	    "  EXCLUDED.forecast, EXCLUDED.notify, EXCLUDED.active)",
-	    10, params);
+	const struct fg_sql_arg args[] = {
+	    {"names", params[0]},      {"connectors", params[1]}, {"amounts", params[2]},
+	    {"currencies", params[3]}, {"periods", params[4]},    {"scopes", params[5]},
+	    {"thresholds", params[6]}, {"forecasts", params[7]},  {"notify", params[8]},
+	    {"active", params[9]},
+	};
+	rc = fg_sql_exec(db, "mirror budgets", &fg_sql_budgets_mirror, args, FG_SQL_COUNT(args));
 	if (rc < 0)
 		goto out;
 	(*stmts)++;

@@ -4,7 +4,8 @@
  *
  * The evaluation of one day returns a row per selected budget (EV_IDX is
  * the 1-based position among selected budgets); the rows of a day are
- * written with one INSERT ... SELECT FROM unnest(arrays) ON CONFLICT.
+ * written with one INSERT ... SELECT FROM unnest(arrays) ON CONFLICT
+ * (sql/budgets/history_write.sql).
  */
 #include "history.h"
 #include "budget.h"
@@ -13,6 +14,7 @@
 #include "clock.h"
 #include "db.h"
 #include "exitcode.h"
+#include "fg_sql_budgets.h"
 #include "log.h"
 #include "progress.h"
 #include "tool.h"
@@ -21,19 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *upsert_sql =
-	"INSERT INTO budget_history (budget, snapshot_date, connector, period, period_start, period_end,"
-	" spend, amount, currency, percent, forecast)"
-	" SELECT t.budget, $1::date, t.connector, t.period, t.ps, t.pe, t.spend, t.amount, t.currency,"
-	"  t.percent, t.forecast"
-	" FROM unnest($2::text[], $3::text[], $4::text[], $5::date[], $6::date[], $7::numeric[],"
-	"  $8::numeric[], $9::text[], $10::numeric[], $11::numeric[])"
-	"  AS t(budget, connector, period, ps, pe, spend, amount, currency, percent, forecast)"
-	" ON CONFLICT (budget, snapshot_date) DO UPDATE SET connector = EXCLUDED.connector,"
-	"  period = EXCLUDED.period, period_start = EXCLUDED.period_start, period_end = EXCLUDED.period_end,"
-	"  spend = EXCLUDED.spend, amount = EXCLUDED.amount, currency = EXCLUDED.currency,"
-	"  percent = EXCLUDED.percent, forecast = EXCLUDED.forecast, updated_at = now()";
 
 enum { A_BUDGET, A_CONNECTOR, A_PERIOD, A_START, A_END, A_SPEND, A_AMOUNT, A_CURRENCY, A_PERCENT,
        A_FORECAST, A_COUNT };
@@ -89,14 +78,27 @@ static int build_day(PGconn *db, const struct fg_budget_set *set, long day, bool
 	free(sel);
 	PQclear(r);
 	fg_date_format(day, date, sizeof(date));
-	const char *params[A_COUNT + 1];
-	params[0] = date;
+	const char *a[A_COUNT];
 	for (int i = 0; i < A_COUNT; i++) {
-		if ((params[i + 1] = fg_pgarr_finish(&arr[i])) == NULL)
+		if ((a[i] = fg_pgarr_finish(&arr[i])) == NULL)
 			rc = FG_ERR_INTERNAL;
 	}
+	const struct fg_sql_arg args[] = {
+		{ "snapshot_date", date },
+		{ "budgets", a[A_BUDGET] },
+		{ "connectors", a[A_CONNECTOR] },
+		{ "periods", a[A_PERIOD] },
+		{ "period_starts", a[A_START] },
+		{ "period_ends", a[A_END] },
+		{ "spends", a[A_SPEND] },
+		{ "amounts", a[A_AMOUNT] },
+		{ "currencies", a[A_CURRENCY] },
+		{ "percents", a[A_PERCENT] },
+		{ "forecasts", a[A_FORECAST] },
+	};
 	if (rc == 0)
-		rc = fg_db_exec(db, "write budget history", upsert_sql, A_COUNT + 1, params);
+		rc = fg_sql_exec(db, "write budget history", &fg_sql_budgets_history_write, args,
+				 FG_SQL_COUNT(args));
 	for (int i = 0; i < A_COUNT; i++)
 		fg_pgarr_release(&arr[i]);
 	return rc;
@@ -155,21 +157,16 @@ int fg_history_print(PGconn *db, const char *budget, int days, long today, bool 
 
 	fg_date_format(today, to, sizeof(to));
 	snprintf(nd, sizeof(nd), "%d", days);
-	const char *params[] = { budget, to, nd };
-	r = fg_db_query(db, &rc, "read budget history",
-			"SELECT * FROM (SELECT to_char(snapshot_date, 'YYYY-MM-DD') AS d, round(spend, 2),"
-			" round(percent, 2), round(forecast, 2), amount, currency, period,"
-			" to_char(period_start, 'YYYY-MM-DD')"
-			" FROM budget_history WHERE budget = $1 AND snapshot_date <= $2::date"
-			" ORDER BY snapshot_date DESC LIMIT $3::integer) h ORDER BY d",
-			3, params);
+	const struct fg_sql_arg args[] = { { "budget", budget }, { "until", to }, { "days", nd } };
+	r = fg_sql_query(db, &rc, "read budget history", &fg_sql_budgets_history_read, args,
+			 FG_SQL_COUNT(args));
 	if (r == NULL)
 		return rc;
 	if (PQntuples(r) == 0) {
 		PGresult *k = fg_db_query(db, &rc, "look up budget",
 					  "SELECT 1 FROM budgets WHERE name = $1 UNION ALL"
 					  " SELECT 1 FROM budget_history WHERE budget = $1 LIMIT 1",
-					  1, params);
+					  1, &budget);
 		bool known = k != NULL && PQntuples(k) > 0;
 		PQclear(k);
 		if (k == NULL) {

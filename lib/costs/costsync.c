@@ -14,6 +14,7 @@
  *   write    INSERT .. ON CONFLICT DO UPDATE (only rows that changed),
  *            delete the connector's rows of reported days that Snowflake
  *            no longer reports, move the watermark forward, COMMIT.
+ * The statements of these steps are in sql/costs/.
  * A dry run does everything up to the diff, prints it and rolls back.
  *
  * Reconciliation is per day: a day for which the source returned at least
@@ -30,6 +31,7 @@
 #include "clock.h"
 #include "db.h"
 #include "exitcode.h"
+#include "fg_sql_costs.h"
 #include "log.h"
 #include "tool.h"
 
@@ -46,78 +48,6 @@ static const char sql_stage[] =
 static const char sql_rates[] =
 	"CREATE TEMP TABLE cs_rates (day date NOT NULL, usage_type text, currency text, rate numeric)"
 	" ON COMMIT DROP";
-
-/* $1 since, $2 until: the rate in force each day of the window, per usage type. */
-static const char sql_price_days[] =
-	"CREATE TEMP TABLE cs_price ON COMMIT DROP AS"
-	" SELECT CAST(d AS date) AS day, u.usage_type,"
-	"  (SELECT r.rate FROM cs_rates r WHERE r.usage_type = u.usage_type AND r.day <= CAST(d AS date)"
-	"   ORDER BY r.day DESC LIMIT 1) AS rate"
-	" FROM generate_series(CAST($1 AS date), CAST($2 AS date), interval '1 day') d,"
-	"  (SELECT DISTINCT usage_type FROM cs_rates) u";
-
-/* $1 credit price, $2 storage price per TB-month, $3 transfer price per TB. */
-static const char sql_final[] =
-	"CREATE TEMP TABLE cs_final ON COMMIT DROP AS"
-	" SELECT s.day, s.service_type, s.entity, sum(s.credits) AS credits, sum(s.quantity) AS quantity,"
-	"  coalesce(sum(CASE s.kind"
-	"   WHEN 's' THEN round(s.quantity * CAST($2 AS numeric) / (1099511627776 *"
-	"    extract(day FROM date_trunc('month', s.day) + interval '1 month - 1 day')), 12)"
-	"   WHEN 't' THEN round(s.quantity * CAST($3 AS numeric) / 1099511627776, 12)"
-	"   ELSE s.credits * coalesce(ps.rate, pc.rate, CAST($1 AS numeric)) END), 0) AS cost,"
-	"  bool_or(s.kind = 'c' AND s.credits IS NOT NULL"
-	"   AND coalesce(ps.rate, pc.rate, CAST($1 AS numeric)) IS NULL) AS unpriced"
-	" FROM cs_stage s"
-	" LEFT JOIN cs_price ps ON ps.day = s.day AND ps.usage_type = lower(replace(s.service_type, '_', ' '))"
-	" LEFT JOIN cs_price pc ON pc.day = s.day AND pc.usage_type = 'compute'"
-	" GROUP BY s.day, s.service_type, s.entity";
-
-/* $1 connector, $2 since, $3 until, $4 currency: what the write would change. */
-#define DIFF_SQL                                                                                   \
-	"SELECT CASE WHEN d.day IS NULL THEN 'insert' WHEN f.day IS NULL THEN 'delete' ELSE 'update' END" \
-	" AS op, coalesce(f.day, d.day) AS day, coalesce(f.service_type, d.service_type) AS service_type," \
-	" coalesce(f.entity, d.entity) AS entity, d.cost AS old_cost, f.cost AS new_cost,"          \
-	" f.credits, f.quantity"                                                                    \
-	" FROM cs_final f FULL JOIN (SELECT * FROM daily_costs WHERE connector = $1"                \
-	"  AND day BETWEEN CAST($2 AS date) AND CAST($3 AS date)) d"                                \
-	"  ON f.day = d.day AND f.service_type = d.service_type AND f.entity = d.entity"            \
-	" WHERE d.day IS NULL"                                                                      \
-	"  OR (f.day IS NULL AND d.day IN (SELECT day FROM cs_final))"                              \
-	"  OR (f.day IS NOT NULL AND (d.credits, d.quantity, d.cost, d.currency)"                   \
-	"   IS DISTINCT FROM (f.credits, f.quantity, f.cost, $4))"
-
-static const char sql_diff_counts[] = "SELECT op, count(*) FROM (" DIFF_SQL ") x GROUP BY op";
-static const char sql_diff_rows[] = DIFF_SQL " ORDER BY 2, 3, 4";
-
-static const char sql_upsert[] =
-	"INSERT INTO daily_costs AS t (connector, day, service_type, entity, credits, quantity, cost,"
-	" currency, updated_at)"
-	" SELECT $1, day, service_type, entity, credits, quantity, cost, $2, CAST($3 AS timestamptz)"
-	" FROM cs_final"
-	" ON CONFLICT (connector, day, service_type, entity) DO UPDATE SET credits = EXCLUDED.credits,"
-	" quantity = EXCLUDED.quantity, cost = EXCLUDED.cost, currency = EXCLUDED.currency,"
-	" updated_at = EXCLUDED.updated_at"
-	" WHERE (t.credits, t.quantity, t.cost, t.currency) IS DISTINCT FROM"
-	" (EXCLUDED.credits, EXCLUDED.quantity, EXCLUDED.cost, EXCLUDED.currency)";
-
-/*
- * EXCEPT rather than NOT EXISTS: right after a backfill daily_costs has no
- * statistics yet and the planner would pick a quadratic nested loop.
- */
-static const char sql_delete[] =
-	"DELETE FROM daily_costs d USING ("
-	" SELECT day, service_type, entity FROM daily_costs WHERE connector = $1"
-	"  AND day BETWEEN CAST($2 AS date) AND CAST($3 AS date) AND day IN (SELECT day FROM cs_final)"
-	" EXCEPT SELECT day, service_type, entity FROM cs_final) g"
-	" WHERE d.connector = $1 AND d.day = g.day AND d.service_type = g.service_type"
-	" AND d.entity = g.entity";
-
-static const char sql_watermark[] =
-	"INSERT INTO connector_state AS s (connector, last_synced_day, last_sync_at)"
-	" VALUES ($1, CAST($2 AS date), CAST($3 AS timestamptz))"
-	" ON CONFLICT (connector) DO UPDATE SET"
-	" last_synced_day = GREATEST(s.last_synced_day, EXCLUDED.last_synced_day),"
-	" last_sync_at = EXCLUDED.last_sync_at";
 
 static const char sql_totals[] =
 	"SELECT service_type, CAST(sum(credits) AS text), CAST(sum(quantity) AS text),"
@@ -176,13 +106,21 @@ static long count_of(PGresult *r, const char *op)
 }
 
 /* Print the rows a dry run would change, streamed in single-row mode. */
-static int print_diff(PGconn *pg, const char *conn, const char *const *params)
+static int print_diff(PGconn *pg, const char *conn, const struct fg_sql_arg *args, int nargs)
 {
+	struct fg_sql rows;
+	struct fg_sql_bound b;
 	PGresult *r;
-	int rc = 0;
+	int rc = fg_sql_compose(&rows, "", &fg_sql_costs_diff, " ORDER BY 2, 3, 4");
 
-	if (!PQsendQueryParams(pg, sql_diff_rows, 4, NULL, params, NULL, NULL, 0) ||
-	    !PQsetSingleRowMode(pg)) {
+	if (rc == 0)
+		rc = fg_sql_bind(&rows, FG_SQL_PQ, args, nargs, &b);
+	if (rc < 0) {
+		fg_sql_release(&rows);
+		return rc;
+	}
+	if (!PQsendQueryParams(pg, b.text, b.n, NULL, b.values, NULL, NULL, 0) || !PQsetSingleRowMode(pg)) {
+		fg_sql_release(&rows);
 		fg_error("cannot list changes: %s", PQerrorMessage(pg));
 		return FG_ERR_TEMP;
 	}
@@ -203,6 +141,7 @@ static int print_diff(PGconn *pg, const char *conn, const char *const *params)
 		}
 		PQclear(r);
 	}
+	fg_sql_release(&rows);
 	return rc;
 }
 
@@ -243,14 +182,14 @@ static int price_and_write(struct fg_tool *t, const struct fg_connector *c, cons
 	int rc;
 	char now[32];
 
-	const char *pd[] = {w->since, w->until};
+	const struct fg_sql_arg window[] = {{"since", w->since}, {"until", w->until}};
 	/* temporary tables are never auto-analysed: give the planner real
 	 * counts when they are big enough for a plan to go wrong */
 	bool big = s->rows_read > ANALYZE_ROWS;
 	if (big && (rc = fg_db_exec(pg, "analyse staged rows", "ANALYZE cs_stage, cs_rates", 0, NULL)) < 0)
 		return rc;
 	if (c->use_org_rates)
-		rc = fg_db_exec(pg, "stage rates", sql_price_days, 2, pd);
+		rc = fg_sql_exec(pg, "stage rates", &fg_sql_costs_price_days, window, FG_SQL_COUNT(window));
 	else
 		rc = fg_db_exec(
 		    pg, "stage rates",
@@ -258,9 +197,11 @@ static int price_and_write(struct fg_tool *t, const struct fg_connector *c, cons
 		    NULL);
 	if (rc < 0)
 		return rc;
-	const char *pf[] = {c->credit_price, c->storage_price, c->transfer_price};
-	if ((rc = fg_db_exec(pg, "price cost rows", sql_final, 3, pf)) < 0 ||
-	    (big && (rc = fg_db_exec(pg, "analyse cost rows", "ANALYZE cs_final", 0, NULL)) < 0))
+	const struct fg_sql_arg prices[] = {{"credit_price", c->credit_price},
+	                                    {"storage_price", c->storage_price},
+	                                    {"transfer_price", c->transfer_price}};
+	rc = fg_sql_exec(pg, "price cost rows", &fg_sql_costs_price, prices, FG_SQL_COUNT(prices));
+	if (rc < 0 || (big && (rc = fg_db_exec(pg, "analyse cost rows", "ANALYZE cs_final", 0, NULL)) < 0))
 		return rc;
 	if (c->use_org_rates) {
 		const char *pc[] = {c->currency};
@@ -293,8 +234,14 @@ static int price_and_write(struct fg_tool *t, const struct fg_connector *c, cons
 	}
 	PQclear(r);
 
-	const char *pdiff[] = {c->name, w->since, w->until, c->currency};
-	r = fg_db_query(pg, &rc, "compare with stored costs", sql_diff_counts, 4, pdiff);
+	const struct fg_sql_arg diff[] = {
+	    {"connector", c->name}, {"since", w->since}, {"until", w->until}, {"currency", c->currency}};
+	struct fg_sql counts;
+	if ((rc = fg_sql_compose(&counts, "SELECT op, count(*) FROM (", &fg_sql_costs_diff,
+	                         ") x GROUP BY op")) < 0)
+		return rc;
+	r = fg_sql_query(pg, &rc, "compare with stored costs", &counts, diff, FG_SQL_COUNT(diff));
+	fg_sql_release(&counts);
 	if (r == NULL)
 		return rc;
 	s->inserted = count_of(r, "insert");
@@ -308,21 +255,25 @@ static int price_and_write(struct fg_tool *t, const struct fg_connector *c, cons
 		if (t->cli.json)
 			return 0;
 		print_summary(c, w, s);
-		return print_diff(pg, c->name, pdiff);
+		return print_diff(pg, c->name, diff, FG_SQL_COUNT(diff));
 	}
 
 	fg_timestamp_format(fg_now(), now, sizeof(now));
-	const char *pu[] = {c->name, c->currency, now};
-	if (s->inserted + s->updated > 0 && (rc = fg_db_exec(pg, "store daily costs", sql_upsert, 3, pu)) < 0)
+	const struct fg_sql_arg upsert[] = {{"connector", c->name}, {"currency", c->currency}, {"now", now}};
+	if (s->inserted + s->updated > 0 && (rc = fg_sql_exec(pg, "store daily costs", &fg_sql_costs_upsert,
+	                                                      upsert, FG_SQL_COUNT(upsert))) < 0)
 		return rc;
+	const struct fg_sql_arg days[] = {{"connector", c->name}, {"since", w->since}, {"until", w->until}};
 	if (s->deleted > 0 &&
-	    (rc = fg_db_exec(pg, "remove costs Snowflake no longer reports", sql_delete, 3, pdiff)) < 0)
+	    (rc = fg_sql_exec(pg, "remove costs Snowflake no longer reports", &fg_sql_costs_delete_unreported,
+	                      days, FG_SQL_COUNT(days))) < 0)
 		return rc;
 	char mark[16];
 	long today = fg_today();
 	fg_date_format(w->until_day < today ? w->until_day : today, mark, sizeof(mark));
-	const char *pw[] = {c->name, mark, now};
-	return fg_db_exec(pg, "move the watermark", sql_watermark, 3, pw);
+	const struct fg_sql_arg mark_args[] = {{"connector", c->name}, {"day", mark}, {"now", now}};
+	return fg_sql_exec(pg, "move the watermark", &fg_sql_costs_watermark, mark_args,
+	                   FG_SQL_COUNT(mark_args));
 }
 
 static int sync_one(struct fg_tool *t, const struct fg_connector *c, const struct fg_costsync_opts *o,

@@ -1,13 +1,13 @@
 /*
  * costsync_extract.c - read the cost views and stream them into COPY.
  *
- * The SQL here runs unchanged on Snowflake and on the simulator
- * (DESIGN.md 7 and 9): three-part names, UTC days by
+ * The queries, in sql/costs/extract/, run unchanged on Snowflake and on
+ * the simulator (see odbc.h): three-part names, UTC days by
  * CAST(CONVERT_TIMEZONE('UTC', col) AS DATE), dates bound as parameters
- * written CAST(? AS DATE), DECIMAL(p,s) casts, GROUP BY pushed down, no
- * session statements.  Hourly views also get a sargable bound on the raw
- * timestamp widened by a day on each side, so whatever the session time
- * zone is, no row of the window is missed and both engines can prune.
+ * written CAST(:since AS DATE), DECIMAL(p,s) casts, GROUP BY pushed down,
+ * no session statements.  Hourly views also get a sargable bound on the
+ * raw timestamp widened by a day on each side, so whatever the session
+ * time zone is, no row of the window is missed and both engines can prune.
  *
  * Each result row becomes one or more staging rows
  *   kind ('c' credits, 's' storage bytes, 't' transfer bytes), day,
@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "costsync.h"
 #include "exitcode.h"
+#include "fg_sql_costs.h"
 #include "log.h"
 #include "progress.h"
 #include "tool.h"
@@ -30,76 +31,30 @@
 #include <string.h>
 
 /* clang-format off */
-#define UTC_DAY(col) "CAST(CONVERT_TIMEZONE('UTC', " col ") AS DATE)"
-#define HOURLY_WINDOW(col)                                                                       \
-	" WHERE " col " >= CAST(? AS DATE) AND " col " < CAST(? AS DATE)"                        \
-	" AND " UTC_DAY(col) " >= CAST(? AS DATE) AND " UTC_DAY(col) " <= CAST(? AS DATE)"
-
-static const char sql_warehouse[] =
-	"SELECT " UTC_DAY("start_time") " AS usage_day, warehouse_name,"
-	" CAST(SUM(credits_used_compute) AS DECIMAL(38,9)) AS credits_used_compute"
-	" FROM SNOWFLAKE.ACCOUNT_USAGE.WAREHOUSE_METERING_HISTORY"
-	HOURLY_WINDOW("start_time")
-	" GROUP BY " UTC_DAY("start_time") ", warehouse_name";
-
-static const char sql_daily[] =
-	"SELECT CAST(usage_date AS DATE) AS usage_date, service_type,"
-	" CAST(SUM(credits_used_compute) AS DECIMAL(38,9)) AS credits_used_compute,"
-	" CAST(SUM(credits_used_cloud_services) AS DECIMAL(38,9)) AS credits_used_cloud_services,"
-	" CAST(SUM(credits_adjustment_cloud_services) AS DECIMAL(38,9)) AS credits_adjustment_cloud_services"
-	" FROM SNOWFLAKE.ACCOUNT_USAGE.METERING_DAILY_HISTORY"
-	" WHERE usage_date >= CAST(? AS DATE) AND usage_date <= CAST(? AS DATE)"
-	" GROUP BY usage_date, service_type";
-
-static const char sql_storage[] =
-	"SELECT CAST(usage_date AS DATE) AS usage_date,"
-	" CAST(SUM(COALESCE(storage_bytes, 0) + COALESCE(stage_bytes, 0) + COALESCE(failsafe_bytes, 0))"
-	" AS DECIMAL(38,0)) AS bytes"
-	" FROM SNOWFLAKE.ACCOUNT_USAGE.STORAGE_USAGE"
-	" WHERE usage_date >= CAST(? AS DATE) AND usage_date <= CAST(? AS DATE)"
-	" GROUP BY usage_date";
-
-static const char sql_transfer[] =
-	"SELECT " UTC_DAY("start_time") " AS usage_day,"
-	" CAST(SUM(bytes_transferred) AS DECIMAL(38,0)) AS bytes_transferred"
-	" FROM SNOWFLAKE.ACCOUNT_USAGE.DATA_TRANSFER_HISTORY"
-	HOURLY_WINDOW("start_time")
-	" GROUP BY " UTC_DAY("start_time");
-
-/* Rates from the last rate day at or before the window start, to its end. */
-static const char sql_rates[] =
-	"SELECT CAST(date AS DATE) AS date, LOWER(usage_type) AS usage_type, MAX(currency) AS currency,"
-	" CAST(MAX(effective_rate) AS DECIMAL(38,12)) AS effective_rate"
-	" FROM SNOWFLAKE.ORGANIZATION_USAGE.RATE_SHEET_DAILY"
-	" WHERE account_locator = CURRENT_ACCOUNT() AND date <= CAST(? AS DATE)"
-	" AND date >= COALESCE((SELECT MAX(date) FROM SNOWFLAKE.ORGANIZATION_USAGE.RATE_SHEET_DAILY"
-	" WHERE account_locator = CURRENT_ACCOUNT() AND date <= CAST(? AS DATE)), CAST(? AS DATE))"
-	" GROUP BY date, LOWER(usage_type)";
-
 enum source { SRC_WAREHOUSE, SRC_DAILY, SRC_STORAGE, SRC_TRANSFER, SRC_RATES };
 
 struct query {
 	enum source src;
 	const char *view;
-	const char *sql;
+	const struct fg_sql *sql;	/* sql/costs/extract/ */
 	bool hourly;		/* takes the widened bounds too */
 	const char *cols[5];	/* Snowflake's names, for messages */
 	unsigned numeric;	/* bit i: column i must be a number */
 };
 
 static const struct query queries[] = {
-	{ SRC_WAREHOUSE, "WAREHOUSE_METERING_HISTORY", sql_warehouse, true,
+	{ SRC_WAREHOUSE, "WAREHOUSE_METERING_HISTORY", &fg_sql_costs_extract_warehouse, true,
 	  { "USAGE_DAY", "WAREHOUSE_NAME", "CREDITS_USED_COMPUTE" }, 1u << 2 },
-	{ SRC_DAILY, "METERING_DAILY_HISTORY", sql_daily, false,
+	{ SRC_DAILY, "METERING_DAILY_HISTORY", &fg_sql_costs_extract_daily, false,
 	  { "USAGE_DATE", "SERVICE_TYPE", "CREDITS_USED_COMPUTE", "CREDITS_USED_CLOUD_SERVICES",
 	    "CREDITS_ADJUSTMENT_CLOUD_SERVICES" }, 7u << 2 },
-	{ SRC_STORAGE, "STORAGE_USAGE", sql_storage, false, { "USAGE_DATE", "BYTES" }, 1u << 1 },
-	{ SRC_TRANSFER, "DATA_TRANSFER_HISTORY", sql_transfer, true,
+	{ SRC_STORAGE, "STORAGE_USAGE", &fg_sql_costs_extract_storage, false, { "USAGE_DATE", "BYTES" }, 1u << 1 },
+	{ SRC_TRANSFER, "DATA_TRANSFER_HISTORY", &fg_sql_costs_extract_transfer, true,
 	  { "USAGE_DAY", "BYTES_TRANSFERRED" }, 1u << 1 },
 };
 
 static const struct query rates_query = {
-	SRC_RATES, "RATE_SHEET_DAILY", sql_rates, false,
+	SRC_RATES, "RATE_SHEET_DAILY", &fg_sql_costs_extract_rates, false,
 	{ "DATE", "USAGE_TYPE", "CURRENCY", "EFFECTIVE_RATE" }, 1u << 3,
 };
 
@@ -283,7 +238,7 @@ static int refused_or_failed(struct fg_odbc *src)
 }
 
 static int run_query(const struct fg_connector *c, struct fg_odbc *src, PGconn *pg, struct line *l,
-                     const struct query *q, const char *const *params, int nparams, long *rows_read)
+                     const struct query *q, const struct fg_sql_arg *args, int nargs, long *rows_read)
 {
 	struct fg_odbc_stmt *st = NULL;
 	const char *const *row;
@@ -298,7 +253,7 @@ static int run_query(const struct fg_connector *c, struct fg_odbc *src, PGconn *
 	char label[160];
 	snprintf(label, sizeof(label), "connector '%s': %s", c->name, q->view);
 	fg_progress_start(&prog, label, "rows", 0);
-	if ((rc = fg_odbc_query(src, what, q->sql, nparams, params, c->query_timeout, &st)) < 0) {
+	if ((rc = fg_sql_odbc_query(src, what, q->sql, args, nargs, c->query_timeout, &st)) < 0) {
 		fg_progress_end(&prog);
 		return rc == FG_ERR ? refused_or_failed(src) : rc;
 	}
@@ -369,24 +324,25 @@ int fg_costsync_extract(const struct fg_connector *c, struct fg_odbc *src, PGcon
 		return FG_ERR_INTERNAL;
 	fg_date_format(s - 1, lo, sizeof(lo));
 	fg_date_format(u + 2, hi, sizeof(hi));
-	const char *hourly[] = {lo, hi, since, until};
-	const char *daily[] = {since, until};
+	const struct fg_sql_arg hourly[] = {
+	    {"since", since}, {"until", until}, {"scan_from", lo}, {"scan_before", hi}};
+	const struct fg_sql_arg daily[] = {{"since", since}, {"until", until}};
 
 	rc = copy_begin(pg, "COPY cs_stage (kind, day, service_type, entity, credits, quantity) FROM STDIN");
 	for (size_t i = 0; rc == 0 && i < sizeof(queries) / sizeof(queries[0]); i++) {
 		const struct query *q = &queries[i];
-		rc = run_query(c, src, pg, &l, q, q->hourly ? hourly : daily, q->hourly ? 4 : 2,
-		               &stats->rows_read);
+		rc = run_query(c, src, pg, &l, q, q->hourly ? hourly : daily,
+		               q->hourly ? FG_SQL_COUNT(hourly) : FG_SQL_COUNT(daily), &stats->rows_read);
 		if (rc < 0)
 			copy_end(pg, false);
 		else if (i + 1 == sizeof(queries) / sizeof(queries[0]))
 			rc = copy_end(pg, true);
 	}
 	if (rc == 0 && c->use_org_rates) {
-		const char *rp[] = {until, since, since};
 		rc = copy_begin(pg, "COPY cs_rates (day, usage_type, currency, rate) FROM STDIN");
 		if (rc == 0) {
-			rc = run_query(c, src, pg, &l, &rates_query, rp, 3, &stats->rows_read);
+			rc = run_query(c, src, pg, &l, &rates_query, daily, FG_SQL_COUNT(daily),
+			               &stats->rows_read);
 			int rc2 = copy_end(pg, rc == 0);
 			rc = rc < 0 ? rc : rc2;
 		}

@@ -52,10 +52,12 @@ const char *fg_sec_source_name(int bit);
 
 
 
+struct fg_sql;
+
 /*
- * One rule.  sql returns rows (subject text, evidence jsonb, severity text
- * or NULL for the rule's own) with parameters $1 connector, $2 now
- * (timestamptz), $3 settings (jsonb, see secscan_eval.c).
+ * One rule.  query returns rows (subject text, evidence jsonb, severity
+ * text or NULL for the rule's own) with parameters :connector, :now
+ * (timestamptz) and :settings (jsonb, see secscan_rules.h).
  */
 struct fg_sec_rule {
 	const char *id;		/* stable kebab-case */
@@ -66,7 +68,8 @@ struct fg_sec_rule {
 	int sources;		/* FG_SRC_* bits */
 	const char *rationale;
 	const char *remediation;	/* SQL or steps, placeholders in <> */
-	const char *sql;
+	const struct fg_sql *query;	/* sql/secscan/rules/<id>.sql */
+	const char *sql;		/* its text as PostgreSQL receives it */
 };
 
 /* Number of rules; fg_sec_rule_at(i) for i < that. */

@@ -2,9 +2,10 @@
  * secscan_collect.c - copy what the rules need from SNOWFLAKE.ACCOUNT_USAGE
  * into PostgreSQL (sec_* tables of 005_secscan.sql).
  *
- * Read-only on the Snowflake side: plain SELECTs with three-part names, the
- * window bound as parameters (CAST(? AS TIMESTAMP_LTZ)), timestamps
- * normalised with CONVERT_TIMEZONE('UTC', col), no session statements.
+ * Read-only on the Snowflake side: plain SELECTs (sql/secscan/collect/)
+ * with three-part names, the window bound as parameters
+ * (CAST(:since AS TIMESTAMP_LTZ)), timestamps normalised with
+ * CONVERT_TIMEZONE('UTC', col), no session statements.
  * Account parameters come from SHOW PARAMETERS IN ACCOUNT; a view named
  * ACCOUNT_PARAMETERS, when present, is read instead (the simulator cannot
  * run SHOW commands; Snowflake has no such view).
@@ -18,7 +19,9 @@
  * then merged: snapshot sources replace the connector's rows; event
  * sources (LOGIN_HISTORY, SESSIONS, QUERY_HISTORY) are read from their
  * watermark minus 4 hours (ACCOUNT_USAGE latency), inserted with ON
- * CONFLICT DO NOTHING on their Snowflake key, and pruned to their window.
+ * CONFLICT DO NOTHING on their Snowflake key, and pruned to their window
+ * (sql/secscan/prune/).  What was read, or why not, goes to sec_sources
+ * (sql/secscan/sources/).
  * CLIENT_APPS is SESSIONS grouped by client application in Snowflake and
  * merged into first/last-seen dates (008_secscan_rules.sql), over a
  * 90-day window.
@@ -27,6 +30,7 @@
 #include "clock.h"
 #include "db.h"
 #include "exitcode.h"
+#include "fg_sql_secscan.h"
 #include "log.h"
 #include "odbc.h"
 #include "secscan.h"
@@ -46,131 +50,99 @@ struct source {
 	int bit;
 	const char *view;
 	enum kind kind;
-	const char *sql;	/* event sources: params (since, until[, since_short]) */
+	const struct fg_sql *sql;	/* sql/secscan/collect/ (events: :since, :until) */
 	const char *stage;	/* CREATE TEMP TABLE ... */
 	const char *copy;	/* COPY stage (connector, ...) FROM STDIN */
 	const char *merge;	/* INSERT INTO target SELECT * FROM stage ... */
 	const char *clear;	/* snapshot: DELETE the connector's rows */
-	const char *prune;	/* event: DELETE rows outside the window ($2 now, $3 days) */
+	const struct fg_sql *prune;	/* event: drop rows outside the window (sql/secscan/prune/) */
 	const char *watermark;	/* event: SELECT max(ts) */
 };
 
 #define AU "SNOWFLAKE.ACCOUNT_USAGE."
-#define UTC(c) "CONVERT_TIMEZONE('UTC', " c ")"
-#define LTZ "CAST(? AS TIMESTAMP_LTZ)"
 #define STAGE(t) "CREATE TEMP TABLE IF NOT EXISTS sec_stage_" t " (LIKE sec_" t ") ON COMMIT DROP"
 #define MERGE(t) "INSERT INTO sec_" t " SELECT * FROM sec_stage_" t " ON CONFLICT DO NOTHING"
 #define CLEAR(t) "DELETE FROM sec_" t " WHERE connector = $1"
 
 static const struct source sources[] = {
 	{ FG_SRC_USERS, "USERS", SNAPSHOT,
-	  "SELECT NAME, " UTC("CREATED_ON") ", EMAIL, HAS_PASSWORD, HAS_MFA, EXT_AUTHN_DUO, DISABLED,"
-	  " DEFAULT_ROLE, " UTC("LAST_SUCCESS_LOGIN") ", HAS_RSA_PUBLIC_KEY, " UTC("PASSWORD_LAST_SET_TIME") ","
-	  " " UTC("BYPASS_MFA_UNTIL") ", TYPE FROM " AU "USERS WHERE DELETED_ON IS NULL",
+	  &fg_sql_secscan_collect_users,
 	  STAGE("users"),
 	  "COPY sec_stage_users (connector, name, created_on, email, has_password, has_mfa, ext_authn_duo,"
 	  " disabled, default_role, last_success_login, has_rsa_public_key, password_last_set_time,"
 	  " bypass_mfa_until, type) FROM STDIN",
 	  MERGE("users"), CLEAR("users"), NULL, NULL },
 	{ FG_SRC_LOGIN_HISTORY, "LOGIN_HISTORY", EVENT,
-	  "SELECT EVENT_ID, " UTC("EVENT_TIMESTAMP") ", USER_NAME, CLIENT_IP, REPORTED_CLIENT_TYPE,"
-	  " FIRST_AUTHENTICATION_FACTOR, SECOND_AUTHENTICATION_FACTOR, IS_SUCCESS, ERROR_CODE, ERROR_MESSAGE"
-	  " FROM " AU "LOGIN_HISTORY WHERE EVENT_TIMESTAMP >= " LTZ " AND EVENT_TIMESTAMP <= " LTZ
-	  " AND COALESCE(ERROR_MESSAGE, '') <> 'OVERFLOW_FAILURE_EVENTS_ELIDED'",
+	  &fg_sql_secscan_collect_login_history,
 	  STAGE("login_history"),
 	  "COPY sec_stage_login_history (connector, event_id, event_timestamp, user_name, client_ip, client_type,"
 	  " first_factor, second_factor, is_success, error_code, error_message) FROM STDIN",
 	  MERGE("login_history"), NULL,
-	  "DELETE FROM sec_login_history WHERE connector = $1 AND event_timestamp < $2::timestamptz - $3::int * interval '1 day'",
+	  &fg_sql_secscan_prune_login_history,
 	  "SELECT max(event_timestamp) FROM sec_login_history WHERE connector = $1" },
 	{ FG_SRC_GRANTS_TO_USERS, "GRANTS_TO_USERS", SNAPSHOT,
-	  "SELECT ROLE, GRANTEE_NAME, " UTC("CREATED_ON") " FROM " AU "GRANTS_TO_USERS WHERE DELETED_ON IS NULL",
+	  &fg_sql_secscan_collect_grants_to_users,
 	  STAGE("grants_to_users"),
 	  "COPY sec_stage_grants_to_users (connector, role, grantee_name, created_on) FROM STDIN",
 	  MERGE("grants_to_users"), CLEAR("grants_to_users"), NULL, NULL },
 	{ FG_SRC_GRANTS_TO_ROLES, "GRANTS_TO_ROLES", SNAPSHOT,
-	  "SELECT PRIVILEGE, GRANTED_ON, NAME, TABLE_CATALOG, TABLE_SCHEMA, GRANTED_TO, GRANTEE_NAME,"
-	  " " UTC("CREATED_ON") " FROM " AU "GRANTS_TO_ROLES WHERE DELETED_ON IS NULL AND (GRANTED_ON = 'ROLE'"
-	  " OR PRIVILEGE = 'MANAGE GRANTS' OR GRANTEE_NAME = 'PUBLIC'"
-	  " OR (PRIVILEGE = 'OWNERSHIP' AND GRANTED_ON IN ('TASK', 'PROCEDURE')))",
+	  &fg_sql_secscan_collect_grants_to_roles,
 	  STAGE("grants_to_roles"),
 	  "COPY sec_stage_grants_to_roles (connector, privilege, granted_on, name, table_catalog, table_schema,"
 	  " granted_to, grantee_name, created_on) FROM STDIN",
 	  MERGE("grants_to_roles"), CLEAR("grants_to_roles"), NULL, NULL },
 	{ FG_SRC_ROLES, "ROLES", SNAPSHOT,
-	  "SELECT NAME, " UTC("CREATED_ON") ", OWNER FROM " AU "ROLES WHERE DELETED_ON IS NULL",
+	  &fg_sql_secscan_collect_roles,
 	  STAGE("roles"), "COPY sec_stage_roles (connector, name, created_on, owner) FROM STDIN",
 	  MERGE("roles"), CLEAR("roles"), NULL, NULL },
 	{ FG_SRC_SESSIONS, "SESSIONS", EVENT,
-	  "SELECT SESSION_ID, " UTC("CREATED_ON") ", USER_NAME, AUTHENTICATION_METHOD, LOGIN_EVENT_ID,"
-	  " CLIENT_APPLICATION_ID, CLIENT_ENVIRONMENT FROM " AU "SESSIONS"
-	  " WHERE CREATED_ON >= " LTZ " AND CREATED_ON <= " LTZ,
+	  &fg_sql_secscan_collect_sessions,
 	  STAGE("sessions"),
 	  "COPY sec_stage_sessions (connector, session_id, created_on, user_name, authentication_method,"
 	  " login_event_id, client_application_id, client_environment) FROM STDIN",
 	  MERGE("sessions"), NULL,
-	  "DELETE FROM sec_sessions WHERE connector = $1 AND created_on < $2::timestamptz - $3::int * interval '1 day'",
+	  &fg_sql_secscan_prune_sessions,
 	  "SELECT max(created_on) FROM sec_sessions WHERE connector = $1" },
 	{ FG_SRC_CLIENT_APPS, "SESSIONS", EVENT,
-	  "SELECT CLIENT_APPLICATION_ID, MIN(" UTC("CREATED_ON") "), MAX(" UTC("CREATED_ON") ")"
-	  " FROM " AU "SESSIONS WHERE CREATED_ON >= " LTZ " AND CREATED_ON <= " LTZ
-	  " AND CLIENT_APPLICATION_ID IS NOT NULL GROUP BY CLIENT_APPLICATION_ID",
+	  &fg_sql_secscan_collect_client_apps,
 	  STAGE("client_apps"),
 	  "COPY sec_stage_client_apps (connector, client_application_id, first_seen, last_seen) FROM STDIN",
 	  "INSERT INTO sec_client_apps AS a SELECT * FROM sec_stage_client_apps ON CONFLICT (connector,"
 	  " client_application_id) DO UPDATE SET first_seen = least(a.first_seen, EXCLUDED.first_seen),"
 	  " last_seen = greatest(a.last_seen, EXCLUDED.last_seen)",
 	  NULL,
-	  "DELETE FROM sec_client_apps WHERE connector = $1 AND last_seen < $2::timestamptz - $3::int * interval '1 day'",
+	  &fg_sql_secscan_prune_client_apps,
 	  "SELECT max(last_seen) FROM sec_client_apps WHERE connector = $1" },
 	{ FG_SRC_SESSION_POLICIES, "SESSION_POLICIES", SNAPSHOT,
-	  "SELECT NAME, DATABASE, SCHEMA, SESSION_IDLE_TIMEOUT_MINS, SESSION_UI_IDLE_TIMEOUT_MINS"
-	  " FROM " AU "SESSION_POLICIES WHERE DELETED IS NULL",
+	  &fg_sql_secscan_collect_session_policies,
 	  STAGE("session_policies"),
 	  "COPY sec_stage_session_policies (connector, name, database, schema, session_idle_timeout_mins,"
 	  " session_ui_idle_timeout_mins) FROM STDIN",
 	  MERGE("session_policies"), CLEAR("session_policies"), NULL, NULL },
 	{ FG_SRC_NETWORK_POLICIES, "NETWORK_POLICIES", SNAPSHOT,
-	  "SELECT NAME, ALLOWED_IP_LIST, BLOCKED_IP_LIST, " UTC("CREATED") ", " UTC("LAST_ALTERED")
-	  " FROM " AU "NETWORK_POLICIES WHERE DELETED IS NULL",
+	  &fg_sql_secscan_collect_network_policies,
 	  STAGE("network_policies"),
 	  "COPY sec_stage_network_policies (connector, name, allowed_ip_list, blocked_ip_list, created,"
 	  " last_altered) FROM STDIN",
 	  MERGE("network_policies"), CLEAR("network_policies"), NULL, NULL },
 	{ FG_SRC_POLICY_REFERENCES, "POLICY_REFERENCES", SNAPSHOT,
-	  "SELECT POLICY_NAME, POLICY_KIND, REF_ENTITY_NAME, REF_ENTITY_DOMAIN, POLICY_STATUS"
-	  " FROM " AU "POLICY_REFERENCES WHERE POLICY_KIND IN ('NETWORK_POLICY', 'PASSWORD_POLICY', 'SESSION_POLICY')",
+	  &fg_sql_secscan_collect_policy_references,
 	  STAGE("policy_references"),
 	  "COPY sec_stage_policy_references (connector, policy_name, policy_kind, ref_entity_name,"
 	  " ref_entity_domain, policy_status) FROM STDIN",
 	  MERGE("policy_references"), CLEAR("policy_references"), NULL, NULL },
 	{ FG_SRC_PASSWORD_POLICIES, "PASSWORD_POLICIES", SNAPSHOT,
-	  "SELECT NAME, PASSWORD_MIN_LENGTH FROM " AU "PASSWORD_POLICIES WHERE DELETED IS NULL",
+	  &fg_sql_secscan_collect_password_policies,
 	  STAGE("password_policies"),
 	  "COPY sec_stage_password_policies (connector, name, password_min_length) FROM STDIN",
 	  MERGE("password_policies"), CLEAR("password_policies"), NULL, NULL },
 	{ FG_SRC_QUERY_HISTORY, "QUERY_HISTORY", EVENT,
-	  "SELECT QUERY_ID, " UTC("START_TIME") ", USER_NAME, ROLE_NAME, SESSION_ID, QUERY_TYPE,"
-	  " SUBSTR(QUERY_TEXT, 1, 4000), EXECUTION_STATUS FROM " AU "QUERY_HISTORY"
-	  " WHERE START_TIME >= " LTZ " AND START_TIME <= " LTZ
-	  " AND UPPER(QUERY_TEXT) NOT LIKE '%ACCOUNT_USAGE%'"
-	  " AND ((QUERY_TYPE IN ('ALTER_USER', 'CREATE_USER') AND UPPER(QUERY_TEXT) LIKE '%RSA_PUBLIC_KEY%')"
-	  " OR (START_TIME >= " LTZ " AND (QUERY_TYPE IN ('CREATE_NETWORK_POLICY', 'ALTER_NETWORK_POLICY',"
-	  " 'DROP_NETWORK_POLICY', 'UNLOAD', 'GET_FILES')"
-	  " OR UPPER(QUERY_TEXT) LIKE '%NETWORK_POLICY%' OR UPPER(QUERY_TEXT) LIKE '%NETWORK POLICY%'"
-	  " OR UPPER(QUERY_TEXT) LIKE '%SECURITY INTEGRATION%' OR UPPER(QUERY_TEXT) LIKE '%TEMPORARY STAGE%'"
-	  " OR UPPER(QUERY_TEXT) LIKE '%TEMP STAGE%' OR UPPER(QUERY_TEXT) LIKE 'GET @%'"
-	  " OR (QUERY_TYPE = 'SHOW' AND UPPER(QUERY_TEXT) LIKE '%SHOW TABLES%')"
-	  " OR UPPER(QUERY_TEXT) LIKE '%SYSTEM$GENERATE_SCIM_ACCESS_TOKEN%'"
-	  " OR UPPER(QUERY_TEXT) LIKE '%CREATE%SHARE%' OR UPPER(QUERY_TEXT) LIKE '%ALTER%SHARE%'"
-	  " OR UPPER(QUERY_TEXT) LIKE '%MANAGED%ACCOUNT%' OR UPPER(QUERY_TEXT) LIKE '%COPY%INTO%://%')))",
+	  &fg_sql_secscan_collect_query_history,
 	  STAGE("query_history"),
 	  "COPY sec_stage_query_history (connector, query_id, start_time, user_name, role_name, session_id,"
 	  " query_type, query_text, execution_status) FROM STDIN",
 	  MERGE("query_history"), NULL,
-	  "DELETE FROM sec_query_history WHERE connector = $1 AND (start_time < $2::timestamptz - 400 * interval '1 day'"
-	  " OR (start_time < $2::timestamptz - $3::int * interval '1 day'"
-	  " AND NOT (query_type IN ('ALTER_USER', 'CREATE_USER') AND upper(query_text) LIKE '%RSA_PUBLIC_KEY%')))",
+	  &fg_sql_secscan_prune_query_history,
 	  "SELECT max(start_time) FROM sec_query_history WHERE connector = $1" },
 	{ FG_SRC_PARAMETERS, "ACCOUNT_PARAMETERS", SNAPSHOT, NULL, STAGE("parameters"),
 	  "COPY sec_stage_parameters (connector, key, value, level) FROM STDIN",
@@ -287,25 +259,27 @@ static long window_days(const struct ctx *c, const struct source *s)
 static int record(struct ctx *c, const struct source *s, long rows)
 {
 	char nrows[24], now[32];
-	const char *p[] = { c->connector, fg_sec_source_name(s->bit), nrows, now };
+	const struct fg_sql_arg args[] = {
+		{ "connector", c->connector },
+		{ "source", fg_sec_source_name(s->bit) },
+		{ "rows", nrows },
+		{ "now", now },
+	};
 	snprintf(nrows, sizeof(nrows), "%ld", rows);
 	ts_param(c->now, now, sizeof(now));
-	return fg_db_exec(c->db, "record secscan source",
-			  "INSERT INTO sec_sources (connector, source, status, rows_read, read_at)"
-			  " VALUES ($1, $2, 'ok', $3, $4) ON CONFLICT (connector, source) DO UPDATE"
-			  " SET status = 'ok', reason = NULL, rows_read = $3, read_at = $4",
-			  4, p);
+	return fg_sql_exec(c->db, "record secscan source", &fg_sql_secscan_sources_read, args,
+			   FG_SQL_COUNT(args));
 }
 
 static int finish_event(struct ctx *c, const struct source *s)
 {
 	char now[32], days[16];
-	const char *p[] = { c->connector, now, days };
+	const struct fg_sql_arg args[] = { { "connector", c->connector }, { "now", now }, { "days", days } };
 	int rc;
 
 	ts_param(c->now, now, sizeof(now));
 	snprintf(days, sizeof(days), "%ld", window_days(c, s));
-	if ((rc = fg_db_exec(c->db, "prune secscan copy", s->prune, 3, p)) < 0)
+	if ((rc = fg_sql_exec(c->db, "prune secscan copy", s->prune, args, FG_SQL_COUNT(args))) < 0)
 		return rc;
 	const char *q[] = { c->connector, fg_sec_source_name(s->bit) };
 	char sql[512];
@@ -322,10 +296,14 @@ static int finish_event(struct ctx *c, const struct source *s)
 static int read_source(struct ctx *c, const struct source *s)
 {
 	char since[32], until[32], since_short[32];
-	const char *params[3] = { since, until, since_short };
+	const struct fg_sql_arg args[] = {
+		{ "since", since },
+		{ "until", until },
+		{ "recent_since", since_short }, /* QUERY_HISTORY only */
+	};
 	struct fg_odbc_stmt *st = NULL;
 	long rows = 0;
-	int rc, nparams = 0;
+	int rc, nargs = 0;
 	time_t wm = 0;
 
 	if (!view_present(c, s->view)) {
@@ -352,13 +330,13 @@ static int read_source(struct ctx *c, const struct source *s)
 		ts_param(lo, since, sizeof(since));
 		ts_param(c->now, until, sizeof(until));
 		ts_param(lo_short, since_short, sizeof(since_short));
-		nparams = s->bit == FG_SRC_QUERY_HISTORY ? 3 : 2;
+		nargs = s->bit == FG_SRC_QUERY_HISTORY ? 3 : 2;
 	}
 	char what[64];
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	snprintf(what, sizeof(what), "read %s", s->view);
-	if ((rc = fg_odbc_query(c->odbc, what, s->sql, nparams, params, c->query_timeout, &st)) < 0) {
+	if ((rc = fg_sql_odbc_query(c->odbc, what, s->sql, args, nargs, c->query_timeout, &st)) < 0) {
 		/* a timeout or a lost connection fails the connector (exit 75,
 		 * rolled back, scanned again next run); a refusal that will
 		 * recur makes the view's rules not evaluated */
@@ -399,16 +377,13 @@ static int read_source(struct ctx *c, const struct source *s)
 static int check_app_history(struct ctx *c)
 {
 	char now[32], need[16];
-	const char *p[] = { c->connector, now, need };
+	const struct fg_sql_arg args[] = { { "connector", c->connector }, { "now", now }, { "days", need } };
 	int rc;
 
 	ts_param(c->now, now, sizeof(now));
 	snprintf(need, sizeof(need), "%d", FG_SEC_APP_MIN_HISTORY_DAYS);
-	PGresult *r = fg_db_query(c->db, &rc, "measure session history",
-				  "SELECT coalesce(extract(day FROM $2::timestamptz - min(first_seen))::int, 0)"
-				  " FROM sec_client_apps WHERE connector = $1 HAVING coalesce(min(first_seen)"
-				  " <= $2::timestamptz - $3::int * interval '1 day', false) = false",
-				  3, p);
+	PGresult *r = fg_sql_query(c->db, &rc, "measure session history", &fg_sql_secscan_sources_history_days,
+				   args, FG_SQL_COUNT(args));
 	if (r == NULL)
 		return rc;
 	if (PQntuples(r) == 1) {
@@ -521,13 +496,15 @@ int fg_secscan_collect(PGconn *db, const char *connector, const char *odbc, int 
 	for (int i = 0; rc == 0 && i < FG_SRC_COUNT; i++)
 		if ((needed & (1 << i)) && !(src->available & (1 << i)) && (1 << i) != FG_SRC_IOC_LIST) {
 			char now_s[32];
-			const char *p[] = { connector, fg_sec_source_name(1 << i), now_s, src->reason[i] };
+			const struct fg_sql_arg args[] = {
+				{ "connector", connector },
+				{ "source", fg_sec_source_name(1 << i) },
+				{ "now", now_s },
+				{ "reason", src->reason[i] },
+			};
 			ts_param(now, now_s, sizeof(now_s));
-			rc = fg_db_exec(db, "record secscan source",
-					"INSERT INTO sec_sources (connector, source, status, reason, read_at)"
-					" VALUES ($1, $2, 'unavailable', $4, $3) ON CONFLICT (connector, source)"
-					" DO UPDATE SET status = 'unavailable', reason = $4, read_at = $3",
-					4, p);
+			rc = fg_sql_exec(db, "record secscan source", &fg_sql_secscan_sources_unavailable,
+					 args, FG_SQL_COUNT(args));
 		}
 	free_views(&c);
 	fg_odbc_close(c.odbc);

@@ -13,15 +13,18 @@
  *      outbox row per [secscan] notify channel for new or reopened,
  *      unsuppressed findings at or above min_severity (dedup_key
  *      "finding:<id>:<opened_at epoch>", so a reopen notifies again and a
- *      retry of the same transaction cannot notify twice).  sec_cur and
- *      findings are analyzed first: with stale statistics (a table filled
- *      by the previous scan, before autovacuum came by) the anti-join that
- *      resolves degrades to a nested loop, quadratic in the findings.
+ *      retry of the same transaction cannot notify twice); upsert,
+ *      resolve, notify and the read of the results are in
+ *      sql/secscan/findings/.  sec_cur and findings are analyzed first:
+ *      with stale statistics (a table filled by the previous scan, before
+ *      autovacuum came by) the anti-join that resolves degrades to a
+ *      nested loop, quadratic in the findings.
  * The number of statements depends on the number of rules, never on the
  * number of users, grants or logins.
  */
 #include "db.h"
 #include "exitcode.h"
+#include "fg_sql_secscan.h"
 #include "log.h"
 #include "secscan.h"
 
@@ -29,8 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define TS_OUT(c) "to_char(" c " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 /* Each result's state before this scan: new (default), open or reopened. */
 static const char state_sql[] =
@@ -41,54 +42,19 @@ static const char suppress_sql[] =
 	"UPDATE sec_cur c SET suppressed = true FROM jsonb_to_recordset($1::jsonb) AS i (rule text, subject text)"
 	" WHERE i.rule = c.rule AND i.subject = c.subject";
 
-static const char upsert_sql[] =
-	"INSERT INTO findings AS f (connector, rule, subject, severity, suppressed, first_seen, last_seen,"
-	" opened_at, evidence) SELECT $1, rule, subject, severity, suppressed, $2, $2, $2, evidence FROM sec_cur"
-	" ON CONFLICT (connector, rule, subject) DO UPDATE SET severity = EXCLUDED.severity,"
-	" suppressed = EXCLUDED.suppressed, last_seen = $2, evidence = EXCLUDED.evidence, status = 'open',"
-	" resolved_at = NULL, opened_at = CASE WHEN f.status = 'resolved' THEN $2 ELSE f.opened_at END,"
-	" times_opened = f.times_opened + CASE WHEN f.status = 'resolved' THEN 1 ELSE 0 END";
-
-/* Open findings of evaluated rules that no longer appear; rows as output_sql. */
-static const char resolve_sql[] =
-	"UPDATE findings f SET status = 'resolved', resolved_at = $2 WHERE f.connector = $1"
-	" AND f.status = 'open' AND f.rule IN (SELECT jsonb_array_elements_text($3::jsonb))"
-	" AND NOT EXISTS (SELECT 1 FROM sec_cur c WHERE c.rule = f.rule AND c.subject = f.subject)"
-	" RETURNING f.rule, f.subject, f.severity, f.suppressed, 'resolved', " TS_OUT("f.first_seen") ","
-	" " TS_OUT("f.last_seen") ", f.evidence::text";
-
 /*
- * One outbox row per channel for new and reopened findings; titles are one
- * line (control characters of names become spaces), fields keep the
- * subject verbatim.
+ * A rule's query runs as the source of this INSERT (fg_sql_compose): its
+ * rows are kept in sec_cur.  Every rule is bound the same five values;
+ * the WHERE clause gives a rule that does not use one of the first three
+ * a place for it.
  */
-static const char notify_sql[] =
-	"WITH meta AS (SELECT key AS rule, value AS m FROM jsonb_each($4::jsonb))"
-	" INSERT INTO notifications (channel, kind, source_id, severity, title, body, fields, dedup_key)"
-	" SELECT ch, 'finding', f.id, f.severity,"
-	" left('secscan ' || $1 || ': ' || (meta.m->>'title') || ': '"
-	"  || regexp_replace(f.subject, '[[:cntrl:]]+', ' ', 'g'), 300),"
-	" 'Rule: ' || f.rule || coalesce(' (CIS ' || (meta.m->>'cis') || ')', '') || E'\\n'"
-	"  || 'Severity: ' || f.severity || E'\\n' || 'Connector: ' || $1 || E'\\n'"
-	"  || 'Subject: ' || regexp_replace(f.subject, '[[:cntrl:]]+', ' ', 'g') || E'\\n'"
-	"  || 'First seen: ' || " TS_OUT("f.first_seen")
-	"  || CASE WHEN c.state = 'reopened' THEN ' (reopened)' ELSE '' END || E'\\n'"
-	"  || 'Evidence: ' || f.evidence::text || E'\\n' || 'Remediation: ' || (meta.m->>'remediation'),"
-	" jsonb_build_object('rule', f.rule, 'title', meta.m->>'title', 'subject', f.subject, 'connector', $1,"
-	"  'severity', f.severity, 'evidence', f.evidence, 'remediation', meta.m->>'remediation',"
-	"  'cis', meta.m->'cis', 'state', c.state),"
-	" 'finding:' || f.id || ':' || extract(epoch FROM f.opened_at)::bigint"
-	" FROM sec_cur c JOIN findings f ON f.connector = $1 AND f.rule = c.rule AND f.subject = c.subject"
-	" JOIN meta ON meta.rule = c.rule CROSS JOIN jsonb_array_elements_text($2::jsonb) AS ch"
-	" WHERE c.state IN ('new', 'reopened') AND NOT c.suppressed"
-	" AND sec_severity_rank(f.severity) >= sec_severity_rank($3)"
-	" ON CONFLICT (channel, dedup_key) DO NOTHING";
-
-static const char output_sql[] =
-	"SELECT c.rule, c.subject, f.severity, c.suppressed, c.state, " TS_OUT("f.first_seen") ","
-	" " TS_OUT("f.last_seen") ", f.evidence::text"
-	" FROM sec_cur c JOIN findings f ON f.connector = $1 AND f.rule = c.rule AND f.subject = c.subject"
-	" ORDER BY c.rule, c.subject";
+static const char rule_head[] =
+	"INSERT INTO sec_cur (rule, subject, severity, evidence)"
+	" SELECT :rule, r.subject, coalesce(r.severity, :severity), coalesce(r.evidence, '{}') FROM (";
+static const char rule_tail[] =
+	") AS r (subject, evidence, severity)"
+	" WHERE :connector::text IS NOT NULL AND :now::timestamptz IS NOT NULL"
+	" AND :settings::jsonb IS NOT NULL AND r.subject IS NOT NULL";
 
 static bool selected(const struct fg_secscan_opts *o, const char *id)
 {
@@ -100,7 +66,7 @@ static bool selected(const struct fg_secscan_opts *o, const char *id)
 	return false;
 }
 
-/* The $3 settings object of the rule queries. */
+/* The :settings object of the rule queries. */
 static json_t *settings_json(PGconn *db, const char *connector, const struct fg_sec_settings *s, time_t now)
 {
 	json_t *o = json_object(), *svc = json_array(), *apps = json_array();
@@ -155,24 +121,25 @@ static char *reason_for(const struct fg_sec_rule *r, const struct fg_sec_sources
 	return NULL;
 }
 
-static int run_rule(PGconn *db, const struct fg_sec_rule *r, const char *const *p5, long *n)
+static int run_rule(PGconn *db, const struct fg_sec_rule *r, const char *connector, const char *now,
+		    const char *settings, long *n)
 {
-	char sql[16384];
-	int len = snprintf(sql, sizeof(sql),
-			   "INSERT INTO sec_cur (rule, subject, severity, evidence)"
-			   " SELECT $4, r.subject, coalesce(r.severity, $5), coalesce(r.evidence, '{}')"
-			   " FROM (%s) AS r (subject, evidence, severity)"
-			   " WHERE $1::text IS NOT NULL AND $2::timestamptz IS NOT NULL AND $3::jsonb IS NOT NULL"
-			   " AND r.subject IS NOT NULL",
-			   r->sql);
-	if (len < 0 || (size_t)len >= sizeof(sql)) {
-		fg_error("rule '%s': query too long", r->id);
-		return FG_ERR_INTERNAL;
-	}
+	const struct fg_sql_arg args[] = {
+		{ "connector", connector },
+		{ "now", now },
+		{ "settings", settings },
+		{ "rule", r->id },
+		{ "severity", fg_severity_name(r->severity) },
+	};
+	struct fg_sql q;
 	char what[96];
-	snprintf(what, sizeof(what), "evaluate rule %s", r->id);
 	int rc;
-	PGresult *res = fg_db_query(db, &rc, what, sql, 5, p5);
+
+	if ((rc = fg_sql_compose(&q, rule_head, r->query, rule_tail)) < 0)
+		return rc;
+	snprintf(what, sizeof(what), "evaluate rule %s", r->id);
+	PGresult *res = fg_sql_query(db, &rc, what, &q, args, FG_SQL_COUNT(args));
+	fg_sql_release(&q);
 	if (res == NULL)
 		return rc;
 	*n = strtol(PQcmdTuples(res), NULL, 10);
@@ -253,10 +220,9 @@ int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_s
 			count_add(counts, "not_evaluated", 1);
 			continue;
 		}
-		const char *p5[] = { connector, now_s, conf_s, rule->id, fg_severity_name(rule->severity) };
 		struct timespec r0, r1;
 		clock_gettime(CLOCK_MONOTONIC, &r0);
-		if ((rc = run_rule(db, rule, p5, &n)) < 0)
+		if ((rc = run_rule(db, rule, connector, now_s, conf_s, &n)) < 0)
 			goto out;
 		clock_gettime(CLOCK_MONOTONIC, &r1);
 		fg_debug("connector '%s': rule %s: %ld subjects in %.0f ms", connector, rule->id, n,
@@ -279,23 +245,40 @@ int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_s
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	{
-		const char *p1[] = { connector }, *pi[] = { ign_s }, *p2[] = { connector, now_s };
-		const char *p3[] = { connector, now_s, ev_s };
-		const char *pn[] = { connector, ch_s, fg_severity_name(s->min_severity), meta_s };
+		const char *p1[] = { connector }, *pi[] = { ign_s };
+		const struct fg_sql_arg up[] = { { "connector", connector }, { "now", now_s } };
+		const struct fg_sql_arg res[] = {
+			{ "connector", connector },
+			{ "now", now_s },
+			{ "evaluated", ev_s },
+		};
+		const struct fg_sql_arg notify[] = {
+			{ "connector", connector },
+			{ "channels", ch_s },
+			{ "min_severity", fg_severity_name(s->min_severity) },
+			{ "rule_meta", meta_s },
+		};
+		const struct fg_sql_arg rd[] = { { "connector", connector } };
 		PGresult *n;
 		/* statistics on the results, so the joins below hash instead of looping */
 		if ((rc = fg_db_exec(db, "analyze rule results", "ANALYZE sec_cur, findings", 0, NULL)) < 0 ||
 		    (rc = fg_db_exec(db, "classify findings", state_sql, 1, p1)) < 0 ||
 		    (rc = fg_db_exec(db, "apply suppressions", suppress_sql, 1, pi)) < 0 ||
-		    (rc = fg_db_exec(db, "update findings", upsert_sql, 2, p2)) < 0)
+		    (rc = fg_sql_exec(db, "update findings", &fg_sql_secscan_findings_upsert, up,
+				      FG_SQL_COUNT(up))) < 0)
 			goto out;
-		if ((resolved = fg_db_query(db, &rc, "resolve findings", resolve_sql, 3, p3)) == NULL)
+		resolved = fg_sql_query(db, &rc, "resolve findings", &fg_sql_secscan_findings_resolve, res,
+					FG_SQL_COUNT(res));
+		if (resolved == NULL)
 			goto out;
-		if ((n = fg_db_query(db, &rc, "enqueue notifications", notify_sql, 4, pn)) == NULL)
+		n = fg_sql_query(db, &rc, "enqueue notifications", &fg_sql_secscan_findings_notify, notify,
+				 FG_SQL_COUNT(notify));
+		if (n == NULL)
 			goto out;
 		count_add(counts, "notifications", strtoll(PQcmdTuples(n), NULL, 10));
 		PQclear(n);
-		if ((r = fg_db_query(db, &rc, "read findings", output_sql, 1, p1)) == NULL)
+		r = fg_sql_query(db, &rc, "read findings", &fg_sql_secscan_findings_read, rd, FG_SQL_COUNT(rd));
+		if (r == NULL)
 			goto out;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -1,5 +1,6 @@
 /*
- * status.c - last run per job, staleness and failure, in one query.
+ * status.c - last run per job, staleness and failure, in one query
+ * (sql/snapshot/status.sql).
  *
  * The jobs, their locks and default intervals come from the job table
  * (jobs.h); [status] overrides the intervals.  A run left 'running' by a
@@ -10,6 +11,7 @@
 #include "clock.h"
 #include "db.h"
 #include "exitcode.h"
+#include "fg_sql_snapshot.h"
 #include "log.h"
 #include "jobs.h"
 
@@ -18,35 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *report_sql =
-	"WITH jobs AS ("
-	"  SELECT j.job, j.lock_id, j.exclusive, j.interval_s, j.ord"
-	"  FROM unnest($1::text[], $2::int[], $3::boolean[], $4::bigint[])"
-	"   WITH ORDINALITY AS j(job, lock_id, exclusive, interval_s, ord)),"
-	" last AS ("
-	"  SELECT DISTINCT ON (job) job, started_at, finished_at, status, exit_code, host, counts, error"
-	"  FROM job_runs WHERE status <> 'skipped' AND job = ANY ($1::text[])"
-	"  ORDER BY job, started_at DESC, id DESC),"
-	" succ AS ("
-	"  SELECT job, max(finished_at) AS at FROM job_runs"
-	"  WHERE status = 'success' AND job = ANY ($1::text[]) GROUP BY job)"
-	" SELECT j.job,"
-	"  to_char(l.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-	"  round(extract(epoch FROM l.finished_at - l.started_at)::numeric, 3),"
-	"  l.status, l.exit_code, l.host, l.counts, l.error,"
-	"  to_char(s.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-	"  j.interval_s,"
-	"  (j.interval_s > 0 AND (s.at IS NULL OR s.at < $5::timestamptz - make_interval(secs => 2 * j.interval_s))) AS stale,"
-	"  (l.status IN ('failed', 'interrupted')"
-	"   OR (l.status = 'running' AND j.exclusive AND NOT EXISTS ("
-	"     SELECT 1 FROM pg_locks k WHERE k.locktype = 'advisory' AND k.granted"
-	"     AND k.classid = " FG_LOCK_CLASS "::oid AND k.objid = j.lock_id::oid AND k.objsubid = 2))) AS failing,"
-	"  (l.status = 'running' AND j.exclusive AND NOT EXISTS ("
-	"     SELECT 1 FROM pg_locks k WHERE k.locktype = 'advisory' AND k.granted"
-	"     AND k.classid = " FG_LOCK_CLASS "::oid AND k.objid = j.lock_id::oid AND k.objsubid = 2)) AS died"
-	" FROM jobs j LEFT JOIN last l USING (job) LEFT JOIN succ s USING (job)"
-	" ORDER BY j.ord";
 
 /* Append formatted text to a fixed buffer (truncating). */
 static void append(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -128,8 +101,16 @@ int fg_status_report(PGconn *db, const struct fg_config *cfg, time_t now, bool j
 	append(excl, sizeof(excl), "}");
 	append(intervals, sizeof(intervals), "}");
 	fg_timestamp_format(now, nowbuf, sizeof(nowbuf));
-	const char *params[] = { jobs, locks, excl, intervals, nowbuf };
-	PGresult *r = fg_db_query(db, &rc, "read job status", report_sql, 5, params);
+	const struct fg_sql_arg args[] = {
+		{ "jobs", jobs },
+		{ "lock_ids", locks },
+		{ "exclusive", excl },
+		{ "intervals", intervals },
+		{ "now", nowbuf },
+		{ "lock_class", FG_LOCK_CLASS },
+	};
+	PGresult *r = fg_sql_query(db, &rc, "read job status", &fg_sql_snapshot_status, args,
+				   FG_SQL_COUNT(args));
 	if (r == NULL)
 		return rc;
 

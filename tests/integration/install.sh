@@ -17,6 +17,8 @@ fg_check "no module directory installed" test ! -e "$r/lib/flakeguard" -a ! -e "
 fg_check "flakeguard.conf(5) installed" test -f "$r/share/man/man5/flakeguard.conf.5"
 fg_check "flakeguard(7) installed" test -f "$r/share/man/man7/flakeguard.7"
 fg_check "migrations installed" test -f "$r/share/flakeguard/sql/001_core.sql"
+fg_eq "only the migrations installed, statements are compiled in" "" \
+	"$(cd "$r/share/flakeguard/sql" && ls | grep -v '^[0-9][0-9][0-9]_.*\.sql$')"
 fg_check "IoC list installed" test -s "$r/share/flakeguard/unc5537-ips.txt"
 fg_check "example config installed" test -f "$r/share/doc/flakeguard/flakeguard.conf.example"
 fg_check "crontab installed" test -f "$r/share/doc/flakeguard/crontab.example"

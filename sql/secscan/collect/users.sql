@@ -1,0 +1,8 @@
+-- Users not deleted: what the identity rules judge.
+--
+-- Runs in Snowflake (and the simulator) through ODBC: keep it portable,
+-- see secscan_collect.c.  Timestamps are normalised to UTC.
+SELECT NAME, CONVERT_TIMEZONE('UTC', CREATED_ON), EMAIL, HAS_PASSWORD, HAS_MFA, EXT_AUTHN_DUO, DISABLED,
+	DEFAULT_ROLE, CONVERT_TIMEZONE('UTC', LAST_SUCCESS_LOGIN), HAS_RSA_PUBLIC_KEY,
+	CONVERT_TIMEZONE('UTC', PASSWORD_LAST_SET_TIME), CONVERT_TIMEZONE('UTC', BYPASS_MFA_UNTIL), TYPE
+FROM SNOWFLAKE.ACCOUNT_USAGE.USERS WHERE DELETED_ON IS NULL
