@@ -1,21 +1,21 @@
 /*
  * outbox.c - enqueue notifications: the single INSERT INTO notifications.
  *
- * The producer's rows become a CTE ("WITH r (...) AS (rows_sql)"), so
- * whatever computes them, the columns, the kind and the duplicate rule are
- * written once, here.  A batch is a JSON array of row objects, unpacked by
- * jsonb_to_recordset: one parameter, one statement, any number of rows.
+ * The producer's rows become a CTE ("WITH r (...) AS (rows)", composed
+ * with fg_sql_compose), so whatever computes them, the columns, the kind
+ * and the duplicate rule are written once, here.  A batch is a JSON array
+ * of row objects, unpacked by sql/outbox/batch.sql: one parameter, one
+ * statement, any number of rows.
  */
 #include "outbox.h"
 #include "db.h"
 #include "exitcode.h"
+#include "fg_sql_outbox.h"
 #include "log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_PARAMS 16
 
 static const char *const kind_names[] = {
 	[FG_OUTBOX_BUDGET] = "budget",
@@ -29,35 +29,28 @@ const char *fg_outbox_kind_name(enum fg_outbox_kind kind)
 	return (unsigned)kind < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[kind] : "generic";
 }
 
-int fg_outbox_enqueue(PGconn *db, enum fg_outbox_kind kind, const char *what, const char *rows_sql,
-		      int nparams, const char *const *params, long *added)
+int fg_outbox_enqueue(PGconn *db, enum fg_outbox_kind kind, const char *what, const struct fg_sql *rows,
+		      const struct fg_sql_arg *args, int nargs, long *added)
 {
-	static const char head[] =
-		"WITH r (channel, source_id, severity, title, body, fields, dedup_key) AS (";
-	const char *p[MAX_PARAMS + 1];
-	char tail[256];
-	char *sql;
-	size_t len;
+	struct fg_sql_arg all[FG_SQL_MAX_PARAMS];
+	struct fg_sql q;
+	PGresult *r;
 	int rc;
 
-	if (nparams < 0 || nparams > MAX_PARAMS) {
-		fg_error("cannot %s: %d parameters, at most %d", what, nparams, MAX_PARAMS);
+	if (nargs < 0 || nargs >= FG_SQL_MAX_PARAMS) {
+		fg_error("cannot %s: %d parameters, at most %d", what, nargs, FG_SQL_MAX_PARAMS - 1);
 		return FG_ERR_INTERNAL;
 	}
-	for (int i = 0; i < nparams; i++)
-		p[i] = params[i];
-	p[nparams] = fg_outbox_kind_name(kind);
-	/* the format writes a parameter number, never a value */
-	snprintf(tail, sizeof(tail), /* fg_db_lint_ok */
-		 ") " FG_OUTBOX_INSERT " SELECT channel, $%d, source_id, severity, title, body,"
-		 " fields, dedup_key FROM r" FG_OUTBOX_ON_CONFLICT,
-		 nparams + 1);
-	len = strlen(head) + strlen(rows_sql) + strlen(tail) + 1;
-	if ((sql = malloc(len)) == NULL)
-		return FG_ERR_INTERNAL;
-	snprintf(sql, len, "%s%s%s", head, rows_sql, tail);
-	PGresult *r = fg_db_query(db, &rc, what, sql, nparams + 1, p);
-	free(sql);
+	for (int i = 0; i < nargs; i++)
+		all[i] = args[i];
+	all[nargs] = (struct fg_sql_arg){ "outbox_kind", fg_outbox_kind_name(kind) };
+	if ((rc = fg_sql_compose(&q, "WITH r (channel, source_id, severity, title, body, fields, dedup_key) AS (",
+				 rows,
+				 ") " FG_OUTBOX_INSERT " SELECT channel, :outbox_kind, source_id, severity, title,"
+				 " body, fields, dedup_key FROM r" FG_OUTBOX_ON_CONFLICT)) < 0)
+		return rc;
+	r = fg_sql_query(db, &rc, what, &q, all, nargs + 1);
+	fg_sql_release(&q);
 	if (r == NULL)
 		return rc;
 	if (added != NULL)
@@ -108,12 +101,8 @@ int fg_outbox_batch_flush(PGconn *db, struct fg_outbox_batch *b, enum fg_outbox_
 		fg_error("cannot %s: out of memory", what);
 		return FG_ERR_INTERNAL;
 	}
-	const char *p[] = { doc };
-	rc = fg_outbox_enqueue(db, kind, what,
-			       "SELECT channel, source_id, severity, title, body, fields, dedup_key"
-			       " FROM jsonb_to_recordset($1::jsonb) AS x (channel text, source_id bigint,"
-			       " severity text, title text, body text, fields jsonb, dedup_key text)",
-			       1, p, added);
+	const struct fg_sql_arg args[] = { { "rows", doc } };
+	rc = fg_outbox_enqueue(db, kind, what, &fg_sql_outbox_batch, args, FG_SQL_COUNT(args), added);
 	free(doc);
 	json_array_clear(b->rows);
 	return rc;

@@ -22,6 +22,8 @@
 #include <libpq-fe.h>
 #include <stdint.h>
 
+#include "sqlfile.h"
+
 enum fg_outbox_kind {
 	FG_OUTBOX_BUDGET = 0,	/* a budget alert; source_id = budget_alerts.id */
 	FG_OUTBOX_FINDING,	/* a secscan finding; source_id = findings.id */
@@ -43,16 +45,16 @@ const char *fg_outbox_kind_name(enum fg_outbox_kind kind);
 #define FG_OUTBOX_ON_CONFLICT " ON CONFLICT (channel, dedup_key) DO NOTHING"
 
 /*
- * Enqueue the rows of rows_sql, a query (it may start with WITH) yielding
- * the columns channel text, source_id bigint (or NULL), severity text,
- * title text, body text, fields jsonb, dedup_key text, in that order and
- * under any names.  Its parameters are $1..$nparams; the kind is bound
- * after them.  what names the action in an error.  *added (may be NULL)
- * receives the number of rows inserted (duplicates are skipped).
- * Returns 0, or < 0 after logging (see fg_db_classify).
+ * Enqueue the rows of `rows`, a statement (sqlfile.h; it may start with
+ * WITH) yielding the columns channel text, source_id bigint (or NULL),
+ * severity text, title text, body text, fields jsonb, dedup_key text, in
+ * that order and under any names, bound by name with args.  The name
+ * "outbox_kind" is the outbox's own.  what names the action in an error.
+ * *added (may be NULL) receives the number of rows inserted (duplicates
+ * are skipped).  Returns 0, or < 0 after logging (see fg_db_classify).
  */
-int fg_outbox_enqueue(PGconn *db, enum fg_outbox_kind kind, const char *what, const char *rows_sql,
-		      int nparams, const char *const *params, long *added);
+int fg_outbox_enqueue(PGconn *db, enum fg_outbox_kind kind, const char *what, const struct fg_sql *rows,
+		      const struct fg_sql_arg *args, int nargs, long *added);
 
 /* Rows built one by one, enqueued in one statement. */
 struct fg_outbox_batch {

@@ -26,6 +26,7 @@
 #include "exitcode.h"
 #include "fg_sql_secscan.h"
 #include "log.h"
+#include "outbox.h"
 #include "secscan.h"
 
 #include <stdio.h>
@@ -259,7 +260,7 @@ int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_s
 			{ "rule_meta", meta_s },
 		};
 		const struct fg_sql_arg rd[] = { { "connector", connector } };
-		PGresult *n;
+		long added = 0;
 		/* statistics on the results, so the joins below hash instead of looping */
 		if ((rc = fg_db_exec(db, "analyze rule results", "ANALYZE sec_cur, findings", 0, NULL)) < 0 ||
 		    (rc = fg_db_exec(db, "classify findings", state_sql, 1, p1)) < 0 ||
@@ -271,12 +272,11 @@ int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_s
 					FG_SQL_COUNT(res));
 		if (resolved == NULL)
 			goto out;
-		n = fg_sql_query(db, &rc, "enqueue notifications", &fg_sql_secscan_findings_notify, notify,
-				 FG_SQL_COUNT(notify));
-		if (n == NULL)
+		if ((rc = fg_outbox_enqueue(db, FG_OUTBOX_FINDING, "enqueue notifications",
+					    &fg_sql_secscan_findings_notify, notify, FG_SQL_COUNT(notify),
+					    &added)) < 0)
 			goto out;
-		count_add(counts, "notifications", strtoll(PQcmdTuples(n), NULL, 10));
-		PQclear(n);
+		count_add(counts, "notifications", added);
 		r = fg_sql_query(db, &rc, "read findings", &fg_sql_secscan_findings_read, rd, FG_SQL_COUNT(rd));
 		if (r == NULL)
 			goto out;

@@ -18,6 +18,7 @@
 #include "exitcode.h"
 #include "fg_sql_budgets.h"
 #include "fg_sql_costs.h"
+#include "fg_sql_outbox.h"
 #include "fg_sql_secscan.h"
 #include "fg_sql_snapshot.h"
 #include "log.h"
@@ -29,6 +30,7 @@ static const struct {
 	const struct fg_sql *const *sql;
 } parts[] = {
     {"costs", fg_sql_costs},
+    {"outbox", fg_sql_outbox},
     {"budgets", fg_sql_budgets},
     {"secscan", fg_sql_secscan},
     {"snapshot", fg_sql_snapshot},
@@ -127,6 +129,7 @@ static const struct {
     {"secscan/sources/history_days.sql", "connector now days"},
     {"secscan/sources/read.sql", "connector source rows now"},
     {"secscan/sources/unavailable.sql", "connector source now reason"},
+    {"outbox/batch.sql", "rows"},
     {"snapshot/cost_summary.sql", "since until"},
     {"snapshot/status.sql", "jobs lock_ids exclusive intervals now lock_class"},
 };

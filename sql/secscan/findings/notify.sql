@@ -1,12 +1,12 @@
--- One outbox row per channel (:channels, a JSON array) for new and
--- reopened, unsuppressed findings at or above :min_severity.  :rule_meta
+-- The outbox rows of a scan (enqueued by fg_outbox_enqueue): one per
+-- channel (:channels, a JSON array) for new and reopened, unsuppressed
+-- findings at or above :min_severity.  :rule_meta
 -- maps each rule id to its title, remediation and CIS reference.  Titles
 -- are one line (control characters of names become spaces), fields keep
 -- the subject verbatim.  The dedup key holds the opening time: a reopen
 -- notifies again, a retry of the same transaction cannot notify twice.
 WITH meta AS (SELECT key AS rule, value AS m FROM jsonb_each(:rule_meta::jsonb))
-INSERT INTO notifications (channel, kind, source_id, severity, title, body, fields, dedup_key)
-SELECT ch, 'finding', f.id, f.severity,
+SELECT ch, f.id, f.severity,
 	left('secscan ' || :connector || ': ' || (meta.m->>'title') || ': '
 		|| regexp_replace(f.subject, '[[:cntrl:]]+', ' ', 'g'), 300),
 	'Rule: ' || f.rule || coalesce(' (CIS ' || (meta.m->>'cis') || ')', '') || E'\n'
@@ -25,4 +25,3 @@ JOIN meta ON meta.rule = c.rule
 CROSS JOIN jsonb_array_elements_text(:channels::jsonb) AS ch
 WHERE c.state IN ('new', 'reopened') AND NOT c.suppressed
 	AND sec_severity_rank(f.severity) >= sec_severity_rank(:min_severity)
-ON CONFLICT (channel, dedup_key) DO NOTHING
