@@ -25,6 +25,14 @@ struct fg_odbc;
 struct fg_odbc_stmt;
 
 /*
+ * How far SNOWFLAKE.ACCOUNT_USAGE views lag behind events, in seconds:
+ * Snowflake documents up to 45 minutes to 3 hours by view; 4 hours
+ * covers them all.  Readers of event views re-read this margin before
+ * their watermark.
+ */
+#define FG_ACCOUNT_USAGE_LATENCY (4 * 3600)
+
+/*
  * Connect with an ODBC connection string ("DSN=x;UID=y" or "Driver=...").
  * label names the connector in messages.  connect_timeout in seconds (0:
  * the driver's default).  Returns 0 or < 0 after logging; *out is NULL on

@@ -343,7 +343,8 @@ int fg_costsync_run(struct fg_tool *t, const struct fg_costsync_opts *o, json_t 
 		goto out;
 	for (int i = 0; i < set.n; i++) {
 		struct fg_costsync_stats s = {0};
-		struct timespec t0, t1;
+		struct timespec t0;
+		double seconds;
 		if (!run[i])
 			continue;
 		if (fg_interrupted) {
@@ -353,10 +354,10 @@ int fg_costsync_run(struct fg_tool *t, const struct fg_costsync_opts *o, json_t 
 		nrun++;
 		json_t *rep = json_pack("{s:s,s:s,s:n,s:o}", "connector", set.v[i].name, "currency",
 		                        set.v[i].currency, "window", "totals", json_object());
-		clock_gettime(CLOCK_MONOTONIC, &t0);
+		t0 = fg_mono_now();
 		fg_log_clear_last_error();
 		rc = sync_one(t, &set.v[i], o, &s, rep);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
+		seconds = fg_elapsed_since(&t0);
 		json_object_set_new(rep, "status", json_string(rc < 0 ? "failed" : "ok"));
 		json_object_set_new(rep, "rows_read", json_integer(s.rows_read));
 		json_object_set_new(rep, "rows", json_integer(s.rows));
@@ -367,7 +368,7 @@ int fg_costsync_run(struct fg_tool *t, const struct fg_costsync_opts *o, json_t 
 		                    json_integer(rc < 0 ? 0 : s.rows - s.inserted - s.updated));
 		json_object_set_new(
 		    rep, "duration",
-		    json_real((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9));
+		    json_real(seconds));
 		const char *err = rc < 0 ? fg_log_last_error() : NULL;
 		json_object_set_new(rep, "error", err ? json_string(err) : json_null());
 		json_array_append_new(list, rep);

@@ -41,7 +41,6 @@
 #include <strings.h>
 #include <time.h>
 
-#define LATENCY (4 * 3600)
 #define QUERY_KEY_DAYS 400L
 
 enum kind { SNAPSHOT, EVENT };
@@ -322,10 +321,10 @@ static int read_source(struct ctx *c, const struct source *s)
 		if (s->bit == FG_SRC_QUERY_HISTORY)
 			lo = c->now - QUERY_KEY_DAYS * 86400L;
 		if (wm > 0) {
-			lo = wm - LATENCY > lo ? wm - LATENCY : lo;
+			lo = wm - FG_ACCOUNT_USAGE_LATENCY > lo ? wm - FG_ACCOUNT_USAGE_LATENCY : lo;
 			lo_short = lo > lo_short ? lo : lo_short;
 			if (s->bit == FG_SRC_QUERY_HISTORY)
-				lo = wm - LATENCY;
+				lo = wm - FG_ACCOUNT_USAGE_LATENCY;
 		}
 		ts_param(lo, since, sizeof(since));
 		ts_param(c->now, until, sizeof(until));
@@ -333,8 +332,7 @@ static int read_source(struct ctx *c, const struct source *s)
 		nargs = s->bit == FG_SRC_QUERY_HISTORY ? 3 : 2;
 	}
 	char what[64];
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct timespec t0 = fg_mono_now();
 	snprintf(what, sizeof(what), "read %s", s->view);
 	if ((rc = fg_sql_odbc_query(c->odbc, what, s->sql, args, nargs, c->query_timeout, &st)) < 0) {
 		/* a timeout or a lost connection fails the connector (exit 75,
@@ -360,10 +358,9 @@ static int read_source(struct ctx *c, const struct source *s)
 		rc = record(c, s, rows);
 	if (rc == 0 && s->kind == EVENT)
 		rc = finish_event(c, s);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc == 0)
 		fg_debug("connector '%s': read %ld rows from %s in %.0f ms", c->connector, rows, s->view,
-			 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+			 fg_elapsed_since(&t0) * 1e3);
 	return rc;
 }
 
@@ -481,18 +478,16 @@ int fg_secscan_collect(PGconn *db, const char *connector, const char *odbc, int 
 	 * snapshot copies every time, the event copies after their first load
 	 * (a day's increment does not change their shape; autovacuum follows).
 	 */
-	struct timespec t0, t1;
+	struct timespec t0;
 	char analyze[256];
 	snprintf(analyze, sizeof(analyze), "ANALYZE sec_users, sec_grants_to_users, sec_grants_to_roles%s%s%s",
 		 c.first_load & FG_SRC_LOGIN_HISTORY ? ", sec_login_history" : "",
 		 c.first_load & FG_SRC_SESSIONS ? ", sec_sessions" : "",
 		 c.first_load & FG_SRC_QUERY_HISTORY ? ", sec_query_history" : "");
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = fg_mono_now();
 	if (rc == 0)
 		rc = fg_db_exec(db, "analyze secscan copies", analyze, 0, NULL);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	fg_debug("connector '%s': analyzed the copies in %.0f ms", connector,
-		 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	fg_debug("connector '%s': analyzed the copies in %.0f ms", connector, fg_elapsed_since(&t0) * 1e3);
 	for (int i = 0; rc == 0 && i < FG_SRC_COUNT; i++)
 		if ((needed & (1 << i)) && !(src->available & (1 << i)) && (1 << i) != FG_SRC_IOC_LIST) {
 			char now_s[32];

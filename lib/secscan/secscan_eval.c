@@ -23,9 +23,11 @@
  * number of users, grants or logins.
  */
 #include "db.h"
+#include "clock.h"
 #include "exitcode.h"
 #include "fg_sql_secscan.h"
 #include "log.h"
+#include "odbc.h"
 #include "outbox.h"
 #include "secscan.h"
 
@@ -81,7 +83,7 @@ static json_t *settings_json(PGconn *db, const char *connector, const struct fg_
 				  "SELECT extract(epoch FROM scanned_at)::bigint FROM sec_scans WHERE connector = $1",
 				  1, p);
 	if (r != NULL && PQntuples(r) == 1) {
-		time_t last = (time_t)strtoll(PQgetvalue(r, 0, 0), NULL, 10) - 4 * 3600;
+		time_t last = (time_t)strtoll(PQgetvalue(r, 0, 0), NULL, 10) - FG_ACCOUNT_USAGE_LATENCY;
 		if (last < now)
 			t = last;
 	}
@@ -221,13 +223,11 @@ int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_s
 			count_add(counts, "not_evaluated", 1);
 			continue;
 		}
-		struct timespec r0, r1;
-		clock_gettime(CLOCK_MONOTONIC, &r0);
+		struct timespec r0 = fg_mono_now();
 		if ((rc = run_rule(db, rule, connector, now_s, conf_s, &n)) < 0)
 			goto out;
-		clock_gettime(CLOCK_MONOTONIC, &r1);
 		fg_debug("connector '%s': rule %s: %ld subjects in %.0f ms", connector, rule->id, n,
-			 (double)(r1.tv_sec - r0.tv_sec) * 1e3 + (double)(r1.tv_nsec - r0.tv_nsec) / 1e6);
+			 fg_elapsed_since(&r0) * 1e3);
 		json_array_append_new(evaluated, json_string(rule->id));
 		json_object_set_new(meta, rule->id,
 				    json_pack("{s:s, s:s, s:s?}", "title", rule->title, "remediation",
@@ -243,8 +243,7 @@ int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_s
 	meta_s = json_dumps(meta, JSON_COMPACT);
 	ign_s = json_dumps(ignore, JSON_COMPACT);
 	ch_s = json_dumps(channels, JSON_COMPACT);
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct timespec t0 = fg_mono_now();
 	{
 		const char *p1[] = { connector }, *pi[] = { ign_s };
 		const struct fg_sql_arg up[] = { { "connector", connector }, { "now", now_s } };
@@ -281,10 +280,8 @@ int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_s
 		if (r == NULL)
 			goto out;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	fg_debug("connector '%s': updated %d findings, resolved %d in %.0f ms", connector, PQntuples(r),
-		 PQntuples(resolved),
-		 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+		 PQntuples(resolved), fg_elapsed_since(&t0) * 1e3);
 	emit(r, connector, opts, findings, counts, fail);
 	emit(resolved, connector, opts, findings, counts, fail);
 	{
