@@ -106,7 +106,7 @@ static void names(FILE *f, const char *label, int i, const struct fg_sqlparam *p
 
 int main(int argc, char **argv)
 {
-	static const enum fg_sql_style styles[3] = {FG_SQL_NAMED, FG_SQL_PQ, FG_SQL_ODBC};
+	static const enum fg_sql_style styles[3] = { FG_SQL_NAMED, FG_SQL_PQ, FG_SQL_ODBC };
 	FILE *c, *h;
 	int rc = 0, nfiles = argc - 5;
 	char(*syms)[256];
@@ -128,15 +128,15 @@ int main(int argc, char **argv)
 		return 70;
 	}
 	fprintf(c,
-	        "/* generated from sql/%s/ by cmake/sqlembed.c; do not edit */\n#include \"fg_sql_%s.h\"\n",
-	        part, part);
+		"/* generated from sql/%s/ by cmake/sqlembed.c; do not edit */\n#include \"fg_sql_%s.h\"\n",
+		part, part);
 	fprintf(h,
-	        "/* generated from sql/%s/ by cmake/sqlembed.c; do not edit */\n"
-	        "#ifndef FG_SQL_%s_H\n#define FG_SQL_%s_H\n\n#include \"sqlfile.h\"\n\n",
-	        part, guard, guard);
+		"/* generated from sql/%s/ by cmake/sqlembed.c; do not edit */\n"
+		"#ifndef FG_SQL_%s_H\n#define FG_SQL_%s_H\n\n#include \"sqlfile.h\"\n\n",
+		part, guard, guard);
 	for (int i = 0; i < nfiles && rc == 0; i++) {
 		const char *file = argv[5 + i], *path = file + dlen;
-		struct fg_sqlparam form[3] = {{0}};
+		struct fg_sqlparam form[3] = { { 0 } };
 		char err[200];
 		char *text;
 
@@ -177,16 +177,16 @@ int main(int argc, char **argv)
 			fprintf(c, "const char %s_pq[] =", syms[i]);
 			literal(c, form[1].text);
 			fprintf(c, ";\nconst struct fg_sql %s = {\n\t.path = \"%s\",\n\t.named =", syms[i],
-			        path);
+				path);
 			literal(c, form[0].text);
 			fprintf(c,
-			        ",\n\t.pq = %s_pq,\n\t.pq_names = pq%d,\n\t.pq_n = %d,\n\t.odbc =", syms[i],
-			        i, form[1].n);
+				",\n\t.pq = %s_pq,\n\t.pq_names = pq%d,\n\t.pq_n = %d,\n\t.odbc =", syms[i],
+				i, form[1].n);
 			literal(c, form[2].text);
 			fprintf(c, ",\n\t.odbc_names = odbc%d,\n\t.odbc_n = %d,\n};\n", i, form[2].n);
 			fprintf(h,
-			        "/* sql/%s */\nextern const struct fg_sql %s;\nextern const char %s_pq[];\n",
-			        path, syms[i], syms[i]);
+				"/* sql/%s */\nextern const struct fg_sql %s;\nextern const char %s_pq[];\n",
+				path, syms[i], syms[i]);
 		}
 		for (int k = 0; k < 3; k++)
 			fg_sqlparam_release(&form[k]);
@@ -196,11 +196,10 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nfiles && rc == 0; i++)
 		fprintf(c, "\t&%s,\n", syms[i]);
 	fprintf(c, "\tNULL,\n};\n");
-	fprintf(
-	    h,
-	    "\n/* Every statement of sql/%s/, then NULL. */\nextern const struct fg_sql *const fg_sql_%s[];\n"
-	    "\n#endif\n",
-	    part, part);
+	fprintf(h,
+		"\n/* Every statement of sql/%s/, then NULL. */\nextern const struct fg_sql *const fg_sql_%s[];\n"
+		"\n#endif\n",
+		part, part);
 	free(syms);
 	if (fclose(c) != 0 || fclose(h) != 0) {
 		perror("fg_sqlembed");

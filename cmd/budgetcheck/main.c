@@ -16,8 +16,17 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { OPT_BUDGET = 256, OPT_AS_OF, OPT_FAIL_ON };
-enum fail_on { FAIL_NEVER, FAIL_WARN, FAIL_BREACH, FAIL_FORECAST };
+enum {
+	OPT_BUDGET = 256,
+	OPT_AS_OF,
+	OPT_FAIL_ON
+};
+enum fail_on {
+	FAIL_NEVER,
+	FAIL_WARN,
+	FAIL_BREACH,
+	FAIL_FORECAST
+};
 
 struct budgetcheck_opts {
 	char **budgets; /* --budget names, NULL-terminated, or NULL */
@@ -29,11 +38,11 @@ struct budgetcheck_opts {
 };
 
 static const struct fg_cli_opt opts[] = {
-    {"budget", OPT_BUDGET, true, "NAME", "check only this budget (repeatable)"},
-    {"as-of", OPT_AS_OF, true, "DATE", "evaluate as if today were DATE (YYYY-MM-DD, UTC)"},
-    {"fail-on", OPT_FAIL_ON, true, "warn|breach|forecast",
-     "exit 1 when a budget crossed a threshold, 100 %, or is projected past 100 %"},
-    {NULL, 0, false, NULL, NULL},
+	{ "budget", OPT_BUDGET, true, "NAME", "check only this budget (repeatable)" },
+	{ "as-of", OPT_AS_OF, true, "DATE", "evaluate as if today were DATE (YYYY-MM-DD, UTC)" },
+	{ "fail-on", OPT_FAIL_ON, true, "warn|breach|forecast",
+	  "exit 1 when a budget crossed a threshold, 100 %, or is projected past 100 %" },
+	{ NULL, 0, false, NULL, NULL },
 };
 
 static int on_opt(void *ud, int key, const char *arg)
@@ -97,7 +106,7 @@ static int prepare(struct fg_tool *t, void *ud)
 static int run(struct fg_tool *t, void *ud)
 {
 	struct budgetcheck_opts *o = ud;
-	struct fg_budget_result res = {0};
+	struct fg_budget_result res = { 0 };
 	int rc = fg_budget_run(t->db, &o->set, o->have_as_of ? o->as_of : fg_today(), t->cli.dry_run, &res);
 
 	if (rc < 0)
@@ -106,9 +115,8 @@ static int run(struct fg_tool *t, void *ud)
 	fg_tool_count(t, "alerts", res.alerts);
 	fg_tool_count(t, "notifications", res.notifications);
 	fg_tool_count(t, "statements", res.statements);
-	fg_info("checked %zu budgets: %ld new alerts, %ld notifications, %ld statements in %.3f s",
-	        res.count, res.alerts, res.notifications, res.statements,
-	        fg_elapsed_since(&t->t0));
+	fg_info("checked %zu budgets: %ld new alerts, %ld notifications, %ld statements in %.3f s", res.count,
+		res.alerts, res.notifications, res.statements, fg_elapsed_since(&t->t0));
 	if (t->cli.json) {
 		rc = fg_budget_write_json(stdout, &res);
 	} else if (isatty(STDOUT_FILENO) || t->cli.verbosity > 0) {
@@ -136,15 +144,16 @@ static void release(void *ud)
 }
 
 static const struct fg_tool_def def = {
-    .info = {"budgetcheck", "Compare spend and projected spend to budgets and raise each alert once.", opts},
-    .on_opt = on_opt,
-    .prepare = prepare,
-    .run = run,
-    .release = release,
+	.info = { "budgetcheck", "Compare spend and projected spend to budgets and raise each alert once.",
+		  opts },
+	.on_opt = on_opt,
+	.prepare = prepare,
+	.run = run,
+	.release = release,
 };
 
 int main(int argc, char **argv)
 {
-	struct budgetcheck_opts o = {0};
+	struct budgetcheck_opts o = { 0 };
 	return fg_tool_main(&def, &o, argc, argv);
 }

@@ -12,13 +12,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { OPT_CONNECTOR = 256, OPT_SINCE, OPT_UNTIL };
+enum {
+	OPT_CONNECTOR = 256,
+	OPT_SINCE,
+	OPT_UNTIL
+};
 
 static const struct fg_cli_opt opts[] = {
-    {"connector", OPT_CONNECTOR, true, "NAME", "sync only this connector (repeatable)"},
-    {"since", OPT_SINCE, true, "DATE", "re-sync from this UTC day (YYYY-MM-DD, inclusive)"},
-    {"until", OPT_UNTIL, true, "DATE", "re-sync up to this UTC day (YYYY-MM-DD, inclusive)"},
-    {NULL, 0, false, NULL, NULL},
+	{ "connector", OPT_CONNECTOR, true, "NAME", "sync only this connector (repeatable)" },
+	{ "since", OPT_SINCE, true, "DATE", "re-sync from this UTC day (YYYY-MM-DD, inclusive)" },
+	{ "until", OPT_UNTIL, true, "DATE", "re-sync up to this UTC day (YYYY-MM-DD, inclusive)" },
+	{ NULL, 0, false, NULL, NULL },
 };
 
 static int on_opt(void *ud, int key, const char *arg)
@@ -48,7 +52,7 @@ static int check(void *ud)
 
 	if (o->since >= 0 && o->until >= 0 && o->since > o->until) {
 		fg_error("--since is after --until: give an inclusive range such as"
-		         " --since 2026-03-01 --until 2026-03-31");
+			 " --since 2026-03-01 --until 2026-03-31");
 		return FG_ERR_USAGE;
 	}
 	return FG_RUN_JOB;

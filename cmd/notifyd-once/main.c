@@ -20,7 +20,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_LIMIT = 256, OPT_CHANNEL, OPT_DEAD, OPT_REQUEUE, OPT_STDIN, OPT_TEST };
+enum {
+	OPT_LIMIT = 256,
+	OPT_CHANNEL,
+	OPT_DEAD,
+	OPT_REQUEUE,
+	OPT_STDIN,
+	OPT_TEST
+};
 
 static const struct fg_cli_opt opts[] = {
 	{ "limit", OPT_LIMIT, true, "N", "deliver at most N notifications in this run" },
@@ -34,9 +41,9 @@ static const struct fg_cli_opt opts[] = {
 
 struct notifyd_opts {
 	long limit;
-	json_t *channels;	/* array of names, or NULL */
+	json_t *channels; /* array of names, or NULL */
 	bool dead;
-	const char *requeue;	/* "all" or an id */
+	const char *requeue; /* "all" or an id */
 	bool from_stdin;
 	const char *test;
 };
@@ -100,7 +107,8 @@ static int check_channels(const struct fg_notify_conf *nc, json_t *channels)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(channels, i, v) {
+	json_array_foreach(channels, i, v)
+	{
 		if (fg_notify_channel(nc, json_string_value(v)) == NULL) {
 			fg_error("unknown channel '%s': no [channel %s] in the configuration",
 				 json_string_value(v), json_string_value(v));
@@ -173,7 +181,9 @@ static int run_direct(struct fg_tool *t, const struct notifyd_opts *o)
 			fg_notify_summary_print(&s, stdout);
 		else if (o->test)
 			printf("test message to '%s': %s\n", o->test,
-			       s.sent ? "sent" : s.dead ? "refused (see the error above)" : "not delivered, try again later");
+			       s.sent   ? "sent"
+			       : s.dead ? "refused (see the error above)"
+					: "not delivered, try again later");
 	}
 	if (rc == 0)
 		rc = fg_notify_exit_status(&s);
@@ -215,8 +225,11 @@ static int deliver(struct fg_tool *t, const struct notifyd_opts *o, const struct
 		   const char *channels)
 {
 	struct fg_notify_summary s;
-	struct fg_notify_opts ro = { .limit = o->limit, .channels = channels, .dry_run = t->cli.dry_run,
-				     .json = t->cli.json, .out = stdout };
+	struct fg_notify_opts ro = { .limit = o->limit,
+				     .channels = channels,
+				     .dry_run = t->cli.dry_run,
+				     .json = t->cli.json,
+				     .out = stdout };
 	int rc;
 
 	fg_notify_summary_init(&s);
@@ -285,8 +298,8 @@ static void release(void *ud)
 }
 
 static const struct fg_tool_def def = {
-	.info = { "notifyd-once", "Deliver pending alerts to Slack, webhooks, Teams, PagerDuty and email, then exit.",
-		  opts },
+	.info = { "notifyd-once",
+		  "Deliver pending alerts to Slack, webhooks, Teams, PagerDuty and email, then exit.", opts },
 	.on_opt = on_opt,
 	.check = check,
 	.run = run,

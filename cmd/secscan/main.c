@@ -22,7 +22,8 @@ static const struct fg_cli_opt opts[] = {
 	{ "list-rules", OPT_LIST_RULES, false, NULL, "print the rule catalogue and exit (JSON with --json)" },
 	{ "rule", OPT_RULE, true, "ID", "evaluate only this rule (repeatable)" },
 	{ "connector", OPT_CONNECTOR, true, "NAME", "scan only this connector" },
-	{ "fail-on", OPT_FAIL_ON, true, "high|medium|low", "exit 1 when an open finding is at or above this severity" },
+	{ "fail-on", OPT_FAIL_ON, true, "high|medium|low",
+	  "exit 1 when an open finding is at or above this severity" },
 	{ NULL, 0, false, NULL, NULL },
 };
 

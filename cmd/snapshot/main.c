@@ -37,10 +37,12 @@ struct snapshot_opts {
 };
 
 static const struct fg_cli_opt opts[] = {
-	{ "date", OPT_DATE, true, "DATE", "(re)build history for one day, YYYY-MM-DD (default: the last 7 complete days)" },
+	{ "date", OPT_DATE, true, "DATE",
+	  "(re)build history for one day, YYYY-MM-DD (default: the last 7 complete days)" },
 	{ "since", OPT_SINCE, true, "DATE", "(re)build every day from DATE (backfill)" },
 	{ "until", OPT_UNTIL, true, "DATE", "last day to build with --since (default yesterday)" },
-	{ "status", OPT_STATUS, false, NULL, "print the last run of every job; exit 1 if any is stale or failing" },
+	{ "status", OPT_STATUS, false, NULL,
+	  "print the last run of every job; exit 1 if any is stale or failing" },
 	{ "no-prune", OPT_NO_PRUNE, false, NULL, "build history but do not apply retention" },
 	{ "history", OPT_HISTORY, true, "BUDGET", "print a budget's daily history with a sparkline" },
 	{ "days", OPT_DAYS, true, "N", "days of history to print (default 30)" },
@@ -174,12 +176,14 @@ static int run(struct fg_tool *t, void *ud)
 		return rc < 0 ? rc : unhealthy > 0 ? FG_EX_FINDING : FG_EX_OK;
 	}
 	if (o->history)
-		return fg_history_print(t->db, o->history, o->have_days ? o->days : 30, fg_today(), t->cli.json);
+		return fg_history_print(t->db, o->history, o->have_days ? o->days : 30, fg_today(),
+					t->cli.json);
 	return build(t, o);
 }
 
 static const struct fg_tool_def def = {
-	.info = { "snapshot", "Keep daily per-budget history and cost summaries, prune old state, report job status.",
+	.info = { "snapshot",
+		  "Keep daily per-budget history and cost summaries, prune old state, report job status.",
 		  opts },
 	.on_opt = on_opt,
 	.check = check,

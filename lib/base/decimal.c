@@ -33,7 +33,7 @@ int fg_dec_parsen(const char *s, size_t len, struct fg_dec *out, const char **wh
 	const char *p = s, *end = s + len;
 	bool neg = false, any = false;
 	i128 v = 0, max = dec_max();
-	int frac = 0;		/* fractional digits consumed */
+	int frac = 0; /* fractional digits consumed */
 	int dropped_nonzero = 0;
 	long exp = 0;
 

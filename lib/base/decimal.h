@@ -15,7 +15,7 @@
 #define FG_DEC_SCALE 12
 
 struct fg_dec {
-	__int128 v;	/* value * 10^FG_DEC_SCALE */
+	__int128 v; /* value * 10^FG_DEC_SCALE */
 };
 
 /*
@@ -34,7 +34,11 @@ int fg_dec_parsen(const char *s, size_t len, struct fg_dec *out, const char **wh
  */
 int fg_dec_format(struct fg_dec d, int places, char *buf, size_t len);
 
-static inline struct fg_dec fg_dec_zero(void) { struct fg_dec d = { 0 }; return d; }
+static inline struct fg_dec fg_dec_zero(void)
+{
+	struct fg_dec d = { 0 };
+	return d;
+}
 struct fg_dec fg_dec_from_int(long long n);
 /* a + b, a - b; return -1 on overflow. */
 int fg_dec_add(struct fg_dec a, struct fg_dec b, struct fg_dec *out);
@@ -44,8 +48,14 @@ int fg_dec_mul(struct fg_dec a, struct fg_dec b, struct fg_dec *out);
 /* a / b rounded half away from zero; -1 on division by zero or overflow. */
 int fg_dec_div(struct fg_dec a, struct fg_dec b, struct fg_dec *out);
 int fg_dec_cmp(struct fg_dec a, struct fg_dec b);
-static inline bool fg_dec_is_neg(struct fg_dec d) { return d.v < 0; }
-static inline bool fg_dec_is_zero(struct fg_dec d) { return d.v == 0; }
+static inline bool fg_dec_is_neg(struct fg_dec d)
+{
+	return d.v < 0;
+}
+static inline bool fg_dec_is_zero(struct fg_dec d)
+{
+	return d.v == 0;
+}
 
 /* Canonical text of a decimal string (no exponent, trimmed zeros). */
 int fg_dec_canonical(const char *s, char *buf, size_t len, const char **why);

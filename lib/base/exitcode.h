@@ -8,20 +8,20 @@
 #define FG_EXITCODE_H
 
 enum fg_exit {
-	FG_EX_OK = 0,		/* success */
-	FG_EX_FINDING = 1,	/* --fail-on matched */
-	FG_EX_USAGE = 64,	/* bad command line */
-	FG_EX_DATAERR = 65,	/* bad input data (stdin JSON, source rows) */
-	FG_EX_UNAVAILABLE = 69,	/* a remote service refused permanently */
-	FG_EX_SOFTWARE = 70,	/* internal error (a bug) */
-	FG_EX_TEMPFAIL = 75,	/* database/Snowflake unreachable, timeout */
-	FG_EX_CONFIG = 78,	/* configuration error */
+	FG_EX_OK = 0,           /* success */
+	FG_EX_FINDING = 1,      /* --fail-on matched */
+	FG_EX_USAGE = 64,       /* bad command line */
+	FG_EX_DATAERR = 65,     /* bad input data (stdin JSON, source rows) */
+	FG_EX_UNAVAILABLE = 69, /* a remote service refused permanently */
+	FG_EX_SOFTWARE = 70,    /* internal error (a bug) */
+	FG_EX_TEMPFAIL = 75,    /* database/Snowflake unreachable, timeout */
+	FG_EX_CONFIG = 78,      /* configuration error */
 };
 
 /* Negative error codes returned by library functions. */
 enum fg_err {
 	FG_OK = 0,
-	FG_ERR = -1,		/* generic, already logged */
+	FG_ERR = -1, /* generic, already logged */
 	FG_ERR_USAGE = -64,
 	FG_ERR_DATA = -65,
 	FG_ERR_PERM = -69,

@@ -36,9 +36,18 @@ void fg_log_set_level(enum fg_log_level level)
 	log_level = level;
 }
 
-void fg_log_set_format(enum fg_log_format format) { log_format = format; }
-enum fg_log_level fg_log_get_level(void) { return log_level; }
-bool fg_log_enabled(enum fg_log_level level) { return level <= log_level; }
+void fg_log_set_format(enum fg_log_format format)
+{
+	log_format = format;
+}
+enum fg_log_level fg_log_get_level(void)
+{
+	return log_level;
+}
+bool fg_log_enabled(enum fg_log_level level)
+{
+	return level <= log_level;
+}
 
 int fg_log_parse_format(const char *s, enum fg_log_format *out)
 {
@@ -99,17 +108,16 @@ void fg_vlog(enum fg_log_level level, const char *fmt, va_list ap)
 		struct tm tm;
 		clock_gettime(CLOCK_REALTIME, &now);
 		gmtime_r(&now.tv_sec, &tm);
-		snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-			 tm.tm_min, tm.tm_sec, now.tv_nsec / 1000000);
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s%}", "ts", ts, "level",
-				      level_names[level], "prog", log_prog, "msg", msg, strlen(msg));
+		snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, now.tv_nsec / 1000000);
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s%}", "ts", ts, "level", level_names[level], "prog",
+				      log_prog, "msg", msg, strlen(msg));
 		if (o == NULL) { /* not UTF-8: replace high bytes */
 			for (char *q = msg; *q; q++)
 				if ((unsigned char)*q >= 0x80)
 					*q = '?';
-			o = json_pack("{s:s, s:s, s:s, s:s}", "ts", ts, "level", level_names[level],
-				      "prog", log_prog, "msg", msg);
+			o = json_pack("{s:s, s:s, s:s, s:s}", "ts", ts, "level", level_names[level], "prog",
+				      log_prog, "msg", msg);
 		}
 		char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
 		if (line != NULL)

@@ -38,10 +38,8 @@ int fg_log_parse_format(const char *s, enum fg_log_format *out);
  * Log one message.  Embedded newlines are folded into "; " so a multi-line
  * libpq or ODBC message stays one line.  Registered secrets are masked.
  */
-void fg_log(enum fg_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void fg_vlog(enum fg_log_level level, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+void fg_log(enum fg_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void fg_vlog(enum fg_log_level level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* The last error-level message logged (redacted, one line), or NULL. */
 const char *fg_log_last_error(void);

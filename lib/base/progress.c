@@ -42,7 +42,8 @@ void fg_progress_add(struct fg_progress *p, long long n)
 	if (p->total > 0 && rate > 0 && p->done < p->total)
 		snprintf(eta, sizeof(eta), ", ETA %.0fs", (double)(p->total - p->done) / rate);
 	if (p->total > 0)
-		fprintf(stderr, "\r%s: %lld/%lld %s (%.0f/s%s)\033[K", p->label, p->done, p->total, p->what, rate, eta);
+		fprintf(stderr, "\r%s: %lld/%lld %s (%.0f/s%s)\033[K", p->label, p->done, p->total, p->what,
+			rate, eta);
 	else
 		fprintf(stderr, "\r%s: %lld %s (%.0f/s)\033[K", p->label, p->done, p->what, rate);
 	fflush(stderr);

@@ -13,9 +13,9 @@
 
 struct fg_progress {
 	bool on;
-	const char *what;	/* "rows", "days" (borrowed) */
+	const char *what; /* "rows", "days" (borrowed) */
 	char label[96];
-	long long total;	/* 0 when unknown */
+	long long total; /* 0 when unknown */
 	long long done;
 	double t0, last;
 };

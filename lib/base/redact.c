@@ -147,8 +147,9 @@ static bool buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t 
 /* Mask the value of password=/pwd= style key-value pairs. */
 static size_t match_password_key(const char *s)
 {
-	static const char *keys[] = { "password=", "pwd=", "passwd=", "token=",
-		"api_key=", "apikey=", "secret=", "priv_key_file_pwd=", NULL };
+	static const char *keys[] = { "password=", "pwd=",    "passwd=", "token=",
+				      "api_key=",  "apikey=", "secret=", "priv_key_file_pwd=",
+				      NULL };
 	for (int i = 0; keys[i]; i++) {
 		size_t kl = strlen(keys[i]);
 		if (strncasecmp(s, keys[i], kl) == 0)
@@ -171,7 +172,8 @@ char *fg_redact(const char *s)
 		for (i = 0; i < nsecrets; i++) {
 			size_t sl = strlen(secrets[i]);
 			if (strncmp(p, secrets[i], sl) == 0) {
-				char *r = looks_like_url(secrets[i]) ? fg_redact_url(secrets[i]) : strdup("***");
+				char *r = looks_like_url(secrets[i]) ? fg_redact_url(secrets[i])
+								     : strdup("***");
 				bool ok = r != NULL && buf_add(&buf, &len, &cap, r, strlen(r));
 				free(r);
 				if (!ok)

@@ -128,7 +128,7 @@ void fg_sqlparam_release(struct fg_sqlparam *p)
 
 /* Write the parameter name[0..len) in style; returns 0 or -1 (memory). */
 static int parameter(struct out *o, struct fg_sqlparam *p, enum fg_sql_style style, const char *name,
-                     size_t len)
+		     size_t len)
 {
 	char num[16];
 	int k = find_name(p->names, p->n, name, len);
@@ -156,9 +156,9 @@ static int parameter(struct out *o, struct fg_sqlparam *p, enum fg_sql_style sty
 }
 
 int fg_sqlparam_translate(const char *sql, enum fg_sql_style style, struct fg_sqlparam *out, char *err,
-                          size_t errsize)
+			  size_t errsize)
 {
-	struct out o = {0};
+	struct out o = { 0 };
 	const char *s = sql, *why = NULL;
 	char prev = ' ';
 	bool space = false;

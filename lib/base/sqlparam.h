@@ -35,7 +35,11 @@
 
 #include <stddef.h>
 
-enum fg_sql_style { FG_SQL_NAMED, FG_SQL_PQ, FG_SQL_ODBC };
+enum fg_sql_style {
+	FG_SQL_NAMED,
+	FG_SQL_PQ,
+	FG_SQL_ODBC
+};
 
 struct fg_sqlparam {
 	char *text;   /* the translated statement */
@@ -50,7 +54,7 @@ struct fg_sqlparam {
  * ("line 3: unterminated string literal"); *out is then empty.
  */
 int fg_sqlparam_translate(const char *sql, enum fg_sql_style style, struct fg_sqlparam *out, char *err,
-                          size_t errsize);
+			  size_t errsize);
 /* Free what a translation holds; accepts an empty one. */
 void fg_sqlparam_release(struct fg_sqlparam *p);
 

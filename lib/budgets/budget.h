@@ -109,9 +109,9 @@ struct fg_budget_result {
 	long notifications; /* outbox rows enqueued */
 	long statements;    /* SQL statements issued */
 	/* private to budget*.c: what the statuses are made of */
-	PGresult *ev;                  /* the evaluation, one row per status */
-	const struct fg_budget **sel;  /* the budget of each row */
-	struct fg_budget_cand *cands;  /* alert candidates in row order; created = new */
+	PGresult *ev;                 /* the evaluation, one row per status */
+	const struct fg_budget **sel; /* the budget of each row */
+	struct fg_budget_cand *cands; /* alert candidates in row order; created = new */
 	int ncands;
 	json_t *statuses; /* built on demand by fg_budget_statuses */
 };
@@ -125,7 +125,7 @@ struct fg_budget_result {
  * after logging (the transaction is rolled back).
  */
 int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool dry_run,
-                  struct fg_budget_result *res);
+		  struct fg_budget_result *res);
 void fg_budget_result_release(struct fg_budget_result *res);
 
 /*

@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const severities[] = {"info", "low", "medium", "high", "critical", NULL};
+static const char *const severities[] = { "info", "low", "medium", "high", "critical", NULL };
 
 static const char *severity_parse(const char *s)
 {
@@ -111,7 +111,7 @@ static void trim(const char **a, const char **b)
 
 /* Parse the names of one scope part, "A,B" in [a, b). */
 static int scope_names(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *what,
-                       const char *a, const char *b, char ***list, int *n)
+		       const char *a, const char *b, char ***list, int *n)
 {
 	char *part = strndup(a, (size_t)(b - a));
 	char **names = NULL;
@@ -154,18 +154,18 @@ static int parse_scope(const struct fg_config *cfg, const struct fg_conf_section
 			b->account = true;
 		} else if (len > 10 && strncmp(x, "warehouse:", 10) == 0) {
 			if ((rc = scope_names(cfg, sec, "warehouse", x + 10, y, &b->warehouses,
-			                      &b->nwarehouses)) < 0)
+					      &b->nwarehouses)) < 0)
 				return rc;
 		} else if (len > 8 && strncmp(x, "service:", 8) == 0) {
 			if ((rc = scope_names(cfg, sec, "service type", x + 8, y, &b->services,
-			                      &b->nservices)) < 0)
+					      &b->nservices)) < 0)
 				return rc;
 		} else {
 			fg_conf_error(cfg, sec, "scope",
-			              "'%.*s' is not a scope: use account, warehouse:NAME[,NAME] or "
-			              "service:TYPE[,TYPE],"
-			              " joined with +",
-			              (int)len, x);
+				      "'%.*s' is not a scope: use account, warehouse:NAME[,NAME] or "
+				      "service:TYPE[,TYPE],"
+				      " joined with +",
+				      (int)len, x);
 			return FG_ERR_CONFIG;
 		}
 		if (*e == '\0')
@@ -174,7 +174,7 @@ static int parse_scope(const struct fg_config *cfg, const struct fg_conf_section
 	}
 	if (b->account && nparts > 1) {
 		fg_conf_error(cfg, sec, "scope",
-		              "'account' already covers every cost and cannot be combined");
+			      "'account' already covers every cost and cannot be combined");
 		return FG_ERR_CONFIG;
 	}
 	return 0;
@@ -187,7 +187,7 @@ static int cmp_int(const void *a, const void *b)
 }
 
 static int parse_thresholds(const struct fg_config *cfg, const struct fg_conf_section *sec,
-                            struct fg_budget *b)
+			    struct fg_budget *b)
 {
 	char **items = NULL;
 	int n = 0, rc;
@@ -195,7 +195,7 @@ static int parse_thresholds(const struct fg_config *cfg, const struct fg_conf_se
 	if ((rc = fg_conf_list(cfg, sec, "thresholds", &items, &n)) < 0)
 		return rc;
 	if (items == NULL) {
-		static const int def[] = {50, 75, 90, 100};
+		static const int def[] = { 50, 75, 90, 100 };
 		memcpy(b->thresholds, def, sizeof(def));
 		b->nthresholds = 4;
 		return 0;
@@ -218,7 +218,7 @@ static int parse_thresholds(const struct fg_config *cfg, const struct fg_conf_se
 		}
 		if (parse_int(s, 1, 1000, &v) < 0) {
 			fg_conf_error(cfg, sec, "thresholds", "'%s' is not a whole percentage in 1..1000",
-			              items[i]);
+				      items[i]);
 			rc = FG_ERR_CONFIG;
 			goto out;
 		}
@@ -245,9 +245,9 @@ static int parse_severity(const struct fg_config *cfg, const struct fg_conf_sect
 	if ((rc = fg_conf_list(cfg, sec, "severity", &items, &n)) < 0)
 		return rc;
 	if (items == NULL) {
-		b->sev[0] = (struct fg_budget_sev){0, "info"};
-		b->sev[1] = (struct fg_budget_sev){90, "medium"};
-		b->sev[2] = (struct fg_budget_sev){100, "critical"};
+		b->sev[0] = (struct fg_budget_sev){ 0, "info" };
+		b->sev[1] = (struct fg_budget_sev){ 90, "medium" };
+		b->sev[2] = (struct fg_budget_sev){ 100, "critical" };
 		b->nsev = 3;
 		return 0;
 	}
@@ -258,25 +258,25 @@ static int parse_severity(const struct fg_config *cfg, const struct fg_conf_sect
 		int from;
 		if (colon == NULL) {
 			fg_conf_error(cfg, sec, "severity",
-			              "'%s' is not PERCENT:SEVERITY or forecast:SEVERITY", items[i]);
+				      "'%s' is not PERCENT:SEVERITY or forecast:SEVERITY", items[i]);
 			rc = FG_ERR_CONFIG;
 			break;
 		}
 		*colon = '\0';
 		if ((sev = severity_parse(colon + 1)) == NULL) {
 			fg_conf_error(cfg, sec, "severity",
-			              "'%s' is not a severity: use info, low, medium, high or critical",
-			              colon + 1);
+				      "'%s' is not a severity: use info, low, medium, high or critical",
+				      colon + 1);
 			rc = FG_ERR_CONFIG;
 		} else if (strcmp(items[i], "forecast") == 0) {
 			b->forecast_severity = sev;
 		} else if (parse_int(items[i], 0, 1000, &from) < 0) {
 			fg_conf_error(cfg, sec, "severity", "'%s' is not a whole percentage in 0..1000",
-			              items[i]);
+				      items[i]);
 			rc = FG_ERR_CONFIG;
 		} else if (b->nsev == FG_BUDGET_MAX_SEVERITIES) {
 			fg_conf_error(cfg, sec, "severity", "too many steps (at most %d)",
-			              FG_BUDGET_MAX_SEVERITIES);
+				      FG_BUDGET_MAX_SEVERITIES);
 			rc = FG_ERR_CONFIG;
 		} else {
 			for (int j = 0; j < b->nsev; j++)
@@ -284,7 +284,7 @@ static int parse_severity(const struct fg_config *cfg, const struct fg_conf_sect
 					fg_conf_error(cfg, sec, "severity", "%d is listed twice", from);
 					rc = FG_ERR_CONFIG;
 				}
-			b->sev[b->nsev++] = (struct fg_budget_sev){from, sev};
+			b->sev[b->nsev++] = (struct fg_budget_sev){ from, sev };
 		}
 	}
 	/* Insertion sort by percent: the mapping is read in ascending order. */
@@ -336,7 +336,7 @@ static const struct fg_conf_section *find(const struct fg_conf_section *const *v
 }
 
 static int parse_connector(const struct fg_config *cfg, const struct fg_conf_section *sec,
-                           const struct refs *r, struct fg_budget *b)
+			   const struct refs *r, struct fg_budget *b)
 {
 	const struct fg_connector *c;
 
@@ -344,8 +344,8 @@ static int parse_connector(const struct fg_config *cfg, const struct fg_conf_sec
 	if (b->connector == NULL) {
 		if (r->connectors.n != 1) {
 			fg_conf_error(cfg, sec, NULL,
-			              "missing key 'connector' (required when there is not exactly"
-			              " one [connector] section)");
+				      "missing key 'connector' (required when there is not exactly"
+				      " one [connector] section)");
 			return FG_ERR_CONFIG;
 		}
 		b->connector = r->connectors.v[0].name;
@@ -353,7 +353,7 @@ static int parse_connector(const struct fg_config *cfg, const struct fg_conf_sec
 	c = fg_connector_find(&r->connectors, b->connector);
 	if (c == NULL) {
 		fg_conf_error(cfg, sec, "connector", "unknown connector '%s': no [connector %s] section",
-		              b->connector, b->connector);
+			      b->connector, b->connector);
 		return FG_ERR_CONFIG;
 	}
 	b->currency = c->currency;
@@ -361,7 +361,7 @@ static int parse_connector(const struct fg_config *cfg, const struct fg_conf_sec
 }
 
 static int parse_notify(const struct fg_config *cfg, const struct fg_conf_section *sec, const struct refs *r,
-                        struct fg_budget *b)
+			struct fg_budget *b)
 {
 	int rc = fg_conf_list(cfg, sec, "notify", &b->notify, &b->nnotify);
 
@@ -370,13 +370,13 @@ static int parse_notify(const struct fg_config *cfg, const struct fg_conf_sectio
 	for (int i = 0; i < b->nnotify; i++) {
 		if (find(r->channels, r->nchannels, b->notify[i]) == NULL) {
 			fg_conf_error(cfg, sec, "notify", "unknown channel '%s': no [channel %s] section",
-			              b->notify[i], b->notify[i]);
+				      b->notify[i], b->notify[i]);
 			return FG_ERR_CONFIG;
 		}
 		for (int j = 0; j < i; j++)
 			if (strcmp(b->notify[i], b->notify[j]) == 0) {
 				fg_conf_error(cfg, sec, "notify", "channel '%s' is listed twice",
-				              b->notify[i]);
+					      b->notify[i]);
 				return FG_ERR_CONFIG;
 			}
 	}
@@ -384,7 +384,7 @@ static int parse_notify(const struct fg_config *cfg, const struct fg_conf_sectio
 }
 
 static int parse_budget(const struct fg_config *cfg, const struct fg_conf_section *sec, const struct refs *r,
-                        struct fg_budget *b)
+			struct fg_budget *b)
 {
 	const char *period;
 	int rc, worst = 0;
@@ -392,7 +392,7 @@ static int parse_budget(const struct fg_config *cfg, const struct fg_conf_sectio
 	b->name = sec->name;
 	if (!name_ok(b->name)) {
 		fg_conf_error(cfg, sec, NULL,
-		              "budget name '%s' may hold only letters, digits, '-', '_' and '.'", b->name);
+			      "budget name '%s' may hold only letters, digits, '-', '_' and '.'", b->name);
 		worst = FG_ERR_CONFIG;
 	}
 	if ((rc = parse_connector(cfg, sec, r, b)) < 0)
@@ -408,7 +408,7 @@ static int parse_budget(const struct fg_config *cfg, const struct fg_conf_sectio
 		b->period = FG_PERIOD_MONTHLY;
 	else if (fg_period_parse(period, &b->period) < 0) {
 		fg_conf_error(cfg, sec, "period",
-		              "unknown period '%s': use daily, weekly, monthly, quarterly or yearly", period);
+			      "unknown period '%s': use daily, weekly, monthly, quarterly or yearly", period);
 		worst = FG_ERR_CONFIG;
 	}
 	b->scope = fg_conf_get(sec, "scope");
@@ -432,7 +432,7 @@ static int parse_budget(const struct fg_config *cfg, const struct fg_conf_sectio
 int fg_budget_load(const struct fg_config *cfg, struct fg_budget_set *set)
 {
 	const struct fg_conf_section *sec = NULL;
-	struct refs r = {0};
+	struct refs r = { 0 };
 	int n = 0, rc = 0;
 
 	memset(set, 0, sizeof(*set));

@@ -53,7 +53,9 @@ enum {
 };
 
 /* The distinct period starts the spend is summed since: :start1 to :start6. */
-enum { NSTARTS = 6 };
+enum {
+	NSTARTS = 6
+};
 
 /* The parts of a budget's scope, as pair numbers; returns how many or an fg_err. */
 static int scope_pairs(struct fg_budget_units *u, const struct fg_budget *b, int *out)
@@ -61,12 +63,12 @@ static int scope_pairs(struct fg_budget_units *u, const struct fg_budget *b, int
 	bool all_compute = false;
 	int n = 0;
 
-#define PART(st, ent)                                                                                        \
-	do {                                                                                                 \
-		int pair = fg_budget_units_pair(u, b->connector, (st), (ent), b->period);                    \
-		if (pair < 0)                                                                                \
-			return pair;                                                                         \
-		out[n++] = pair;                                                                             \
+#define PART(st, ent)                                                                     \
+	do {                                                                              \
+		int pair = fg_budget_units_pair(u, b->connector, (st), (ent), b->period); \
+		if (pair < 0)                                                             \
+			return pair;                                                      \
+		out[n++] = pair;                                                          \
 	} while (0)
 	if (b->account)
 		PART("*", "*");
@@ -129,7 +131,7 @@ int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of
 	long starts[NSTARTS], pstart[FG_PERIOD_COUNT], lo, mon, e;
 	int rc = 0, k, idx = 0, nstarts = 0, nconns = 0, stack[16], *pairs = stack;
 	size_t pcap = sizeof(stack) / sizeof(stack[0]);
-	bool used[FG_PERIOD_COUNT] = {false};
+	bool used[FG_PERIOD_COUNT] = { false };
 
 	*out = NULL;
 	fg_budget_units_init(&units);
@@ -227,32 +229,32 @@ int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of
 			goto out;
 		}
 	const struct fg_sql_arg args[] = {
-	    {"as_of", dates[0]},
-	    {"scan_from", dates[1]},
-	    {"sample_monday", dates[2]},
-	    {"start1", start[0]},
-	    {"start2", start[1]},
-	    {"start3", start[2]},
-	    {"start4", start[3]},
-	    {"start5", start[4]},
-	    {"start6", start[5]},
-	    {"budget_names", a[P_NAME]},
-	    {"budget_connectors", a[P_CONNECTOR]},
-	    {"budget_amounts", a[P_AMOUNT]},
-	    {"budget_periods", a[P_PERIOD]},
-	    {"budget_pairs", a[P_PAIR]},
-	    {"period_names", a[P_PNAME]},
-	    {"period_starts", a[P_PSTART]},
-	    {"period_ends", a[P_PEND]},
-	    {"period_slots", a[P_PSLOT]},
-	    {"connectors", a[P_CONN]},
-	    {"unit_connectors", a[P_UCONN]},
-	    {"unit_services", a[P_USVC]},
-	    {"unit_entities", a[P_UENT]},
-	    {"pair_units", a[P_PUNIT]},
-	    {"pair_periods", a[P_PPERIOD]},
-	    {"multi_budgets", a[P_MIDX]},
-	    {"multi_pairs", a[P_MPAIR]},
+		{ "as_of", dates[0] },
+		{ "scan_from", dates[1] },
+		{ "sample_monday", dates[2] },
+		{ "start1", start[0] },
+		{ "start2", start[1] },
+		{ "start3", start[2] },
+		{ "start4", start[3] },
+		{ "start5", start[4] },
+		{ "start6", start[5] },
+		{ "budget_names", a[P_NAME] },
+		{ "budget_connectors", a[P_CONNECTOR] },
+		{ "budget_amounts", a[P_AMOUNT] },
+		{ "budget_periods", a[P_PERIOD] },
+		{ "budget_pairs", a[P_PAIR] },
+		{ "period_names", a[P_PNAME] },
+		{ "period_starts", a[P_PSTART] },
+		{ "period_ends", a[P_PEND] },
+		{ "period_slots", a[P_PSLOT] },
+		{ "connectors", a[P_CONN] },
+		{ "unit_connectors", a[P_UCONN] },
+		{ "unit_services", a[P_USVC] },
+		{ "unit_entities", a[P_UENT] },
+		{ "pair_units", a[P_PUNIT] },
+		{ "pair_periods", a[P_PPERIOD] },
+		{ "multi_budgets", a[P_MIDX] },
+		{ "multi_pairs", a[P_MPAIR] },
 	};
 	/*
 	 * The evaluation's cost estimates (unnested parameters) are far above
@@ -269,11 +271,11 @@ int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of
 	 * for the session: the connection is ours.
 	 */
 	if ((rc = fg_db_exec(db, "tune the session",
-	                     "SELECT set_config('jit', 'off', false),"
-	                     " set_config('max_parallel_workers_per_gather', '0', false),"
-	                     " set_config('enable_nestloop', 'off', false),"
-	                     " set_config('work_mem', '64MB', false)",
-	                     0, NULL)) < 0)
+			     "SELECT set_config('jit', 'off', false),"
+			     " set_config('max_parallel_workers_per_gather', '0', false),"
+			     " set_config('enable_nestloop', 'off', false),"
+			     " set_config('work_mem', '64MB', false)",
+			     0, NULL)) < 0)
 		goto out;
 	*out = fg_sql_query(db, &rc, "evaluate budgets", &fg_sql_budgets_evaluate, args, FG_SQL_COUNT(args));
 	if (*out != NULL && (rc = fg_db_exec(db, "tune the session", "RESET enable_nestloop", 0, NULL)) < 0) {

@@ -208,7 +208,8 @@ int fg_budget_write_json(FILE *out, const struct fg_budget_result *res)
 			const struct fg_budget_cand *a = &res->cands[c];
 			if (!a->created)
 				continue;
-			puts_(bp, any ? ",\n      {\n        \"threshold\": " : "[\n      {\n        \"threshold\": ");
+			puts_(bp, any ? ",\n      {\n        \"threshold\": "
+				      : "[\n      {\n        \"threshold\": ");
 			printf_(bp, "%d", a->threshold);
 			puts_(bp, ",\n        \"kind\": ");
 			string(bp, a->forecast ? "forecast" : "actual");
@@ -245,9 +246,9 @@ json_t *fg_budget_statuses(struct fg_budget_result *res)
 		for (; c < res->ncands && res->cands[c].row == i; c++)
 			if (res->cands[c].created)
 				json_array_append_new(
-				    na, json_pack("{s:i, s:s, s:s}", "threshold", res->cands[c].threshold, "kind",
-				                  res->cands[c].forecast ? "forecast" : "actual", "severity",
-				                  res->cands[c].severity));
+					na, json_pack("{s:i, s:s, s:s}", "threshold", res->cands[c].threshold,
+						      "kind", res->cands[c].forecast ? "forecast" : "actual",
+						      "severity", res->cands[c].severity));
 		json_object_set_new(o, "name", json_string(b->name));
 		json_object_set_new(o, "connector", json_string(b->connector));
 		json_object_set_new(o, "period", json_string(fg_period_name(b->period)));
@@ -261,9 +262,9 @@ json_t *fg_budget_statuses(struct fg_budget_result *res)
 		json_object_set_new(o, "forecast_low", json_string(PQgetvalue(ev, i, EV_FORECAST_LOW2)));
 		json_object_set_new(o, "forecast_high", json_string(PQgetvalue(ev, i, EV_FORECAST_HIGH2)));
 		json_object_set_new(o, "days_elapsed",
-		                    json_integer(strtol(PQgetvalue(ev, i, EV_ELAPSED), NULL, 10)));
+				    json_integer(strtol(PQgetvalue(ev, i, EV_ELAPSED), NULL, 10)));
 		json_object_set_new(o, "days_remaining",
-		                    json_integer(strtol(PQgetvalue(ev, i, EV_REMAINING_DAYS), NULL, 10)));
+				    json_integer(strtol(PQgetvalue(ev, i, EV_REMAINING_DAYS), NULL, 10)));
 		json_object_set_new(o, "thresholds_crossed", t);
 		json_object_set_new(o, "new_alerts", na);
 		if (json_array_append_new(res->statuses, o) < 0) {

@@ -25,7 +25,7 @@
 #include <string.h>
 
 int fg_budget_cands_add(struct fg_budget_cands *cs, const struct fg_budget *b, int row, int threshold,
-                        bool forecast)
+			bool forecast)
 {
 	if (cs->n == cs->cap) {
 		int cap = cs->cap ? cs->cap * 2 : 64;
@@ -36,11 +36,11 @@ int fg_budget_cands_add(struct fg_budget_cands *cs, const struct fg_budget *b, i
 		cs->cap = cap;
 	}
 	cs->v[cs->n++] = (struct fg_budget_cand){
-	    .b = b,
-	    .row = row,
-	    .threshold = threshold,
-	    .forecast = forecast,
-	    .severity = fg_budget_severity(b, threshold, forecast),
+		.b = b,
+		.row = row,
+		.threshold = threshold,
+		.forecast = forecast,
+		.severity = fg_budget_severity(b, threshold, forecast),
 	};
 	return 0;
 }
@@ -86,13 +86,13 @@ int fg_budget_alerts_insert(PGconn *db, struct fg_budget_cands *cs, const PGresu
 			goto out;
 		}
 	const struct fg_sql_arg args[] = {
-	    {"keys", params[0]},          {"budgets", params[1]},     {"periods", params[2]},
-	    {"period_starts", params[3]}, {"period_ends", params[4]}, {"thresholds", params[5]},
-	    {"kinds", params[6]},         {"severities", params[7]},  {"spends", params[8]},
-	    {"amounts", params[9]},       {"percents", params[10]},   {"forecasts", params[11]},
+		{ "keys", params[0] },          { "budgets", params[1] },     { "periods", params[2] },
+		{ "period_starts", params[3] }, { "period_ends", params[4] }, { "thresholds", params[5] },
+		{ "kinds", params[6] },         { "severities", params[7] },  { "spends", params[8] },
+		{ "amounts", params[9] },       { "percents", params[10] },   { "forecasts", params[11] },
 	};
 	r = fg_sql_query(db, &rc, "record budget alerts", &fg_sql_budgets_record_alerts, args,
-	                 FG_SQL_COUNT(args));
+			 FG_SQL_COUNT(args));
 	if (r == NULL)
 		goto out;
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -129,18 +129,19 @@ static void crossed_list(const struct fg_budget_cand *group, int n, char *buf, s
 static json_t *fields(const struct fg_budget_cand *c, const PGresult *ev)
 {
 	int row = c->row;
-	return json_pack(
-	    "{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:f, s:s, s:s, s:s, s:s, s:s}", "budget", c->b->name,
-	    "connector", c->b->connector, "kind", c->forecast ? "forecast" : "actual", "threshold",
-	    c->threshold, "spend", PQgetvalue(ev, row, EV_SPEND2), "amount", PQgetvalue(ev, row, EV_AMOUNT2),
-	    "currency", c->b->currency, "percent", strtod(PQgetvalue(ev, row, EV_PERCENT2), NULL),
-	    "remaining", PQgetvalue(ev, row, EV_REMAINING2), "period", fg_period_name(c->b->period),
-	    "period_start", PQgetvalue(ev, row, EV_START), "period_end", PQgetvalue(ev, row, EV_END),
-	    "forecast", PQgetvalue(ev, row, EV_FORECAST2));
+	return json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:f, s:s, s:s, s:s, s:s, s:s}", "budget",
+			 c->b->name, "connector", c->b->connector, "kind",
+			 c->forecast ? "forecast" : "actual", "threshold", c->threshold, "spend",
+			 PQgetvalue(ev, row, EV_SPEND2), "amount", PQgetvalue(ev, row, EV_AMOUNT2),
+			 "currency", c->b->currency, "percent",
+			 strtod(PQgetvalue(ev, row, EV_PERCENT2), NULL), "remaining",
+			 PQgetvalue(ev, row, EV_REMAINING2), "period", fg_period_name(c->b->period),
+			 "period_start", PQgetvalue(ev, row, EV_START), "period_end",
+			 PQgetvalue(ev, row, EV_END), "forecast", PQgetvalue(ev, row, EV_FORECAST2));
 }
 
 static int add_rows(const struct fg_budget_cand *group, int n, const struct fg_budget_cand *top,
-                    const PGresult *ev, struct fg_outbox_batch *batch)
+		    const PGresult *ev, struct fg_outbox_batch *batch)
 {
 	const struct fg_budget *b = top->b;
 	const char *cur = b->currency;
@@ -152,35 +153,35 @@ static int add_rows(const struct fg_budget_cand *group, int n, const struct fg_b
 	crossed_list(group, n, crossed, sizeof(crossed));
 	if (top->forecast)
 		snprintf(title, sizeof(title), "budget %s projected at %s%% of %s %s by %s", b->name,
-		         PQgetvalue(ev, top->row, EV_FORECAST_PERCENT2), PQgetvalue(ev, top->row, EV_AMOUNT2),
-		         cur, PQgetvalue(ev, top->row, EV_END));
+			 PQgetvalue(ev, top->row, EV_FORECAST_PERCENT2), PQgetvalue(ev, top->row, EV_AMOUNT2),
+			 cur, PQgetvalue(ev, top->row, EV_END));
 	else
 		snprintf(title, sizeof(title), "budget %s at %s%% of %s %s (threshold %d%%)", b->name,
-		         PQgetvalue(ev, top->row, EV_PERCENT2), PQgetvalue(ev, top->row, EV_AMOUNT2), cur,
-		         top->threshold);
+			 PQgetvalue(ev, top->row, EV_PERCENT2), PQgetvalue(ev, top->row, EV_AMOUNT2), cur,
+			 top->threshold);
 	snprintf(body, sizeof(body),
-	         "Budget %s (connector %s), %s period %s to %s.\n"
-	         "Spend so far: %s %s of %s %s (%s%%); remaining %s %s.\n"
-	         "Projected at period end: %s %s (range %s to %s).\n"
-	         "%s crossed in this run: %s.\n",
-	         b->name, b->connector, fg_period_name(b->period), PQgetvalue(ev, top->row, EV_START),
-	         PQgetvalue(ev, top->row, EV_END), PQgetvalue(ev, top->row, EV_SPEND2), cur,
-	         PQgetvalue(ev, top->row, EV_AMOUNT2), cur, PQgetvalue(ev, top->row, EV_PERCENT2),
-	         PQgetvalue(ev, top->row, EV_REMAINING2), cur, PQgetvalue(ev, top->row, EV_FORECAST2), cur,
-	         PQgetvalue(ev, top->row, EV_FORECAST_LOW2), PQgetvalue(ev, top->row, EV_FORECAST_HIGH2),
-	         top->forecast ? "Projected thresholds" : "Thresholds", crossed);
+		 "Budget %s (connector %s), %s period %s to %s.\n"
+		 "Spend so far: %s %s of %s %s (%s%%); remaining %s %s.\n"
+		 "Projected at period end: %s %s (range %s to %s).\n"
+		 "%s crossed in this run: %s.\n",
+		 b->name, b->connector, fg_period_name(b->period), PQgetvalue(ev, top->row, EV_START),
+		 PQgetvalue(ev, top->row, EV_END), PQgetvalue(ev, top->row, EV_SPEND2), cur,
+		 PQgetvalue(ev, top->row, EV_AMOUNT2), cur, PQgetvalue(ev, top->row, EV_PERCENT2),
+		 PQgetvalue(ev, top->row, EV_REMAINING2), cur, PQgetvalue(ev, top->row, EV_FORECAST2), cur,
+		 PQgetvalue(ev, top->row, EV_FORECAST_LOW2), PQgetvalue(ev, top->row, EV_FORECAST_HIGH2),
+		 top->forecast ? "Projected thresholds" : "Thresholds", crossed);
 	snprintf(dedup, sizeof(dedup), "budget:%s:%s:%s:%d", b->name, PQgetvalue(ev, top->row, EV_START),
-	         top->forecast ? "forecast" : "actual", top->threshold);
+		 top->forecast ? "forecast" : "actual", top->threshold);
 	for (int i = 0; i < b->nnotify; i++)
 		fg_outbox_batch_add(batch, b->notify[i], top->alert_id, top->severity, title, body,
-		                    i + 1 < b->nnotify ? json_deep_copy(f) : f, dedup);
+				    i + 1 < b->nnotify ? json_deep_copy(f) : f, dedup);
 	if (b->nnotify == 0)
 		json_decref(f);
 	return 0;
 }
 
 int fg_budget_notify_plan(const struct fg_budget_cands *cs, const PGresult *ev, struct fg_budget_result *res,
-                          bool write, PGconn *db)
+			  bool write, PGconn *db)
 {
 	struct fg_outbox_batch batch;
 	int rc = 0, rows = 0;

@@ -28,7 +28,7 @@ struct fg_budget_cands {
 
 /* Append a candidate; returns 0 or FG_ERR_INTERNAL. */
 int fg_budget_cands_add(struct fg_budget_cands *cs, const struct fg_budget *b, int row, int threshold,
-                        bool forecast);
+			bool forecast);
 void fg_budget_cands_release(struct fg_budget_cands *cs);
 
 /*
@@ -44,6 +44,6 @@ int fg_budget_alerts_insert(PGconn *db, struct fg_budget_cands *cs, const PGresu
  * res->statements); otherwise only counted.  Returns 0 or < 0.
  */
 int fg_budget_notify_plan(const struct fg_budget_cands *cs, const PGresult *ev, struct fg_budget_result *res,
-                          bool write, PGconn *db);
+			  bool write, PGconn *db);
 
 #endif

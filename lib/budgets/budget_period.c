@@ -13,7 +13,7 @@
 #include <string.h>
 
 static const char *const period_names[FG_PERIOD_COUNT] = {
-    "daily", "weekly", "monthly", "quarterly", "yearly",
+	"daily", "weekly", "monthly", "quarterly", "yearly",
 };
 
 int fg_period_parse(const char *s, enum fg_period *out)

@@ -13,10 +13,21 @@
 
 #define BAR_CELLS 20
 
-enum { C_NAME, C_PERIOD, C_START, C_END, C_SPEND, C_AMOUNT, C_USED, C_FORECAST, C_STATUS, NCOL };
+enum {
+	C_NAME,
+	C_PERIOD,
+	C_START,
+	C_END,
+	C_SPEND,
+	C_AMOUNT,
+	C_USED,
+	C_FORECAST,
+	C_STATUS,
+	NCOL
+};
 
 static const char *const heads[NCOL] = {
-    "BUDGET", "PERIOD", "START", "END", "SPEND", "AMOUNT", "USED", "FORECAST", "STATUS",
+	"BUDGET", "PERIOD", "START", "END", "SPEND", "AMOUNT", "USED", "FORECAST", "STATUS",
 };
 
 static void cells(const struct fg_budget *b, const json_t *st, char cell[NCOL][128])
@@ -43,8 +54,8 @@ static void cells(const struct fg_budget *b, const json_t *st, char cell[NCOL][1
 		snprintf(cell[C_STATUS], 128, "ok");
 	else
 		snprintf(cell[C_STATUS], 128, "%s",
-		         fg_severity_label(fg_budget_severity(
-		             b, (int)json_integer_value(json_array_get(thr, n - 1)), false)));
+			 fg_severity_label(fg_budget_severity(
+				 b, (int)json_integer_value(json_array_get(thr, n - 1)), false)));
 }
 
 void fg_budget_print_table(FILE *out, const struct fg_budget_set *set, const json_t *statuses)
@@ -61,7 +72,7 @@ void fg_budget_print_table(FILE *out, const struct fg_budget_set *set, const jso
 		if (pass == 1) {
 			for (i = 0; i < NCOL; i++)
 				fprintf(out, i < C_SPEND || i == C_USED || i == C_STATUS ? "%-*s%s" : "%*s%s",
-				        i == NCOL - 1 ? 0 : width[i], heads[i], i == NCOL - 1 ? "\n" : "  ");
+					i == NCOL - 1 ? 0 : width[i], heads[i], i == NCOL - 1 ? "\n" : "  ");
 		}
 		row = 0;
 		for (int k = 0; k < set->n; k++) {
@@ -78,10 +89,10 @@ void fg_budget_print_table(FILE *out, const struct fg_budget_set *set, const jso
 					width[i] = len;
 				if (pass == 1)
 					fprintf(out,
-					        i < C_SPEND || i == C_USED || i == C_STATUS ? "%-*s%s"
-					                                                    : "%*s%s",
-					        i == NCOL - 1 ? 0 : width[i], cell[i],
-					        i == NCOL - 1 ? "\n" : "  ");
+						i < C_SPEND || i == C_USED || i == C_STATUS ? "%-*s%s"
+											    : "%*s%s",
+						i == NCOL - 1 ? 0 : width[i], cell[i],
+						i == NCOL - 1 ? "\n" : "  ");
 			}
 		}
 	}

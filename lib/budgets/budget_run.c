@@ -85,20 +85,20 @@ static int sync_budgets(PGconn *db, const struct fg_budget_set *set, long *stmts
 		}
 	(*stmts)++;
 	const struct fg_sql_arg args[] = {
-	    {"names", params[0]},      {"connectors", params[1]}, {"amounts", params[2]},
-	    {"currencies", params[3]}, {"periods", params[4]},    {"scopes", params[5]},
-	    {"thresholds", params[6]}, {"forecasts", params[7]},  {"notify", params[8]},
-	    {"active", params[9]},
+		{ "names", params[0] },      { "connectors", params[1] }, { "amounts", params[2] },
+		{ "currencies", params[3] }, { "periods", params[4] },    { "scopes", params[5] },
+		{ "thresholds", params[6] }, { "forecasts", params[7] },  { "notify", params[8] },
+		{ "active", params[9] },
 	};
 	rc = fg_sql_exec(db, "mirror budgets", &fg_sql_budgets_mirror, args, FG_SQL_COUNT(args));
 	if (rc < 0)
 		goto out;
 	(*stmts)++;
 	rc = fg_db_exec(db, "mark removed budgets inactive",
-	                "UPDATE budgets SET active = false, deactivated_at = now(), updated_at = now()"
-	                " WHERE active AND NOT EXISTS (SELECT 1 FROM unnest($1::text[]) AS u(name)"
-	                "  WHERE u.name = budgets.name)",
-	                1, params);
+			"UPDATE budgets SET active = false, deactivated_at = now(), updated_at = now()"
+			" WHERE active AND NOT EXISTS (SELECT 1 FROM unnest($1::text[]) AS u(name)"
+			"  WHERE u.name = budgets.name)",
+			1, params);
 out:
 	for (k = 0; k < 10; k++)
 		fg_pgarr_release(&arr[k]);
@@ -107,7 +107,7 @@ out:
 
 /* Alert candidates and the --fail-on flags from the evaluation rows. */
 static int build(const struct fg_budget **sel, PGresult *ev, struct fg_budget_cands *cs,
-                 struct fg_budget_result *res)
+		 struct fg_budget_result *res)
 {
 	int rows = PQntuples(ev), thr[FG_BUDGET_MAX_THRESHOLDS];
 	char key[32];
@@ -137,10 +137,10 @@ static int build(const struct fg_budget **sel, PGresult *ev, struct fg_budget_ca
 }
 
 int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool dry_run,
-                  struct fg_budget_result *res)
+		  struct fg_budget_result *res)
 {
 	const struct fg_budget **sel = NULL;
-	struct fg_budget_cands cs = {0};
+	struct fg_budget_cands cs = { 0 };
 	PGresult *ev = NULL;
 	int rc = 0, nsel = 0;
 	bool in_tx = false;

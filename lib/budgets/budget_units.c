@@ -32,7 +32,7 @@ void fg_budget_units_release(struct fg_budget_units *u)
 /* FNV-1a over the three names, with a separator no name holds. */
 static unsigned hash_unit(const char *c, const char *s, const char *e)
 {
-	const char *parts[3] = {c, s, e};
+	const char *parts[3] = { c, s, e };
 	unsigned h = 2166136261u;
 
 	for (int i = 0; i < 3; i++) {
@@ -98,13 +98,13 @@ static int unit_number(struct fg_budget_units *u, const char *c, const char *s, 
 	}
 	if (u->nunits == u->cap && (rc = grow_units(u)) < 0)
 		return rc;
-	u->unit[u->nunits] = (struct fg_budget_unit){c, s, e, h};
+	u->unit[u->nunits] = (struct fg_budget_unit){ c, s, e, h };
 	u->slot[i] = ++u->nunits;
 	return u->nunits;
 }
 
 int fg_budget_units_pair(struct fg_budget_units *u, const char *connector, const char *service,
-                         const char *entity, enum fg_period period)
+			 const char *entity, enum fg_period period)
 {
 	int unit = unit_number(u, connector, service, entity);
 	int *pair;

@@ -32,7 +32,7 @@ void fg_budget_units_init(struct fg_budget_units *u);
  * Returns the number, or FG_ERR_INTERNAL when out of memory.
  */
 int fg_budget_units_pair(struct fg_budget_units *u, const char *connector, const char *service,
-                         const char *entity, enum fg_period period);
+			 const char *entity, enum fg_period period);
 /* Release what u holds; u may then be initialised again. */
 void fg_budget_units_release(struct fg_budget_units *u);
 

@@ -24,8 +24,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { A_BUDGET, A_CONNECTOR, A_PERIOD, A_START, A_END, A_SPEND, A_AMOUNT, A_CURRENCY, A_PERCENT,
-       A_FORECAST, A_COUNT };
+enum {
+	A_BUDGET,
+	A_CONNECTOR,
+	A_PERIOD,
+	A_START,
+	A_END,
+	A_SPEND,
+	A_AMOUNT,
+	A_CURRENCY,
+	A_PERCENT,
+	A_FORECAST,
+	A_COUNT
+};
 
 static int build_day(PGconn *db, const struct fg_budget_set *set, long day, bool dry_run, long long *rows)
 {
@@ -84,16 +95,11 @@ static int build_day(PGconn *db, const struct fg_budget_set *set, long day, bool
 			rc = FG_ERR_INTERNAL;
 	}
 	const struct fg_sql_arg args[] = {
-		{ "snapshot_date", date },
-		{ "budgets", a[A_BUDGET] },
-		{ "connectors", a[A_CONNECTOR] },
-		{ "periods", a[A_PERIOD] },
-		{ "period_starts", a[A_START] },
-		{ "period_ends", a[A_END] },
-		{ "spends", a[A_SPEND] },
-		{ "amounts", a[A_AMOUNT] },
-		{ "currencies", a[A_CURRENCY] },
-		{ "percents", a[A_PERCENT] },
+		{ "snapshot_date", date },        { "budgets", a[A_BUDGET] },
+		{ "connectors", a[A_CONNECTOR] }, { "periods", a[A_PERIOD] },
+		{ "period_starts", a[A_START] },  { "period_ends", a[A_END] },
+		{ "spends", a[A_SPEND] },         { "amounts", a[A_AMOUNT] },
+		{ "currencies", a[A_CURRENCY] },  { "percents", a[A_PERCENT] },
 		{ "forecasts", a[A_FORECAST] },
 	};
 	if (rc == 0)
@@ -182,10 +188,10 @@ int fg_history_print(PGconn *db, const char *budget, int days, long today, bool 
 	if (json) {
 		json_t *arr = json_array();
 		for (int i = 0; i < PQntuples(r); i++) {
-			json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "date", PQgetvalue(r, i, 0), "spend",
-					      PQgetvalue(r, i, 1), "percent", PQgetvalue(r, i, 2), "amount",
-					      PQgetvalue(r, i, 4), "currency", PQgetvalue(r, i, 5), "period_start",
-					      PQgetvalue(r, i, 7));
+			json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "date", PQgetvalue(r, i, 0),
+					      "spend", PQgetvalue(r, i, 1), "percent", PQgetvalue(r, i, 2),
+					      "amount", PQgetvalue(r, i, 4), "currency", PQgetvalue(r, i, 5),
+					      "period_start", PQgetvalue(r, i, 7));
 			const char *f = fg_db_val(r, i, 3);
 			json_object_set_new(o, "forecast", f ? json_string(f) : json_null());
 			json_array_append_new(arr, o);

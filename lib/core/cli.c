@@ -23,14 +23,16 @@ enum {
 };
 
 static const struct fg_cli_opt common_opts[] = {
-	{ "config", 'c', true, "FILE", "config file (default $FLAKEGUARD_CONFIG, then /etc/flakeguard/flakeguard.conf)" },
+	{ "config", 'c', true, "FILE",
+	  "config file (default $FLAKEGUARD_CONFIG, then /etc/flakeguard/flakeguard.conf)" },
 	{ "dry-run", 'n', false, NULL, "read and compute everything, write nothing, send nothing" },
 	{ "json", OPT_JSON, false, NULL, "print a machine-readable JSON result on stdout" },
 	{ "verbose", 'v', false, NULL, "log more on stderr (repeat for debug)" },
 	{ "quiet", 'q', false, NULL, "log only errors" },
 	{ "log-format", OPT_LOG_FORMAT, true, "text|json", "stderr log lines as text (default) or JSON" },
 	{ "help", 'h', false, NULL, "show this help and exit" },
-	{ "version", 'V', false, NULL, "show the version and the library versions built with (with -v, also those loaded) and exit" },
+	{ "version", 'V', false, NULL,
+	  "show the version and the library versions built with (with -v, also those loaded) and exit" },
 	{ NULL, 0, false, NULL, NULL },
 };
 
@@ -39,8 +41,8 @@ static void print_opts(const struct fg_cli_opt *o)
 	for (; o->name; o++) {
 		char left[64];
 		if (o->key > 0 && o->key < 256)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->key, o->name,
-				 o->has_arg ? " " : "", o->has_arg ? o->argname : "");
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->key, o->name, o->has_arg ? " " : "",
+				 o->has_arg ? o->argname : "");
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->has_arg ? " " : "",
 				 o->has_arg ? o->argname : "");
@@ -56,7 +58,8 @@ void fg_cli_help(const struct fg_tool_info *tool)
 	print_opts(common_opts);
 	printf("\nExit status: 0 success, 1 --fail-on matched, 64 usage, 65 bad input data,\n"
 	       "69 remote refused permanently, 75 temporary failure, 78 configuration error.\n"
-	       "See %s(1) and flakeguard.conf(5).\n", tool->name);
+	       "See %s(1) and flakeguard.conf(5).\n",
+	       tool->name);
 }
 
 int fg_cli_date(const char *opt, const char *arg, long *day)
@@ -106,8 +109,8 @@ static void add_opts(const struct fg_cli_opt *o, struct option *lo, int *nlo, ch
 	}
 }
 
-int fg_cli_parse(struct fg_cli *cli, const struct fg_tool_info *tool, int argc, char **argv,
-		 fg_cli_cb cb, void *ud)
+int fg_cli_parse(struct fg_cli *cli, const struct fg_tool_info *tool, int argc, char **argv, fg_cli_cb cb,
+		 void *ud)
 {
 	int ntool = count_opts(tool->opts), ncommon = count_opts(common_opts);
 	struct option *lo = calloc((size_t)(ntool + ncommon + 1), sizeof(*lo));
@@ -158,14 +161,16 @@ int fg_cli_parse(struct fg_cli *cli, const struct fg_tool_info *tool, int argc, 
 			version = true;
 			break;
 		case ':':
-			fg_error("option '%s' needs an argument; see '%s --help'", argv[optind - 1], tool->name);
+			fg_error("option '%s' needs an argument; see '%s --help'", argv[optind - 1],
+				 tool->name);
 			rc = FG_ERR_USAGE;
 			goto out;
 		case '?':
 			if (optopt > 0 && optopt < 256)
 				fg_error("unknown option '-%c'; see '%s --help'", optopt, tool->name);
 			else
-				fg_error("unknown option '%s'; see '%s --help'", argv[optind - 1], tool->name);
+				fg_error("unknown option '%s'; see '%s --help'", argv[optind - 1],
+					 tool->name);
 			rc = FG_ERR_USAGE;
 			goto out;
 		default:

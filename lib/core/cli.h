@@ -12,28 +12,31 @@
 #include <stdbool.h>
 #include "log.h"
 
-enum { FG_CLI_RUN = 0, FG_CLI_EXIT = 1 };
+enum {
+	FG_CLI_RUN = 0,
+	FG_CLI_EXIT = 1
+};
 
 /* Keys of tool options: a printable char (short option too) or >= 256. */
 struct fg_cli_opt {
-	const char *name;	/* long name, without -- */
+	const char *name; /* long name, without -- */
 	int key;
 	bool has_arg;
-	const char *argname;	/* e.g. "NAME" */
-	const char *help;	/* one line */
+	const char *argname; /* e.g. "NAME" */
+	const char *help;    /* one line */
 };
 
 struct fg_tool_info {
-	const char *name;	/* "costsync" */
-	const char *summary;	/* one line: what the tool does */
-	const struct fg_cli_opt *opts;	/* terminated by {NULL} */
+	const char *name;              /* "costsync" */
+	const char *summary;           /* one line: what the tool does */
+	const struct fg_cli_opt *opts; /* terminated by {NULL} */
 };
 
 struct fg_cli {
-	const char *config;	/* -c, or the default path */
+	const char *config; /* -c, or the default path */
 	bool dry_run;
 	bool json;
-	int verbosity;		/* -v count minus -q count */
+	int verbosity; /* -v count minus -q count */
 	enum fg_log_format log_format;
 };
 
@@ -45,8 +48,8 @@ typedef int (*fg_cli_cb)(void *ud, int key, const char *arg);
  * exit 0), or FG_ERR_USAGE (message logged).  Also sets up logging (level,
  * format, program name).  Positional arguments are a usage error.
  */
-int fg_cli_parse(struct fg_cli *cli, const struct fg_tool_info *tool, int argc, char **argv,
-		 fg_cli_cb cb, void *ud);
+int fg_cli_parse(struct fg_cli *cli, const struct fg_tool_info *tool, int argc, char **argv, fg_cli_cb cb,
+		 void *ud);
 
 /* Print the --help text to stdout. */
 void fg_cli_help(const struct fg_tool_info *tool);

@@ -34,28 +34,31 @@
 
 struct loader {
 	struct fg_config *cfg;
-	const char *text;	/* string source, or NULL */
+	const char *text; /* string source, or NULL */
 	size_t pos;
-	FILE *fp;		/* file source, or NULL */
-	int line;		/* line last handed to inih */
+	FILE *fp; /* file source, or NULL */
+	int line; /* line last handed to inih */
 	int errors;
-	bool holds_secret;	/* a literal secret is written in the file */
+	bool holds_secret; /* a literal secret is written in the file */
 	int secret_line;
-	bool section_seen;	/* a [section] line since the last key */
-	int header_line;	/* line of the last [section] header */
+	bool section_seen; /* a [section] line since the last key */
+	int header_line;   /* line of the last [section] header */
 	struct fg_conf_section *last;
-	struct fg_conf_section *tail;	/* last of cfg->sections */
-	void *index;		/* tsearch tree of sections by (type, name) */
+	struct fg_conf_section *tail; /* last of cfg->sections */
+	void *index;                  /* tsearch tree of sections by (type, name) */
 };
 
 /* Sizes of the parts of a section header, "[type name]". */
-enum { TYPE_SIZE = 64, NAME_SIZE = 192 };
+enum {
+	TYPE_SIZE = 64,
+	NAME_SIZE = 192
+};
 
 /* Outcome of one step of handling a key. */
 enum step {
 	STEP_OK,
-	STEP_SKIP,	/* logged (or out of memory reading the value): drop the key */
-	STEP_NOMEM,	/* stop parsing */
+	STEP_SKIP,  /* logged (or out of memory reading the value): drop the key */
+	STEP_NOMEM, /* stop parsing */
 };
 
 /* Order of the section index: by type, then name. */
@@ -80,8 +83,7 @@ const char *fg_config_default_path(void)
 	return "/etc/flakeguard/flakeguard.conf";
 }
 
-static void lerr(struct loader *ld, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void lerr(struct loader *ld, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void lerr(struct loader *ld, int line, const char *fmt, ...)
 {
 	char msg[1024];
@@ -254,7 +256,8 @@ static enum step open_section(struct loader *ld, const char *section, char *type
 	void *found = tfind(&probe, &ld->index, section_cmp);
 	if (found != NULL) {
 		sec = *(struct fg_conf_section **)found;
-		lerr(ld, ld->header_line, "section '[%s]' is defined twice (first at line %d)", section, sec->line);
+		lerr(ld, ld->header_line, "section '[%s]' is defined twice (first at line %d)", section,
+		     sec->line);
 		return STEP_SKIP;
 	}
 	enum step st = new_section(ld, type, name, out);
@@ -539,4 +542,3 @@ void fg_config_free(struct fg_config *cfg)
 	free(cfg->path);
 	free(cfg);
 }
-

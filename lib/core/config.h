@@ -23,16 +23,16 @@
 #include <stdint.h>
 
 struct fg_conf_entry {
-	char *key;	/* as written, "_file" twins stored under the base key */
-	char *value;	/* expanded value (secret read from file for _file) */
+	char *key;   /* as written, "_file" twins stored under the base key */
+	char *value; /* expanded value (secret read from file for _file) */
 	int line;
 	bool secret;
 	struct fg_conf_entry *next;
 };
 
 struct fg_conf_section {
-	char *type;	/* "connector", "budget", "database", ... */
-	char *name;	/* "prod" for [connector prod]; "" for unnamed sections */
+	char *type; /* "connector", "budget", "database", ... */
+	char *name; /* "prod" for [connector prod]; "" for unnamed sections */
 	int line;
 	struct fg_conf_entry *entries;
 	struct fg_conf_section *next;
@@ -53,11 +53,10 @@ int fg_config_load_string(const char *text, const char *path, struct fg_config *
 void fg_config_free(struct fg_config *cfg);
 
 /* First section of a type (and name, unless NULL), or NULL. */
-const struct fg_conf_section *fg_config_section(const struct fg_config *cfg,
-						const char *type, const char *name);
+const struct fg_conf_section *fg_config_section(const struct fg_config *cfg, const char *type,
+						const char *name);
 /* Iterate sections of a type: pass NULL first, then the previous result. */
-const struct fg_conf_section *fg_config_next(const struct fg_config *cfg,
-					     const struct fg_conf_section *prev,
+const struct fg_conf_section *fg_config_next(const struct fg_config *cfg, const struct fg_conf_section *prev,
 					     const char *type);
 
 /* The entry for key in sec (sec may be NULL), or NULL. */
@@ -66,30 +65,29 @@ const struct fg_conf_entry *fg_conf_entry(const struct fg_conf_section *sec, con
 const char *fg_conf_get(const struct fg_conf_section *sec, const char *key);
 
 /* Log "FILE:LINE: <message>" at error level for an entry (or a section). */
-void fg_conf_error(const struct fg_config *cfg, const struct fg_conf_section *sec,
-		   const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+void fg_conf_error(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key,
+		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-int fg_conf_str(const struct fg_config *cfg, const struct fg_conf_section *sec,
-		const char *key, const char *def, const char **out);
-int fg_conf_int(const struct fg_config *cfg, const struct fg_conf_section *sec,
-		const char *key, int64_t def, int64_t min, int64_t max, int64_t *out);
-int fg_conf_bool(const struct fg_config *cfg, const struct fg_conf_section *sec,
-		 const char *key, bool def, bool *out);
+int fg_conf_str(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key,
+		const char *def, const char **out);
+int fg_conf_int(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key, int64_t def,
+		int64_t min, int64_t max, int64_t *out);
+int fg_conf_bool(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key, bool def,
+		 bool *out);
 /* A duration (see fg_parse_interval) as whole seconds in [min, max]. */
-int fg_conf_seconds(const struct fg_config *cfg, const struct fg_conf_section *sec,
-		    const char *key, int64_t def, int64_t min, int64_t max, int64_t *out);
+int fg_conf_seconds(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key,
+		    int64_t def, int64_t min, int64_t max, int64_t *out);
 /* An exact decimal (see decimal.h), returned as its canonical text. */
-int fg_conf_decimal(const struct fg_config *cfg, const struct fg_conf_section *sec,
-		    const char *key, const char *def, bool positive, const char **out);
+int fg_conf_decimal(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key,
+		    const char *def, bool positive, const char **out);
 /*
  * A comma-separated list split into trimmed, non-empty items (see
  * strlist.h).  *items is a new NULL-terminated list of *n items, free it
  * with fg_conf_list_free(); NULL when the key is absent.  Returns 0, or
  * FG_ERR_INTERNAL when out of memory.
  */
-int fg_conf_list(const struct fg_config *cfg, const struct fg_conf_section *sec,
-		 const char *key, char ***items, int *n);
+int fg_conf_list(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key,
+		 char ***items, int *n);
 /* Same as fg_strlist_free(). */
 void fg_conf_list_free(char **items);
 

@@ -31,8 +31,8 @@ const struct fg_conf_section *fg_config_section(const struct fg_config *cfg, con
 	return NULL;
 }
 
-const struct fg_conf_section *fg_config_next(const struct fg_config *cfg,
-					     const struct fg_conf_section *prev, const char *type)
+const struct fg_conf_section *fg_config_next(const struct fg_config *cfg, const struct fg_conf_section *prev,
+					     const char *type)
 {
 	const struct fg_conf_section *s = prev ? prev->next : (cfg ? cfg->sections : NULL);
 	for (; s; s = s->next)
@@ -85,8 +85,8 @@ int fg_conf_str(const struct fg_config *cfg, const struct fg_conf_section *sec, 
 	return 0;
 }
 
-int fg_conf_int(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key,
-		int64_t def, int64_t min, int64_t max, int64_t *out)
+int fg_conf_int(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key, int64_t def,
+		int64_t min, int64_t max, int64_t *out)
 {
 	const char *v = fg_conf_get(sec, key);
 	char *end;
@@ -134,8 +134,8 @@ int fg_conf_seconds(const struct fg_config *cfg, const struct fg_conf_section *s
 	return 0;
 }
 
-int fg_conf_bool(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key,
-		 bool def, bool *out)
+int fg_conf_bool(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key, bool def,
+		 bool *out)
 {
 	const char *v = fg_conf_get(sec, key);
 	if (v == NULL) {

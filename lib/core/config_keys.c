@@ -11,17 +11,9 @@
 #include <stddef.h>
 
 const struct fg_conf_section_type fg_conf_section_types[] = {
-	{ "database", false },
-	{ "connector", true },
-	{ "budget", true },
-	{ "channel", true },
-	{ "email", false },
-	{ "notify", false },
-	{ "secscan", false },
-	{ "retention", false },
-	{ "monitoring", false },
-	{ "status", false },
-	{ NULL, false },
+	{ "database", false },   { "connector", true }, { "budget", true },   { "channel", true },
+	{ "email", false },      { "notify", false },   { "secscan", false }, { "retention", false },
+	{ "monitoring", false }, { "status", false },   { NULL, false },
 };
 
 #define S FG_KEY_SECRET
@@ -123,10 +115,10 @@ const struct fg_conf_key fg_conf_keys[] = {
 	{ "monitoring", "ping_url", S },
 	{ "monitoring", "ping_timeout", 0 },
 
-	/* [status] JOB = expected interval, one key per job */
+/* [status] JOB = expected interval, one key per job */
 #define STATUS_KEY(name, lock_id, exclusive, interval) { "status", name, 0 },
 	FG_JOB_LIST(STATUS_KEY)
 #undef STATUS_KEY
 
-	{ NULL, NULL, 0 },
+		{ NULL, NULL, 0 },
 };

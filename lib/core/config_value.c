@@ -126,7 +126,8 @@ char *fg_conf_read_secret(const char *key, const char *path, char *err, size_t e
 		return NULL;
 	}
 	if (st.st_size > FG_CONF_MAX_VALUE) {
-		say(err, errlen, "secret file '%s' for '%s' is larger than %d bytes", path, key, FG_CONF_MAX_VALUE);
+		say(err, errlen, "secret file '%s' for '%s' is larger than %d bytes", path, key,
+		    FG_CONF_MAX_VALUE);
 		return NULL;
 	}
 	if ((fp = fopen(path, "r")) == NULL) {

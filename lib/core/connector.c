@@ -29,8 +29,8 @@ static bool currency_ok(const char *s)
 }
 
 /* fg_conf_int() into an int; *out is untouched on error. */
-static int get_int(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key,
-		   int def, int min, int max, int *out)
+static int get_int(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key, int def,
+		   int min, int max, int *out)
 {
 	int64_t v;
 	int rc = fg_conf_int(cfg, sec, key, def, min, max, &v);

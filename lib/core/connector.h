@@ -35,7 +35,7 @@
 struct fg_connector {
 	const char *name;
 	const struct fg_conf_section *sec; /* for FILE:LINE in a tool's own checks */
-	const char *odbc;	    /* connection string (may hold a secret), NULL when unset */
+	const char *odbc;                  /* connection string (may hold a secret), NULL when unset */
 	bool enabled;
 	const char *credit_price;   /* canonical decimal text, NULL when unset */
 	const char *storage_price;  /* per TB-month, NULL: storage unpriced */
@@ -44,10 +44,10 @@ struct fg_connector {
 	int lookback_days;
 	int backfill_days;
 	bool use_org_rates;
-	int query_timeout;   /* seconds, 0: none */
-	int connect_timeout; /* seconds, 0: the driver's default */
-	int fetch_rows;      /* rows per ODBC block, 0: the ODBC layer's default */
-	int login_days;	     /* 0: as [secscan] login_days */
+	int query_timeout;    /* seconds, 0: none */
+	int connect_timeout;  /* seconds, 0: the driver's default */
+	int fetch_rows;       /* rows per ODBC block, 0: the ODBC layer's default */
+	int login_days;       /* 0: as [secscan] login_days */
 	char **service_users; /* owned list (strlist.h), NULL when unset */
 	int nservice_users;
 };

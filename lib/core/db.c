@@ -68,13 +68,12 @@ int fg_db_classify(PGconn *c, const PGresult *res)
 		return FG_ERR_TEMP;
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	if (state == NULL)
-		return FG_ERR_TEMP;	/* no result at all: connection-level trouble */
-	if (strncmp(state, "08", 2) == 0 || strcmp(state, "40001") == 0 ||
-	    strcmp(state, "40P01") == 0 || strncmp(state, "57P", 3) == 0 ||
-	    strcmp(state, "53300") == 0 || strcmp(state, "55P03") == 0 ||
+		return FG_ERR_TEMP; /* no result at all: connection-level trouble */
+	if (strncmp(state, "08", 2) == 0 || strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+	    strncmp(state, "57P", 3) == 0 || strcmp(state, "53300") == 0 || strcmp(state, "55P03") == 0 ||
 	    strcmp(state, "57014") == 0)
 		return FG_ERR_TEMP;
-	if (strcmp(state, "42501") == 0)	/* insufficient privilege: the role's grants */
+	if (strcmp(state, "42501") == 0) /* insufficient privilege: the role's grants */
 		return FG_ERR_CONFIG;
 	/* data exception, program limit exceeded (a value too large to index):
 	 * what the source sent cannot be stored as it is */

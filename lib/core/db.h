@@ -27,8 +27,7 @@ int fg_db_connect(const char *conninfo, const char *appname, PGconn **out);
 PGresult *fg_db_query(PGconn *c, int *rc, const char *what, const char *sql, int nparams,
 		      const char *const *params);
 /* Same, for statements whose result is not needed.  Returns 0 or < 0. */
-int fg_db_exec(PGconn *c, const char *what, const char *sql, int nparams,
-	       const char *const *params);
+int fg_db_exec(PGconn *c, const char *what, const char *sql, int nparams, const char *const *params);
 
 int fg_db_begin(PGconn *c);
 int fg_db_commit(PGconn *c);

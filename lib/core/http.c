@@ -132,7 +132,8 @@ static int setup(struct fg_request *r)
 	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, r->connect_timeout_ms > 0 ? r->connect_timeout_ms : 10000L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+			 r->connect_timeout_ms > 0 ? r->connect_timeout_ms : 10000L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, r->timeout_ms > 0 ? r->timeout_ms : 30000L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, r->tls_verify ? 1L : 0L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, r->tls_verify ? 2L : 0L);
@@ -153,8 +154,8 @@ static int setup(struct fg_request *r)
 		curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
 		curl_easy_setopt(e, CURLOPT_READDATA, r);
 		curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)r->body_len);
-		curl_easy_setopt(e, CURLOPT_USE_SSL, r->smtp_tls_required ? (long)CURLUSESSL_ALL
-									  : (long)CURLUSESSL_NONE);
+		curl_easy_setopt(e, CURLOPT_USE_SSL,
+				 r->smtp_tls_required ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
 	} else {
 		curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 		curl_easy_setopt(e, CURLOPT_POST, 1L);
@@ -208,8 +209,7 @@ int fg_http_run(struct fg_request **reqs, size_t n, long concurrency, double sta
 }
 
 int fg_http_run_cb(struct fg_request **reqs, size_t n, long concurrency, double start_for,
-		   const volatile sig_atomic_t *stop, int (*done)(struct fg_request *r, void *arg),
-		   void *arg)
+		   const volatile sig_atomic_t *stop, int (*done)(struct fg_request *r, void *arg), void *arg)
 {
 	double t_end = start_for > 0 ? fg_mono_seconds() + start_for : 0;
 	int rc = FG_ERR, nb = 0;

@@ -26,32 +26,32 @@ enum fg_proto {
 
 struct fg_request {
 	enum fg_proto proto;
-	char *url;			/* owned; a secret for webhooks */
-	struct curl_slist *headers;	/* owned */
-	char *body;			/* owned: JSON, or the RFC 5322 message */
+	char *url;                  /* owned; a secret for webhooks */
+	struct curl_slist *headers; /* owned */
+	char *body;                 /* owned: JSON, or the RFC 5322 message */
 	size_t body_len;
-	char *mail_from;		/* owned, SMTP */
-	struct curl_slist *rcpt;	/* owned, SMTP */
-	const char *username;		/* borrowed (SMTP user, AWS key id) */
-	const char *password;		/* borrowed (SMTP password, AWS secret) */
-	char *aws_sigv4;		/* owned: "aws:amz:REGION:ses" */
+	char *mail_from;         /* owned, SMTP */
+	struct curl_slist *rcpt; /* owned, SMTP */
+	const char *username;    /* borrowed (SMTP user, AWS key id) */
+	const char *password;    /* borrowed (SMTP password, AWS secret) */
+	char *aws_sigv4;         /* owned: "aws:amz:REGION:ses" */
 	bool smtp_tls_required;
 	bool tls_verify;
 	const char *ca_file;
 	long timeout_ms;
 	long connect_timeout_ms;
-	const char *rate_key;		/* borrowed; NULL = no rate limit */
+	const char *rate_key; /* borrowed; NULL = no rate limit */
 	double rate_per_sec;
 
 	/* results */
 	bool done;
-	int curl_code;			/* CURLcode */
-	long status;			/* HTTP status or last SMTP reply code */
-	long retry_after;		/* seconds, -1 when absent */
-	char *resp;			/* owned, NUL-terminated, at most 4 KiB kept */
+	int curl_code;    /* CURLcode */
+	long status;      /* HTTP status or last SMTP reply code */
+	long retry_after; /* seconds, -1 when absent */
+	char *resp;       /* owned, NUL-terminated, at most 4 KiB kept */
 	size_t resp_len;
 	long duration_ms;
-	double started;			/* wall clock, seconds since the epoch */
+	double started; /* wall clock, seconds since the epoch */
 	char errbuf[CURL_ERROR_SIZE];
 
 	/* engine state */

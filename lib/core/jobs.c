@@ -8,8 +8,7 @@
 
 #define ROW(name, lock_id, exclusive, interval) { name, lock_id, exclusive, interval },
 const struct fg_job fg_jobs[] = {
-	FG_JOB_LIST(ROW)
-	{ NULL, 0, false, 0 },
+	FG_JOB_LIST(ROW){ NULL, 0, false, 0 },
 };
 #undef ROW
 

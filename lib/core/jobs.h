@@ -26,19 +26,19 @@
  *
  *	  name            lock id  exclusive  expected interval, seconds
  */
-#define FG_JOB_LIST(X)                                \
-	X("costsync",     1,       true,      86400)  \
-	X("budgetcheck",  2,       true,      3600)   \
-	X("notifyd-once", 3,       false,     300)    \
-	X("snapshot",     4,       true,      86400)  \
-	X("secscan",      5,       true,      86400)
+#define FG_JOB_LIST(X)                   \
+	X("costsync", 1, true, 86400)    \
+	X("budgetcheck", 2, true, 3600)  \
+	X("notifyd-once", 3, false, 300) \
+	X("snapshot", 4, true, 86400)    \
+	X("secscan", 5, true, 86400)
 
 struct fg_job {
-	const char *name;	/* the tool and its job_runs.job */
-	int lock_id;		/* second key of the advisory lock */
-	bool exclusive;		/* runs take the lock; notifyd-once runs share
+	const char *name; /* the tool and its job_runs.job */
+	int lock_id;      /* second key of the advisory lock */
+	bool exclusive;   /* runs take the lock; notifyd-once runs share
 				 * the outbox through SKIP LOCKED instead */
-	int64_t interval;	/* default expected interval between successes
+	int64_t interval; /* default expected interval between successes
 				 * ([status] overrides it; 0 = not watched) */
 };
 

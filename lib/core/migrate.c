@@ -80,7 +80,7 @@ int fg_migrate(PGconn *c, bool apply)
 				missing++;
 		if (apply && missing == 0 && newest <= known) {
 			free(have);
-			return 0;	/* up to date: no lock, no transaction */
+			return 0; /* up to date: no lock, no transaction */
 		}
 	}
 	if (!apply) {
@@ -92,13 +92,14 @@ int fg_migrate(PGconn *c, bool apply)
 		free(have);
 		if (newest > known) {
 			fg_error("database schema version %d is newer than this flakeguard knows (%d); "
-				 "upgrade flakeguard", newest, known);
+				 "upgrade flakeguard",
+				 newest, known);
 			return FG_ERR_CONFIG;
 		}
 		if (missing > 0) {
 			fg_error("database schema is %s (%d migration%s pending) and --dry-run does not "
-				 "migrate; run once without --dry-run", have_table ? "out of date" : "missing",
-				 missing, missing == 1 ? "" : "s");
+				 "migrate; run once without --dry-run",
+				 have_table ? "out of date" : "missing", missing, missing == 1 ? "" : "s");
 			return FG_ERR_CONFIG;
 		}
 		return 0;
@@ -120,7 +121,8 @@ int fg_migrate(PGconn *c, bool apply)
 			goto fail;
 		bool exists = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
 		PQclear(r);
-		if (!exists && (rc = fg_db_exec(c, "create schema", "CREATE SCHEMA " FG_DB_SCHEMA, 0, NULL)) < 0)
+		if (!exists &&
+		    (rc = fg_db_exec(c, "create schema", "CREATE SCHEMA " FG_DB_SCHEMA, 0, NULL)) < 0)
 			goto fail;
 	}
 	if ((rc = fg_db_exec(c, "create migrations table",
@@ -137,7 +139,8 @@ int fg_migrate(PGconn *c, bool apply)
 	}
 	if (n > 0 && have[n - 1] > known) {
 		fg_error("database schema version %d is newer than this flakeguard knows (%d); "
-			 "upgrade flakeguard", have[n - 1], known);
+			 "upgrade flakeguard",
+			 have[n - 1], known);
 		rc = FG_ERR_CONFIG;
 		goto fail;
 	}
@@ -157,7 +160,8 @@ int fg_migrate(PGconn *c, bool apply)
 		snprintf(ver, sizeof(ver), "%d", m->version);
 		const char *params[] = { ver, m->name };
 		if ((rc = fg_db_exec(c, "record migration",
-				     "INSERT INTO " FG_DB_SCHEMA ".schema_migrations (version, name) VALUES ($1, $2)",
+				     "INSERT INTO " FG_DB_SCHEMA
+				     ".schema_migrations (version, name) VALUES ($1, $2)",
 				     2, params)) < 0)
 			goto fail;
 	}

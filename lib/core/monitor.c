@@ -92,8 +92,7 @@ static double previous_success(const char *path)
 	return v;
 }
 
-static void write_metrics(const char *dir, const char *job, int status, double duration,
-			  const json_t *counts)
+static void write_metrics(const char *dir, const char *job, int status, double duration, const json_t *counts)
 {
 	char path[4096], tmp[4200];
 	struct timespec now;
@@ -114,27 +113,31 @@ static void write_metrics(const char *dir, const char *job, int status, double d
 			strerror(errno));
 		return;
 	}
-	fprintf(f, "# HELP flakeguard_last_run_timestamp_seconds End of the last run.\n"
-		   "# TYPE flakeguard_last_run_timestamp_seconds gauge\n"
-		   "flakeguard_last_run_timestamp_seconds{job=\"%s\"} %.3f\n"
-		   "# HELP flakeguard_last_success_timestamp_seconds End of the last successful run.\n"
-		   "# TYPE flakeguard_last_success_timestamp_seconds gauge\n"
-		   "flakeguard_last_success_timestamp_seconds{job=\"%s\"} %.3f\n"
-		   "# HELP flakeguard_last_duration_seconds Duration of the last run.\n"
-		   "# TYPE flakeguard_last_duration_seconds gauge\n"
-		   "flakeguard_last_duration_seconds{job=\"%s\"} %.3f\n"
-		   "# HELP flakeguard_last_exit_status Exit status of the last run.\n"
-		   "# TYPE flakeguard_last_exit_status gauge\n"
-		   "flakeguard_last_exit_status{job=\"%s\"} %d\n",
+	fprintf(f,
+		"# HELP flakeguard_last_run_timestamp_seconds End of the last run.\n"
+		"# TYPE flakeguard_last_run_timestamp_seconds gauge\n"
+		"flakeguard_last_run_timestamp_seconds{job=\"%s\"} %.3f\n"
+		"# HELP flakeguard_last_success_timestamp_seconds End of the last successful run.\n"
+		"# TYPE flakeguard_last_success_timestamp_seconds gauge\n"
+		"flakeguard_last_success_timestamp_seconds{job=\"%s\"} %.3f\n"
+		"# HELP flakeguard_last_duration_seconds Duration of the last run.\n"
+		"# TYPE flakeguard_last_duration_seconds gauge\n"
+		"flakeguard_last_duration_seconds{job=\"%s\"} %.3f\n"
+		"# HELP flakeguard_last_exit_status Exit status of the last run.\n"
+		"# TYPE flakeguard_last_exit_status gauge\n"
+		"flakeguard_last_exit_status{job=\"%s\"} %d\n",
 		job, ts, job, last_success, job, duration, job, status);
 	if (counts != NULL && json_object_size(counts) > 0) {
 		const char *key;
 		json_t *v;
 		fprintf(f, "# HELP flakeguard_items_processed Items processed by the last run.\n"
 			   "# TYPE flakeguard_items_processed gauge\n");
-		json_object_foreach((json_t *)counts, key, v) {
+		json_object_foreach((json_t *)counts, key, v)
+		{
 			if (json_is_integer(v))
-				fprintf(f, "flakeguard_items_processed{job=\"%s\",item=\"%s\"} %" JSON_INTEGER_FORMAT "\n",
+				fprintf(f,
+					"flakeguard_items_processed{job=\"%s\",item=\"%s\"} %" JSON_INTEGER_FORMAT
+					"\n",
 					job, key, json_integer_value(v));
 		}
 	}

@@ -107,7 +107,8 @@ int fg_odbc_connect(const char *connstr, const char *label, int connect_timeout,
 	}
 	if (connect_timeout > 0) {
 		SQLSetConnectAttr(db->dbc, SQL_ATTR_LOGIN_TIMEOUT, (SQLPOINTER)(SQLULEN)connect_timeout, 0);
-		SQLSetConnectAttr(db->dbc, SQL_ATTR_CONNECTION_TIMEOUT, (SQLPOINTER)(SQLULEN)connect_timeout, 0);
+		SQLSetConnectAttr(db->dbc, SQL_ATTR_CONNECTION_TIMEOUT, (SQLPOINTER)(SQLULEN)connect_timeout,
+				  0);
 	}
 	r = SQLDriverConnect(db->dbc, NULL, (SQLCHAR *)connstr, SQL_NTS, NULL, 0, NULL, SQL_DRIVER_NOPROMPT);
 	if (!SQL_SUCCEEDED(r)) {
@@ -217,8 +218,8 @@ int fg_odbc_query(struct fg_odbc *db, const char *what, const char *sql, int npa
 		size_t len = params[i] ? strlen(params[i]) : 0;
 		plen[i] = params[i] ? SQL_NTS : SQL_NULL_DATA;
 		if (!SQL_SUCCEEDED(SQLBindParameter(st->h, (SQLUSMALLINT)(i + 1), SQL_PARAM_INPUT, SQL_C_CHAR,
-						    SQL_VARCHAR, len > 0 ? len : 1, 0,
-						    (SQLPOINTER)params[i], 0, &plen[i]))) {
+						    SQL_VARCHAR, len > 0 ? len : 1, 0, (SQLPOINTER)params[i],
+						    0, &plen[i]))) {
 			rc = stmt_error(st, "bind parameter");
 			goto fail;
 		}
@@ -267,7 +268,8 @@ int fg_odbc_query(struct fg_odbc *db, const char *what, const char *sql, int npa
 		if (size == 0 || w > WIDE_COLUMN || w < 0)
 			w = WIDE_COLUMN;
 		/* UTF-8 text can take 4 bytes per character of the declared size */
-		if ((type == SQL_WVARCHAR || type == SQL_WCHAR || type == SQL_WLONGVARCHAR) && w < WIDE_COLUMN)
+		if ((type == SQL_WVARCHAR || type == SQL_WCHAR || type == SQL_WLONGVARCHAR) &&
+		    w < WIDE_COLUMN)
 			w = w * 4 > WIDE_COLUMN ? WIDE_COLUMN : w * 4;
 		st->cols[i].width = w;
 		rowbytes += w + (SQLLEN)sizeof(SQLLEN);
@@ -295,7 +297,8 @@ int fg_odbc_query(struct fg_odbc *db, const char *what, const char *sql, int npa
 			rc = FG_ERR_INTERNAL;
 			goto fail;
 		}
-		if (!SQL_SUCCEEDED(SQLBindCol(st->h, (SQLUSMALLINT)(i + 1), SQL_C_CHAR, c->buf, c->width, c->ind))) {
+		if (!SQL_SUCCEEDED(
+			    SQLBindCol(st->h, (SQLUSMALLINT)(i + 1), SQL_C_CHAR, c->buf, c->width, c->ind))) {
 			rc = stmt_error(st, "bind column");
 			goto fail;
 		}

@@ -38,8 +38,7 @@ struct fg_odbc_stmt;
  * the driver's default).  Returns 0 or < 0 after logging; *out is NULL on
  * error.
  */
-int fg_odbc_connect(const char *connstr, const char *label, int connect_timeout,
-		    struct fg_odbc **out);
+int fg_odbc_connect(const char *connstr, const char *label, int connect_timeout, struct fg_odbc **out);
 /*
  * Cap the rows fetched per block by later queries on db (rows >= 1; the
  * default is what fits the 4 MiB buffer budget, at most 1024 rows).

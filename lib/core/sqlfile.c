@@ -35,7 +35,7 @@ static bool has_name(const struct fg_sql *q, const char *name)
 }
 
 int fg_sql_bind(const struct fg_sql *q, enum fg_sql_style style, const struct fg_sql_arg *args, int nargs,
-                struct fg_sql_bound *out)
+		struct fg_sql_bound *out)
 {
 	const char *const *names = style == FG_SQL_ODBC ? q->odbc_names : q->pq_names;
 	int n = style == FG_SQL_ODBC ? q->odbc_n : q->pq_n;
@@ -69,7 +69,7 @@ int fg_sql_bind(const struct fg_sql *q, enum fg_sql_style style, const struct fg
 }
 
 PGresult *fg_sql_query(PGconn *c, int *rc, const char *what, const struct fg_sql *q,
-                       const struct fg_sql_arg *args, int nargs)
+		       const struct fg_sql_arg *args, int nargs)
 {
 	struct fg_sql_bound b;
 
@@ -89,7 +89,7 @@ int fg_sql_exec(PGconn *c, const char *what, const struct fg_sql *q, const struc
 }
 
 int fg_sql_odbc_query(struct fg_odbc *db, const char *what, const struct fg_sql *q,
-                      const struct fg_sql_arg *args, int nargs, int query_timeout, struct fg_odbc_stmt **out)
+		      const struct fg_sql_arg *args, int nargs, int query_timeout, struct fg_odbc_stmt **out)
 {
 	struct fg_sql_bound b;
 	int rc;
@@ -119,7 +119,7 @@ void fg_sql_release(struct fg_sql *q)
 
 int fg_sql_compose(struct fg_sql *out, const char *prefix, const struct fg_sql *q, const char *suffix)
 {
-	static const enum fg_sql_style styles[3] = {FG_SQL_NAMED, FG_SQL_PQ, FG_SQL_ODBC};
+	static const enum fg_sql_style styles[3] = { FG_SQL_NAMED, FG_SQL_PQ, FG_SQL_ODBC };
 	size_t lp = strlen(prefix), lq = strlen(q->named), ls = strlen(suffix);
 	struct composed *m = calloc(1, sizeof(*m));
 	char *text = malloc(lp + lq + ls + 1), err[160];

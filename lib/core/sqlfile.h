@@ -81,20 +81,20 @@ struct fg_sql_bound {
  * bound twice.
  */
 int fg_sql_bind(const struct fg_sql *q, enum fg_sql_style style, const struct fg_sql_arg *args, int nargs,
-                struct fg_sql_bound *out);
+		struct fg_sql_bound *out);
 
 /*
  * fg_db_query() and fg_db_exec() for a statement bound by name: the same
  * results, logging and codes, plus FG_ERR_INTERNAL for a bad binding.
  */
 PGresult *fg_sql_query(PGconn *c, int *rc, const char *what, const struct fg_sql *q,
-                       const struct fg_sql_arg *args, int nargs);
+		       const struct fg_sql_arg *args, int nargs);
 int fg_sql_exec(PGconn *c, const char *what, const struct fg_sql *q, const struct fg_sql_arg *args,
-                int nargs);
+		int nargs);
 
 /* fg_odbc_query() for a statement bound by name. */
 int fg_sql_odbc_query(struct fg_odbc *db, const char *what, const struct fg_sql *q,
-                      const struct fg_sql_arg *args, int nargs, int query_timeout, struct fg_odbc_stmt **out);
+		      const struct fg_sql_arg *args, int nargs, int query_timeout, struct fg_odbc_stmt **out);
 
 /*
  * The statement prefix, q, suffix (all three with named parameters), e.g.

@@ -24,7 +24,9 @@
 #include <unistd.h>
 
 /* begin(): another run of the job holds its lock (exit 0). */
-enum { BUSY = 1 };
+enum {
+	BUSY = 1
+};
 
 volatile sig_atomic_t fg_interrupted;
 
@@ -61,11 +63,12 @@ static int record_start(struct fg_tool *t, const char *status)
 	host[sizeof(host) - 1] = '\0';
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	const char *params[] = { t->job->name, host, pid, status };
-	r = fg_db_query(t->db, &rc, "record job run",
-			"INSERT INTO job_runs (job, host, pid, status, finished_at)"
-			" VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'running' THEN NULL ELSE clock_timestamp() END)"
-			" RETURNING id",
-			4, params);
+	r = fg_db_query(
+		t->db, &rc, "record job run",
+		"INSERT INTO job_runs (job, host, pid, status, finished_at)"
+		" VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'running' THEN NULL ELSE clock_timestamp() END)"
+		" RETURNING id",
+		4, params);
 	if (r == NULL)
 		return rc;
 	t->run_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
@@ -183,8 +186,9 @@ static int end(struct fg_tool *t, int status)
 	}
 	if (t->db != NULL && t->run_id > 0 && PQstatus(t->db) == CONNECTION_OK) {
 		char id[24], code[16];
-		const char *st = fg_interrupted ? "interrupted"
-				 : (status == FG_EX_OK || status == FG_EX_FINDING) ? "success" : "failed";
+		const char *st = fg_interrupted                                    ? "interrupted"
+				 : (status == FG_EX_OK || status == FG_EX_FINDING) ? "success"
+										   : "failed";
 		char *counts = t->counts ? json_dumps(t->counts, JSON_COMPACT) : NULL;
 		const char *err = status == FG_EX_OK || status == FG_EX_FINDING ? NULL : fg_log_last_error();
 		snprintf(id, sizeof(id), "%lld", (long long)t->run_id);
@@ -197,7 +201,8 @@ static int end(struct fg_tool *t, int status)
 					   5, NULL, params, NULL, NULL, 0);
 		/* a failed run that lost the server has said so in its own error
 		 * line: one line per error */
-		if (PQresultStatus(r) != PGRES_COMMAND_OK && (status == FG_EX_OK || PQstatus(t->db) == CONNECTION_OK))
+		if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+		    (status == FG_EX_OK || PQstatus(t->db) == CONNECTION_OK))
 			fg_error("cannot record job outcome: %s", PQerrorMessage(t->db));
 		PQclear(r);
 		free(counts);

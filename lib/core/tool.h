@@ -74,7 +74,7 @@ enum fg_run_mode {
 struct fg_tool;
 
 struct fg_tool_def {
-	struct fg_tool_info info;	/* name (a row of jobs.h), summary, options */
+	struct fg_tool_info info; /* name (a row of jobs.h), summary, options */
 	/* One of the tool's options into opts: 0, or FG_ERR_USAGE after logging. */
 	fg_cli_cb on_opt;
 	/* After parsing: an fg_run_mode, or FG_ERR_USAGE after logging.
@@ -93,15 +93,15 @@ struct fg_tool_def {
 /* One run, as the hooks see it. */
 struct fg_tool {
 	const struct fg_tool_def *def;
-	const struct fg_job *job;	/* the row named def->info.name */
+	const struct fg_job *job; /* the row named def->info.name */
 	enum fg_run_mode mode;
 	struct fg_cli cli;
-	struct fg_config *cfg;	/* NULL in FG_RUN_BARE */
-	PGconn *db;		/* NULL in FG_RUN_LOCAL and FG_RUN_BARE */
-	int64_t run_id;		/* 0 when not recorded (dry run, report) */
-	json_t *counts;		/* items processed, recorded with the run */
-	struct timespec t0;	/* fg_mono_now() when the run started */
-	bool monitored;		/* start ping sent: end hooks due */
+	struct fg_config *cfg; /* NULL in FG_RUN_BARE */
+	PGconn *db;            /* NULL in FG_RUN_LOCAL and FG_RUN_BARE */
+	int64_t run_id;        /* 0 when not recorded (dry run, report) */
+	json_t *counts;        /* items processed, recorded with the run */
+	struct timespec t0;    /* fg_mono_now() when the run started */
+	bool monitored;        /* start ping sent: end hooks due */
 };
 
 /* Set by SIGTERM/SIGINT once the run has started. */

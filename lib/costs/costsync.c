@@ -63,15 +63,15 @@ struct window {
 	long until_day;
 };
 
-static int compute_window(struct fg_tool *t, const struct fg_connector *c,
-                          const struct fg_costsync_opts *o, struct window *w)
+static int compute_window(struct fg_tool *t, const struct fg_connector *c, const struct fg_costsync_opts *o,
+			  struct window *w)
 {
 	long today = fg_today(), since, until, last = -1;
 	int rc;
-	const char *params[] = {c->name};
+	const char *params[] = { c->name };
 	PGresult *r = fg_db_query(
-	    t->db, &rc, "read the connector watermark",
-	    "SELECT CAST(last_synced_day AS text) FROM connector_state WHERE connector = $1", 1, params);
+		t->db, &rc, "read the connector watermark",
+		"SELECT CAST(last_synced_day AS text) FROM connector_state WHERE connector = $1", 1, params);
 	if (r == NULL)
 		return rc;
 	if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) && fg_date_parse(PQgetvalue(r, 0, 0), &last) < 0)
@@ -88,7 +88,7 @@ static int compute_window(struct fg_tool *t, const struct fg_connector *c,
 		fg_date_format(since, w->since, sizeof(w->since));
 		fg_date_format(until, w->until, sizeof(w->until));
 		fg_error("connector '%s': empty window %s..%s: --since must not be after --until (or today)",
-		         c->name, w->since, w->until);
+			 c->name, w->since, w->until);
 		return FG_ERR_USAGE;
 	}
 	fg_date_format(since, w->since, sizeof(w->since));
@@ -154,7 +154,7 @@ static json_t *totals_json(PGconn *pg, int *rc)
 	for (int i = 0; i < PQntuples(r); i++) {
 		json_t *e = json_object();
 		for (int k = 1; k <= 3; k++) {
-			static const char *keys[] = {NULL, "credits", "quantity", "cost"};
+			static const char *keys[] = { NULL, "credits", "quantity", "cost" };
 			const char *v = fg_db_val(r, i, k);
 			json_object_set_new(e, keys[k], v ? json_string(v) : json_null());
 		}
@@ -165,7 +165,7 @@ static json_t *totals_json(PGconn *pg, int *rc)
 }
 
 static void print_summary(const struct fg_connector *c, const struct window *w,
-                          const struct fg_costsync_stats *s)
+			  const struct fg_costsync_stats *s)
 {
 	printf("%s\tdry run %s..%s: %ld rows read, %ld cost rows: would insert %ld, update %ld,"
 	       " delete %ld; %ld unchanged\n",
@@ -174,15 +174,15 @@ static void print_summary(const struct fg_connector *c, const struct window *w,
 }
 
 /* Steps after the extract: price, check, diff, and (not dry) write. */
-static int price_and_write(struct fg_tool *t, const struct fg_connector *c, const struct window *w,
-                           bool dry, struct fg_costsync_stats *s, json_t *rep)
+static int price_and_write(struct fg_tool *t, const struct fg_connector *c, const struct window *w, bool dry,
+			   struct fg_costsync_stats *s, json_t *rep)
 {
 	PGconn *pg = t->db;
 	PGresult *r;
 	int rc;
 	char now[32];
 
-	const struct fg_sql_arg window[] = {{"since", w->since}, {"until", w->until}};
+	const struct fg_sql_arg window[] = { { "since", w->since }, { "until", w->until } };
 	/* temporary tables are never auto-analysed: give the planner real
 	 * counts when they are big enough for a plan to go wrong */
 	bool big = s->rows_read > ANALYZE_ROWS;
@@ -192,53 +192,55 @@ static int price_and_write(struct fg_tool *t, const struct fg_connector *c, cons
 		rc = fg_sql_exec(pg, "stage rates", &fg_sql_costs_price_days, window, FG_SQL_COUNT(window));
 	else
 		rc = fg_db_exec(
-		    pg, "stage rates",
-		    "CREATE TEMP TABLE cs_price (day date, usage_type text, rate numeric) ON COMMIT DROP", 0,
-		    NULL);
+			pg, "stage rates",
+			"CREATE TEMP TABLE cs_price (day date, usage_type text, rate numeric) ON COMMIT DROP",
+			0, NULL);
 	if (rc < 0)
 		return rc;
-	const struct fg_sql_arg prices[] = {{"credit_price", c->credit_price},
-	                                    {"storage_price", c->storage_price},
-	                                    {"transfer_price", c->transfer_price}};
+	const struct fg_sql_arg prices[] = { { "credit_price", c->credit_price },
+					     { "storage_price", c->storage_price },
+					     { "transfer_price", c->transfer_price } };
 	rc = fg_sql_exec(pg, "price cost rows", &fg_sql_costs_price, prices, FG_SQL_COUNT(prices));
 	if (rc < 0 || (big && (rc = fg_db_exec(pg, "analyse cost rows", "ANALYZE cs_final", 0, NULL)) < 0))
 		return rc;
 	if (c->use_org_rates) {
-		const char *pc[] = {c->currency};
+		const char *pc[] = { c->currency };
 		r = fg_db_query(pg, &rc, "check rate currency",
-		                "SELECT currency FROM cs_rates WHERE currency IS DISTINCT FROM $1 LIMIT 1", 1,
-		                pc);
+				"SELECT currency FROM cs_rates WHERE currency IS DISTINCT FROM $1 LIMIT 1", 1,
+				pc);
 		if (r == NULL)
 			return rc;
 		if (PQntuples(r) > 0) {
 			fg_error("connector '%s': RATE_SHEET_DAILY rates are in '%s' but currency = %s;"
-			         " set currency to match the contract",
-			         c->name, PQgetisnull(r, 0, 0) ? "NULL" : PQgetvalue(r, 0, 0), c->currency);
+				 " set currency to match the contract",
+				 c->name, PQgetisnull(r, 0, 0) ? "NULL" : PQgetvalue(r, 0, 0), c->currency);
 			PQclear(r);
 			return FG_ERR_CONFIG;
 		}
 		PQclear(r);
 	}
 	r = fg_db_query(pg, &rc, "check prices",
-	                "SELECT count(*), CAST(min(day) FILTER (WHERE unpriced) AS text) FROM cs_final", 0,
-	                NULL);
+			"SELECT count(*), CAST(min(day) FILTER (WHERE unpriced) AS text) FROM cs_final", 0,
+			NULL);
 	if (r == NULL)
 		return rc;
 	s->rows = strtol(PQgetvalue(r, 0, 0), NULL, 10);
 	if (!PQgetisnull(r, 0, 1)) {
 		fg_error("connector '%s': no rate in RATE_SHEET_DAILY on or before %s and no credit_price"
-		         " to fall back on; set credit_price",
-		         c->name, PQgetvalue(r, 0, 1));
+			 " to fall back on; set credit_price",
+			 c->name, PQgetvalue(r, 0, 1));
 		PQclear(r);
 		return FG_ERR_DATA;
 	}
 	PQclear(r);
 
-	const struct fg_sql_arg diff[] = {
-	    {"connector", c->name}, {"since", w->since}, {"until", w->until}, {"currency", c->currency}};
+	const struct fg_sql_arg diff[] = { { "connector", c->name },
+					   { "since", w->since },
+					   { "until", w->until },
+					   { "currency", c->currency } };
 	struct fg_sql counts;
 	if ((rc = fg_sql_compose(&counts, "SELECT op, count(*) FROM (", &fg_sql_costs_diff,
-	                         ") x GROUP BY op")) < 0)
+				 ") x GROUP BY op")) < 0)
 		return rc;
 	r = fg_sql_query(pg, &rc, "compare with stored costs", &counts, diff, FG_SQL_COUNT(diff));
 	fg_sql_release(&counts);
@@ -259,25 +261,29 @@ static int price_and_write(struct fg_tool *t, const struct fg_connector *c, cons
 	}
 
 	fg_timestamp_format(fg_now(), now, sizeof(now));
-	const struct fg_sql_arg upsert[] = {{"connector", c->name}, {"currency", c->currency}, {"now", now}};
+	const struct fg_sql_arg upsert[] = { { "connector", c->name },
+					     { "currency", c->currency },
+					     { "now", now } };
 	if (s->inserted + s->updated > 0 && (rc = fg_sql_exec(pg, "store daily costs", &fg_sql_costs_upsert,
-	                                                      upsert, FG_SQL_COUNT(upsert))) < 0)
+							      upsert, FG_SQL_COUNT(upsert))) < 0)
 		return rc;
-	const struct fg_sql_arg days[] = {{"connector", c->name}, {"since", w->since}, {"until", w->until}};
+	const struct fg_sql_arg days[] = { { "connector", c->name },
+					   { "since", w->since },
+					   { "until", w->until } };
 	if (s->deleted > 0 &&
 	    (rc = fg_sql_exec(pg, "remove costs Snowflake no longer reports", &fg_sql_costs_delete_unreported,
-	                      days, FG_SQL_COUNT(days))) < 0)
+			      days, FG_SQL_COUNT(days))) < 0)
 		return rc;
 	char mark[16];
 	long today = fg_today();
 	fg_date_format(w->until_day < today ? w->until_day : today, mark, sizeof(mark));
-	const struct fg_sql_arg mark_args[] = {{"connector", c->name}, {"day", mark}, {"now", now}};
+	const struct fg_sql_arg mark_args[] = { { "connector", c->name }, { "day", mark }, { "now", now } };
 	return fg_sql_exec(pg, "move the watermark", &fg_sql_costs_watermark, mark_args,
-	                   FG_SQL_COUNT(mark_args));
+			   FG_SQL_COUNT(mark_args));
 }
 
 static int sync_one(struct fg_tool *t, const struct fg_connector *c, const struct fg_costsync_opts *o,
-                    struct fg_costsync_stats *s, json_t *rep)
+		    struct fg_costsync_stats *s, json_t *rep)
 {
 	struct fg_odbc *src = NULL;
 	struct window w;
@@ -307,16 +313,15 @@ static int sync_one(struct fg_tool *t, const struct fg_connector *c, const struc
 		goto out;
 	if (fg_interrupted) {
 		fg_error("connector '%s': interrupted before commit; nothing was written for this connector",
-		         c->name);
+			 c->name);
 		rc = FG_ERR_TEMP;
 		goto out;
 	}
 	if (o->dry_run)
 		fg_db_rollback(t->db);
 	else if ((rc = fg_db_commit(t->db)) == 0)
-		fg_info(
-		    "connector '%s': %ld rows read, %ld cost rows: %ld inserted, %ld updated, %ld deleted",
-		    c->name, s->rows_read, s->rows, s->inserted, s->updated, s->deleted);
+		fg_info("connector '%s': %ld rows read, %ld cost rows: %ld inserted, %ld updated, %ld deleted",
+			c->name, s->rows_read, s->rows, s->inserted, s->updated, s->deleted);
 out:
 	if (rc < 0)
 		fg_db_rollback(t->db);
@@ -342,7 +347,7 @@ int fg_costsync_run(struct fg_tool *t, const struct fg_costsync_opts *o, json_t 
 	if ((rc = fg_costsync_select(&set, o->names, o->nnames, run)) < 0)
 		goto out;
 	for (int i = 0; i < set.n; i++) {
-		struct fg_costsync_stats s = {0};
+		struct fg_costsync_stats s = { 0 };
 		struct timespec t0;
 		double seconds;
 		if (!run[i])
@@ -353,7 +358,7 @@ int fg_costsync_run(struct fg_tool *t, const struct fg_costsync_opts *o, json_t 
 		}
 		nrun++;
 		json_t *rep = json_pack("{s:s,s:s,s:n,s:o}", "connector", set.v[i].name, "currency",
-		                        set.v[i].currency, "window", "totals", json_object());
+					set.v[i].currency, "window", "totals", json_object());
 		t0 = fg_mono_now();
 		fg_log_clear_last_error();
 		rc = sync_one(t, &set.v[i], o, &s, rep);
@@ -365,10 +370,8 @@ int fg_costsync_run(struct fg_tool *t, const struct fg_costsync_opts *o, json_t 
 		json_object_set_new(rep, "updated", json_integer(rc < 0 ? 0 : s.updated));
 		json_object_set_new(rep, "deleted", json_integer(rc < 0 ? 0 : s.deleted));
 		json_object_set_new(rep, "unchanged",
-		                    json_integer(rc < 0 ? 0 : s.rows - s.inserted - s.updated));
-		json_object_set_new(
-		    rep, "duration",
-		    json_real(seconds));
+				    json_integer(rc < 0 ? 0 : s.rows - s.inserted - s.updated));
+		json_object_set_new(rep, "duration", json_real(seconds));
 		const char *err = rc < 0 ? fg_log_last_error() : NULL;
 		json_object_set_new(rep, "error", err ? json_string(err) : json_null());
 		json_array_append_new(list, rep);

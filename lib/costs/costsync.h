@@ -56,7 +56,7 @@ struct fg_costsync_stats {
  * or < 0 after logging; stats->rows_read is filled.
  */
 int fg_costsync_extract(const struct fg_connector *c, struct fg_odbc *src, PGconn *pg, const char *since,
-                        const char *until, struct fg_costsync_stats *stats);
+			const char *until, struct fg_costsync_stats *stats);
 
 /*
  * True when s is [+-]digits[.digits][(e|E)[+-]digits], the text both

@@ -23,7 +23,7 @@ int fg_costsync_select(const struct fg_connector_set *set, char *const *names, i
 				break;
 		if (i == set->n) {
 			fg_error("unknown connector '%s': no [connector %s] section in the configuration",
-			         names[k], names[k]);
+				 names[k], names[k]);
 			return FG_ERR_USAGE;
 		}
 		run[i] = true; /* named explicitly: run even when disabled */

@@ -110,7 +110,7 @@ static int line_field(struct line *l, const char *v, char sep)
 			rc = line_put(l, p, run);
 			p += run;
 			if (*p && rc == 0) {
-				char esc[2] = {'\\', escape_of(*p)};
+				char esc[2] = { '\\', escape_of(*p) };
 				rc = line_put(l, esc, 2);
 				p++;
 			}
@@ -121,7 +121,7 @@ static int line_field(struct line *l, const char *v, char sep)
 
 /* Send one staging row: kind, day, service_type, entity, credits, quantity. */
 static int stage_row(PGconn *pg, struct line *l, const char *kind, const char *day, const char *svc,
-                     const char *entity, const char *credits, const char *quantity)
+		     const char *entity, const char *credits, const char *quantity)
 {
 	int rc;
 	l->len = 0;
@@ -166,22 +166,21 @@ bool fg_costsync_is_number(const char *s)
 	return *s == '\0';
 }
 
-static int check_row(const struct fg_connector *c, const struct query *q, long rowno,
-                     const char *const *row)
+static int check_row(const struct fg_connector *c, const struct query *q, long rowno, const char *const *row)
 {
 	long day;
 	if (row[0] == NULL || fg_date_parse(row[0], &day) < 0) {
 		fg_error("connector '%s': malformed date '%s' in %s row %ld column %s; nothing was written"
-		         " for this connector",
-		         c->name, row[0] ? row[0] : "NULL", q->view, rowno, q->cols[0]);
+			 " for this connector",
+			 c->name, row[0] ? row[0] : "NULL", q->view, rowno, q->cols[0]);
 		return FG_ERR_DATA;
 	}
 	for (int i = 1; i < 5 && q->cols[i]; i++) {
 		if (!(q->numeric & (1u << i)) || row[i] == NULL || fg_costsync_is_number(row[i]))
 			continue;
 		fg_error("connector '%s': malformed number '%.40s' in %s row %ld column %s (day %s);"
-		         " nothing was written for this connector",
-		         c->name, row[i], q->view, rowno, q->cols[i], row[0]);
+			 " nothing was written for this connector",
+			 c->name, row[i], q->view, rowno, q->cols[i], row[0]);
 		return FG_ERR_DATA;
 	}
 	return 0;
@@ -238,7 +237,7 @@ static int refused_or_failed(struct fg_odbc *src)
 }
 
 static int run_query(const struct fg_connector *c, struct fg_odbc *src, PGconn *pg, struct line *l,
-                     const struct query *q, const struct fg_sql_arg *args, int nargs, long *rows_read)
+		     const struct query *q, const struct fg_sql_arg *args, int nargs, long *rows_read)
 {
 	struct fg_odbc_stmt *st = NULL;
 	const char *const *row;
@@ -260,8 +259,8 @@ static int run_query(const struct fg_connector *c, struct fg_odbc *src, PGconn *
 	while ((rc = fg_odbc_fetch(st, &row)) >= 0) {
 		if (fg_interrupted) {
 			fg_error("connector '%s': interrupted while reading %s; nothing was written for"
-			         " this connector",
-			         c->name, q->view);
+				 " this connector",
+				 c->name, q->view);
 			rc = FG_ERR_TEMP;
 			break;
 		}
@@ -313,9 +312,9 @@ static int copy_end(PGconn *pg, bool ok)
 }
 
 int fg_costsync_extract(const struct fg_connector *c, struct fg_odbc *src, PGconn *pg, const char *since,
-                        const char *until, struct fg_costsync_stats *stats)
+			const char *until, struct fg_costsync_stats *stats)
 {
-	struct line l = {0};
+	struct line l = { 0 };
 	char lo[16], hi[16];
 	long s, u;
 	int rc;
@@ -325,14 +324,15 @@ int fg_costsync_extract(const struct fg_connector *c, struct fg_odbc *src, PGcon
 	fg_date_format(s - 1, lo, sizeof(lo));
 	fg_date_format(u + 2, hi, sizeof(hi));
 	const struct fg_sql_arg hourly[] = {
-	    {"since", since}, {"until", until}, {"scan_from", lo}, {"scan_before", hi}};
-	const struct fg_sql_arg daily[] = {{"since", since}, {"until", until}};
+		{ "since", since }, { "until", until }, { "scan_from", lo }, { "scan_before", hi }
+	};
+	const struct fg_sql_arg daily[] = { { "since", since }, { "until", until } };
 
 	rc = copy_begin(pg, "COPY cs_stage (kind, day, service_type, entity, credits, quantity) FROM STDIN");
 	for (size_t i = 0; rc == 0 && i < sizeof(queries) / sizeof(queries[0]); i++) {
 		const struct query *q = &queries[i];
 		rc = run_query(c, src, pg, &l, q, q->hourly ? hourly : daily,
-		               q->hourly ? FG_SQL_COUNT(hourly) : FG_SQL_COUNT(daily), &stats->rows_read);
+			       q->hourly ? FG_SQL_COUNT(hourly) : FG_SQL_COUNT(daily), &stats->rows_read);
 		if (rc < 0)
 			copy_end(pg, false);
 		else if (i + 1 == sizeof(queries) / sizeof(queries[0]))
@@ -342,7 +342,7 @@ int fg_costsync_extract(const struct fg_connector *c, struct fg_odbc *src, PGcon
 		rc = copy_begin(pg, "COPY cs_rates (day, usage_type, currency, rate) FROM STDIN");
 		if (rc == 0) {
 			rc = run_query(c, src, pg, &l, &rates_query, daily, FG_SQL_COUNT(daily),
-			               &stats->rows_read);
+				       &stats->rows_read);
 			int rc2 = copy_end(pg, rc == 0);
 			rc = rc < 0 ? rc : rc2;
 		}

@@ -25,7 +25,7 @@ struct fg_request;
 struct fg_notify_conf {
 	struct fg_channel *channels;
 	int nchannels;
-	struct fg_email_conf *email;	/* [email], owned; never NULL once loaded */
+	struct fg_email_conf *email; /* [email], owned; never NULL once loaded */
 	int64_t concurrency;
 	int64_t max_attempts;
 	int64_t lease_s;
@@ -52,8 +52,8 @@ const struct fg_channel *fg_notify_channel(const struct fg_notify_conf *nc, cons
  * into dead once reached.
  */
 enum fg_outcome fg_notify_classify(const struct fg_notify_conf *nc, enum fg_chan_type t,
-				   const struct fg_request *req, int attempts, double *delay_s,
-				   char *err, size_t errlen);
+				   const struct fg_request *req, int attempts, double *delay_s, char *err,
+				   size_t errlen);
 
 /*
  * True when the request failed in TLS (untrusted certificate, handshake,

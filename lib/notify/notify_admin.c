@@ -30,14 +30,15 @@ json_t *fg_store_dead(PGconn *db, const char *channels)
 {
 	int rc;
 	const char *p[] = { channels };
-	PGresult *r = fg_db_query(db, &rc, "list dead notifications",
-				  "SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'channel', channel,"
-				  " 'kind', kind, 'severity', severity, 'title', title, 'attempts', attempts,"
-				  " 'created_at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-				  " 'last_error', last_error) ORDER BY id), '[]')::text"
-				  " FROM notifications WHERE status = 'dead'"
-				  " AND ($1::jsonb IS NULL OR channel IN (SELECT jsonb_array_elements_text($1::jsonb)))",
-				  1, p);
+	PGresult *r = fg_db_query(
+		db, &rc, "list dead notifications",
+		"SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'channel', channel,"
+		" 'kind', kind, 'severity', severity, 'title', title, 'attempts', attempts,"
+		" 'created_at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+		" 'last_error', last_error) ORDER BY id), '[]')::text"
+		" FROM notifications WHERE status = 'dead'"
+		" AND ($1::jsonb IS NULL OR channel IN (SELECT jsonb_array_elements_text($1::jsonb)))",
+		1, p);
 	if (r == NULL)
 		return NULL;
 	json_t *a = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
@@ -51,11 +52,12 @@ int fg_store_requeue(PGconn *db, int64_t id, long *count)
 	int rc;
 	snprintf(ids, sizeof(ids), "%lld", (long long)id);
 	const char *p[] = { ids };
-	PGresult *r = fg_db_query(db, &rc, "requeue dead notifications",
-				  "UPDATE notifications SET status = 'pending', attempts = 0,"
-				  " next_attempt_at = now(), claimed_at = NULL, claimed_by = NULL, defer_day = NULL"
-				  " WHERE status = 'dead' AND ($1::bigint = 0 OR id = $1::bigint)",
-				  1, p);
+	PGresult *r =
+		fg_db_query(db, &rc, "requeue dead notifications",
+			    "UPDATE notifications SET status = 'pending', attempts = 0,"
+			    " next_attempt_at = now(), claimed_at = NULL, claimed_by = NULL, defer_day = NULL"
+			    " WHERE status = 'dead' AND ($1::bigint = 0 OR id = $1::bigint)",
+			    1, p);
 	if (r == NULL)
 		return rc;
 	*count = strtol(PQcmdTuples(r), NULL, 10);
@@ -82,58 +84,61 @@ int fg_store_digest(PGconn *db, const char *recipients, const char *day, int *ma
 	if ((rc = fg_db_begin(db)) < 0)
 		return rc;
 	if ((rc = fg_db_exec(db, "lock the e-mail digests of a day",
-			     "SELECT pg_advisory_xact_lock(1718381416, hashtext('digest:' || $1))", 1, p + 1)) < 0)
+			     "SELECT pg_advisory_xact_lock(1718381416, hashtext('digest:' || $1))", 1,
+			     p + 1)) < 0)
 		goto fail;
 	/* m: (channel, recipient) from the configuration; p: the (held row,
 	 * recipient) pairs not yet carried, for recipients without a digest
 	 * today; a: each alert once per recipient (the same event queued on
 	 * two channels shares its dedup_key); d: one digest per recipient */
-	r = fg_db_query(db, &rc, "make the e-mail digests",
-			"WITH m AS (SELECT DISTINCT c->>'channel' AS channel, lower(t) AS rkey, t AS rcpt"
-			"   FROM jsonb_array_elements($1::jsonb) c, jsonb_array_elements_text(c->'to') t),"
-			" h AS (SELECT id, channel, severity, title, body, dedup_key FROM notifications"
-			"   WHERE status = 'held' AND channel IN (SELECT channel FROM m) FOR UPDATE),"
-			" p AS (SELECT h.*, m.rkey FROM h JOIN m USING (channel)"
-			"   WHERE NOT EXISTS (SELECT 1 FROM digest_items i"
-			"       WHERE i.notification_id = h.id AND i.recipient = m.rkey)"
-			"     AND NOT EXISTS (SELECT 1 FROM notifications x WHERE x.kind = 'digest'"
-			"       AND x.dedup_key = 'digest:' || $2 || ':' || m.rkey)),"
-			" a AS (SELECT DISTINCT ON (rkey, dedup_key) rkey, id, severity, title, body FROM p"
-			"   ORDER BY rkey, dedup_key, id),"
-			" s AS (SELECT rkey, count(*) AS n,"
-			"   (ARRAY['info','low','medium','high','critical'])[max(array_position("
-			"     ARRAY['info','low','medium','high','critical'], severity))] AS sev,"
-			"   string_agg('[' || severity || '] ' || title"
-			"     || CASE WHEN body <> '' THEN E'\\n' || body ELSE '' END, E'\\n\\n' ORDER BY id) AS body"
-			"   FROM a GROUP BY rkey),"
-			" d AS (" FG_OUTBOX_INSERT
-			"   SELECT (SELECT min(channel) FROM m WHERE m.rkey = s.rkey), $3, NULL, s.sev,"
-			"     'digest: ' || s.n || ' alert' || CASE WHEN s.n = 1 THEN '' ELSE 's' END || ' on ' || $2,"
-			"     s.body, jsonb_build_object('count', s.n, 'day', $2,"
-			"       'to', (SELECT min(rcpt) FROM m WHERE m.rkey = s.rkey)),"
-			"     'digest:' || $2 || ':' || s.rkey"
-			"   FROM s" FG_OUTBOX_ON_CONFLICT " RETURNING id, dedup_key),"
-			" i AS (INSERT INTO digest_items (notification_id, recipient, digest_id)"
-			"   SELECT p.id, p.rkey, d.id FROM p JOIN d ON d.dedup_key = 'digest:' || $2 || ':' || p.rkey"
-			"   RETURNING digest_id)"
-			" SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM i)",
-			3, p);
+	r = fg_db_query(
+		db, &rc, "make the e-mail digests",
+		"WITH m AS (SELECT DISTINCT c->>'channel' AS channel, lower(t) AS rkey, t AS rcpt"
+		"   FROM jsonb_array_elements($1::jsonb) c, jsonb_array_elements_text(c->'to') t),"
+		" h AS (SELECT id, channel, severity, title, body, dedup_key FROM notifications"
+		"   WHERE status = 'held' AND channel IN (SELECT channel FROM m) FOR UPDATE),"
+		" p AS (SELECT h.*, m.rkey FROM h JOIN m USING (channel)"
+		"   WHERE NOT EXISTS (SELECT 1 FROM digest_items i"
+		"       WHERE i.notification_id = h.id AND i.recipient = m.rkey)"
+		"     AND NOT EXISTS (SELECT 1 FROM notifications x WHERE x.kind = 'digest'"
+		"       AND x.dedup_key = 'digest:' || $2 || ':' || m.rkey)),"
+		" a AS (SELECT DISTINCT ON (rkey, dedup_key) rkey, id, severity, title, body FROM p"
+		"   ORDER BY rkey, dedup_key, id),"
+		" s AS (SELECT rkey, count(*) AS n,"
+		"   (ARRAY['info','low','medium','high','critical'])[max(array_position("
+		"     ARRAY['info','low','medium','high','critical'], severity))] AS sev,"
+		"   string_agg('[' || severity || '] ' || title"
+		"     || CASE WHEN body <> '' THEN E'\\n' || body ELSE '' END, E'\\n\\n' ORDER BY id) AS body"
+		"   FROM a GROUP BY rkey),"
+		" d AS (" FG_OUTBOX_INSERT
+		"   SELECT (SELECT min(channel) FROM m WHERE m.rkey = s.rkey), $3, NULL, s.sev,"
+		"     'digest: ' || s.n || ' alert' || CASE WHEN s.n = 1 THEN '' ELSE 's' END || ' on ' || $2,"
+		"     s.body, jsonb_build_object('count', s.n, 'day', $2,"
+		"       'to', (SELECT min(rcpt) FROM m WHERE m.rkey = s.rkey)),"
+		"     'digest:' || $2 || ':' || s.rkey"
+		"   FROM s" FG_OUTBOX_ON_CONFLICT " RETURNING id, dedup_key),"
+		" i AS (INSERT INTO digest_items (notification_id, recipient, digest_id)"
+		"   SELECT p.id, p.rkey, d.id FROM p JOIN d ON d.dedup_key = 'digest:' || $2 || ':' || p.rkey"
+		"   RETURNING digest_id)"
+		" SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM i)",
+		3, p);
 	if (r == NULL)
 		goto fail;
 	*made = (int)strtol(PQgetvalue(r, 0, 0), NULL, 10);
 	PQclear(r);
 	/* a held row is done once every recipient of its channel has it */
-	if ((rc = fg_db_exec(db, "mark digested notifications",
-			     "UPDATE notifications n SET status = 'sent', sent_at = now(),"
-			     " digest_id = (SELECT min(i.digest_id) FROM digest_items i WHERE i.notification_id = n.id)"
-			     " WHERE n.status = 'held'"
-			     " AND n.channel IN (SELECT c->>'channel' FROM jsonb_array_elements($1::jsonb) c)"
-			     " AND EXISTS (SELECT 1 FROM digest_items i WHERE i.notification_id = n.id)"
-			     " AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements($1::jsonb) c,"
-			     "   jsonb_array_elements_text(c->'to') t WHERE c->>'channel' = n.channel"
-			     "   AND NOT EXISTS (SELECT 1 FROM digest_items i"
-			     "     WHERE i.notification_id = n.id AND i.recipient = lower(t)))",
-			     1, p)) < 0)
+	if ((rc = fg_db_exec(
+		     db, "mark digested notifications",
+		     "UPDATE notifications n SET status = 'sent', sent_at = now(),"
+		     " digest_id = (SELECT min(i.digest_id) FROM digest_items i WHERE i.notification_id = n.id)"
+		     " WHERE n.status = 'held'"
+		     " AND n.channel IN (SELECT c->>'channel' FROM jsonb_array_elements($1::jsonb) c)"
+		     " AND EXISTS (SELECT 1 FROM digest_items i WHERE i.notification_id = n.id)"
+		     " AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements($1::jsonb) c,"
+		     "   jsonb_array_elements_text(c->'to') t WHERE c->>'channel' = n.channel"
+		     "   AND NOT EXISTS (SELECT 1 FROM digest_items i"
+		     "     WHERE i.notification_id = n.id AND i.recipient = lower(t)))",
+		     1, p)) < 0)
 		goto fail;
 	return fg_db_commit(db);
 fail:
@@ -174,7 +179,8 @@ int fg_notify_print_dead(PGconn *db, const char *channels, bool as_json, FILE *o
 		free(red);
 		free(d);
 	} else {
-		json_array_foreach(a, i, v) {
+		json_array_foreach(a, i, v)
+		{
 			char *line = NULL;
 			if (asprintf(&line, "%lld\t%s\t%s\t%lld attempts\t%s\t%s",
 				     (long long)json_integer_value(json_object_get(v, "id")),
@@ -182,8 +188,9 @@ int fg_notify_print_dead(PGconn *db, const char *channels, bool as_json, FILE *o
 				     json_string_value(json_object_get(v, "severity")),
 				     (long long)json_integer_value(json_object_get(v, "attempts")),
 				     json_string_value(json_object_get(v, "title")),
-				     json_string_value(json_object_get(v, "last_error")) ?
-					     json_string_value(json_object_get(v, "last_error")) : "") >= 0) {
+				     json_string_value(json_object_get(v, "last_error"))
+					     ? json_string_value(json_object_get(v, "last_error"))
+					     : "") >= 0) {
 				char *red = fg_redact(line);
 				fprintf(out, "%s\n", red ? red : "");
 				free(red);

@@ -64,8 +64,9 @@ static void tls_error(const struct fg_request *req, char *err, size_t errlen)
 
 	fg_channel_first_line(req->errbuf, line, sizeof(line));
 	if (req->curl_code == CURLE_USE_SSL_FAILED)
-		snprintf(err, errlen, "the server does not offer STARTTLS and smtp_tls = required: "
-				      "not sent in clear");
+		snprintf(err, errlen,
+			 "the server does not offer STARTTLS and smtp_tls = required: "
+			 "not sent in clear");
 	else if (req->curl_code == CURLE_PEER_FAILED_VERIFICATION)
 		snprintf(err, errlen, "TLS: %s: not sent (trust the server's CA with ca_file)", line);
 	else
@@ -73,8 +74,8 @@ static void tls_error(const struct fg_request *req, char *err, size_t errlen)
 }
 
 enum fg_outcome fg_notify_classify(const struct fg_notify_conf *nc, enum fg_chan_type t,
-				   const struct fg_request *req, int attempts, double *delay_s,
-				   char *err, size_t errlen)
+				   const struct fg_request *req, int attempts, double *delay_s, char *err,
+				   size_t errlen)
 {
 	const struct fg_channel_ops *ops = fg_channel_ops_of(t);
 	enum fg_outcome o;

@@ -42,9 +42,10 @@ int fg_notify_print(const struct fg_channel *ch, const struct fg_notification *n
 		json_t *payload = req.proto == FG_PROTO_HTTP ? json_loads(req.body, 0, NULL) : NULL;
 		if (payload == NULL)
 			payload = json_string(req.body);
-		json_array_append_new(jout, json_pack("{s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)n->id,
-						      "channel", ch->name, "type", fg_chan_type_name(ch->type),
-						      "url", url ? url : "", "payload", payload));
+		json_array_append_new(jout,
+				      json_pack("{s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)n->id,
+						"channel", ch->name, "type", fg_chan_type_name(ch->type),
+						"url", url ? url : "", "payload", payload));
 	} else {
 		char *body = fg_redact(req.body ? req.body : "");
 		if (body == NULL)
@@ -121,7 +122,8 @@ int fg_notify_direct(const struct fg_notify_conf *nc, struct fg_notification *n,
 				continue;
 			state[i] = fg_notify_classify(nc, ch->type, live[k], t, &delay, err, sizeof(err));
 			if (state[i] == FG_OUT_RETRY && t + 1 == tries)
-				fg_warn("alert %d to '%s' not delivered: %s; try again later", i + 1, ch->name, err);
+				fg_warn("alert %d to '%s' not delivered: %s; try again later", i + 1,
+					ch->name, err);
 			else if (state[i] == FG_OUT_DEAD)
 				fg_error("alert %d to '%s' refused: %s", i + 1, ch->name, err);
 			if (state[i] == FG_OUT_RETRY && delay > wait)
@@ -131,14 +133,20 @@ int fg_notify_direct(const struct fg_notify_conf *nc, struct fg_notification *n,
 			usleep((useconds_t)((wait > 10 ? 10 : wait) * 1e6));
 	}
 	for (int i = 0; i < count; i++) {
-		long *total = state[i] == FG_OUT_SENT ? &s->sent : state[i] == FG_OUT_DEAD ? &s->dead : &s->retried;
-		const char *key = state[i] == FG_OUT_SENT ? "sent" : state[i] == FG_OUT_DEAD ? "dead" : "retried";
+		long *total = state[i] == FG_OUT_SENT   ? &s->sent
+			      : state[i] == FG_OUT_DEAD ? &s->dead
+							: &s->retried;
+		const char *key = state[i] == FG_OUT_SENT   ? "sent"
+				  : state[i] == FG_OUT_DEAD ? "dead"
+							    : "retried";
 		json_t *c = json_object_get(s->channels, n[i].channel);
 		if (c == NULL) {
-			c = json_pack("{s:i, s:i, s:i, s:i}", "claimed", 0, "sent", 0, "retried", 0, "dead", 0);
+			c = json_pack("{s:i, s:i, s:i, s:i}", "claimed", 0, "sent", 0, "retried", 0, "dead",
+				      0);
 			json_object_set_new(s->channels, n[i].channel, c);
 		}
-		json_object_set_new(c, "claimed", json_integer(json_integer_value(json_object_get(c, "claimed")) + 1));
+		json_object_set_new(c, "claimed",
+				    json_integer(json_integer_value(json_object_get(c, "claimed")) + 1));
 		json_object_set_new(c, key, json_integer(json_integer_value(json_object_get(c, key)) + 1));
 		(*total)++;
 	}

@@ -46,8 +46,8 @@ static void where(const char *buf, size_t off, int *line, int *col)
 	}
 }
 
-static int push(struct list *l, const char *kind, const char *sev, const char *title,
-		const char *body, json_t *fields, const char *dedup)
+static int push(struct list *l, const char *kind, const char *sev, const char *title, const char *body,
+		json_t *fields, const char *dedup)
 {
 	enum fg_severity s = FG_SEV_INFO;
 	if (sev != NULL)
@@ -92,7 +92,8 @@ static int budget(struct list *l, json_t *b, int line)
 		fg_error("stdin:%d: a budgetcheck status needs \"name\" and \"new_alerts\"", line);
 		return FG_ERR_DATA;
 	}
-	json_array_foreach(alerts, i, a) {
+	json_array_foreach(alerts, i, a)
+	{
 		double th = json_number_value(json_object_get(a, "threshold"));
 		bool actual = strcmp(str(a, "kind") ? str(a, "kind") : "actual", "actual") == 0;
 		if (best == NULL) {
@@ -119,8 +120,8 @@ static int budget(struct list *l, json_t *b, int line)
 	    fg_dec_parse(spend, &ds, NULL) == 0 && fg_dec_sub(da, ds, &dr) == 0)
 		fg_dec_format(dr, 2, remaining, sizeof(remaining));
 	if (strcmp(kind, "forecast") == 0)
-		snprintf(title, sizeof(title), "budget '%s' is forecast to pass %s%% of %s %s (forecast %s)", name,
-			 thr, amount, cur, str(b, "forecast") ? str(b, "forecast") : "?");
+		snprintf(title, sizeof(title), "budget '%s' is forecast to pass %s%% of %s %s (forecast %s)",
+			 name, thr, amount, cur, str(b, "forecast") ? str(b, "forecast") : "?");
 	else
 		snprintf(title, sizeof(title), "budget '%s' passed %s%%: %s of %s %s spent (%s%%)", name, thr,
 			 spend, amount, cur, pct);
@@ -128,16 +129,17 @@ static int budget(struct list *l, json_t *b, int line)
 	snprintf(dedup, sizeof(dedup), "budget:%s:%s:%s:%s", name,
 		 str(b, "period_start") ? str(b, "period_start") : "", kind, thr);
 	fg_utf8_trim(dedup);
-	json_t *f = json_pack("{s:s, s:s, s:O, s:s, s:s, s:s, s:s}", "budget", name, "kind", kind,
-			      "threshold", th, "spend", spend, "amount", amount, "currency", cur, "percent", pct);
+	json_t *f =
+		json_pack("{s:s, s:s, s:O, s:s, s:s, s:s, s:s}", "budget", name, "kind", kind, "threshold",
+			  th, "spend", spend, "amount", amount, "currency", cur, "percent", pct);
 	static const char *copy[] = { "connector", "period", "period_start", "period_end", "forecast", NULL };
 	for (int k = 0; f && copy[k]; k++)
 		if (json_object_get(b, copy[k]))
 			json_object_set(f, copy[k], json_object_get(b, copy[k]));
 	if (f && remaining[0])
 		json_object_set_new(f, "remaining", json_string(remaining));
-	int rc = f ? push(l, "budget", str(best, "severity") ? str(best, "severity") : "medium", title, "",
-			  f, dedup)
+	int rc = f ? push(l, "budget", str(best, "severity") ? str(best, "severity") : "medium", title, "", f,
+			  dedup)
 		   : FG_ERR;
 	json_decref(f);
 	return rc;
@@ -152,7 +154,8 @@ static int findings(struct list *l, json_t *doc, int line)
 		fg_error("stdin:%d: \"findings\" is not an array", line);
 		return FG_ERR_DATA;
 	}
-	json_array_foreach(arr, i, f) {
+	json_array_foreach(arr, i, f)
+	{
 		const char *status = str(f, "status"), *rule = str(f, "rule"), *subj = str(f, "subject");
 		if (status && strcmp(status, "new") != 0)
 			continue;
@@ -171,8 +174,8 @@ static int findings(struct list *l, json_t *doc, int line)
 		for (int k = 0; fields && copy[k]; k++)
 			if (json_object_get(f, copy[k]))
 				json_object_set(fields, copy[k], json_object_get(f, copy[k]));
-		int rc = fields ? push(l, "finding", str(f, "severity") ? str(f, "severity") : "medium", title,
-				       str(f, "title") ? str(f, "title") : "", fields, dedup)
+		int rc = fields ? push(l, "finding", str(f, "severity") ? str(f, "severity") : "medium",
+				       title, str(f, "title") ? str(f, "title") : "", fields, dedup)
 				: FG_ERR;
 		json_decref(fields);
 		if (rc < 0)
@@ -207,7 +210,8 @@ static int value(struct list *l, json_t *v, int line)
 	if (json_is_array(v)) {
 		size_t i;
 		json_t *e;
-		json_array_foreach(v, i, e) {
+		json_array_foreach(v, i, e)
+		{
 			int rc = value(l, e, line);
 			if (rc < 0)
 				return rc;
@@ -291,8 +295,8 @@ static char *read_all(FILE *f, size_t *len)
 	return b;
 }
 
-int fg_notify_read_input(FILE *f, const char *const *channels, int nchannels,
-			 struct fg_notification **out, int *count)
+int fg_notify_read_input(FILE *f, const char *const *channels, int nchannels, struct fg_notification **out,
+			 int *count)
 {
 	size_t len = 0;
 	char *buf = read_all(f, &len);

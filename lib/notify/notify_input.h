@@ -20,7 +20,7 @@ int fg_notify_parse_input(const char *buf, size_t len, const char *const *channe
 			  struct fg_notification **out, int *count);
 
 /* Read all of f (stdin), then parse it as above. */
-int fg_notify_read_input(FILE *f, const char *const *channels, int nchannels,
-			 struct fg_notification **out, int *count);
+int fg_notify_read_input(FILE *f, const char *const *channels, int nchannels, struct fg_notification **out,
+			 int *count);
 
 #endif

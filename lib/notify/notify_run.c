@@ -58,11 +58,11 @@ static void count(struct fg_notify_summary *s, const char *channel, const char *
 
 json_t *fg_notify_summary_json(const struct fg_notify_summary *s)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:O}", "claimed",
-			 (json_int_t)s->claimed, "sent", (json_int_t)s->sent, "retried",
-			 (json_int_t)s->retried, "dead", (json_int_t)s->dead, "skipped",
-			 (json_int_t)s->skipped, "deferred", (json_int_t)s->deferred, "held",
-			 (json_int_t)s->held, "left", (json_int_t)s->left, "channels", s->channels);
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:O}", "claimed", (json_int_t)s->claimed,
+			 "sent", (json_int_t)s->sent, "retried", (json_int_t)s->retried, "dead",
+			 (json_int_t)s->dead, "skipped", (json_int_t)s->skipped, "deferred",
+			 (json_int_t)s->deferred, "held", (json_int_t)s->held, "left", (json_int_t)s->left,
+			 "channels", s->channels);
 }
 
 void fg_notify_summary_print(const struct fg_notify_summary *s, FILE *out)
@@ -109,8 +109,7 @@ static char *redacted(const char *s)
  * Queue the 80/90/100 % warnings that `sent` of `quota` crosses today, to
  * [email] quota_alert_channel when there is one.
  */
-static int quota_warnings(PGconn *db, int64_t quota, const char *alert_channel, const char *day,
-			  int64_t sent)
+static int quota_warnings(PGconn *db, int64_t quota, const char *alert_channel, const char *day, int64_t sent)
 {
 	static const int levels[] = { 80, 90, 100 };
 	for (int i = 0; i < 3; i++) {
@@ -124,25 +123,29 @@ static int quota_warnings(PGconn *db, int64_t quota, const char *alert_channel, 
 			continue;
 		if (alert_channel == NULL) {
 			fg_warn("e-mail quota %d%% used (%lld of %lld on %s); set [email] quota_alert_channel "
-				"to be told through a channel", levels[i], (long long)sent,
-				(long long)quota, day);
+				"to be told through a channel",
+				levels[i], (long long)sent, (long long)quota, day);
 			continue;
 		}
 		char title[200], body[300], dedup[64];
 		struct fg_outbox_batch warning;
 		snprintf(title, sizeof(title), "e-mail quota %d%% used: %lld of %lld on %s", levels[i],
 			 (long long)sent, (long long)quota, day);
-		snprintf(body, sizeof(body), "%s",
-			 levels[i] < 100 ? "Critical mail always goes out; other mail is deferred to the next "
-					   "UTC day once the quota is used up."
-					 : "Non-critical mail is now deferred to the next UTC day; critical mail still goes out.");
+		snprintf(
+			body, sizeof(body), "%s",
+			levels[i] < 100
+				? "Critical mail always goes out; other mail is deferred to the next "
+				  "UTC day once the quota is used up."
+				: "Non-critical mail is now deferred to the next UTC day; critical mail still goes out.");
 		snprintf(dedup, sizeof(dedup), "quota:%s:%d", day, levels[i]);
 		fg_outbox_batch_init(&warning);
-		fg_outbox_batch_add(&warning, alert_channel, 0, levels[i] < 90 ? "medium" : "high", title, body,
+		fg_outbox_batch_add(&warning, alert_channel, 0, levels[i] < 90 ? "medium" : "high", title,
+				    body,
 				    json_pack("{s:i, s:I, s:I, s:s}", "level", levels[i], "sent",
 					      (json_int_t)sent, "quota", (json_int_t)quota, "day", day),
 				    dedup);
-		rc = fg_outbox_batch_flush(db, &warning, FG_OUTBOX_QUOTA, "queue the e-mail quota warning", NULL);
+		rc = fg_outbox_batch_flush(db, &warning, FG_OUTBOX_QUOTA, "queue the e-mail quota warning",
+					   NULL);
 		fg_outbox_batch_release(&warning);
 		if (rc < 0)
 			return rc;
@@ -153,18 +156,18 @@ static int quota_warnings(PGconn *db, int64_t quota, const char *alert_channel, 
 struct batch {
 	struct fg_notification *n;
 	int count;
-	struct fg_request *req;		/* one per notification */
-	struct fg_request **live;	/* those to send */
+	struct fg_request *req;   /* one per notification */
+	struct fg_request **live; /* those to send */
 	int *live_idx;
 	int nlive;
 	struct fg_attempt *att;
 	int natt;
-	int recorded;			/* att[0..recorded) are in the database */
-	char **errs;			/* owned error strings of att */
+	int recorded; /* att[0..recorded) are in the database */
+	char **errs;  /* owned error strings of att */
 	bool *quota_taken;
 	int64_t *unsent;
 	int nunsent;
-	int64_t *skip;			/* below min_severity */
+	int64_t *skip; /* below min_severity */
 	int nskip;
 };
 
@@ -188,8 +191,8 @@ static void batch_free(struct batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
-static void add_attempt(struct batch *b, const struct fg_notification *n, enum fg_outcome o,
-			double delay, const struct fg_request *req, const char *err)
+static void add_attempt(struct batch *b, const struct fg_notification *n, enum fg_outcome o, double delay,
+			const struct fg_request *req, const char *err)
 {
 	struct fg_attempt *a = &b->att[b->natt];
 	a->id = n->id;
@@ -307,11 +310,13 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 				continue;
 			}
 			b->quota_taken[i] = true;
-			if ((rc = quota_warnings(db, g.quota, nc->email->quota_alert_channel, today, sent)) < 0)
+			if ((rc = quota_warnings(db, g.quota, nc->email->quota_alert_channel, today, sent)) <
+			    0)
 				return rc;
 		}
 		if (fg_channel_render(ch, n, &b->req[i], err, sizeof(err)) < 0) {
-			fg_warn("cannot deliver notification %lld to '%s': %s", (long long)n->id, n->channel, err);
+			fg_warn("cannot deliver notification %lld to '%s': %s", (long long)n->id, n->channel,
+				err);
 			add_attempt(b, n, FG_OUT_DEAD, 0, NULL, err);
 			tally(s, n->channel, FG_OUT_DEAD);
 			if (b->quota_taken[i] && (rc = fg_store_quota_return(db, today)) < 0)
@@ -449,13 +454,14 @@ static int peek(PGconn *db, const struct fg_notify_conf *nc, const struct fg_not
 	int rc;
 	snprintf(lim, sizeof(lim), "%ld", o->limit > 0 ? o->limit : 1000000L);
 	const char *p[] = { o->channels, lim };
-	PGresult *r = fg_db_query(db, &rc, "read due notifications",
-				  "SELECT id, channel, kind, severity, title, body, fields::text, dedup_key,"
-				  " attempts, extract(epoch FROM created_at)::bigint FROM notifications"
-				  " WHERE status = 'pending' AND next_attempt_at <= now()"
-				  " AND ($1::jsonb IS NULL OR channel IN (SELECT jsonb_array_elements_text($1::jsonb)))"
-				  " ORDER BY next_attempt_at, id LIMIT $2::int",
-				  2, p);
+	PGresult *r = fg_db_query(
+		db, &rc, "read due notifications",
+		"SELECT id, channel, kind, severity, title, body, fields::text, dedup_key,"
+		" attempts, extract(epoch FROM created_at)::bigint FROM notifications"
+		" WHERE status = 'pending' AND next_attempt_at <= now()"
+		" AND ($1::jsonb IS NULL OR channel IN (SELECT jsonb_array_elements_text($1::jsonb)))"
+		" ORDER BY next_attempt_at, id LIMIT $2::int",
+		2, p);
 	if (r == NULL)
 		return rc;
 	json_t *out = o->json ? json_array() : NULL;
@@ -476,8 +482,8 @@ static int peek(PGconn *db, const struct fg_notify_conf *nc, const struct fg_not
 		const struct fg_channel *ch = fg_notify_channel(nc, n.channel);
 		count(s, n.channel, "claimed", &s->claimed);
 		if (ch == NULL)
-			fg_warn("notification %lld: channel '%s' is not in the configuration", (long long)n.id,
-				n.channel);
+			fg_warn("notification %lld: channel '%s' is not in the configuration",
+				(long long)n.id, n.channel);
 		else if (n.severity < ch->min_severity && strcmp(n.kind, "digest") != 0)
 			count(s, n.channel, "skipped", &s->skipped);
 		else

@@ -13,18 +13,18 @@
 #include "notify.h"
 
 struct fg_notify_opts {
-	long limit;		/* 0 = no bound */
-	const char *channels;	/* JSON array of names, or NULL for all */
-	bool dry_run;		/* render and print, send nothing, write nothing */
-	bool json;		/* dry run prints JSON */
-	FILE *out;		/* where a dry run prints */
+	long limit;           /* 0 = no bound */
+	const char *channels; /* JSON array of names, or NULL for all */
+	bool dry_run;         /* render and print, send nothing, write nothing */
+	bool json;            /* dry run prints JSON */
+	FILE *out;            /* where a dry run prints */
 };
 
 struct fg_notify_summary {
 	long claimed, sent, retried, dead, deferred, held;
-	long skipped;		/* below the channel's min_severity: never sent */
-	long left;		/* claimed but not started (signal, lease half gone) */
-	json_t *channels;	/* {"name": {"claimed","sent","retried","dead","skipped"}} */
+	long skipped;     /* below the channel's min_severity: never sent */
+	long left;        /* claimed but not started (signal, lease half gone) */
+	json_t *channels; /* {"name": {"claimed","sent","retried","dead","skipped"}} */
 };
 
 void fg_notify_summary_init(struct fg_notify_summary *s);

@@ -33,8 +33,8 @@ static char *dupv(const PGresult *r, int row, int col)
 	return strdup(v ? v : "");
 }
 
-int fg_store_claim(PGconn *db, const char *me, int64_t lease_s, const char *channels,
-		   const char *today, long limit, struct fg_notification **out, int *n)
+int fg_store_claim(PGconn *db, const char *me, int64_t lease_s, const char *channels, const char *today,
+		   long limit, struct fg_notification **out, int *n)
 {
 	char lease[24], lim[24];
 	int rc;
@@ -45,18 +45,19 @@ int fg_store_claim(PGconn *db, const char *me, int64_t lease_s, const char *chan
 	snprintf(lease, sizeof(lease), "%lld", (long long)lease_s);
 	snprintf(lim, sizeof(lim), "%ld", limit);
 	const char *p[] = { me, lease, channels, lim, today };
-	r = fg_db_query(db, &rc, "claim due notifications",
-			"UPDATE notifications n SET claimed_at = now(), claimed_by = $1"
-			" WHERE n.id IN (SELECT id FROM notifications"
-			"  WHERE status = 'pending' AND next_attempt_at <= now()"
-			"   AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2::int))"
-			"   AND claimed_by IS DISTINCT FROM $1"
-			"   AND (defer_day IS NULL OR defer_day <= $5::date)"
-			"   AND ($3::jsonb IS NULL OR channel IN (SELECT jsonb_array_elements_text($3::jsonb)))"
-			"  ORDER BY next_attempt_at, id LIMIT $4::int FOR UPDATE SKIP LOCKED)"
-			" RETURNING n.id, n.channel, n.kind, n.severity, n.title, n.body, n.fields::text,"
-			"  n.dedup_key, n.attempts, extract(epoch FROM n.created_at)::bigint",
-			5, p);
+	r = fg_db_query(
+		db, &rc, "claim due notifications",
+		"UPDATE notifications n SET claimed_at = now(), claimed_by = $1"
+		" WHERE n.id IN (SELECT id FROM notifications"
+		"  WHERE status = 'pending' AND next_attempt_at <= now()"
+		"   AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2::int))"
+		"   AND claimed_by IS DISTINCT FROM $1"
+		"   AND (defer_day IS NULL OR defer_day <= $5::date)"
+		"   AND ($3::jsonb IS NULL OR channel IN (SELECT jsonb_array_elements_text($3::jsonb)))"
+		"  ORDER BY next_attempt_at, id LIMIT $4::int FOR UPDATE SKIP LOCKED)"
+		" RETURNING n.id, n.channel, n.kind, n.severity, n.title, n.body, n.fields::text,"
+		"  n.dedup_key, n.attempts, extract(epoch FROM n.created_at)::bigint",
+		5, p);
 	if (r == NULL)
 		return rc;
 	int rows = PQntuples(r);
@@ -118,22 +119,23 @@ int fg_store_finish(PGconn *db, const char *me, const struct fg_attempt *a, int 
 	if (doc == NULL)
 		return FG_ERR;
 	const char *p[] = { doc, me };
-	rc = fg_db_exec(db, "record delivery attempts",
-			"WITH r AS (SELECT * FROM jsonb_to_recordset($1::jsonb)"
-			"   AS x(id bigint, outcome text, delay float8, at float8, dur int, code int, err text)),"
-			" u AS (UPDATE notifications n SET"
-			"   status = CASE r.outcome WHEN 'retry' THEN 'pending' ELSE r.outcome END,"
-			"   attempts = n.attempts + 1,"
-			"   sent_at = CASE WHEN r.outcome = 'sent' THEN now() END,"
-			"   next_attempt_at = CASE WHEN r.outcome = 'retry'"
-			"     THEN now() + make_interval(secs => r.delay) ELSE n.next_attempt_at END,"
-			"   last_error = r.err, claimed_at = NULL, defer_day = NULL"
-			"  FROM r WHERE n.id = r.id AND n.claimed_by = $2 RETURNING n.id, n.channel)"
-			" INSERT INTO delivery_attempts (notification_id, channel, attempted_at, duration_ms,"
-			"  status_code, outcome, error)"
-			" SELECT u.id, u.channel, to_timestamp(r.at), r.dur, r.code, r.outcome, r.err"
-			" FROM u JOIN r ON r.id = u.id",
-			2, p);
+	rc = fg_db_exec(
+		db, "record delivery attempts",
+		"WITH r AS (SELECT * FROM jsonb_to_recordset($1::jsonb)"
+		"   AS x(id bigint, outcome text, delay float8, at float8, dur int, code int, err text)),"
+		" u AS (UPDATE notifications n SET"
+		"   status = CASE r.outcome WHEN 'retry' THEN 'pending' ELSE r.outcome END,"
+		"   attempts = n.attempts + 1,"
+		"   sent_at = CASE WHEN r.outcome = 'sent' THEN now() END,"
+		"   next_attempt_at = CASE WHEN r.outcome = 'retry'"
+		"     THEN now() + make_interval(secs => r.delay) ELSE n.next_attempt_at END,"
+		"   last_error = r.err, claimed_at = NULL, defer_day = NULL"
+		"  FROM r WHERE n.id = r.id AND n.claimed_by = $2 RETURNING n.id, n.channel)"
+		" INSERT INTO delivery_attempts (notification_id, channel, attempted_at, duration_ms,"
+		"  status_code, outcome, error)"
+		" SELECT u.id, u.channel, to_timestamp(r.at), r.dur, r.code, r.outcome, r.err"
+		" FROM u JOIN r ON r.id = u.id",
+		2, p);
 	free(doc);
 	return rc;
 }
@@ -149,8 +151,8 @@ static char *ids_json(const int64_t *ids, int n)
 }
 
 /* Run sql, whose $1 is a JSON array of notification ids and $2 the claimer. */
-static int exec_on_ids(PGconn *db, const char *what, const char *sql, const char *me,
-		       const int64_t *ids, int n)
+static int exec_on_ids(PGconn *db, const char *what, const char *sql, const char *me, const int64_t *ids,
+		       int n)
 {
 	if (n == 0)
 		return 0;

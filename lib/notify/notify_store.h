@@ -22,11 +22,11 @@
 struct fg_attempt {
 	int64_t id;
 	enum fg_outcome outcome;
-	double delay_s;		/* retry */
-	long status;		/* HTTP / SMTP code, 0 = none */
-	const char *error;	/* short, already redacted; NULL when sent */
+	double delay_s;    /* retry */
+	long status;       /* HTTP / SMTP code, 0 = none */
+	const char *error; /* short, already redacted; NULL when sent */
 	long duration_ms;
-	double started;		/* epoch seconds */
+	double started; /* epoch seconds */
 };
 
 /*
@@ -35,8 +35,8 @@ struct fg_attempt {
  * *out is a malloc'd array of *n notifications (release each, free the
  * array).  Returns 0 or < 0 after logging.
  */
-int fg_store_claim(PGconn *db, const char *me, int64_t lease_s, const char *channels,
-		   const char *today, long limit, struct fg_notification **out, int *n);
+int fg_store_claim(PGconn *db, const char *me, int64_t lease_s, const char *channels, const char *today,
+		   long limit, struct fg_notification **out, int *n);
 
 /* Record attempts and move the rows on, in one statement.  0 or < 0. */
 int fg_store_finish(PGconn *db, const char *me, const struct fg_attempt *a, int n);

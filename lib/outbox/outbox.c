@@ -44,10 +44,10 @@ int fg_outbox_enqueue(PGconn *db, enum fg_outbox_kind kind, const char *what, co
 	for (int i = 0; i < nargs; i++)
 		all[i] = args[i];
 	all[nargs] = (struct fg_sql_arg){ "outbox_kind", fg_outbox_kind_name(kind) };
-	if ((rc = fg_sql_compose(&q, "WITH r (channel, source_id, severity, title, body, fields, dedup_key) AS (",
-				 rows,
-				 ") " FG_OUTBOX_INSERT " SELECT channel, :outbox_kind, source_id, severity, title,"
-				 " body, fields, dedup_key FROM r" FG_OUTBOX_ON_CONFLICT)) < 0)
+	if ((rc = fg_sql_compose(
+		     &q, "WITH r (channel, source_id, severity, title, body, fields, dedup_key) AS (", rows,
+		     ") " FG_OUTBOX_INSERT " SELECT channel, :outbox_kind, source_id, severity, title,"
+		     " body, fields, dedup_key FROM r" FG_OUTBOX_ON_CONFLICT)) < 0)
 		return rc;
 	r = fg_sql_query(db, &rc, what, &q, all, nargs + 1);
 	fg_sql_release(&q);
@@ -82,8 +82,8 @@ size_t fg_outbox_batch_count(const struct fg_outbox_batch *b)
 	return json_array_size(b->rows);
 }
 
-int fg_outbox_batch_flush(PGconn *db, struct fg_outbox_batch *b, enum fg_outbox_kind kind,
-			  const char *what, long *added)
+int fg_outbox_batch_flush(PGconn *db, struct fg_outbox_batch *b, enum fg_outbox_kind kind, const char *what,
+			  long *added)
 {
 	char *doc;
 	int rc;

@@ -25,10 +25,10 @@
 #include "sqlfile.h"
 
 enum fg_outbox_kind {
-	FG_OUTBOX_BUDGET = 0,	/* a budget alert; source_id = budget_alerts.id */
-	FG_OUTBOX_FINDING,	/* a secscan finding; source_id = findings.id */
-	FG_OUTBOX_QUOTA,	/* an e-mail quota warning */
-	FG_OUTBOX_DIGEST,	/* an e-mail digest of held notifications */
+	FG_OUTBOX_BUDGET = 0, /* a budget alert; source_id = budget_alerts.id */
+	FG_OUTBOX_FINDING,    /* a secscan finding; source_id = findings.id */
+	FG_OUTBOX_QUOTA,      /* an e-mail quota warning */
+	FG_OUTBOX_DIGEST,     /* an e-mail digest of held notifications */
 };
 
 /* The kind as stored ("budget"), static. */
@@ -58,8 +58,8 @@ int fg_outbox_enqueue(PGconn *db, enum fg_outbox_kind kind, const char *what, co
 
 /* Rows built one by one, enqueued in one statement. */
 struct fg_outbox_batch {
-	json_t *rows;	/* array of row objects, owned */
-	int failed;	/* an allocation failed: flush refuses */
+	json_t *rows; /* array of row objects, owned */
+	int failed;   /* an allocation failed: flush refuses */
 };
 
 void fg_outbox_batch_init(struct fg_outbox_batch *b);
@@ -77,8 +77,8 @@ size_t fg_outbox_batch_count(const struct fg_outbox_batch *b);
  * Enqueue every row added (nothing when none) and empty the batch.
  * Returns 0 with *added (may be NULL) set, or < 0 after logging.
  */
-int fg_outbox_batch_flush(PGconn *db, struct fg_outbox_batch *b, enum fg_outbox_kind kind,
-			  const char *what, long *added);
+int fg_outbox_batch_flush(PGconn *db, struct fg_outbox_batch *b, enum fg_outbox_kind kind, const char *what,
+			  long *added);
 void fg_outbox_batch_release(struct fg_outbox_batch *b);
 
 #endif

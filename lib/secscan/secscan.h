@@ -38,7 +38,7 @@ enum fg_sec_source {
 	FG_SRC_QUERY_HISTORY = 1 << 9,
 	FG_SRC_PARAMETERS = 1 << 10,
 	FG_SRC_IOC_LIST = 1 << 11,
-	FG_SRC_CLIENT_APPS = 1 << 12,	/* SESSIONS grouped by client application */
+	FG_SRC_CLIENT_APPS = 1 << 12, /* SESSIONS grouped by client application */
 	FG_SRC_SESSION_POLICIES = 1 << 13,
 };
 #define FG_SRC_COUNT 14
@@ -50,8 +50,6 @@ enum fg_sec_source {
 /* Name of one source bit ("LOGIN_HISTORY", "PARAMETERS", ...), static. */
 const char *fg_sec_source_name(int bit);
 
-
-
 struct fg_sql;
 
 /*
@@ -60,16 +58,16 @@ struct fg_sql;
  * (timestamptz) and :settings (jsonb, see secscan_rules.h).
  */
 struct fg_sec_rule {
-	const char *id;		/* stable kebab-case */
-	const char *title;	/* one line */
+	const char *id;    /* stable kebab-case */
+	const char *title; /* one line */
 	enum fg_severity severity;
-	const char *cis;	/* "1.4", or NULL */
-	const char *category;	/* identity, network, data-protection, threat */
-	int sources;		/* FG_SRC_* bits */
+	const char *cis;      /* "1.4", or NULL */
+	const char *category; /* identity, network, data-protection, threat */
+	int sources;          /* FG_SRC_* bits */
 	const char *rationale;
-	const char *remediation;	/* SQL or steps, placeholders in <> */
-	const struct fg_sql *query;	/* sql/secscan/rules/<id>.sql */
-	const char *sql;		/* its text as PostgreSQL receives it */
+	const char *remediation;    /* SQL or steps, placeholders in <> */
+	const struct fg_sql *query; /* sql/secscan/rules/<id>.sql */
+	const char *sql;            /* its text as PostgreSQL receives it */
 };
 
 /* Number of rules; fg_sec_rule_at(i) for i < that. */
@@ -97,8 +95,8 @@ struct fg_sec_ignore {
  * subject or an unknown rule fails: *err is set to a static message and
  * *bad to the offending entry (malloc'd, caller frees).  Returns 0 or -1.
  */
-int fg_sec_ignore_parse(const char *value, struct fg_sec_ignore **list, size_t *n,
-			const char **err, char **bad);
+int fg_sec_ignore_parse(const char *value, struct fg_sec_ignore **list, size_t *n, const char **err,
+			char **bad);
 void fg_sec_ignore_free(struct fg_sec_ignore *list, size_t n);
 
 /*
@@ -133,9 +131,9 @@ int fg_sec_copy_rows(PGconn *db, const char *copy_sql, const char *connector, st
 
 /* Options from the command line. */
 struct fg_secscan_opts {
-	const char **rules;	/* --rule ids (NULL: all) */
+	const char **rules; /* --rule ids (NULL: all) */
 	size_t nrules;
-	const char *connector;	/* --connector, or NULL */
+	const char *connector; /* --connector, or NULL */
 	bool fail_on_set;
 	enum fg_severity fail_on;
 };
@@ -151,8 +149,8 @@ struct fg_sec_settings {
 	int nservice_users;
 	char **ioc_apps;
 	int nioc_apps;
-	json_t *ioc_ips;	/* array of strings, NULL when the list is unavailable */
-	char *ioc_reason;	/* why ioc_ips is NULL */
+	json_t *ioc_ips;  /* array of strings, NULL when the list is unavailable */
+	char *ioc_reason; /* why ioc_ips is NULL */
 	struct fg_sec_ignore *ignore;
 	size_t nignore;
 };
@@ -163,9 +161,9 @@ void fg_secscan_settings_release(struct fg_sec_settings *s);
 
 /* Per connector source status after collection. */
 struct fg_sec_sources {
-	int available;		/* FG_SRC_* bits read successfully */
-	int young;		/* of the unavailable bits: read, but too little history yet */
-	char *reason[FG_SRC_COUNT];	/* why a source is unavailable (malloc'd) */
+	int available;              /* FG_SRC_* bits read successfully */
+	int young;                  /* of the unavailable bits: read, but too little history yet */
+	char *reason[FG_SRC_COUNT]; /* why a source is unavailable (malloc'd) */
 };
 void fg_sec_sources_release(struct fg_sec_sources *src);
 
@@ -189,8 +187,8 @@ int fg_secscan_collect(PGconn *db, const char *connector, const char *odbc, int 
  * finding is at or above opts->fail_on.  Returns 0 or < 0.
  */
 int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_settings *s,
-			const struct fg_secscan_opts *opts, const struct fg_sec_sources *src,
-			time_t now, json_t *out, bool *fail);
+			const struct fg_secscan_opts *opts, const struct fg_sec_sources *src, time_t now,
+			json_t *out, bool *fail);
 
 /* Whole run: every enabled connector (or opts->connector). Returns an exit status. */
 int fg_secscan_run(struct fg_tool *t, const struct fg_secscan_opts *opts);

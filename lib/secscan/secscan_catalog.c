@@ -20,13 +20,15 @@
 #define GR (FG_SRC_GRANTS_TO_USERS | FG_SRC_GRANTS_TO_ROLES)
 
 const struct fg_sec_rule fg_sec_posture_rules[] = {
-	{ "user-password-no-mfa", "Person with a password and no MFA", FG_SEV_HIGH, "1.4", "identity", ID | GR,
+	{ "user-password-no-mfa", "Person with a password and no MFA", FG_SEV_HIGH, "1.4", "identity",
+	  ID | GR,
 	  "A password alone is what credential-stuffing campaigns replay; Snowflake requires MFA for "
 	  "password sign-ins of people.",
 	  "ALTER USER <user> SET DISABLE_MFA = FALSE; -- and have the user enroll, or: ALTER USER <user> UNSET PASSWORD;",
 	  SQL(user_password_no_mfa) },
 
-	{ "admin-no-mfa", "Administrator with a password and no MFA", FG_SEV_CRITICAL, "1.4", "identity", ID | GR,
+	{ "admin-no-mfa", "Administrator with a password and no MFA", FG_SEV_CRITICAL, "1.4", "identity",
+	  ID | GR,
 	  "An ACCOUNTADMIN or SECURITYADMIN holder signing in with a password alone can be taken over "
 	  "with one leaked password.",
 	  "ALTER USER <user> UNSET PASSWORD; -- or enroll the user in MFA before the next sign-in",
@@ -35,13 +37,11 @@ const struct fg_sec_rule fg_sec_posture_rules[] = {
 	{ "sso-user-has-password", "SSO user still has a password", FG_SEV_MEDIUM, "1.3", "identity",
 	  ID | FG_SRC_LOGIN_HISTORY,
 	  "A person who signs in through the identity provider keeps a password that bypasses it.",
-	  "ALTER USER <user> UNSET PASSWORD;",
-	  SQL(sso_user_has_password) },
+	  "ALTER USER <user> UNSET PASSWORD;", SQL(sso_user_has_password) },
 
 	{ "stale-user", "User not signed in for stale_days", FG_SEV_MEDIUM, "1.8", "identity", ID,
 	  "Dormant accounts keep their privileges and their passwords, and nobody notices their use.",
-	  "ALTER USER <user> SET DISABLED = TRUE;",
-	  SQL(stale_user) },
+	  "ALTER USER <user> SET DISABLED = TRUE;", SQL(stale_user) },
 
 	{ "service-user-password", "Service user authenticates by password", FG_SEV_HIGH, "1.6", "identity",
 	  ID | FG_SRC_LOGIN_HISTORY,
@@ -57,8 +57,7 @@ const struct fg_sec_rule fg_sec_posture_rules[] = {
 
 	{ "mfa-bypass-active", "MFA bypass in effect", FG_SEV_MEDIUM, NULL, "identity", ID,
 	  "A user allowed to skip MFA until a future time signs in with a password alone meanwhile.",
-	  "ALTER USER <user> SET MINS_TO_BYPASS_MFA = 0;",
-	  SQL(mfa_bypass_active) },
+	  "ALTER USER <user> SET MINS_TO_BYPASS_MFA = 0;", SQL(mfa_bypass_active) },
 
 	{ "key-not-rotated", "RSA key older than key_max_age_days", FG_SEV_LOW, "1.7", "identity",
 	  ID | FG_SRC_QUERY_HISTORY,
@@ -75,8 +74,8 @@ const struct fg_sec_rule fg_sec_posture_rules[] = {
 	  "ALTER USER <user> SET MUST_CHANGE_PASSWORD = TRUE; -- or UNSET PASSWORD for key-pair or SSO users",
 	  SQL(password_old) },
 
-	{ "admin-idle-timeout", "Administrator without a session idle timeout <= 15 min", FG_SEV_MEDIUM, "1.9",
-	  "identity", ID | GR | FG_SRC_POLICY_REFERENCES | FG_SRC_SESSION_POLICIES,
+	{ "admin-idle-timeout", "Administrator without a session idle timeout <= 15 min", FG_SEV_MEDIUM,
+	  "1.9", "identity", ID | GR | FG_SRC_POLICY_REFERENCES | FG_SRC_SESSION_POLICIES,
 	  "An unattended ACCOUNTADMIN or SECURITYADMIN session is a standing admin credential.  The "
 	  "session policy in effect is the user's own, else the account's (POLICY_REFERENCES); its "
 	  "SESSION_IDLE_TIMEOUT_MINS must be at most 15.",
@@ -92,21 +91,18 @@ const struct fg_sec_rule fg_sec_posture_rules[] = {
 
 	{ "admin-no-email", "ACCOUNTADMIN holder without an email", FG_SEV_LOW, "1.11", "identity", ID | GR,
 	  "Snowflake sends security notices (and MFA recovery) to the email of ACCOUNTADMIN users.",
-	  "ALTER USER <user> SET EMAIL = '<address>';",
-	  SQL(admin_no_email) },
+	  "ALTER USER <user> SET EMAIL = '<address>';", SQL(admin_no_email) },
 
 	{ "admin-default-role", "Default role is ACCOUNTADMIN or SECURITYADMIN", FG_SEV_MEDIUM, "1.12",
 	  "identity", ID,
 	  "Every session of such a user starts with full administrative power, even for routine work.",
-	  "ALTER USER <user> SET DEFAULT_ROLE = <least privileged role>;",
-	  SQL(admin_default_role) },
+	  "ALTER USER <user> SET DEFAULT_ROLE = <least privileged role>;", SQL(admin_default_role) },
 
 	{ "admin-role-nested", "ACCOUNTADMIN or SECURITYADMIN granted to a custom role", FG_SEV_HIGH, "1.13",
 	  "identity", FG_SRC_GRANTS_TO_ROLES,
 	  "Nesting an admin role into a custom role hands it to everyone who holds that role, out of "
 	  "sight of reviews of the admin roles.",
-	  "REVOKE ROLE ACCOUNTADMIN FROM ROLE <role>;",
-	  SQL(admin_role_nested) },
+	  "REVOKE ROLE ACCOUNTADMIN FROM ROLE <role>;", SQL(admin_role_nested) },
 
 	{ "admin-owned-task-proc", "Task or procedure owned by an admin role", FG_SEV_MEDIUM, "1.14-1.17",
 	  "identity", FG_SRC_GRANTS_TO_ROLES,
@@ -115,11 +111,11 @@ const struct fg_sec_rule fg_sec_posture_rules[] = {
 	  "GRANT OWNERSHIP ON TASK <db.schema.task> TO ROLE <service role> COPY CURRENT GRANTS;",
 	  SQL(admin_owned_task_proc) },
 
-	{ "grant-to-public", "Privilege granted to PUBLIC", FG_SEV_MEDIUM, NULL, "identity", FG_SRC_GRANTS_TO_ROLES,
+	{ "grant-to-public", "Privilege granted to PUBLIC", FG_SEV_MEDIUM, NULL, "identity",
+	  FG_SRC_GRANTS_TO_ROLES,
 	  "Every user holds PUBLIC: a privilege granted to it is granted to the whole account, including "
 	  "service users and anyone who steals a credential.",
-	  "REVOKE <privilege> ON <object type> <object> FROM ROLE PUBLIC;",
-	  SQL(grant_to_public) },
+	  "REVOKE <privilege> ON <object type> <object> FROM ROLE PUBLIC;", SQL(grant_to_public) },
 
 	{ "password-policy-weak", "No account password policy with length >= 14", FG_SEV_MEDIUM, "1.5",
 	  "identity", FG_SRC_POLICY_REFERENCES | FG_SRC_PASSWORD_POLICIES,
@@ -137,23 +133,20 @@ const struct fg_sec_rule fg_sec_posture_rules[] = {
 	{ "network-policy-open", "Network policy allows 0.0.0.0/0", FG_SEV_HIGH, NULL, "network",
 	  FG_SRC_NETWORK_POLICIES | FG_SRC_POLICY_REFERENCES,
 	  "A policy that allows every address filters nothing while appearing to.",
-	  "ALTER NETWORK POLICY <name> SET ALLOWED_IP_LIST = ('<cidr>', ...);",
-	  SQL(network_policy_open) },
+	  "ALTER NETWORK POLICY <name> SET ALLOWED_IP_LIST = ('<cidr>', ...);", SQL(network_policy_open) },
 
 	{ "service-user-no-network-policy", "Service user without a network policy", FG_SEV_MEDIUM, "3.2",
 	  "network", ID | FG_SRC_POLICY_REFERENCES,
 	  "Service credentials are used from known hosts; a user-level policy makes a stolen key useless "
 	  "elsewhere.",
-	  "ALTER USER <user> SET NETWORK_POLICY = <policy>;",
-	  SQL(service_user_no_network_policy) },
+	  "ALTER USER <user> SET NETWORK_POLICY = <policy>;", SQL(service_user_no_network_policy) },
 
 	{ "data-protection-params", "Data-protection account parameter not set", FG_SEV_MEDIUM, "4.4-4.8",
 	  "data-protection", FG_SRC_PARAMETERS,
 	  "PREVENT_UNLOAD_TO_INLINE_URL and REQUIRE_STORAGE_INTEGRATION_FOR_STAGE_CREATION/_OPERATION "
 	  "block unloads to arbitrary URLs; MIN_DATA_RETENTION_TIME_IN_DAYS >= 7 keeps Time Travel for "
 	  "recovery; PERIODIC_DATA_REKEYING re-encrypts data older than a year with fresh keys.",
-	  "ALTER ACCOUNT SET <parameter> = <expected>;",
-	  SQL(data_protection_params) },
+	  "ALTER ACCOUNT SET <parameter> = <expected>;", SQL(data_protection_params) },
 };
 
 const size_t fg_sec_posture_rule_count = sizeof(fg_sec_posture_rules) / sizeof(fg_sec_posture_rules[0]);

@@ -43,19 +43,22 @@
 
 #define QUERY_KEY_DAYS 400L
 
-enum kind { SNAPSHOT, EVENT };
+enum kind {
+	SNAPSHOT,
+	EVENT
+};
 
 struct source {
 	int bit;
 	const char *view;
 	enum kind kind;
-	const struct fg_sql *sql;	/* sql/secscan/collect/ (events: :since, :until) */
-	const char *stage;	/* CREATE TEMP TABLE ... */
-	const char *copy;	/* COPY stage (connector, ...) FROM STDIN */
-	const char *merge;	/* INSERT INTO target SELECT * FROM stage ... */
-	const char *clear;	/* snapshot: DELETE the connector's rows */
-	const struct fg_sql *prune;	/* event: drop rows outside the window (sql/secscan/prune/) */
-	const char *watermark;	/* event: SELECT max(ts) */
+	const struct fg_sql *sql;   /* sql/secscan/collect/ (events: :since, :until) */
+	const char *stage;          /* CREATE TEMP TABLE ... */
+	const char *copy;           /* COPY stage (connector, ...) FROM STDIN */
+	const char *merge;          /* INSERT INTO target SELECT * FROM stage ... */
+	const char *clear;          /* snapshot: DELETE the connector's rows */
+	const struct fg_sql *prune; /* event: drop rows outside the window (sql/secscan/prune/) */
+	const char *watermark;      /* event: SELECT max(ts) */
 };
 
 #define AU "SNOWFLAKE.ACCOUNT_USAGE."
@@ -64,88 +67,69 @@ struct source {
 #define CLEAR(t) "DELETE FROM sec_" t " WHERE connector = $1"
 
 static const struct source sources[] = {
-	{ FG_SRC_USERS, "USERS", SNAPSHOT,
-	  &fg_sql_secscan_collect_users,
-	  STAGE("users"),
+	{ FG_SRC_USERS, "USERS", SNAPSHOT, &fg_sql_secscan_collect_users, STAGE("users"),
 	  "COPY sec_stage_users (connector, name, created_on, email, has_password, has_mfa, ext_authn_duo,"
 	  " disabled, default_role, last_success_login, has_rsa_public_key, password_last_set_time,"
 	  " bypass_mfa_until, type) FROM STDIN",
 	  MERGE("users"), CLEAR("users"), NULL, NULL },
-	{ FG_SRC_LOGIN_HISTORY, "LOGIN_HISTORY", EVENT,
-	  &fg_sql_secscan_collect_login_history,
+	{ FG_SRC_LOGIN_HISTORY, "LOGIN_HISTORY", EVENT, &fg_sql_secscan_collect_login_history,
 	  STAGE("login_history"),
 	  "COPY sec_stage_login_history (connector, event_id, event_timestamp, user_name, client_ip, client_type,"
 	  " first_factor, second_factor, is_success, error_code, error_message) FROM STDIN",
-	  MERGE("login_history"), NULL,
-	  &fg_sql_secscan_prune_login_history,
+	  MERGE("login_history"), NULL, &fg_sql_secscan_prune_login_history,
 	  "SELECT max(event_timestamp) FROM sec_login_history WHERE connector = $1" },
-	{ FG_SRC_GRANTS_TO_USERS, "GRANTS_TO_USERS", SNAPSHOT,
-	  &fg_sql_secscan_collect_grants_to_users,
+	{ FG_SRC_GRANTS_TO_USERS, "GRANTS_TO_USERS", SNAPSHOT, &fg_sql_secscan_collect_grants_to_users,
 	  STAGE("grants_to_users"),
 	  "COPY sec_stage_grants_to_users (connector, role, grantee_name, created_on) FROM STDIN",
 	  MERGE("grants_to_users"), CLEAR("grants_to_users"), NULL, NULL },
-	{ FG_SRC_GRANTS_TO_ROLES, "GRANTS_TO_ROLES", SNAPSHOT,
-	  &fg_sql_secscan_collect_grants_to_roles,
+	{ FG_SRC_GRANTS_TO_ROLES, "GRANTS_TO_ROLES", SNAPSHOT, &fg_sql_secscan_collect_grants_to_roles,
 	  STAGE("grants_to_roles"),
 	  "COPY sec_stage_grants_to_roles (connector, privilege, granted_on, name, table_catalog, table_schema,"
 	  " granted_to, grantee_name, created_on) FROM STDIN",
 	  MERGE("grants_to_roles"), CLEAR("grants_to_roles"), NULL, NULL },
-	{ FG_SRC_ROLES, "ROLES", SNAPSHOT,
-	  &fg_sql_secscan_collect_roles,
-	  STAGE("roles"), "COPY sec_stage_roles (connector, name, created_on, owner) FROM STDIN",
-	  MERGE("roles"), CLEAR("roles"), NULL, NULL },
-	{ FG_SRC_SESSIONS, "SESSIONS", EVENT,
-	  &fg_sql_secscan_collect_sessions,
-	  STAGE("sessions"),
+	{ FG_SRC_ROLES, "ROLES", SNAPSHOT, &fg_sql_secscan_collect_roles, STAGE("roles"),
+	  "COPY sec_stage_roles (connector, name, created_on, owner) FROM STDIN", MERGE("roles"),
+	  CLEAR("roles"), NULL, NULL },
+	{ FG_SRC_SESSIONS, "SESSIONS", EVENT, &fg_sql_secscan_collect_sessions, STAGE("sessions"),
 	  "COPY sec_stage_sessions (connector, session_id, created_on, user_name, authentication_method,"
 	  " login_event_id, client_application_id, client_environment) FROM STDIN",
-	  MERGE("sessions"), NULL,
-	  &fg_sql_secscan_prune_sessions,
+	  MERGE("sessions"), NULL, &fg_sql_secscan_prune_sessions,
 	  "SELECT max(created_on) FROM sec_sessions WHERE connector = $1" },
-	{ FG_SRC_CLIENT_APPS, "SESSIONS", EVENT,
-	  &fg_sql_secscan_collect_client_apps,
-	  STAGE("client_apps"),
+	{ FG_SRC_CLIENT_APPS, "SESSIONS", EVENT, &fg_sql_secscan_collect_client_apps, STAGE("client_apps"),
 	  "COPY sec_stage_client_apps (connector, client_application_id, first_seen, last_seen) FROM STDIN",
 	  "INSERT INTO sec_client_apps AS a SELECT * FROM sec_stage_client_apps ON CONFLICT (connector,"
 	  " client_application_id) DO UPDATE SET first_seen = least(a.first_seen, EXCLUDED.first_seen),"
 	  " last_seen = greatest(a.last_seen, EXCLUDED.last_seen)",
-	  NULL,
-	  &fg_sql_secscan_prune_client_apps,
+	  NULL, &fg_sql_secscan_prune_client_apps,
 	  "SELECT max(last_seen) FROM sec_client_apps WHERE connector = $1" },
-	{ FG_SRC_SESSION_POLICIES, "SESSION_POLICIES", SNAPSHOT,
-	  &fg_sql_secscan_collect_session_policies,
+	{ FG_SRC_SESSION_POLICIES, "SESSION_POLICIES", SNAPSHOT, &fg_sql_secscan_collect_session_policies,
 	  STAGE("session_policies"),
 	  "COPY sec_stage_session_policies (connector, name, database, schema, session_idle_timeout_mins,"
 	  " session_ui_idle_timeout_mins) FROM STDIN",
 	  MERGE("session_policies"), CLEAR("session_policies"), NULL, NULL },
-	{ FG_SRC_NETWORK_POLICIES, "NETWORK_POLICIES", SNAPSHOT,
-	  &fg_sql_secscan_collect_network_policies,
+	{ FG_SRC_NETWORK_POLICIES, "NETWORK_POLICIES", SNAPSHOT, &fg_sql_secscan_collect_network_policies,
 	  STAGE("network_policies"),
 	  "COPY sec_stage_network_policies (connector, name, allowed_ip_list, blocked_ip_list, created,"
 	  " last_altered) FROM STDIN",
 	  MERGE("network_policies"), CLEAR("network_policies"), NULL, NULL },
-	{ FG_SRC_POLICY_REFERENCES, "POLICY_REFERENCES", SNAPSHOT,
-	  &fg_sql_secscan_collect_policy_references,
+	{ FG_SRC_POLICY_REFERENCES, "POLICY_REFERENCES", SNAPSHOT, &fg_sql_secscan_collect_policy_references,
 	  STAGE("policy_references"),
 	  "COPY sec_stage_policy_references (connector, policy_name, policy_kind, ref_entity_name,"
 	  " ref_entity_domain, policy_status) FROM STDIN",
 	  MERGE("policy_references"), CLEAR("policy_references"), NULL, NULL },
-	{ FG_SRC_PASSWORD_POLICIES, "PASSWORD_POLICIES", SNAPSHOT,
-	  &fg_sql_secscan_collect_password_policies,
+	{ FG_SRC_PASSWORD_POLICIES, "PASSWORD_POLICIES", SNAPSHOT, &fg_sql_secscan_collect_password_policies,
 	  STAGE("password_policies"),
 	  "COPY sec_stage_password_policies (connector, name, password_min_length) FROM STDIN",
 	  MERGE("password_policies"), CLEAR("password_policies"), NULL, NULL },
-	{ FG_SRC_QUERY_HISTORY, "QUERY_HISTORY", EVENT,
-	  &fg_sql_secscan_collect_query_history,
+	{ FG_SRC_QUERY_HISTORY, "QUERY_HISTORY", EVENT, &fg_sql_secscan_collect_query_history,
 	  STAGE("query_history"),
 	  "COPY sec_stage_query_history (connector, query_id, start_time, user_name, role_name, session_id,"
 	  " query_type, query_text, execution_status) FROM STDIN",
-	  MERGE("query_history"), NULL,
-	  &fg_sql_secscan_prune_query_history,
+	  MERGE("query_history"), NULL, &fg_sql_secscan_prune_query_history,
 	  "SELECT max(start_time) FROM sec_query_history WHERE connector = $1" },
 	{ FG_SRC_PARAMETERS, "ACCOUNT_PARAMETERS", SNAPSHOT, NULL, STAGE("parameters"),
-	  "COPY sec_stage_parameters (connector, key, value, level) FROM STDIN",
-	  MERGE("parameters"), CLEAR("parameters"), NULL, NULL },
+	  "COPY sec_stage_parameters (connector, key, value, level) FROM STDIN", MERGE("parameters"),
+	  CLEAR("parameters"), NULL, NULL },
 };
 
 struct ctx {
@@ -155,10 +139,10 @@ struct ctx {
 	int query_timeout;
 	time_t now;
 	const struct fg_sec_settings *s;
-	char **views;		/* present views (upper case), NULL if unknown */
+	char **views; /* present views (upper case), NULL if unknown */
 	size_t nviews;
 	struct fg_sec_sources *src;
-	int first_load;		/* event sources read without a watermark */
+	int first_load; /* event sources read without a watermark */
 };
 
 static void unavailable(struct ctx *c, int bit, const char *why)
@@ -307,8 +291,8 @@ static int read_source(struct ctx *c, const struct source *s)
 
 	if (!view_present(c, s->view)) {
 		char why[160];
-		snprintf(why, sizeof(why), "view SNOWFLAKE.ACCOUNT_USAGE.%s is missing or not granted to this role",
-			 s->view);
+		snprintf(why, sizeof(why),
+			 "view SNOWFLAKE.ACCOUNT_USAGE.%s is missing or not granted to this role", s->view);
 		unavailable(c, s->bit, why);
 		return 0;
 	}
@@ -341,7 +325,8 @@ static int read_source(struct ctx *c, const struct source *s)
 		if (rc == FG_ERR_TEMP)
 			return rc;
 		char why[160];
-		snprintf(why, sizeof(why), "cannot read SNOWFLAKE.ACCOUNT_USAGE.%s (see the error above)", s->view);
+		snprintf(why, sizeof(why), "cannot read SNOWFLAKE.ACCOUNT_USAGE.%s (see the error above)",
+			 s->view);
 		unavailable(c, s->bit, why);
 		return 0;
 	}
@@ -379,15 +364,16 @@ static int check_app_history(struct ctx *c)
 
 	ts_param(c->now, now, sizeof(now));
 	snprintf(need, sizeof(need), "%d", FG_SEC_APP_MIN_HISTORY_DAYS);
-	PGresult *r = fg_sql_query(c->db, &rc, "measure session history", &fg_sql_secscan_sources_history_days,
-				   args, FG_SQL_COUNT(args));
+	PGresult *r = fg_sql_query(c->db, &rc, "measure session history",
+				   &fg_sql_secscan_sources_history_days, args, FG_SQL_COUNT(args));
 	if (r == NULL)
 		return rc;
 	if (PQntuples(r) == 1) {
 		char why[200];
-		snprintf(why, sizeof(why),
-			 "SESSIONS history covers %s days, less than the %d a baseline of client applications needs",
-			 PQgetvalue(r, 0, 0), FG_SEC_APP_MIN_HISTORY_DAYS);
+		snprintf(
+			why, sizeof(why),
+			"SESSIONS history covers %s days, less than the %d a baseline of client applications needs",
+			PQgetvalue(r, 0, 0), FG_SEC_APP_MIN_HISTORY_DAYS);
 		unavailable(c, FG_SRC_CLIENT_APPS, why);
 		c->src->young |= FG_SRC_CLIENT_APPS;
 	}
@@ -451,8 +437,12 @@ int fg_secscan_collect(PGconn *db, const char *connector, const char *odbc, int 
 		       int query_timeout, const struct fg_sec_settings *s, int needed, time_t now,
 		       struct fg_sec_sources *src)
 {
-	struct ctx c = { .db = db, .connector = connector, .query_timeout = query_timeout, .now = now,
-			 .s = s, .src = src };
+	struct ctx c = { .db = db,
+			 .connector = connector,
+			 .query_timeout = query_timeout,
+			 .now = now,
+			 .s = s,
+			 .src = src };
 	int rc;
 
 	src->available = needed;
@@ -480,7 +470,8 @@ int fg_secscan_collect(PGconn *db, const char *connector, const char *odbc, int 
 	 */
 	struct timespec t0;
 	char analyze[256];
-	snprintf(analyze, sizeof(analyze), "ANALYZE sec_users, sec_grants_to_users, sec_grants_to_roles%s%s%s",
+	snprintf(analyze, sizeof(analyze),
+		 "ANALYZE sec_users, sec_grants_to_users, sec_grants_to_roles%s%s%s",
 		 c.first_load & FG_SRC_LOGIN_HISTORY ? ", sec_login_history" : "",
 		 c.first_load & FG_SRC_SESSIONS ? ", sec_sessions" : "",
 		 c.first_load & FG_SRC_QUERY_HISTORY ? ", sec_query_history" : "");

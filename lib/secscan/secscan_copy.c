@@ -69,7 +69,8 @@ int fg_sec_copy_rows(PGconn *db, const char *copy_sql, const char *connector, st
 		}
 		rc = fg_sec_copy_field(&b, connector);
 		for (int i = 0; rc == 0 && i < ncols; i++)
-			rc = fg_sec_buf_add(&b, "\t", 1) < 0 ? -1 : fg_sec_copy_field(&b, row[cols ? cols[i] : i]);
+			rc = fg_sec_buf_add(&b, "\t", 1) < 0 ? -1
+							     : fg_sec_copy_field(&b, row[cols ? cols[i] : i]);
 		if (rc < 0 || fg_sec_buf_add(&b, "\n", 1) < 0) {
 			rc = FG_ERR_INTERNAL;
 			break;

@@ -54,10 +54,9 @@ static const char suppress_sql[] =
 static const char rule_head[] =
 	"INSERT INTO sec_cur (rule, subject, severity, evidence)"
 	" SELECT :rule, r.subject, coalesce(r.severity, :severity), coalesce(r.evidence, '{}') FROM (";
-static const char rule_tail[] =
-	") AS r (subject, evidence, severity)"
-	" WHERE :connector::text IS NOT NULL AND :now::timestamptz IS NOT NULL"
-	" AND :settings::jsonb IS NOT NULL AND r.subject IS NOT NULL";
+static const char rule_tail[] = ") AS r (subject, evidence, severity)"
+				" WHERE :connector::text IS NOT NULL AND :now::timestamptz IS NOT NULL"
+				" AND :settings::jsonb IS NOT NULL AND r.subject IS NOT NULL";
 
 static bool selected(const struct fg_secscan_opts *o, const char *id)
 {
@@ -79,9 +78,9 @@ static json_t *settings_json(PGconn *db, const char *connector, const struct fg_
 	int rc;
 
 	/* "since the last scan": last scan minus ACCOUNT_USAGE latency */
-	PGresult *r = fg_db_query(db, &rc, "read last secscan time",
-				  "SELECT extract(epoch FROM scanned_at)::bigint FROM sec_scans WHERE connector = $1",
-				  1, p);
+	PGresult *r = fg_db_query(
+		db, &rc, "read last secscan time",
+		"SELECT extract(epoch FROM scanned_at)::bigint FROM sec_scans WHERE connector = $1", 1, p);
 	if (r != NULL && PQntuples(r) == 1) {
 		time_t last = (time_t)strtoll(PQgetvalue(r, 0, 0), NULL, 10) - FG_ACCOUNT_USAGE_LATENCY;
 		if (last < now)
@@ -157,27 +156,27 @@ static void count_add(json_t *counts, const char *key, long long n)
 }
 
 /* Append result rows (rule, subject, severity, suppressed, state, first, last, evidence) to the output. */
-static void emit(const PGresult *r, const char *connector, const struct fg_secscan_opts *opts, json_t *findings,
-		 json_t *counts, bool *fail)
+static void emit(const PGresult *r, const char *connector, const struct fg_secscan_opts *opts,
+		 json_t *findings, json_t *counts, bool *fail)
 {
 	for (int i = 0; i < PQntuples(r); i++) {
 		const char *state = PQgetvalue(r, i, 4);
 		bool suppressed = strcmp(PQgetvalue(r, i, 3), "t") == 0;
 		bool resolved = strcmp(state, "resolved") == 0;
-		const char *status = suppressed && !resolved ? "suppressed"
+		const char *status = suppressed && !resolved          ? "suppressed"
 				     : strcmp(state, "reopened") == 0 ? "new"
-								       : state;
+								      : state;
 		enum fg_severity sev = FG_SEV_INFO;
 		json_error_t jerr;
 		json_t *ev = json_loads(PQgetvalue(r, i, 7), 0, &jerr);
 		fg_severity_parse(PQgetvalue(r, i, 2), &sev);
 		json_array_append_new(findings,
 				      json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:o}", "rule",
-						PQgetvalue(r, i, 0), "severity", PQgetvalue(r, i, 2), "subject",
-						PQgetvalue(r, i, 1), "connector", connector, "status", status,
-						"reopened", strcmp(state, "reopened") == 0, "first_seen",
-						PQgetvalue(r, i, 5), "last_seen", PQgetvalue(r, i, 6), "evidence",
-						ev ? ev : json_object()));
+						PQgetvalue(r, i, 0), "severity", PQgetvalue(r, i, 2),
+						"subject", PQgetvalue(r, i, 1), "connector", connector,
+						"status", status, "reopened", strcmp(state, "reopened") == 0,
+						"first_seen", PQgetvalue(r, i, 5), "last_seen",
+						PQgetvalue(r, i, 6), "evidence", ev ? ev : json_object()));
 		count_add(counts, status, 1);
 		if (opts->fail_on_set && !suppressed && !resolved && sev >= opts->fail_on)
 			*fail = true;
@@ -203,11 +202,12 @@ int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_s
 		rc = FG_ERR;
 		goto out;
 	}
-	if ((rc = fg_db_exec(db, "create rule result table",
-			     "CREATE TEMP TABLE IF NOT EXISTS sec_cur (rule text NOT NULL, subject text NOT NULL,"
-			     " severity text NOT NULL, evidence jsonb NOT NULL, state text NOT NULL DEFAULT 'new',"
-			     " suppressed boolean NOT NULL DEFAULT false) ON COMMIT DROP",
-			     0, NULL)) < 0 ||
+	if ((rc = fg_db_exec(
+		     db, "create rule result table",
+		     "CREATE TEMP TABLE IF NOT EXISTS sec_cur (rule text NOT NULL, subject text NOT NULL,"
+		     " severity text NOT NULL, evidence jsonb NOT NULL, state text NOT NULL DEFAULT 'new',"
+		     " suppressed boolean NOT NULL DEFAULT false) ON COMMIT DROP",
+		     0, NULL)) < 0 ||
 	    (rc = fg_db_exec(db, "empty rule result table", "TRUNCATE sec_cur", 0, NULL)) < 0)
 		goto out;
 	conf_s = json_dumps(conf, JSON_COMPACT);
@@ -218,8 +218,8 @@ int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_s
 		if (!selected(opts, rule->id))
 			continue;
 		if ((why = reason_for(rule, src)) != NULL) {
-			json_array_append_new(notev, json_pack("{s:s, s:s, s:s}", "rule", rule->id, "connector",
-							       connector, "reason", why));
+			json_array_append_new(notev, json_pack("{s:s, s:s, s:s}", "rule", rule->id,
+							       "connector", connector, "reason", why));
 			count_add(counts, "not_evaluated", 1);
 			continue;
 		}
@@ -276,7 +276,8 @@ int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_s
 					    &added)) < 0)
 			goto out;
 		count_add(counts, "notifications", added);
-		r = fg_sql_query(db, &rc, "read findings", &fg_sql_secscan_findings_read, rd, FG_SQL_COUNT(rd));
+		r = fg_sql_query(db, &rc, "read findings", &fg_sql_secscan_findings_read, rd,
+				 FG_SQL_COUNT(rd));
 		if (r == NULL)
 			goto out;
 	}

@@ -69,8 +69,8 @@ static void warn_unavailable(const char *connector, const struct fg_sec_sources 
 		}
 		if (len == 0)
 			continue;
-		fg_log(src->young & bit ? FG_LOG_INFO : FG_LOG_WARN, "connector '%s': %s; not evaluated: %s", connector,
-		       src->reason[i] ? src->reason[i] : fg_sec_source_name(bit), rules);
+		fg_log(src->young & bit ? FG_LOG_INFO : FG_LOG_WARN, "connector '%s': %s; not evaluated: %s",
+		       connector, src->reason[i] ? src->reason[i] : fg_sec_source_name(bit), rules);
 	}
 }
 
@@ -167,8 +167,15 @@ int fg_secscan_run(struct fg_tool *t, const struct fg_secscan_opts *opts)
 	{
 		json_t *c = json_object_get(out, "counts");
 		json_object_set_new(c, "connectors", json_integer(nconn));
-		const char *keys[] = { "new", "open", "resolved", "suppressed", "not_evaluated", "notifications",
-				       "rules_evaluated", "connectors", NULL };
+		const char *keys[] = { "new",
+				       "open",
+				       "resolved",
+				       "suppressed",
+				       "not_evaluated",
+				       "notifications",
+				       "rules_evaluated",
+				       "connectors",
+				       NULL };
 		for (int i = 0; keys[i]; i++) {
 			json_t *v = json_object_get(c, keys[i]);
 			if (v == NULL)
@@ -202,11 +209,11 @@ void fg_secscan_list_rules(bool json)
 			for (int k = 0; k < FG_SRC_COUNT; k++)
 				if (r->sources & (1 << k))
 					json_array_append_new(srcs, json_string(fg_sec_source_name(1 << k)));
-			json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s?, s:s, s:o, s:s, s:s}", "id", r->id,
-							   "title", r->title, "severity",
-							   fg_severity_name(r->severity), "cis", r->cis,
-							   "category", r->category, "sources", srcs, "rationale",
-							   r->rationale, "remediation", r->remediation));
+			json_array_append_new(
+				a, json_pack("{s:s, s:s, s:s, s:s?, s:s, s:o, s:s, s:s}", "id", r->id,
+					     "title", r->title, "severity", fg_severity_name(r->severity),
+					     "cis", r->cis, "category", r->category, "sources", srcs,
+					     "rationale", r->rationale, "remediation", r->remediation));
 		}
 		json_dumpf(a, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);

@@ -84,7 +84,8 @@ int fg_secscan_settings(const struct fg_config *cfg, struct fg_sec_settings *s)
 	memset(s, 0, sizeof(*s));
 	if (fg_conf_str(cfg, sec, "min_severity", "low", &sev) < 0 ||
 	    fg_severity_parse(sev, &s->min_severity) < 0) {
-		fg_conf_error(cfg, sec, "min_severity", "invalid min_severity '%s': use info, low, medium, high or critical",
+		fg_conf_error(cfg, sec, "min_severity",
+			      "invalid min_severity '%s': use info, low, medium, high or critical",
 			      sev ? sev : "");
 		return FG_ERR_CONFIG;
 	}
@@ -95,7 +96,8 @@ int fg_secscan_settings(const struct fg_config *cfg, struct fg_sec_settings *s)
 	    get_days(cfg, sec, "threat_days", 7, 1, 90, &s->threat_days) < 0 ||
 	    get_days(cfg, sec, "key_max_age_days", 180, 1, 3650, &s->key_max_age_days) < 0 ||
 	    get_days(cfg, sec, "password_max_age_days", 90, 1, 3650, &s->password_max_age_days) < 0 ||
-	    get_days(cfg, sec, "admin_password_max_age_days", 365, 1, 3650, &s->admin_password_max_age_days) < 0)
+	    get_days(cfg, sec, "admin_password_max_age_days", 365, 1, 3650, &s->admin_password_max_age_days) <
+		    0)
 		return FG_ERR_CONFIG;
 	if (fg_conf_list(cfg, sec, "notify", &s->notify, &s->nnotify) < 0 ||
 	    fg_conf_list(cfg, sec, "service_users", &s->service_users, &s->nservice_users) < 0)
@@ -113,8 +115,8 @@ int fg_secscan_settings(const struct fg_config *cfg, struct fg_sec_settings *s)
 	}
 	for (int i = 0; i < s->nnotify; i++)
 		if (fg_config_section(cfg, "channel", s->notify[i]) == NULL) {
-			fg_conf_error(cfg, sec, "notify", "unknown channel '%s': define [channel %s]", s->notify[i],
-				      s->notify[i]);
+			fg_conf_error(cfg, sec, "notify", "unknown channel '%s': define [channel %s]",
+				      s->notify[i], s->notify[i]);
 			rc = FG_ERR_CONFIG;
 		}
 	for (const struct fg_conf_entry *e = sec ? sec->entries : NULL; e != NULL; e = e->next) {
@@ -123,8 +125,8 @@ int fg_secscan_settings(const struct fg_config *cfg, struct fg_sec_settings *s)
 		if (strcmp(e->key, "ignore") != 0)
 			continue;
 		if (fg_sec_ignore_parse(e->value, &s->ignore, &s->nignore, &err, &bad) < 0) {
-			fg_error("%s:%d: invalid ignore entry '%s': %s", cfg->path, e->line, bad ? bad : e->value,
-				 err);
+			fg_error("%s:%d: invalid ignore entry '%s': %s", cfg->path, e->line,
+				 bad ? bad : e->value, err);
 			free(bad);
 			rc = FG_ERR_CONFIG;
 		}

@@ -12,10 +12,9 @@
 #include <string.h>
 
 static const char *const source_names[FG_SRC_COUNT] = {
-	"USERS",	     "LOGIN_HISTORY",	  "GRANTS_TO_USERS",   "GRANTS_TO_ROLES",
-	"ROLES",	     "SESSIONS",	  "NETWORK_POLICIES",  "POLICY_REFERENCES",
-	"PASSWORD_POLICIES", "QUERY_HISTORY",	  "PARAMETERS",	       "IOC_LIST",
-	"CLIENT_APPS",	     "SESSION_POLICIES",
+	"USERS",      "LOGIN_HISTORY",    "GRANTS_TO_USERS",   "GRANTS_TO_ROLES",   "ROLES",
+	"SESSIONS",   "NETWORK_POLICIES", "POLICY_REFERENCES", "PASSWORD_POLICIES", "QUERY_HISTORY",
+	"PARAMETERS", "IOC_LIST",         "CLIENT_APPS",       "SESSION_POLICIES",
 };
 
 const char *fg_sec_source_name(int bit)
@@ -163,7 +162,7 @@ int fg_sec_ioc_line(const char *line, char *out, size_t outlen)
 		if (!isspace((unsigned char)*p)) {
 			if (*p == '#')
 				break;
-			return -1;	/* two words on a line */
+			return -1; /* two words on a line */
 		}
 	n = (size_t)(e - s);
 	if (n >= outlen || n < 2)
@@ -239,11 +238,20 @@ int fg_sec_copy_field(struct fg_sec_buf *b, const char *s)
 	for (; *s; s++) {
 		const char *esc = NULL;
 		switch (*s) {
-		case '\\': esc = "\\\\"; break;
-		case '\t': esc = "\\t"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		default: break;
+		case '\\':
+			esc = "\\\\";
+			break;
+		case '\t':
+			esc = "\\t";
+			break;
+		case '\n':
+			esc = "\\n";
+			break;
+		case '\r':
+			esc = "\\r";
+			break;
+		default:
+			break;
 		}
 		if (esc == NULL)
 			continue;

@@ -19,10 +19,10 @@
 #include <string.h>
 
 struct kind {
-	const char *name;	/* count key and config prefix */
-	const char *key;	/* [retention] key */
+	const char *name; /* count key and config prefix */
+	const char *key;  /* [retention] key */
 	int64_t def_days;
-	const char *table;	/* for the existence check */
+	const char *table; /* for the existence check */
 	const char *count_sql;
 	const char *delete_sql;
 };
@@ -101,7 +101,8 @@ int fg_retention_prune(PGconn *db, const struct fg_config *cfg, time_t now, bool
 					fg_progress_end(&prog);
 					return FG_ERR_TEMP;
 				}
-				PGresult *r = fg_db_query(db, &rc, "prune old rows", k->delete_sql, 2, params);
+				PGresult *r =
+					fg_db_query(db, &rc, "prune old rows", k->delete_sql, 2, params);
 				if (r == NULL) {
 					fg_progress_end(&prog);
 					return rc;

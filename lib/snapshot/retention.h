@@ -23,7 +23,6 @@
  * Snapshots and cost history are kept.  dry_run counts instead of
  * deleting.  Adds "<kind>_pruned" counts to counts.  Returns 0 or < 0.
  */
-int fg_retention_prune(PGconn *db, const struct fg_config *cfg, time_t now, bool dry_run,
-		       json_t *counts);
+int fg_retention_prune(PGconn *db, const struct fg_config *cfg, time_t now, bool dry_run, json_t *counts);
 
 #endif

@@ -44,7 +44,8 @@ static void counts_text(const char *json, char *buf, size_t len)
 	buf[0] = '\0';
 	if (o == NULL)
 		return;
-	json_object_foreach(o, k, v) {
+	json_object_foreach(o, k, v)
+	{
 		char val[64];
 		if (json_is_integer(v))
 			snprintf(val, sizeof(val), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
@@ -86,7 +87,8 @@ int fg_status_report(PGconn *db, const struct fg_config *cfg, time_t now, bool j
 		int64_t iv = j->interval;
 		const char *v = fg_conf_get(sec, j->name);
 		if (v != NULL && strcmp(v, "off") != 0 && fg_parse_interval(v, &iv) < 0) {
-			fg_conf_error(cfg, sec, j->name, "'%s' is not an interval (e.g. 90s, 5m, 1h, 1d, off)", v);
+			fg_conf_error(cfg, sec, j->name,
+				      "'%s' is not an interval (e.g. 90s, 5m, 1h, 1d, off)", v);
 			return FG_ERR_CONFIG;
 		}
 		if (v != NULL && strcmp(v, "off") == 0)
@@ -102,46 +104,49 @@ int fg_status_report(PGconn *db, const struct fg_config *cfg, time_t now, bool j
 	append(intervals, sizeof(intervals), "}");
 	fg_timestamp_format(now, nowbuf, sizeof(nowbuf));
 	const struct fg_sql_arg args[] = {
-		{ "jobs", jobs },
-		{ "lock_ids", locks },
-		{ "exclusive", excl },
-		{ "intervals", intervals },
-		{ "now", nowbuf },
-		{ "lock_class", FG_LOCK_CLASS },
+		{ "jobs", jobs },           { "lock_ids", locks }, { "exclusive", excl },
+		{ "intervals", intervals }, { "now", nowbuf },     { "lock_class", FG_LOCK_CLASS },
 	};
-	PGresult *r = fg_sql_query(db, &rc, "read job status", &fg_sql_snapshot_status, args,
-				   FG_SQL_COUNT(args));
+	PGresult *r =
+		fg_sql_query(db, &rc, "read job status", &fg_sql_snapshot_status, args, FG_SQL_COUNT(args));
 	if (r == NULL)
 		return rc;
 
 	json_t *arr = json ? json_array() : NULL;
 	if (!json)
-		printf("%-13s %-20s %9s %-11s %-8s %s\n", "JOB", "LAST RUN (UTC)", "DURATION", "STATUS", "HEALTH",
-		       "DETAIL");
+		printf("%-13s %-20s %9s %-11s %-8s %s\n", "JOB", "LAST RUN (UTC)", "DURATION", "STATUS",
+		       "HEALTH", "DETAIL");
 	for (int i = 0; i < PQntuples(r); i++) {
 		const char *job = PQgetvalue(r, i, 0);
 		const char *started = fg_db_val(r, i, 1), *dur = fg_db_val(r, i, 2), *st = fg_db_val(r, i, 3);
-		const char *code = fg_db_val(r, i, 4), *host = fg_db_val(r, i, 5), *counts = fg_db_val(r, i, 6);
+		const char *code = fg_db_val(r, i, 4), *host = fg_db_val(r, i, 5),
+			   *counts = fg_db_val(r, i, 6);
 		const char *err = fg_db_val(r, i, 7), *succ = fg_db_val(r, i, 8);
 		int64_t iv = strtoll(PQgetvalue(r, i, 9), NULL, 10);
 		bool stale = strcmp(PQgetvalue(r, i, 10), "t") == 0;
 		bool failing = strcmp(PQgetvalue(r, i, 11), "t") == 0;
 		bool died = strcmp(PQgetvalue(r, i, 12), "t") == 0;
-		const char *health = failing ? (died ? "died" : "failing") : stale ? (started ? "stale" : "never") : "ok";
+		const char *health = failing ? (died ? "died" : "failing")
+				     : stale ? (started ? "stale" : "never")
+					     : "ok";
 		char ivs[32];
 		human_interval(iv, ivs, sizeof(ivs));
 		if (failing || stale)
 			(*unhealthy)++;
 		if (json) {
-			json_t *o = json_pack("{s:s, s:s, s:b, s:b, s:I}", "job", job, "health", health, "stale", stale,
-					      "failing", failing, "expected_interval_s", (json_int_t)iv);
+			json_t *o =
+				json_pack("{s:s, s:s, s:b, s:b, s:I}", "job", job, "health", health, "stale",
+					  stale, "failing", failing, "expected_interval_s", (json_int_t)iv);
 			json_object_set_new(o, "last_success", succ ? json_string(succ) : json_null());
 			if (started) {
 				json_t *counts_j = counts ? json_loads(counts, 0, NULL) : NULL;
-				json_t *last = json_pack("{s:s, s:s, s:s?}", "started_at", started, "status", st,
-							 "host", host);
-				json_object_set_new(last, "duration_s", dur ? json_real(strtod(dur, NULL)) : json_null());
-				json_object_set_new(last, "exit_code", code ? json_integer(strtoll(code, NULL, 10)) : json_null());
+				json_t *last = json_pack("{s:s, s:s, s:s?}", "started_at", started, "status",
+							 st, "host", host);
+				json_object_set_new(last, "duration_s",
+						    dur ? json_real(strtod(dur, NULL)) : json_null());
+				json_object_set_new(last, "exit_code",
+						    code ? json_integer(strtoll(code, NULL, 10))
+							 : json_null());
 				json_object_set_new(last, "counts", counts_j ? counts_j : json_object());
 				json_object_set_new(last, "error", err ? json_string(err) : json_null());
 				json_object_set_new(o, "last_run", last);
@@ -168,8 +173,8 @@ int fg_status_report(PGconn *db, const struct fg_config *cfg, time_t now, bool j
 		char durs[16] = "-";
 		if (dur)
 			snprintf(durs, sizeof(durs), "%.1fs", strtod(dur, NULL));
-		printf("%-13s %-20s %9s %-11s %-8s %s\n", job, started ? started : "never", durs, st ? st : "-",
-		       health, detail);
+		printf("%-13s %-20s %9s %-11s %-8s %s\n", job, started ? started : "never", durs,
+		       st ? st : "-", health, detail);
 	}
 	if (json) {
 		json_t *doc = json_pack("{s:o, s:b}", "jobs", arr, "healthy", *unhealthy == 0);

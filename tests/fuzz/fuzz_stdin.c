@@ -47,8 +47,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *subject = NULL, *text = NULL, *html = NULL;
 		if (fg_email_compose(&v[i], &subject, &text, &html) == 0) {
 			const char *to[] = { "ops@example.com" };
-			struct fg_email_msg m = { "flakeguard <a@example.com>", NULL, to, 1, subject, text, html,
-						  0, "<id@example.com>", "=_b" };
+			struct fg_email_msg m = {
+				"flakeguard <a@example.com>", NULL, to, 1, subject, text, html, 0,
+				"<id@example.com>",           "=_b"
+			};
 			char err[256];
 			char *msg = fg_email_render(&m, err, sizeof(err));
 			if (msg != NULL) {

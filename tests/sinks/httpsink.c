@@ -64,9 +64,8 @@ static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char
 	return MHD_YES;
 }
 
-static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
-			      const char *method, const char *version, const char *upload,
-			      size_t *upload_size, void **con_cls)
+static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+			      const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
 	(void)cls;
 	(void)version;
@@ -112,13 +111,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_header, query);
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:o, s:s%, s:i, s:I}", "n", (json_int_t)n,
-			      "method", method, "path", url, "headers", headers, "query", query, "body",
+	json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:o, s:s%, s:i, s:I}", "n", (json_int_t)n, "method",
+			      method, "path", url, "headers", headers, "query", query, "body",
 			      r->body ? r->body : "", r->len, "status", status, "ts_ms",
 			      (json_int_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 	if (o == NULL) /* body not UTF-8: record it escaped as latin-1-ish */
-		o = json_pack("{s:I, s:s, s:s, s:s, s:i}", "n", (json_int_t)n, "method", method, "path",
-			      url, "body", "<binary>", "status", status);
+		o = json_pack("{s:I, s:s, s:s, s:s, s:i}", "n", (json_int_t)n, "method", method, "path", url,
+			      "body", "<binary>", "status", status);
 	char *line = json_dumps(o, JSON_COMPACT);
 	pthread_mutex_lock(&mu);
 	fprintf(log_fp, "%s\n", line);
@@ -129,12 +128,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 
 	if (delay_ms > 0)
 		usleep((useconds_t)delay_ms * 1000);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(body), (void *)body,
-								     MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
 	if (status == 429 && retry_after)
 		MHD_add_response_header(resp, "Retry-After", retry_after);
-	MHD_add_response_header(resp, "Content-Type",
-				body[0] == '{' ? "application/json" : "text/plain");
+	MHD_add_response_header(resp, "Content-Type", body[0] == '{' ? "application/json" : "text/plain");
 	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -195,19 +193,45 @@ int main(int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
-		case 'd': dir = optarg; break;
-		case 'p': port_file = optarg; break;
-		case 's': ok_status = atoi(optarg); break;
-		case 'b': ok_body = optarg; break;
-		case 'f': fail_first = atoi(optarg); break;
-		case 'F': fail_status = atoi(optarg); break;
-		case 'B': fail_body = optarg; break;
-		case 'r': fail_rate = atoi(optarg); break;
-		case 'S': seed = (unsigned)atoi(optarg); break;
-		case 'R': retry_after = optarg; break;
-		case 'D': delay_ms = atoi(optarg); break;
-		case 'C': cert = optarg; break;
-		case 'K': key = optarg; break;
+		case 'd':
+			dir = optarg;
+			break;
+		case 'p':
+			port_file = optarg;
+			break;
+		case 's':
+			ok_status = atoi(optarg);
+			break;
+		case 'b':
+			ok_body = optarg;
+			break;
+		case 'f':
+			fail_first = atoi(optarg);
+			break;
+		case 'F':
+			fail_status = atoi(optarg);
+			break;
+		case 'B':
+			fail_body = optarg;
+			break;
+		case 'r':
+			fail_rate = atoi(optarg);
+			break;
+		case 'S':
+			seed = (unsigned)atoi(optarg);
+			break;
+		case 'R':
+			retry_after = optarg;
+			break;
+		case 'D':
+			delay_ms = atoi(optarg);
+			break;
+		case 'C':
+			cert = optarg;
+			break;
+		case 'K':
+			key = optarg;
+			break;
 		case 'P': {
 			if (nrules == MAX_PATHS)
 				return 64;
@@ -256,14 +280,14 @@ int main(int argc, char **argv)
 			fprintf(stderr, "fg-httpsink: cannot read TLS cert/key\n");
 			return 66;
 		}
-		d = MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR, &addr,
-				     MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_HTTPS_MEM_CERT, certpem,
-				     MHD_OPTION_HTTPS_MEM_KEY, keypem, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-				     MHD_OPTION_END);
+		d = MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR,
+				     &addr, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+				     MHD_OPTION_HTTPS_MEM_CERT, certpem, MHD_OPTION_HTTPS_MEM_KEY, keypem,
+				     MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
 	} else {
 		d = MHD_start_daemon(flags, 0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR, &addr,
-				     MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-				     MHD_OPTION_END);
+				     MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+				     MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
 	}
 	if (d == NULL) {
 		fprintf(stderr, "fg-httpsink: cannot start\n");

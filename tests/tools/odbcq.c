@@ -27,7 +27,8 @@ int main(int argc, char **argv)
 	if (rc == 0) {
 		while ((rc = fg_odbc_fetch(st, &row)) > 0)
 			for (int i = 0; i < fg_odbc_ncols(st); i++)
-				printf("%s%c", row[i] ? row[i] : "\\N", i + 1 < fg_odbc_ncols(st) ? '\t' : '\n');
+				printf("%s%c", row[i] ? row[i] : "\\N",
+				       i + 1 < fg_odbc_ncols(st) ? '\t' : '\n');
 		fg_odbc_stmt_free(st);
 	}
 	fg_odbc_close(db);

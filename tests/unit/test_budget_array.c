@@ -15,8 +15,8 @@
 static void test_elements(void **state)
 {
 	struct fg_pgarr a;
-	char *const items[] = {"WH\"1", "a\\b", NULL};
-	const int nums[] = {50, -75, 1000};
+	char *const items[] = { "WH\"1", "a\\b", NULL };
+	const int nums[] = { 50, -75, 1000 };
 
 	(void)state;
 	assert_int_equal(fg_pgarr_init(&a), 0);
@@ -29,8 +29,8 @@ static void test_elements(void **state)
 	assert_int_equal(fg_pgarr_add_list(&a, NULL, nums, 3), 0);
 	assert_int_equal(fg_pgarr_add_list(&a, NULL, NULL, 0), 0);
 	assert_string_equal(fg_pgarr_finish(&a),
-	                    "{\"plain\",NULL,\"say \\\"hi\\\" \\\\ ok\",\"\",\"42\","
-	                    "\"{\\\"WH\\\\\\\"1\\\",\\\"a\\\\\\\\b\\\"}\",\"{50,-75,1000}\",\"{}\"}");
+			    "{\"plain\",NULL,\"say \\\"hi\\\" \\\\ ok\",\"\",\"42\","
+			    "\"{\\\"WH\\\\\\\"1\\\",\\\"a\\\\\\\\b\\\"}\",\"{50,-75,1000}\",\"{}\"}");
 	/* finishing twice gives the same literal */
 	assert_string_equal(fg_pgarr_finish(&a), fg_pgarr_finish(&a));
 	fg_pgarr_release(&a);
@@ -62,8 +62,8 @@ static void test_empty_and_large(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_elements),
-	    cmocka_unit_test(test_empty_and_large),
+		cmocka_unit_test(test_elements),
+		cmocka_unit_test(test_empty_and_large),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,9 +17,9 @@
 #include "log.h"
 
 static const char base[] = "[connector prod]\nodbc = DSN=x\ncurrency = EUR\n"
-                           "[connector dev]\nodbc = DSN=y\n"
-                           "[channel ops]\ntype = webhook\n"
-                           "[channel mail]\ntype = email\nto = a@example.com\n";
+			   "[connector dev]\nodbc = DSN=y\n"
+			   "[channel ops]\ntype = webhook\n"
+			   "[channel mail]\ntype = email\nto = a@example.com\n";
 
 /* Section errors carry the line of the section's first key (config.c). */
 /* Load base + extra; base has 10 lines, so extra's first line is line 11. */
@@ -87,11 +87,11 @@ static void test_full_budget(void **state)
 	struct fg_config *cfg;
 	struct fg_budget_set set;
 	assert_int_equal(load("[budget etl]\nconnector = dev\namount = 250\nperiod = quarterly\n"
-	                      "scope = warehouse:etl_wh, Load_WH + service:snowpipe\n"
-	                      "thresholds = 120, 80%, 100\nforecast = false\nnotify = ops, mail\n"
-	                      "severity = 80:low, 100:warning, 120:critical, forecast:medium\n",
-	                      &cfg, &set),
-	                 0);
+			      "scope = warehouse:etl_wh, Load_WH + service:snowpipe\n"
+			      "thresholds = 120, 80%, 100\nforecast = false\nnotify = ops, mail\n"
+			      "severity = 80:low, 100:warning, 120:critical, forecast:medium\n",
+			      &cfg, &set),
+			 0);
 	const struct fg_budget *b = &set.v[0];
 	assert_string_equal(b->currency, "USD");
 	assert_int_equal(b->period, FG_PERIOD_QUARTERLY);
@@ -125,30 +125,30 @@ static void test_refusals(void **state)
 	expect_error("[budget a]\nconnector = prod\namount = ten\n", "t.conf:13:", "not a decimal");
 	expect_error("[budget a]\nconnector = prod\n", "t.conf:11:", "missing key 'amount'");
 	expect_error("[budget a]\nconnector = prod\namount = 5\nperiod = fortnightly\n",
-	             "t.conf:14:", "unknown period 'fortnightly'");
+		     "t.conf:14:", "unknown period 'fortnightly'");
 	expect_error("[budget a]\nconnector = nope\namount = 5\n", "t.conf:12:", "unknown connector 'nope'");
 	expect_error("[budget a]\namount = 5\n", "t.conf:11:", "missing key 'connector'");
 	expect_error("[budget a]\nconnector = prod\namount = 5\nnotify = ops, pager\n",
-	             "t.conf:14:", "unknown channel 'pager'");
+		     "t.conf:14:", "unknown channel 'pager'");
 	expect_error("[budget a]\nconnector = prod\namount = 5\nthresholds = 50, 0\n",
-	             "t.conf:14:", "'0' is not a whole percentage in 1..1000");
+		     "t.conf:14:", "'0' is not a whole percentage in 1..1000");
 	expect_error("[budget a]\nconnector = prod\namount = 5\nthresholds = 1001\n",
-	             "t.conf:14:", "'1001' is not a whole percentage");
+		     "t.conf:14:", "'1001' is not a whole percentage");
 	expect_error("[budget a]\nconnector = prod\namount = 5\nthresholds = 50, 75.5\n",
-	             "t.conf:14:", "'75.5'");
+		     "t.conf:14:", "'75.5'");
 	expect_error("[budget a]\nconnector = prod\namount = 5\nthresholds = 50, 90, 50\n",
-	             "t.conf:14:", "50 is listed twice");
+		     "t.conf:14:", "50 is listed twice");
 	expect_error("[budget a]\nconnector = prod\namount = 5\nscope = database:X\n",
-	             "t.conf:14:", "'database:X' is not a scope");
+		     "t.conf:14:", "'database:X' is not a scope");
 	expect_error("[budget a]\nconnector = prod\namount = 5\nscope = account+warehouse:X\n",
-	             "t.conf:14:", "cannot be combined");
+		     "t.conf:14:", "cannot be combined");
 	expect_error("[budget a]\nconnector = prod\namount = 5\nscope = warehouse:X,,Y\n",
-	             "t.conf:14:", "empty warehouse name");
+		     "t.conf:14:", "empty warehouse name");
 	expect_error("[budget a]\nconnector = prod\namount = 5\nscope = warehouse:X+warehouse:x\n",
-	             "t.conf:14:", "'x' is listed twice");
+		     "t.conf:14:", "'x' is listed twice");
 	expect_error("[budget a]\nconnector = prod\namount = 5\nforecast = maybe\n", "t.conf:14:", "boolean");
 	expect_error("[budget a]\nconnector = prod\namount = 5\nseverity = 90:urgent\n",
-	             "t.conf:14:", "'urgent' is not a severity");
+		     "t.conf:14:", "'urgent' is not a severity");
 	expect_error("[budget a:b]\nconnector = prod\namount = 5\n", "t.conf:11:", "budget name");
 }
 
@@ -159,16 +159,16 @@ static void test_connector_values(void **state)
 	struct fg_config *cfg;
 	struct fg_budget_set set;
 	assert_int_equal(load("[connector stage]\nquery_timeout = 15m\ncurrency = CHF\n"
-	                      "[budget a]\nconnector = stage\namount = 5\n",
-	                      &cfg, &set),
-	                 0);
+			      "[budget a]\nconnector = stage\namount = 5\n",
+			      &cfg, &set),
+			 0);
 	assert_string_equal(set.v[0].currency, "CHF");
 	fg_budget_set_release(&set);
 	fg_config_free(cfg);
 	expect_error("[connector stage]\nquery_timeout = soon\n[budget a]\nconnector = prod\namount = 5\n",
-	             "t.conf:12:", "query_timeout: 'soon' is not a duration");
+		     "t.conf:12:", "query_timeout: 'soon' is not a duration");
 	expect_error("[connector stage]\ncurrency = chf\n[budget a]\nconnector = stage\namount = 5\n",
-	             "t.conf:12:", "currency: 'chf' is not a currency code");
+		     "t.conf:12:", "currency: 'chf' is not a currency code");
 }
 
 static void test_all_errors_reported(void **state)
@@ -178,9 +178,9 @@ static void test_all_errors_reported(void **state)
 	struct fg_budget_set set;
 	/* The first budget is bad, the second good: loading still fails. */
 	assert_int_equal(load("[budget a]\nconnector = prod\namount = 0\n"
-	                      "[budget b]\nconnector = prod\namount = 5\nperiod = hourly\n",
-	                      &cfg, &set),
-	                 FG_ERR_CONFIG);
+			      "[budget b]\nconnector = prod\namount = 5\nperiod = hourly\n",
+			      &cfg, &set),
+			 FG_ERR_CONFIG);
 	assert_non_null(strstr(fg_log_last_error(), "t.conf:17:"));
 	fg_config_free(cfg);
 }
@@ -191,19 +191,19 @@ static void test_select(void **state)
 	struct fg_config *cfg;
 	struct fg_budget_set set;
 	assert_int_equal(load("[budget a]\nconnector = prod\namount = 5\n"
-	                      "[budget b]\nconnector = prod\namount = 5\nenabled = false\n"
-	                      "[budget c]\nconnector = prod\namount = 5\n",
-	                      &cfg, &set),
-	                 0);
+			      "[budget b]\nconnector = prod\namount = 5\nenabled = false\n"
+			      "[budget c]\nconnector = prod\namount = 5\n",
+			      &cfg, &set),
+			 0);
 	assert_int_equal(fg_budget_select(&set, NULL), 0);
 	assert_true(set.v[0].selected);
 	assert_false(set.v[1].selected);
 	assert_true(set.v[2].selected);
-	char *only[] = {"c", NULL};
+	char *only[] = { "c", NULL };
 	assert_int_equal(fg_budget_select(&set, only), 0);
 	assert_false(set.v[0].selected);
 	assert_true(set.v[2].selected);
-	char *bad[] = {"a", "zz", NULL};
+	char *bad[] = { "a", "zz", NULL };
 	capture_begin();
 	assert_int_equal(fg_budget_select(&set, bad), FG_ERR_USAGE);
 	assert_non_null(strstr(capture_end(), "unknown budget 'zz'"));
@@ -215,11 +215,11 @@ static void test_select(void **state)
 static void test_references_after_budgets(void **state)
 {
 	static const char text[] = "[budget a]\nconnector = prod\namount = 5\nnotify = ops, mail\n"
-	                           "[budget b]\nconnector = dev\namount = 7\n"
-	                           "[connector dev]\nodbc = DSN=y\n"
-	                           "[connector prod]\nodbc = DSN=x\ncurrency = EUR\n"
-	                           "[channel mail]\ntype = email\nto = a@example.com\n"
-	                           "[channel ops]\ntype = webhook\n";
+				   "[budget b]\nconnector = dev\namount = 7\n"
+				   "[connector dev]\nodbc = DSN=y\n"
+				   "[connector prod]\nodbc = DSN=x\ncurrency = EUR\n"
+				   "[channel mail]\ntype = email\nto = a@example.com\n"
+				   "[channel ops]\ntype = webhook\n";
 	struct fg_config *cfg = NULL;
 	struct fg_budget_set set;
 
@@ -234,9 +234,9 @@ static void test_references_after_budgets(void **state)
 	fg_budget_set_release(&set);
 	fg_config_free(cfg);
 	/* the only connector is the default, wherever it is */
-	assert_int_equal(fg_config_load_string("[budget a]\namount = 5\n[connector solo]\nodbc = DSN=z\n", "t.conf",
-	                                       &cfg),
-	                 0);
+	assert_int_equal(fg_config_load_string("[budget a]\namount = 5\n[connector solo]\nodbc = DSN=z\n",
+					       "t.conf", &cfg),
+			 0);
 	assert_int_equal(fg_budget_load(cfg, &set), 0);
 	assert_string_equal(set.v[0].connector, "solo");
 	fg_budget_set_release(&set);
@@ -246,10 +246,13 @@ static void test_references_after_budgets(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_defaults), cmocka_unit_test(test_full_budget),
-	    cmocka_unit_test(test_refusals), cmocka_unit_test(test_connector_values),
-	    cmocka_unit_test(test_all_errors_reported),
-	    cmocka_unit_test(test_select), cmocka_unit_test(test_references_after_budgets),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_full_budget),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_connector_values),
+		cmocka_unit_test(test_all_errors_reported),
+		cmocka_unit_test(test_select),
+		cmocka_unit_test(test_references_after_budgets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

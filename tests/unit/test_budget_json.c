@@ -118,7 +118,7 @@ static void expect_same(struct fg_budget_result *res)
 
 static void test_empty(void **state)
 {
-	struct fg_budget_result res = {0};
+	struct fg_budget_result res = { 0 };
 
 	(void)state;
 	expect_same(&res);
@@ -128,31 +128,44 @@ static void test_empty(void **state)
 static void test_rows_and_alerts(void **state)
 {
 	static const struct row rows[] = {
-	    {"0", "0.00", "0.00", 0},
-	    {"93", "93.25", "932.50", 14},
-	    {"0", "100.00", "-1.00", 3},
-	    {"1001", "17897250000.00", "178972.50", 30},
-	    {"1001", "1789725000000000000.00", "5.00", 1},
-	    {"0", "-0.50", "-5.00", 2},
-	    {"100", "0.01", "0.10", 6},
+		{ "0", "0.00", "0.00", 0 },
+		{ "93", "93.25", "932.50", 14 },
+		{ "0", "100.00", "-1.00", 3 },
+		{ "1001", "17897250000.00", "178972.50", 30 },
+		{ "1001", "1789725000000000000.00", "5.00", 1 },
+		{ "0", "-0.50", "-5.00", 2 },
+		{ "100", "0.01", "0.10", 6 },
 	};
 	struct fg_budget b[2] = {
-	    {.name = "b-1.x", .connector = "prod", .currency = "USD", .period = FG_PERIOD_MONTHLY,
-	     .thresholds = {50, 75, 90, 100}, .nthresholds = 4},
-	    {.name = "b_2", .connector = "odd \"conn\" \\ /\t\x01\xc3\xa9", .currency = "E\"UR\n",
-	     .period = FG_PERIOD_QUARTERLY, .thresholds = {1, 50, 75, 90, 1000}, .nthresholds = 5,
-	     .forecast_severity = "high"},
+		{ .name = "b-1.x",
+		  .connector = "prod",
+		  .currency = "USD",
+		  .period = FG_PERIOD_MONTHLY,
+		  .thresholds = { 50, 75, 90, 100 },
+		  .nthresholds = 4 },
+		{ .name = "b_2",
+		  .connector = "odd \"conn\" \\ /\t\x01\xc3\xa9",
+		  .currency = "E\"UR\n",
+		  .period = FG_PERIOD_QUARTERLY,
+		  .thresholds = { 1, 50, 75, 90, 1000 },
+		  .nthresholds = 5,
+		  .forecast_severity = "high" },
 	};
-	const struct fg_budget *sel[7] = {&b[0], &b[1], &b[0], &b[1], &b[0], &b[1], &b[0]};
+	const struct fg_budget *sel[7] = { &b[0], &b[1], &b[0], &b[1], &b[0], &b[1], &b[0] };
 	struct fg_budget_cand cands[] = {
-	    {.b = &b[1], .row = 1, .threshold = 50, .severity = "info", .created = true},
-	    {.b = &b[1], .row = 1, .threshold = 75, .severity = "info", .created = false},
-	    {.b = &b[1], .row = 1, .threshold = 90, .severity = "medium", .created = true},
-	    {.b = &b[1], .row = 1, .threshold = 100, .forecast = true, .severity = "high", .created = true},
-	    {.b = &b[1], .row = 3, .threshold = 1, .severity = "info", .created = false},
-	    {.b = &b[0], .row = 6, .threshold = 100, .severity = "critical", .created = true},
+		{ .b = &b[1], .row = 1, .threshold = 50, .severity = "info", .created = true },
+		{ .b = &b[1], .row = 1, .threshold = 75, .severity = "info", .created = false },
+		{ .b = &b[1], .row = 1, .threshold = 90, .severity = "medium", .created = true },
+		{ .b = &b[1],
+		  .row = 1,
+		  .threshold = 100,
+		  .forecast = true,
+		  .severity = "high",
+		  .created = true },
+		{ .b = &b[1], .row = 3, .threshold = 1, .severity = "info", .created = false },
+		{ .b = &b[0], .row = 6, .threshold = 100, .severity = "critical", .created = true },
 	};
-	struct fg_budget_result res = {0};
+	struct fg_budget_result res = { 0 };
 
 	(void)state;
 	res.ev = make_ev(rows, 7);
@@ -168,8 +181,8 @@ static void test_rows_and_alerts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_empty),
-	    cmocka_unit_test(test_rows_and_alerts),
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_rows_and_alerts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

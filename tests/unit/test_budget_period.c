@@ -76,7 +76,7 @@ static void test_period_names(void **state)
 {
 	(void)state;
 	enum fg_period p;
-	const char *names[] = {"daily", "weekly", "monthly", "quarterly", "yearly"};
+	const char *names[] = { "daily", "weekly", "monthly", "quarterly", "yearly" };
 	for (int i = 0; i < 5; i++) {
 		assert_int_equal(fg_period_parse(names[i], &p), 0);
 		assert_int_equal(p, i);
@@ -92,9 +92,9 @@ static void test_severity(void **state)
 	(void)state;
 	struct fg_budget b;
 	memset(&b, 0, sizeof(b));
-	b.sev[0] = (struct fg_budget_sev){0, "info"};
-	b.sev[1] = (struct fg_budget_sev){90, "medium"};
-	b.sev[2] = (struct fg_budget_sev){100, "critical"};
+	b.sev[0] = (struct fg_budget_sev){ 0, "info" };
+	b.sev[1] = (struct fg_budget_sev){ 90, "medium" };
+	b.sev[2] = (struct fg_budget_sev){ 100, "critical" };
 	b.nsev = 3;
 	b.forecast_severity = "high";
 	assert_string_equal(fg_budget_severity(&b, 50, false), "info");
@@ -111,9 +111,9 @@ static void test_severity(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_daily),        cmocka_unit_test(test_month_end_and_leap_day),
-	    cmocka_unit_test(test_quarters),     cmocka_unit_test(test_iso_weeks),
-	    cmocka_unit_test(test_period_names), cmocka_unit_test(test_severity),
+		cmocka_unit_test(test_daily),        cmocka_unit_test(test_month_end_and_leap_day),
+		cmocka_unit_test(test_quarters),     cmocka_unit_test(test_iso_weeks),
+		cmocka_unit_test(test_period_names), cmocka_unit_test(test_severity),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

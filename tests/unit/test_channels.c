@@ -68,8 +68,13 @@ static void test_load_render(void **state)
 	assert_int_equal(fg_notify_conf_load(cfg, &nc), 0);
 	assert_int_equal(nc.nchannels, FG_CHAN_NTYPES);
 
-	struct fg_notification n = { .id = 7, .channel = "x", .kind = "budget", .severity = FG_SEV_HIGH,
-				     .title = "budget prod passed 90%", .body = "spend", .dedup_key = "d",
+	struct fg_notification n = { .id = 7,
+				     .channel = "x",
+				     .kind = "budget",
+				     .severity = FG_SEV_HIGH,
+				     .title = "budget prod passed 90%",
+				     .body = "spend",
+				     .dedup_key = "d",
 				     .created_at = 1773568800 };
 	n.fields = json_loads("{\"budget\":\"prod\"}", 0, NULL);
 	for (int i = 0; i < nc.nchannels; i++) {
@@ -113,8 +118,9 @@ static void expect_refused(const char *text, const char *msg)
 static void test_required_keys(void **state)
 {
 	(void)state;
-	expect_refused("[channel a]\ntype = pigeon\n",
-		       "t.conf:2: type: unknown channel type 'pigeon' (slack, webhook, teams, pagerduty, email)");
+	expect_refused(
+		"[channel a]\ntype = pigeon\n",
+		"t.conf:2: type: unknown channel type 'pigeon' (slack, webhook, teams, pagerduty, email)");
 	expect_refused("[channel a]\nurl = https://x.example/y\n",
 		       "channel 'a' has no type (slack, webhook, teams, pagerduty, email)");
 	expect_refused("[channel a]\ntype = slack\n", "channel 'a' needs a url (or url_file)");

@@ -96,10 +96,8 @@ static void test_elapsed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_civil),
-		cmocka_unit_test(test_dates),
-		cmocka_unit_test(test_timestamps),
-		cmocka_unit_test(test_now),
+		cmocka_unit_test(test_civil),      cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_timestamps), cmocka_unit_test(test_now),
 		cmocka_unit_test(test_elapsed),
 	};
 	fg_log_init("test");

@@ -76,10 +76,12 @@ static void test_unknown_key_names_file_line(void **state)
 {
 	(void)state;
 	struct fg_config *cfg;
-	int rc = load("[database]\nconninfo =\n\n[connector prod]\nodbc = DSN=x\ncredit_prize = 3\n", 0600, &cfg);
+	int rc = load("[database]\nconninfo =\n\n[connector prod]\nodbc = DSN=x\ncredit_prize = 3\n", 0600,
+		      &cfg);
 	assert_int_equal(rc, FG_ERR_CONFIG);
 	assert_null(cfg);
-	assert_non_null(strstr(capture_buf, "flakeguard.conf:6: unknown key 'credit_prize' in section '[connector prod]'"));
+	assert_non_null(strstr(
+		capture_buf, "flakeguard.conf:6: unknown key 'credit_prize' in section '[connector prod]'"));
 }
 
 static void test_unknown_section(void **state)
@@ -99,8 +101,10 @@ static void test_duplicates(void **state)
 	(void)state;
 	struct fg_config *cfg;
 	assert_int_equal(load("[database]\nconninfo = a\nconninfo = b\n", 0600, &cfg), FG_ERR_CONFIG);
-	assert_non_null(strstr(capture_buf, ":3: key 'conninfo' in section '[database]' is set twice (first at line 2)"));
-	assert_int_equal(load("[connector a]\nodbc = a\n[connector a]\ncurrency = b\n", 0600, &cfg), FG_ERR_CONFIG);
+	assert_non_null(strstr(capture_buf,
+			       ":3: key 'conninfo' in section '[database]' is set twice (first at line 2)"));
+	assert_int_equal(load("[connector a]\nodbc = a\n[connector a]\ncurrency = b\n", 0600, &cfg),
+			 FG_ERR_CONFIG);
 	assert_non_null(strstr(capture_buf, "defined twice"));
 	/* repeatable keys */
 	assert_int_equal(load("[channel w]\ntype = webhook\nheader = A: 1\nheader = B: 2\n", 0600, &cfg), 0);
@@ -123,17 +127,20 @@ static void test_invalid_utf8(void **state)
 	static const char *const bad[] = { "caf\xe9", "\xc0\xaf", "\xed\xa0\x80" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char text[128];
-		snprintf(text, sizeof(text), "[database]\nconninfo =\n[connector a]\ncurrency = %s\n", bad[i]);
+		snprintf(text, sizeof(text), "[database]\nconninfo =\n[connector a]\ncurrency = %s\n",
+			 bad[i]);
 		assert_int_equal(load(text, 0600, &cfg), FG_ERR_CONFIG);
 		assert_non_null(strstr(capture_buf, ":4: value of 'currency' is not valid UTF-8"));
 	}
 	setenv("FG_TEST_LATIN1", "\xe9t\xe9", 1);
 	assert_int_equal(load("[connector a]\ncurrency = ${FG_TEST_LATIN1}\n", 0600, &cfg), FG_ERR_CONFIG);
 	assert_non_null(strstr(capture_buf, ":2: value of 'currency' is not valid UTF-8"));
-	assert_int_equal(load("[database]\n[connector caf\xe9]\ncurrency = EUR\n", 0600, &cfg), FG_ERR_CONFIG);
+	assert_int_equal(load("[database]\n[connector caf\xe9]\ncurrency = EUR\n", 0600, &cfg),
+			 FG_ERR_CONFIG);
 	assert_non_null(strstr(capture_buf, ":2: section name is not valid UTF-8"));
 	/* valid text in any script loads */
-	assert_int_equal(load("[connector z\xc3\xbcrich]\ncurrency = \xe2\x82\xac \xf0\x9f\x9a\x80\n", 0600, &cfg), 0);
+	assert_int_equal(
+		load("[connector z\xc3\xbcrich]\ncurrency = \xe2\x82\xac \xf0\x9f\x9a\x80\n", 0600, &cfg), 0);
 	assert_string_equal(fg_conf_get(fg_config_section(cfg, "connector", "z\xc3\xbcrich"), "currency"),
 			    "\xe2\x82\xac \xf0\x9f\x9a\x80");
 	fg_config_free(cfg);
@@ -144,8 +151,10 @@ static void test_unset_variable(void **state)
 	(void)state;
 	struct fg_config *cfg;
 	unsetenv("FG_TEST_UNSET_VAR");
-	assert_int_equal(load("[database]\nconninfo = host=${FG_TEST_UNSET_VAR}\n", 0600, &cfg), FG_ERR_CONFIG);
-	assert_non_null(strstr(capture_buf, ":2: environment variable 'FG_TEST_UNSET_VAR' used by 'conninfo' is not set"));
+	assert_int_equal(load("[database]\nconninfo = host=${FG_TEST_UNSET_VAR}\n", 0600, &cfg),
+			 FG_ERR_CONFIG);
+	assert_non_null(strstr(capture_buf,
+			       ":2: environment variable 'FG_TEST_UNSET_VAR' used by 'conninfo' is not set"));
 	assert_int_equal(load("[database]\nconninfo = ${FG_TEST\n", 0600, &cfg), FG_ERR_CONFIG);
 	assert_non_null(strstr(capture_buf, "unterminated"));
 }
@@ -157,7 +166,8 @@ static void test_variable_not_reexpanded(void **state)
 	/* a value that itself contains ${...} is taken literally: no loops */
 	setenv("FG_TEST_LOOP", "${FG_TEST_LOOP}", 1);
 	assert_int_equal(load("[connector a]\ncurrency = ${FG_TEST_LOOP}\n", 0600, &cfg), 0);
-	assert_string_equal(fg_conf_get(fg_config_section(cfg, "connector", "a"), "currency"), "${FG_TEST_LOOP}");
+	assert_string_equal(fg_conf_get(fg_config_section(cfg, "connector", "a"), "currency"),
+			    "${FG_TEST_LOOP}");
 	fg_config_free(cfg);
 }
 
@@ -165,7 +175,8 @@ static void test_secret_file(void **state)
 {
 	(void)state;
 	struct fg_config *cfg;
-	const char *secret = write_file("slack-url", "https://hooks.slack.com/services/T000/B000/XXXXSECRET\n", 0600);
+	const char *secret =
+		write_file("slack-url", "https://hooks.slack.com/services/T000/B000/XXXXSECRET\n", 0600);
 	char text[1024];
 	snprintf(text, sizeof(text), "[channel ops]\ntype = slack\nurl_file = %s\n", secret);
 	assert_int_equal(load(text, 0644, &cfg), 0); /* the file itself holds no secret */
@@ -177,7 +188,8 @@ static void test_secret_file(void **state)
 
 	assert_int_equal(load("[channel ops]\ntype = slack\nurl_file = /nonexistent/secret\n", 0600, &cfg),
 			 FG_ERR_CONFIG);
-	assert_non_null(strstr(capture_buf, ":3: cannot read secret file '/nonexistent/secret' for 'url_file'"));
+	assert_non_null(
+		strstr(capture_buf, ":3: cannot read secret file '/nonexistent/secret' for 'url_file'"));
 	/* _file twin only for secret keys */
 	assert_int_equal(load("[channel ops]\ntype_file = /etc/hostname\n", 0600, &cfg), FG_ERR_CONFIG);
 	assert_non_null(strstr(capture_buf, "unknown key 'type_file'"));
@@ -206,7 +218,8 @@ static void test_symlinked_secret(void **state)
 	assert_int_equal(symlink(target, link), 0);
 	snprintf(text, sizeof(text), "[email]\nsmtp_password_file = %s\n", link);
 	assert_int_equal(load(text, 0600, &cfg), 0);
-	assert_string_equal(fg_conf_get(fg_config_section(cfg, "email", NULL), "smtp_password"), "s3cr3t-value");
+	assert_string_equal(fg_conf_get(fg_config_section(cfg, "email", NULL), "smtp_password"),
+			    "s3cr3t-value");
 	fg_config_free(cfg);
 	unlink(link);
 	assert_int_equal(symlink("/nonexistent/secret", link), 0);
@@ -224,7 +237,8 @@ static void test_world_readable_secret(void **state)
 {
 	(void)state;
 	struct fg_config *cfg;
-	const char *text = "[channel ops]\ntype = slack\nurl = https://hooks.slack.com/services/T1/B1/SECRETTOKEN\n";
+	const char *text =
+		"[channel ops]\ntype = slack\nurl = https://hooks.slack.com/services/T1/B1/SECRETTOKEN\n";
 	assert_int_equal(load(text, 0644, &cfg), FG_ERR_CONFIG);
 	assert_non_null(strstr(capture_buf, "chmod 600"));
 	assert_null(strstr(capture_buf, "SECRETTOKEN"));
@@ -233,13 +247,16 @@ static void test_world_readable_secret(void **state)
 	assert_int_equal(load(text, 0600, &cfg), 0);
 	fg_config_free(cfg);
 	/* a password in a conninfo string is a secret too */
-	assert_int_equal(load("[database]\nconninfo = host=db password=hunter2x\n", 0644, &cfg), FG_ERR_CONFIG);
+	assert_int_equal(load("[database]\nconninfo = host=db password=hunter2x\n", 0644, &cfg),
+			 FG_ERR_CONFIG);
 	assert_non_null(strstr(capture_buf, "chmod 600"));
 	assert_int_equal(load("[connector a]\nodbc = DSN=x;PWD=hunter2x\n", 0604, &cfg), FG_ERR_CONFIG);
 	/* ...unless it comes from the environment */
 	setenv("FG_TEST_PW", "hunter2x", 1);
-	assert_int_equal(load("[connector a]\nodbc = DSN=x;PWD=${FG_TEST_PW}\n[channel c]\nurl = ${FG_TEST_PW}\n",
-			      0644, &cfg), 0);
+	assert_int_equal(
+		load("[connector a]\nodbc = DSN=x;PWD=${FG_TEST_PW}\n[channel c]\nurl = ${FG_TEST_PW}\n",
+		     0644, &cfg),
+		0);
 	fg_config_free(cfg);
 	/* a conninfo without a password is not a secret */
 	assert_int_equal(load("[database]\nconninfo = host=db user=x\n", 0644, &cfg), 0);
@@ -267,10 +284,12 @@ static void test_typed_getters(void **state)
 	const char *d;
 	char **items;
 	int cnt;
-	assert_int_equal(load("[connector a]\nlookback_days = 7\nbackfill_days = 12x\nenabled = maybe\n"
-			      "credit_price = 3.5.1\nstorage_price_tb_month = 23.00\nservice_users = a, b ,,c\n"
-			      "query_timeout = 99999999999999999999\n",
-			      0600, &cfg), 0);
+	assert_int_equal(
+		load("[connector a]\nlookback_days = 7\nbackfill_days = 12x\nenabled = maybe\n"
+		     "credit_price = 3.5.1\nstorage_price_tb_month = 23.00\nservice_users = a, b ,,c\n"
+		     "query_timeout = 99999999999999999999\n",
+		     0600, &cfg),
+		0);
 	const struct fg_conf_section *s = fg_config_section(cfg, "connector", "a");
 	assert_int_equal(fg_conf_int(cfg, s, "lookback_days", 1, 0, 100, &n), 0);
 	assert_int_equal(n, 7);
@@ -283,7 +302,8 @@ static void test_typed_getters(void **state)
 	assert_int_equal(fg_conf_bool(cfg, s, "enabled", true, &b), FG_ERR_CONFIG);
 	assert_int_equal(fg_conf_decimal(cfg, s, "credit_price", "1", true, &d), FG_ERR_CONFIG);
 	const char *err = capture_end();
-	assert_non_null(strstr(err, ":3: backfill_days: '12x' is not a whole number in section '[connector a]'"));
+	assert_non_null(
+		strstr(err, ":3: backfill_days: '12x' is not a whole number in section '[connector a]'"));
 	assert_non_null(strstr(err, "out of range 10..100"));
 	assert_non_null(strstr(err, "enabled: 'maybe' is not a boolean"));
 	assert_non_null(strstr(err, "credit_price: '3.5.1' is not a decimal number"));

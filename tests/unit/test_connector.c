@@ -119,7 +119,8 @@ static void test_errors_name_file_and_line(void **state)
 	assert_non_null(strstr(capture_buf,
 			       "t.conf:5: query_timeout: 'soon' is not a duration (such as 90, 30s, 15m, 1h)"
 			       " in section '[connector a]'"));
-	assert_non_null(strstr(capture_buf, "t.conf:6: connect_timeout: 7200 seconds is out of range 0..3600"));
+	assert_non_null(
+		strstr(capture_buf, "t.conf:6: connect_timeout: 7200 seconds is out of range 0..3600"));
 	assert_non_null(strstr(capture_buf, "t.conf:7: login_days: 0 is out of range 1..365"));
 	assert_non_null(strstr(capture_buf, "t.conf:8: currency: 'usd' is not a currency code"));
 	assert_non_null(strstr(capture_buf, "missing odbc: set it to an ODBC connection string"));
@@ -148,9 +149,10 @@ static void test_requirements_follow_need(void **state)
 	assert_null(strstr(capture_buf, "credit_price"));
 	fg_config_free(cfg);
 
-	assert_int_equal(load("[connector a]\nodbc = DSN=x\n[connector b]\nodbc = DSN=x\nuse_org_rates = yes\n",
-			      FG_CONNECTOR_ODBC | FG_CONNECTOR_PRICED, &cfg, &set),
-			 FG_ERR_CONFIG);
+	assert_int_equal(
+		load("[connector a]\nodbc = DSN=x\n[connector b]\nodbc = DSN=x\nuse_org_rates = yes\n",
+		     FG_CONNECTOR_ODBC | FG_CONNECTOR_PRICED, &cfg, &set),
+		FG_ERR_CONFIG);
 	assert_non_null(strstr(capture_buf, "t.conf:1: missing credit_price: set the price of one credit, "
 					    "or use_org_rates = true in section '[connector a]'"));
 	assert_null(strstr(capture_buf, "[connector b]"));

@@ -9,14 +9,14 @@
 
 #include "decimal.h"
 
-static struct fg_dec D(const char *s)
-{
+static struct fg_dec D(const char *s) {
 	struct fg_dec d;
 	assert_int_equal(fg_dec_parse(s, &d, NULL), 0);
 	return d;
 }
 
-static const char *F(struct fg_dec d, int places)
+static const char *
+F(struct fg_dec d, int places)
 {
 	static char buf[8][64];
 	static int slot;
@@ -47,8 +47,24 @@ static void test_parse_rejects(void **state)
 	(void)state;
 	struct fg_dec d;
 	const char *why;
-	const char *bad[] = { "", "-", ".", "1.2.3", "abc", "1,5", " 1", "1 ", "1e", "1e+", "0x10",
-			      "NaN", "inf", "--1", "1.0000000000001", "1e-13", "1" "000000000000000000000000000000000000000" };
+	const char *bad[] = { "",
+			      "-",
+			      ".",
+			      "1.2.3",
+			      "abc",
+			      "1,5",
+			      " 1",
+			      "1 ",
+			      "1e",
+			      "1e+",
+			      "0x10",
+			      "NaN",
+			      "inf",
+			      "--1",
+			      "1.0000000000001",
+			      "1e-13",
+			      "1"
+			      "000000000000000000000000000000000000000" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		why = NULL;
 		assert_int_equal(fg_dec_parse(bad[i], &d, &why), -1);

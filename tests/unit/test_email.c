@@ -92,9 +92,15 @@ static void test_qp(void **state)
 static struct fg_email_msg msg(const char *const *to, int nto, const char *subject)
 {
 	struct fg_email_msg m = {
-		.from = "Flake Guard <alerts@example.com>", .to = to, .nto = nto, .subject = subject,
-		.text = "budget passed 90%\nspend: 912.50 USD\n", .html = "<p>budget</p>\n",
-		.date = 1773568800, .message_id = "<x.1@example.com>", .boundary = "=_b1",
+		.from = "Flake Guard <alerts@example.com>",
+		.to = to,
+		.nto = nto,
+		.subject = subject,
+		.text = "budget passed 90%\nspend: 912.50 USD\n",
+		.html = "<p>budget</p>\n",
+		.date = 1773568800,
+		.message_id = "<x.1@example.com>",
+		.boundary = "=_b1",
 	};
 	return m;
 }
@@ -104,7 +110,9 @@ static void test_render(void **state)
 	(void)state;
 	const char *to[] = { "a@example.com", "b@example.com" };
 	char err[128] = "";
-	struct fg_email_msg m = msg(to, 2, "[flakeguard] high: \xc3\xbc" "ber budget");
+	struct fg_email_msg m = msg(to, 2,
+				    "[flakeguard] high: \xc3\xbc"
+				    "ber budget");
 	char *s = fg_email_render(&m, err, sizeof(err));
 	assert_non_null(s);
 	assert_non_null(strstr(s, "From: Flake Guard <alerts@example.com>\r\n"));
@@ -154,8 +162,12 @@ static void test_injection(void **state)
 static void test_compose(void **state)
 {
 	(void)state;
-	struct fg_notification n = { .id = 1, .channel = "m", .kind = "budget", .severity = FG_SEV_HIGH,
-				     .title = "budget <prod> passed 90%", .body = "spend & more" };
+	struct fg_notification n = { .id = 1,
+				     .channel = "m",
+				     .kind = "budget",
+				     .severity = FG_SEV_HIGH,
+				     .title = "budget <prod> passed 90%",
+				     .body = "spend & more" };
 	n.fields = json_loads("{\"budget\":\"prod\",\"spend\":\"912.50\",\"currency\":\"USD\"}", 0, NULL);
 	char *subj, *text, *html;
 	assert_int_equal(fg_email_compose(&n, &subj, &text, &html), 0);

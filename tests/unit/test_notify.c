@@ -17,8 +17,8 @@
 
 static const struct fg_notify_conf nc = { .max_attempts = 8, .backoff_base_s = 30, .backoff_max_s = 3600 };
 
-static enum fg_outcome run(enum fg_chan_type t, enum fg_proto proto, int cc, long status,
-			   const char *resp, long retry_after, int attempts, double *delay, char *err)
+static enum fg_outcome run(enum fg_chan_type t, enum fg_proto proto, int cc, long status, const char *resp,
+			   long retry_after, int attempts, double *delay, char *err)
 {
 	struct fg_request r;
 	fg_request_init(&r);
@@ -27,7 +27,8 @@ static enum fg_outcome run(enum fg_chan_type t, enum fg_proto proto, int cc, lon
 	r.status = status;
 	r.resp = (char *)resp;
 	r.retry_after = retry_after;
-	snprintf(r.errbuf, sizeof(r.errbuf), "%s", cc ? "Failed to connect to 127.0.0.1 port 9: refused" : "");
+	snprintf(r.errbuf, sizeof(r.errbuf), "%s",
+		 cc ? "Failed to connect to 127.0.0.1 port 9: refused" : "");
 	return fg_notify_classify(&nc, t, &r, attempts, delay, err, 256);
 }
 
@@ -50,9 +51,11 @@ static void test_classify(void **state)
 	assert_string_equal(err, "HTTP 503: busy");
 	assert_int_equal(run(FG_CHAN_WEBHOOK, H, 0, 408, "", -1, 2, &d, err), FG_OUT_RETRY);
 	assert_true(d >= 60.0 && d <= 120.0);
-	assert_int_equal(run(FG_CHAN_WEBHOOK, H, CURLE_COULDNT_CONNECT, 0, NULL, -1, 0, &d, err), FG_OUT_RETRY);
+	assert_int_equal(run(FG_CHAN_WEBHOOK, H, CURLE_COULDNT_CONNECT, 0, NULL, -1, 0, &d, err),
+			 FG_OUT_RETRY);
 	assert_non_null(strstr(err, "Failed to connect"));
-	assert_int_equal(run(FG_CHAN_WEBHOOK, H, CURLE_OPERATION_TIMEDOUT, 0, NULL, -1, 0, &d, err), FG_OUT_RETRY);
+	assert_int_equal(run(FG_CHAN_WEBHOOK, H, CURLE_OPERATION_TIMEDOUT, 0, NULL, -1, 0, &d, err),
+			 FG_OUT_RETRY);
 	/* other 4xx: dead */
 	assert_int_equal(run(FG_CHAN_WEBHOOK, H, 0, 400, "bad", -1, 0, &d, err), FG_OUT_DEAD);
 	assert_int_equal(run(FG_CHAN_WEBHOOK, H, 0, 403, "no", -1, 0, &d, err), FG_OUT_DEAD);
@@ -64,11 +67,14 @@ static void test_classify(void **state)
 	assert_int_equal(run(FG_CHAN_SLACK, H, 0, 410, "channel_is_archived", -1, 0, &d, err), FG_OUT_DEAD);
 	assert_int_equal(run(FG_CHAN_SLACK, H, 0, 500, "channel_is_archived", -1, 0, &d, err), FG_OUT_DEAD);
 	/* Teams legacy connector: errors inside a 200 */
-	assert_int_equal(run(FG_CHAN_TEAMS, H, 0, 200,
-			     "Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 429",
-			     -1, 0, &d, err), FG_OUT_RETRY);
-	assert_int_equal(run(FG_CHAN_TEAMS, H, 0, 200, "Microsoft Teams endpoint returned HTTP error 400", -1, 0,
-			     &d, err), FG_OUT_DEAD);
+	assert_int_equal(
+		run(FG_CHAN_TEAMS, H, 0, 200,
+		    "Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 429",
+		    -1, 0, &d, err),
+		FG_OUT_RETRY);
+	assert_int_equal(run(FG_CHAN_TEAMS, H, 0, 200, "Microsoft Teams endpoint returned HTTP error 400", -1,
+			     0, &d, err),
+			 FG_OUT_DEAD);
 	assert_int_equal(run(FG_CHAN_TEAMS, H, 0, 200, "1", -1, 0, &d, err), FG_OUT_SENT);
 	/* SMTP: 4xx retry, 5xx dead, connection errors retry */
 	assert_int_equal(run(FG_CHAN_EMAIL, S, CURLE_SEND_ERROR, 451, NULL, -1, 0, &d, err), FG_OUT_RETRY);
@@ -76,13 +82,15 @@ static void test_classify(void **state)
 	assert_int_equal(run(FG_CHAN_EMAIL, S, CURLE_COULDNT_CONNECT, 0, NULL, -1, 0, &d, err), FG_OUT_RETRY);
 	assert_int_equal(run(FG_CHAN_EMAIL, S, 0, 250, NULL, -1, 0, &d, err), FG_OUT_SENT);
 	/* TLS failures: retried, say nothing was sent, and are flagged for a warning */
-	assert_int_equal(run(FG_CHAN_EMAIL, S, CURLE_USE_SSL_FAILED, 250, NULL, -1, 0, &d, err), FG_OUT_RETRY);
+	assert_int_equal(run(FG_CHAN_EMAIL, S, CURLE_USE_SSL_FAILED, 250, NULL, -1, 0, &d, err),
+			 FG_OUT_RETRY);
 	assert_non_null(strstr(err, "does not offer STARTTLS"));
 	assert_non_null(strstr(err, "not sent in clear"));
 	assert_int_equal(run(FG_CHAN_EMAIL, S, CURLE_PEER_FAILED_VERIFICATION, 0, NULL, -1, 0, &d, err),
 			 FG_OUT_RETRY);
 	assert_non_null(strstr(err, "ca_file"));
-	assert_int_equal(run(FG_CHAN_WEBHOOK, H, CURLE_SSL_CONNECT_ERROR, 0, NULL, -1, 0, &d, err), FG_OUT_RETRY);
+	assert_int_equal(run(FG_CHAN_WEBHOOK, H, CURLE_SSL_CONNECT_ERROR, 0, NULL, -1, 0, &d, err),
+			 FG_OUT_RETRY);
 	assert_true(strncmp(err, "TLS: ", 5) == 0);
 	{
 		struct fg_request r;
@@ -129,7 +137,10 @@ static void test_input(void **state)
 	struct fg_notification *n;
 	int c;
 
-	assert_int_equal(parse("{\"severity\":\"high\",\"title\":\"t\",\"text\":\"b\",\"fields\":{\"k\":\"v\"}}", &n, &c), 0);
+	assert_int_equal(
+		parse("{\"severity\":\"high\",\"title\":\"t\",\"text\":\"b\",\"fields\":{\"k\":\"v\"}}", &n,
+		      &c),
+		0);
 	assert_int_equal(c, 1);
 	assert_int_equal(n[0].severity, FG_SEV_HIGH);
 	assert_string_equal(n[0].body, "b");
@@ -155,13 +166,15 @@ static void test_input(void **state)
 	assert_int_equal(parse("42", &n, &c), FG_ERR_DATA);
 
 	/* budgetcheck: the highest actual threshold wins over forecast */
-	assert_int_equal(parse("[{\"name\":\"b\",\"period_start\":\"2026-03-01\",\"amount\":\"100.00\","
-			       "\"spend\":\"95.50\",\"currency\":\"EUR\",\"percent\":\"95.50\","
-			       "\"new_alerts\":[{\"threshold\":100,\"kind\":\"forecast\",\"severity\":\"high\"},"
-			       "{\"threshold\":90,\"kind\":\"actual\",\"severity\":\"medium\"},"
-			       "{\"threshold\":50,\"kind\":\"actual\",\"severity\":\"low\"}]},"
-			       "{\"name\":\"quiet\",\"new_alerts\":[]}]",
-			       &n, &c), 0);
+	assert_int_equal(
+		parse("[{\"name\":\"b\",\"period_start\":\"2026-03-01\",\"amount\":\"100.00\","
+		      "\"spend\":\"95.50\",\"currency\":\"EUR\",\"percent\":\"95.50\","
+		      "\"new_alerts\":[{\"threshold\":100,\"kind\":\"forecast\",\"severity\":\"high\"},"
+		      "{\"threshold\":90,\"kind\":\"actual\",\"severity\":\"medium\"},"
+		      "{\"threshold\":50,\"kind\":\"actual\",\"severity\":\"low\"}]},"
+		      "{\"name\":\"quiet\",\"new_alerts\":[]}]",
+		      &n, &c),
+		0);
 	assert_int_equal(c, 1);
 	assert_string_equal(n[0].kind, "budget");
 	assert_int_equal(n[0].severity, FG_SEV_MEDIUM);
@@ -170,15 +183,18 @@ static void test_input(void **state)
 	release(n, c);
 
 	/* secscan: only new findings */
-	assert_int_equal(parse("{\"findings\":[{\"rule\":\"r1\",\"severity\":\"critical\",\"subject\":\"S\","
-			       "\"status\":\"new\",\"evidence\":{\"x\":1}},{\"rule\":\"r2\",\"subject\":\"T\","
-			       "\"status\":\"resolved\"}],\"not_evaluated\":[],\"counts\":{}}",
-			       &n, &c), 0);
+	assert_int_equal(
+		parse("{\"findings\":[{\"rule\":\"r1\",\"severity\":\"critical\",\"subject\":\"S\","
+		      "\"status\":\"new\",\"evidence\":{\"x\":1}},{\"rule\":\"r2\",\"subject\":\"T\","
+		      "\"status\":\"resolved\"}],\"not_evaluated\":[],\"counts\":{}}",
+		      &n, &c),
+		0);
 	assert_int_equal(c, 1);
 	assert_string_equal(n[0].kind, "finding");
 	assert_string_equal(n[0].title, "r1: S");
 	assert_int_equal(n[0].severity, FG_SEV_CRITICAL);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(n[0].fields, "evidence"), "x")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(n[0].fields, "evidence"), "x")),
+			 1);
 	release(n, c);
 }
 

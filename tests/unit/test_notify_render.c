@@ -36,7 +36,8 @@ static void test_slack(void **state)
 	struct fg_notification n = budget(FG_SEV_CRITICAL);
 	json_t *o = fg_slack_payload(&n);
 	assert_non_null(o);
-	assert_string_equal(json_string_value(json_object_get(o, "text")), "[critical] budget prod passed 90%");
+	assert_string_equal(json_string_value(json_object_get(o, "text")),
+			    "[critical] budget prod passed 90%");
 	json_t *att = json_array_get(json_object_get(o, "attachments"), 0);
 	assert_string_equal(json_string_value(json_object_get(att, "color")), "danger");
 	assert_string_equal(json_string_value(json_object_get(att, "title")), n.title);
@@ -44,8 +45,10 @@ static void test_slack(void **state)
 	assert_int_equal(json_array_size(fields), 8);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(fields, 0), "title")), "budget");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(fields, 1), "value")), "90%");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(fields, 2), "value")), "912.50 USD");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(fields, 7), "title")), "forecast");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(fields, 2), "value")),
+			    "912.50 USD");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(fields, 7), "title")),
+			    "forecast");
 	assert_int_equal(json_integer_value(json_object_get(att, "ts")), 1773568800);
 	json_decref(o);
 	json_decref(n.fields);
@@ -61,16 +64,21 @@ static void test_slack(void **state)
 static void test_slack_finding(void **state)
 {
 	(void)state;
-	struct fg_notification n = { .channel = "ops", .kind = "finding", .severity = FG_SEV_HIGH,
-				     .title = "user-password-no-mfa: ALICE", .body = "" };
+	struct fg_notification n = { .channel = "ops",
+				     .kind = "finding",
+				     .severity = FG_SEV_HIGH,
+				     .title = "user-password-no-mfa: ALICE",
+				     .body = "" };
 	n.fields = json_loads("{\"rule\":\"user-password-no-mfa\",\"subject\":\"ALICE\","
-			      "\"evidence\":{\"has_password\":true},\"extra\":1}", 0, NULL);
+			      "\"evidence\":{\"has_password\":true},\"extra\":1}",
+			      0, NULL);
 	json_t *o = fg_slack_payload(&n);
 	json_t *fields = json_object_get(json_array_get(json_object_get(o, "attachments"), 0), "fields");
 	assert_int_equal(json_array_size(fields), 3);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(fields, 2), "value")),
 			    "{\"has_password\":true}");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(o, "attachments"), 0), "color")),
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(o, "attachments"), 0), "color")),
 			    "warning");
 	json_decref(o);
 	json_decref(n.fields);
@@ -83,8 +91,9 @@ static void test_slack_long_title(void **state)
 	for (int i = 0; i < 1000; i++)
 		memcpy(title + 2 * i, "\xc3\xa9", 2);
 	title[2000] = '\0';
-	struct fg_notification n = { .channel = "ops", .kind = "generic", .severity = FG_SEV_INFO,
-				     .title = title, .body = "" };
+	struct fg_notification n = {
+		.channel = "ops", .kind = "generic", .severity = FG_SEV_INFO, .title = title, .body = ""
+	};
 	n.fields = json_object();
 	json_t *o = fg_slack_payload(&n); /* jansson refuses invalid UTF-8 */
 	assert_non_null(o);
@@ -128,7 +137,8 @@ static void test_webhook(void **state)
 	assert_int_equal(json_integer_value(json_object_get(o, "id")), 42);
 	assert_string_equal(json_string_value(json_object_get(o, "severity")), "medium");
 	assert_string_equal(json_string_value(json_object_get(o, "created_at")), "2026-03-15T10:00:00Z");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "fields"), "spend")), "912.50");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "fields"), "spend")),
+			    "912.50");
 	json_decref(o);
 	json_decref(n.fields);
 }
@@ -160,9 +170,12 @@ static void test_pagerduty(void **state)
 	json_decref(o);
 
 	/* severity mapping, summary cut at 1024 bytes on a character boundary */
-	static const struct { enum fg_severity s; const char *pd; } map[] = {
+	static const struct {
+		enum fg_severity s;
+		const char *pd;
+	} map[] = {
 		{ FG_SEV_CRITICAL, "critical" }, { FG_SEV_HIGH, "error" }, { FG_SEV_MEDIUM, "warning" },
-		{ FG_SEV_LOW, "info" }, { FG_SEV_INFO, "info" },
+		{ FG_SEV_LOW, "info" },          { FG_SEV_INFO, "info" },
 	};
 	char *title = malloc(3001);
 	for (int i = 0; i < 1500; i++)
@@ -201,10 +214,13 @@ static void test_html_escape(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_slack),    cmocka_unit_test(test_slack_finding),
+		cmocka_unit_test(test_slack),
+		cmocka_unit_test(test_slack_finding),
 		cmocka_unit_test(test_slack_long_title),
-		cmocka_unit_test(test_teams),    cmocka_unit_test(test_webhook),
-		cmocka_unit_test(test_hmac),     cmocka_unit_test(test_pagerduty),
+		cmocka_unit_test(test_teams),
+		cmocka_unit_test(test_webhook),
+		cmocka_unit_test(test_hmac),
+		cmocka_unit_test(test_pagerduty),
 		cmocka_unit_test(test_html_escape),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

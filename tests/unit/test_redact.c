@@ -84,7 +84,7 @@ static void test_every_log_path(void **state)
 	fg_log_set_format(FG_LOG_TEXT);
 	assert_null(strstr(out, "zyxwvutsrqponm"));
 	assert_non_null(strstr(out, "\"level\": \"error\"") ? strstr(out, "\"level\": \"error\"")
-							      : strstr(out, "\"level\":\"error\""));
+							    : strstr(out, "\"level\":\"error\""));
 	assert_non_null(strstr(out, "\"prog\":\"test\""));
 }
 
@@ -123,10 +123,8 @@ static void test_non_utf8_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_redact_url),
-		cmocka_unit_test(test_redact_string),
-		cmocka_unit_test(test_every_log_path),
-		cmocka_unit_test(test_levels),
+		cmocka_unit_test(test_redact_url),     cmocka_unit_test(test_redact_string),
+		cmocka_unit_test(test_every_log_path), cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_non_utf8_json),
 	};
 	fg_log_init("test");

@@ -12,17 +12,46 @@
 
 /* The ids secscan(1) documents; renaming one breaks suppressions. */
 static const char *const documented[] = {
-	"user-password-no-mfa", "admin-no-mfa", "sso-user-has-password", "stale-user",
-	"service-user-password", "legacy-service-user", "key-not-rotated", "admin-count",
-	"admin-no-email", "admin-default-role", "admin-role-nested", "admin-owned-task-proc",
-	"password-policy-weak", "no-account-network-policy", "network-policy-open",
-	"service-user-no-network-policy", "data-protection-params", "failed-login-burst-user",
-	"failed-login-burst-ip", "login-after-failures", "ioc-ip-login", "ioc-client-app",
-	"password-login-no-mfa", "admin-role-granted", "manage-grants-granted", "network-policy-changed",
-	"security-integration-changed", "exfil-chain", "mfa-bypass-active", "grant-to-public",
-	"password-old", "admin-idle-timeout", "keypair-user-password-login", "sso-user-password-login",
-	"person-looks-like-service", "rare-client-app", "scim-token-created", "share-changed",
-	"copy-into-external-url", NULL,
+	"user-password-no-mfa",
+	"admin-no-mfa",
+	"sso-user-has-password",
+	"stale-user",
+	"service-user-password",
+	"legacy-service-user",
+	"key-not-rotated",
+	"admin-count",
+	"admin-no-email",
+	"admin-default-role",
+	"admin-role-nested",
+	"admin-owned-task-proc",
+	"password-policy-weak",
+	"no-account-network-policy",
+	"network-policy-open",
+	"service-user-no-network-policy",
+	"data-protection-params",
+	"failed-login-burst-user",
+	"failed-login-burst-ip",
+	"login-after-failures",
+	"ioc-ip-login",
+	"ioc-client-app",
+	"password-login-no-mfa",
+	"admin-role-granted",
+	"manage-grants-granted",
+	"network-policy-changed",
+	"security-integration-changed",
+	"exfil-chain",
+	"mfa-bypass-active",
+	"grant-to-public",
+	"password-old",
+	"admin-idle-timeout",
+	"keypair-user-password-login",
+	"sso-user-password-login",
+	"person-looks-like-service",
+	"rare-client-app",
+	"scim-token-created",
+	"share-changed",
+	"copy-into-external-url",
+	NULL,
 };
 
 static void test_ids(void **state)
@@ -80,7 +109,8 @@ static void test_sources(void **state)
 	for (size_t i = 0; i < fg_sec_rule_count(); i++) {
 		const struct fg_sec_rule *r = fg_sec_rule_at(i);
 		if (strstr(r->sql, "sec_admin_holders"))
-			assert_true((r->sources & (FG_SRC_USERS | FG_SRC_GRANTS_TO_USERS | FG_SRC_GRANTS_TO_ROLES)) ==
+			assert_true((r->sources &
+				     (FG_SRC_USERS | FG_SRC_GRANTS_TO_USERS | FG_SRC_GRANTS_TO_ROLES)) ==
 				    (FG_SRC_USERS | FG_SRC_GRANTS_TO_USERS | FG_SRC_GRANTS_TO_ROLES));
 		if (strstr(r->sql, "sec_login_history"))
 			assert_true(r->sources & FG_SRC_LOGIN_HISTORY);

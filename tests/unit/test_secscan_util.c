@@ -46,7 +46,8 @@ static void test_ignore_ok(void **state)
 	assert_string_equal(l[1].subject, "OPEN:POLICY");
 	assert_string_equal(l[1].reason, "vendor (temporary)");
 	/* a second line appends */
-	assert_int_equal(fg_sec_ignore_parse("admin-count:account (two break-glass users)", &l, &n, &err, &bad), 0);
+	assert_int_equal(
+		fg_sec_ignore_parse("admin-count:account (two break-glass users)", &l, &n, &err, &bad), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(l[2].subject, "account");
 	fg_sec_ignore_free(l, n);
@@ -129,9 +130,9 @@ static void test_source_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_severity),    cmocka_unit_test(test_ignore_ok),
-		cmocka_unit_test(test_ignore_bad),  cmocka_unit_test(test_ioc_line),
-		cmocka_unit_test(test_copy_field),  cmocka_unit_test(test_source_names),
+		cmocka_unit_test(test_severity),   cmocka_unit_test(test_ignore_ok),
+		cmocka_unit_test(test_ignore_bad), cmocka_unit_test(test_ioc_line),
+		cmocka_unit_test(test_copy_field), cmocka_unit_test(test_source_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,7 +19,8 @@ static void test_no_mrkdwn_injection(void **state)
 	n.severity = FG_SEV_CRITICAL;
 	n.title = "user <!channel> & <https://evil.example|click> found";
 	n.body = "subject <!here> > 1";
-	n.fields = json_pack("{s:s, s:s, s:s}", "rule", "stale-user", "subject", "<!everyone>", "connector", "a&b");
+	n.fields = json_pack("{s:s, s:s, s:s}", "rule", "stale-user", "subject", "<!everyone>", "connector",
+			     "a&b");
 	json_t *p = fg_slack_payload(&n);
 	assert_non_null(p);
 	char *s = json_dumps(p, 0);

@@ -29,11 +29,8 @@ static const struct {
 	const char *name;
 	const struct fg_sql *const *sql;
 } parts[] = {
-    {"costs", fg_sql_costs},
-    {"outbox", fg_sql_outbox},
-    {"budgets", fg_sql_budgets},
-    {"secscan", fg_sql_secscan},
-    {"snapshot", fg_sql_snapshot},
+	{ "costs", fg_sql_costs },     { "outbox", fg_sql_outbox },     { "budgets", fg_sql_budgets },
+	{ "secscan", fg_sql_secscan }, { "snapshot", fg_sql_snapshot },
 };
 
 /*
@@ -44,94 +41,94 @@ static const struct {
 	const char *path;
 	const char *params; /* space-separated, any order */
 } expected[] = {
-    {"budgets/evaluate.sql", "as_of scan_from sample_monday start1 start2 start3 start4 start5 start6"
-                             " budget_names budget_connectors budget_amounts budget_periods budget_pairs"
-                             " period_names period_starts period_ends period_slots connectors"
-                             " unit_connectors unit_services unit_entities pair_units pair_periods"
-                             " multi_budgets multi_pairs"},
-    {"budgets/history_read.sql", "budget until days"},
-    {"budgets/history_write.sql", "snapshot_date budgets connectors periods period_starts period_ends"
-                                  " spends amounts currencies percents forecasts"},
-    {"budgets/mirror.sql", "names connectors amounts currencies periods scopes thresholds forecasts"
-                           " notify active"},
-    {"budgets/record_alerts.sql", "keys budgets periods period_starts period_ends thresholds kinds"
-                                  " severities spends amounts percents forecasts"},
-    {"costs/delete_unreported.sql", "connector since until"},
-    {"costs/diff.sql", "connector since until currency"},
-    {"costs/extract/daily.sql", "since until"},
-    {"costs/extract/rates.sql", "since until"},
-    {"costs/extract/storage.sql", "since until"},
-    {"costs/extract/transfer.sql", "since until scan_from scan_before"},
-    {"costs/extract/warehouse.sql", "since until scan_from scan_before"},
-    {"costs/price.sql", "credit_price storage_price transfer_price"},
-    {"costs/price_days.sql", "since until"},
-    {"costs/upsert.sql", "connector currency now"},
-    {"costs/watermark.sql", "connector day now"},
-    {"secscan/collect/client_apps.sql", "since until"},
-    {"secscan/collect/grants_to_roles.sql", ""},
-    {"secscan/collect/grants_to_users.sql", ""},
-    {"secscan/collect/login_history.sql", "since until"},
-    {"secscan/collect/network_policies.sql", ""},
-    {"secscan/collect/password_policies.sql", ""},
-    {"secscan/collect/policy_references.sql", ""},
-    {"secscan/collect/query_history.sql", "since until recent_since"},
-    {"secscan/collect/roles.sql", ""},
-    {"secscan/collect/session_policies.sql", ""},
-    {"secscan/collect/sessions.sql", "since until"},
-    {"secscan/collect/users.sql", ""},
-    {"secscan/findings/notify.sql", "connector channels min_severity rule_meta"},
-    {"secscan/findings/read.sql", "connector"},
-    {"secscan/findings/resolve.sql", "connector now evaluated"},
-    {"secscan/findings/upsert.sql", "connector now"},
-    {"secscan/prune/client_apps.sql", "connector now days"},
-    {"secscan/prune/login_history.sql", "connector now days"},
-    {"secscan/prune/query_history.sql", "connector now days"},
-    {"secscan/prune/sessions.sql", "connector now days"},
-    {"secscan/rules/admin-count.sql", "connector settings"},
-    {"secscan/rules/admin-default-role.sql", "connector"},
-    {"secscan/rules/admin-idle-timeout.sql", "connector"},
-    {"secscan/rules/admin-no-email.sql", "connector"},
-    {"secscan/rules/admin-no-mfa.sql", "connector settings"},
-    {"secscan/rules/admin-owned-task-proc.sql", "connector"},
-    {"secscan/rules/admin-role-granted.sql", "connector now settings"},
-    {"secscan/rules/admin-role-nested.sql", "connector"},
-    {"secscan/rules/copy-into-external-url.sql", "connector now settings"},
-    {"secscan/rules/data-protection-params.sql", "connector"},
-    {"secscan/rules/exfil-chain.sql", "connector now settings"},
-    {"secscan/rules/failed-login-burst-ip.sql", "connector now settings"},
-    {"secscan/rules/failed-login-burst-user.sql", "connector now settings"},
-    {"secscan/rules/grant-to-public.sql", "connector"},
-    {"secscan/rules/ioc-client-app.sql", "connector now settings"},
-    {"secscan/rules/ioc-ip-login.sql", "connector now settings"},
-    {"secscan/rules/key-not-rotated.sql", "connector now settings"},
-    {"secscan/rules/keypair-user-password-login.sql", "connector now settings"},
-    {"secscan/rules/legacy-service-user.sql", "connector"},
-    {"secscan/rules/login-after-failures.sql", "connector now settings"},
-    {"secscan/rules/manage-grants-granted.sql", "connector now settings"},
-    {"secscan/rules/mfa-bypass-active.sql", "connector now"},
-    {"secscan/rules/network-policy-changed.sql", "connector now settings"},
-    {"secscan/rules/network-policy-open.sql", "connector"},
-    {"secscan/rules/no-account-network-policy.sql", "connector"},
-    {"secscan/rules/password-login-no-mfa.sql", "connector now settings"},
-    {"secscan/rules/password-old.sql", "connector now settings"},
-    {"secscan/rules/password-policy-weak.sql", "connector"},
-    {"secscan/rules/person-looks-like-service.sql", "connector now settings"},
-    {"secscan/rules/rare-client-app.sql", "connector now"},
-    {"secscan/rules/scim-token-created.sql", "connector now settings"},
-    {"secscan/rules/security-integration-changed.sql", "connector now settings"},
-    {"secscan/rules/service-user-no-network-policy.sql", "connector settings"},
-    {"secscan/rules/service-user-password.sql", "connector settings"},
-    {"secscan/rules/share-changed.sql", "connector now settings"},
-    {"secscan/rules/sso-user-has-password.sql", "connector settings"},
-    {"secscan/rules/sso-user-password-login.sql", "connector now settings"},
-    {"secscan/rules/stale-user.sql", "connector now settings"},
-    {"secscan/rules/user-password-no-mfa.sql", "connector settings"},
-    {"secscan/sources/history_days.sql", "connector now days"},
-    {"secscan/sources/read.sql", "connector source rows now"},
-    {"secscan/sources/unavailable.sql", "connector source now reason"},
-    {"outbox/batch.sql", "rows"},
-    {"snapshot/cost_summary.sql", "since until"},
-    {"snapshot/status.sql", "jobs lock_ids exclusive intervals now lock_class"},
+	{ "budgets/evaluate.sql", "as_of scan_from sample_monday start1 start2 start3 start4 start5 start6"
+				  " budget_names budget_connectors budget_amounts budget_periods budget_pairs"
+				  " period_names period_starts period_ends period_slots connectors"
+				  " unit_connectors unit_services unit_entities pair_units pair_periods"
+				  " multi_budgets multi_pairs" },
+	{ "budgets/history_read.sql", "budget until days" },
+	{ "budgets/history_write.sql", "snapshot_date budgets connectors periods period_starts period_ends"
+				       " spends amounts currencies percents forecasts" },
+	{ "budgets/mirror.sql", "names connectors amounts currencies periods scopes thresholds forecasts"
+				" notify active" },
+	{ "budgets/record_alerts.sql", "keys budgets periods period_starts period_ends thresholds kinds"
+				       " severities spends amounts percents forecasts" },
+	{ "costs/delete_unreported.sql", "connector since until" },
+	{ "costs/diff.sql", "connector since until currency" },
+	{ "costs/extract/daily.sql", "since until" },
+	{ "costs/extract/rates.sql", "since until" },
+	{ "costs/extract/storage.sql", "since until" },
+	{ "costs/extract/transfer.sql", "since until scan_from scan_before" },
+	{ "costs/extract/warehouse.sql", "since until scan_from scan_before" },
+	{ "costs/price.sql", "credit_price storage_price transfer_price" },
+	{ "costs/price_days.sql", "since until" },
+	{ "costs/upsert.sql", "connector currency now" },
+	{ "costs/watermark.sql", "connector day now" },
+	{ "secscan/collect/client_apps.sql", "since until" },
+	{ "secscan/collect/grants_to_roles.sql", "" },
+	{ "secscan/collect/grants_to_users.sql", "" },
+	{ "secscan/collect/login_history.sql", "since until" },
+	{ "secscan/collect/network_policies.sql", "" },
+	{ "secscan/collect/password_policies.sql", "" },
+	{ "secscan/collect/policy_references.sql", "" },
+	{ "secscan/collect/query_history.sql", "since until recent_since" },
+	{ "secscan/collect/roles.sql", "" },
+	{ "secscan/collect/session_policies.sql", "" },
+	{ "secscan/collect/sessions.sql", "since until" },
+	{ "secscan/collect/users.sql", "" },
+	{ "secscan/findings/notify.sql", "connector channels min_severity rule_meta" },
+	{ "secscan/findings/read.sql", "connector" },
+	{ "secscan/findings/resolve.sql", "connector now evaluated" },
+	{ "secscan/findings/upsert.sql", "connector now" },
+	{ "secscan/prune/client_apps.sql", "connector now days" },
+	{ "secscan/prune/login_history.sql", "connector now days" },
+	{ "secscan/prune/query_history.sql", "connector now days" },
+	{ "secscan/prune/sessions.sql", "connector now days" },
+	{ "secscan/rules/admin-count.sql", "connector settings" },
+	{ "secscan/rules/admin-default-role.sql", "connector" },
+	{ "secscan/rules/admin-idle-timeout.sql", "connector" },
+	{ "secscan/rules/admin-no-email.sql", "connector" },
+	{ "secscan/rules/admin-no-mfa.sql", "connector settings" },
+	{ "secscan/rules/admin-owned-task-proc.sql", "connector" },
+	{ "secscan/rules/admin-role-granted.sql", "connector now settings" },
+	{ "secscan/rules/admin-role-nested.sql", "connector" },
+	{ "secscan/rules/copy-into-external-url.sql", "connector now settings" },
+	{ "secscan/rules/data-protection-params.sql", "connector" },
+	{ "secscan/rules/exfil-chain.sql", "connector now settings" },
+	{ "secscan/rules/failed-login-burst-ip.sql", "connector now settings" },
+	{ "secscan/rules/failed-login-burst-user.sql", "connector now settings" },
+	{ "secscan/rules/grant-to-public.sql", "connector" },
+	{ "secscan/rules/ioc-client-app.sql", "connector now settings" },
+	{ "secscan/rules/ioc-ip-login.sql", "connector now settings" },
+	{ "secscan/rules/key-not-rotated.sql", "connector now settings" },
+	{ "secscan/rules/keypair-user-password-login.sql", "connector now settings" },
+	{ "secscan/rules/legacy-service-user.sql", "connector" },
+	{ "secscan/rules/login-after-failures.sql", "connector now settings" },
+	{ "secscan/rules/manage-grants-granted.sql", "connector now settings" },
+	{ "secscan/rules/mfa-bypass-active.sql", "connector now" },
+	{ "secscan/rules/network-policy-changed.sql", "connector now settings" },
+	{ "secscan/rules/network-policy-open.sql", "connector" },
+	{ "secscan/rules/no-account-network-policy.sql", "connector" },
+	{ "secscan/rules/password-login-no-mfa.sql", "connector now settings" },
+	{ "secscan/rules/password-old.sql", "connector now settings" },
+	{ "secscan/rules/password-policy-weak.sql", "connector" },
+	{ "secscan/rules/person-looks-like-service.sql", "connector now settings" },
+	{ "secscan/rules/rare-client-app.sql", "connector now" },
+	{ "secscan/rules/scim-token-created.sql", "connector now settings" },
+	{ "secscan/rules/security-integration-changed.sql", "connector now settings" },
+	{ "secscan/rules/service-user-no-network-policy.sql", "connector settings" },
+	{ "secscan/rules/service-user-password.sql", "connector settings" },
+	{ "secscan/rules/share-changed.sql", "connector now settings" },
+	{ "secscan/rules/sso-user-has-password.sql", "connector settings" },
+	{ "secscan/rules/sso-user-password-login.sql", "connector now settings" },
+	{ "secscan/rules/stale-user.sql", "connector now settings" },
+	{ "secscan/rules/user-password-no-mfa.sql", "connector settings" },
+	{ "secscan/sources/history_days.sql", "connector now days" },
+	{ "secscan/sources/read.sql", "connector source rows now" },
+	{ "secscan/sources/unavailable.sql", "connector source now reason" },
+	{ "outbox/batch.sql", "rows" },
+	{ "snapshot/cost_summary.sql", "since until" },
+	{ "snapshot/status.sql", "jobs lock_ids exclusive intervals now lock_class" },
 };
 
 /*
@@ -147,18 +144,18 @@ static const struct {
 	const char *macro;
 	const char *binder;
 } binders[] = {
-    {"secscan/rules/", "SQL(", "lib/secscan/secscan_eval.c"},
+	{ "secscan/rules/", "SQL(", "lib/secscan/secscan_eval.c" },
 };
 
 static const struct fg_sql q = {
-    .path = "test/q.sql",
-    .named = "SELECT * FROM t WHERE a = :a AND b = :b OR :a IS NULL AND c = :c",
-    .pq = "SELECT * FROM t WHERE a = $1 AND b = $2 OR $1 IS NULL AND c = $3",
-    .pq_names = (const char *const[]){"a", "b", "c"},
-    .pq_n = 3,
-    .odbc = "SELECT * FROM t WHERE a = ? AND b = ? OR ? IS NULL AND c = ?",
-    .odbc_names = (const char *const[]){"a", "b", "a", "c"},
-    .odbc_n = 4,
+	.path = "test/q.sql",
+	.named = "SELECT * FROM t WHERE a = :a AND b = :b OR :a IS NULL AND c = :c",
+	.pq = "SELECT * FROM t WHERE a = $1 AND b = $2 OR $1 IS NULL AND c = $3",
+	.pq_names = (const char *const[]){ "a", "b", "c" },
+	.pq_n = 3,
+	.odbc = "SELECT * FROM t WHERE a = ? AND b = ? OR ? IS NULL AND c = ?",
+	.odbc_names = (const char *const[]){ "a", "b", "a", "c" },
+	.odbc_n = 4,
 };
 
 static void test_bind(void **state)
@@ -166,7 +163,7 @@ static void test_bind(void **state)
 	struct fg_sql_bound b;
 	(void)state;
 	/* any order; NULL binds SQL NULL */
-	const struct fg_sql_arg args[] = {{"c", "3"}, {"a", "1"}, {"b", NULL}};
+	const struct fg_sql_arg args[] = { { "c", "3" }, { "a", "1" }, { "b", NULL } };
 	assert_int_equal(fg_sql_bind(&q, FG_SQL_PQ, args, FG_SQL_COUNT(args), &b), 0);
 	assert_string_equal(b.text, q.pq);
 	assert_int_equal(b.n, 3);
@@ -186,9 +183,9 @@ static void test_bind(void **state)
 static void test_bind_refused(void **state)
 {
 	struct fg_sql_bound b;
-	const struct fg_sql_arg missing[] = {{"a", "1"}, {"c", "3"}};
-	const struct fg_sql_arg unknown[] = {{"a", "1"}, {"b", "2"}, {"c", "3"}, {"d", "4"}};
-	const struct fg_sql_arg twice[] = {{"a", "1"}, {"b", "2"}, {"c", "3"}, {"a", "1"}};
+	const struct fg_sql_arg missing[] = { { "a", "1" }, { "c", "3" } };
+	const struct fg_sql_arg unknown[] = { { "a", "1" }, { "b", "2" }, { "c", "3" }, { "d", "4" } };
+	const struct fg_sql_arg twice[] = { { "a", "1" }, { "b", "2" }, { "c", "3" }, { "a", "1" } };
 	(void)state;
 	fg_log_clear_last_error();
 	assert_int_equal(fg_sql_bind(&q, FG_SQL_PQ, missing, FG_SQL_COUNT(missing), &b), FG_ERR_INTERNAL);
@@ -204,13 +201,13 @@ static void test_compose(void **state)
 {
 	struct fg_sql c;
 	struct fg_sql_bound b;
-	const struct fg_sql_arg args[] = {{"a", "1"}, {"b", "2"}, {"c", "3"}, {"x", "9"}};
+	const struct fg_sql_arg args[] = { { "a", "1" }, { "b", "2" }, { "c", "3" }, { "x", "9" } };
 	(void)state;
 	assert_int_equal(fg_sql_compose(&c, "INSERT INTO u SELECT :x, r.* FROM (", &q, ") r -- :y\n"), 0);
 	assert_string_equal(c.path, "test/q.sql");
 	assert_string_equal(c.pq,
-	                    "INSERT INTO u SELECT $1, r.* FROM (SELECT * FROM t WHERE a = $2 AND b = $3 OR $2"
-	                    " IS NULL AND c = $4) r");
+			    "INSERT INTO u SELECT $1, r.* FROM (SELECT * FROM t WHERE a = $2 AND b = $3 OR $2"
+			    " IS NULL AND c = $4) r");
 	assert_int_equal(c.pq_n, 4);
 	assert_string_equal(c.pq_names[0], "x");
 	assert_int_equal(c.odbc_n, 5);
@@ -261,7 +258,7 @@ static void test_statements(void **state)
 			assert_int_equal(strncmp((*s)->path, parts[p].name, strlen(parts[p].name)), 0);
 			if (!same_names(*s, expected[i].params))
 				fail_msg("sql/%s: parameters differ from '%s'", (*s)->path,
-				         expected[i].params);
+					 expected[i].params);
 			/* both forms, and as many ? as occurrences */
 			assert_non_null((*s)->pq);
 			assert_non_null((*s)->odbc);
@@ -368,7 +365,7 @@ static int check_file(const struct fg_sql *s, const char *sym, const char *file)
 		for (int k = 0; k < s->pq_n; k++)
 			if (!binds(btext, from, to, s->pq_names[k]))
 				fail_msg("sql/%s: :%s is not bound by the code that runs it (%s)", s->path,
-				         s->pq_names[k], where);
+					 s->pq_names[k], where);
 		if (btext != text)
 			free(btext);
 	}
@@ -416,9 +413,9 @@ static void test_callers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_bind),    cmocka_unit_test(test_bind_refused),
-	    cmocka_unit_test(test_compose), cmocka_unit_test(test_statements),
-	    cmocka_unit_test(test_callers),
+		cmocka_unit_test(test_bind),    cmocka_unit_test(test_bind_refused),
+		cmocka_unit_test(test_compose), cmocka_unit_test(test_statements),
+		cmocka_unit_test(test_callers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -126,8 +126,9 @@ static void test_many(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_forms),    cmocka_unit_test(test_casts),   cmocka_unit_test(test_literals),
-	    cmocka_unit_test(test_comments), cmocka_unit_test(test_refused), cmocka_unit_test(test_many),
+		cmocka_unit_test(test_forms),    cmocka_unit_test(test_casts),
+		cmocka_unit_test(test_literals), cmocka_unit_test(test_comments),
+		cmocka_unit_test(test_refused),  cmocka_unit_test(test_many),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

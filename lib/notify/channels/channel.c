@@ -21,10 +21,8 @@
 #include <string.h>
 
 static const struct fg_channel_ops *const table[FG_CHAN_NTYPES] = {
-	[FG_CHAN_SLACK] = &fg_slack_ops,
-	[FG_CHAN_WEBHOOK] = &fg_webhook_ops,
-	[FG_CHAN_TEAMS] = &fg_teams_ops,
-	[FG_CHAN_PAGERDUTY] = &fg_pagerduty_ops,
+	[FG_CHAN_SLACK] = &fg_slack_ops, [FG_CHAN_WEBHOOK] = &fg_webhook_ops,
+	[FG_CHAN_TEAMS] = &fg_teams_ops, [FG_CHAN_PAGERDUTY] = &fg_pagerduty_ops,
 	[FG_CHAN_EMAIL] = &fg_email_ops,
 };
 
@@ -62,8 +60,8 @@ void fg_notification_release(struct fg_notification *n)
 	memset(n, 0, sizeof(*n));
 }
 
-int fg_channel_render(const struct fg_channel *ch, const struct fg_notification *n,
-		      struct fg_request *req, char *err, size_t errlen)
+int fg_channel_render(const struct fg_channel *ch, const struct fg_notification *n, struct fg_request *req,
+		      char *err, size_t errlen)
 {
 	int rc;
 

@@ -38,19 +38,19 @@ enum fg_chan_type {
 	FG_CHAN_TEAMS,
 	FG_CHAN_PAGERDUTY,
 	FG_CHAN_EMAIL,
-	FG_CHAN_NTYPES		/* not a type: the size of the table */
+	FG_CHAN_NTYPES /* not a type: the size of the table */
 };
 
 struct fg_notification {
-	int64_t id;		/* 0 when not from the outbox */
+	int64_t id; /* 0 when not from the outbox */
 	char *channel;
 	char *kind;
 	enum fg_severity severity;
 	char *title;
 	char *body;
-	json_t *fields;		/* an object, owned */
+	json_t *fields; /* an object, owned */
 	char *dedup_key;
-	int attempts;		/* before this delivery */
+	int attempts; /* before this delivery */
 	time_t created_at;
 };
 
@@ -69,29 +69,29 @@ struct fg_channel_ops;
 struct fg_channel {
 	const char *name;
 	enum fg_chan_type type;
-	const struct fg_channel_ops *ops;	/* the table entry of type */
-	const char *url;		/* secret: never shown unredacted */
+	const struct fg_channel_ops *ops; /* the table entry of type */
+	const char *url;                  /* secret: never shown unredacted */
 	enum fg_severity min_severity;
 	bool tls_verify;
 	const char *ca_file;
 	long timeout_ms;
 	long connect_timeout_ms;
-	double rate_per_sec;		/* token bucket per rate key; 0 = unlimited */
-	void *priv;			/* the type's own settings (ops->load), owned */
+	double rate_per_sec; /* token bucket per rate key; 0 = unlimited */
+	void *priv;          /* the type's own settings (ops->load), owned */
 };
 
 /* What channels are loaded against: [notify] defaults and [email]. */
 struct fg_channel_defaults {
 	long timeout_ms;
 	long connect_timeout_ms;
-	const struct fg_email_conf *email;	/* outlives the channels */
+	const struct fg_email_conf *email; /* outlives the channels */
 };
 
 /* What the outbox does with a notification before sending it. */
 struct fg_gate {
-	bool hold;		/* keep it for the channel's daily digest */
-	int64_t quota;		/* count it against this daily quota; 0 = none */
-	bool bypass;		/* counted, but sent even past the quota */
+	bool hold;     /* keep it for the channel's daily digest */
+	int64_t quota; /* count it against this daily quota; 0 = none */
+	bool bypass;   /* counted, but sent even past the quota */
 };
 
 /*
@@ -99,10 +99,10 @@ struct fg_gate {
  * be NULL (0) when the type has no use for them.
  */
 struct fg_channel_ops {
-	const char *type;		/* the value of `type =`, e.g. "slack" */
-	const char *default_url;	/* url when none is configured */
-	bool needs_url;			/* refuse a channel without one */
-	int default_rate_per_minute;	/* rate_per_minute when unset */
+	const char *type;            /* the value of `type =`, e.g. "slack" */
+	const char *default_url;     /* url when none is configured */
+	bool needs_url;              /* refuse a channel without one */
+	int default_rate_per_minute; /* rate_per_minute when unset */
 
 	/*
 	 * Read and check the type's own keys of sec into ch->priv (owned by
@@ -118,8 +118,8 @@ struct fg_channel_ops {
 	 * ch->url.  Returns 0, FG_ERR_DATA with a one-line reason in err (it
 	 * can never be sent), or FG_ERR (err may stay empty: no memory).
 	 */
-	int (*render)(const struct fg_channel *ch, const struct fg_notification *n,
-		      struct fg_request *req, char *err, size_t errlen);
+	int (*render)(const struct fg_channel *ch, const struct fg_notification *n, struct fg_request *req,
+		      char *err, size_t errlen);
 	/*
 	 * What the answer to a finished request means (TLS failures are
 	 * handled before this is called).  *code comes in as the status and
@@ -166,8 +166,8 @@ void fg_channel_release(struct fg_channel *ch);
  * into err (FG_ERR_DATA: a notification that can never be sent, such as a
  * header injection or no recipient).
  */
-int fg_channel_render(const struct fg_channel *ch, const struct fg_notification *n,
-		      struct fg_request *req, char *err, size_t errlen);
+int fg_channel_render(const struct fg_channel *ch, const struct fg_notification *n, struct fg_request *req,
+		      char *err, size_t errlen);
 
 /* Where ch sends to, for log lines (redact it): url or ops->where. */
 const char *fg_channel_where(const struct fg_channel *ch);
@@ -178,12 +178,11 @@ const char *fg_channel_where(const struct fg_channel *ch);
  * a ca_file that must be readable.  Each returns 0 or FG_ERR_CONFIG after
  * fg_conf_error().
  */
-int fg_channel_conf_interval(const struct fg_config *cfg, const struct fg_conf_section *sec,
-			     const char *key, int64_t def, int64_t *out);
-int fg_channel_conf_ms(const struct fg_config *cfg, const struct fg_conf_section *sec,
-		       const char *key, long def, long *out);
-int fg_channel_conf_ca_file(const struct fg_config *cfg, const struct fg_conf_section *sec,
-			    const char *path);
+int fg_channel_conf_interval(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key,
+			     int64_t def, int64_t *out);
+int fg_channel_conf_ms(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key,
+		       long def, long *out);
+int fg_channel_conf_ca_file(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *path);
 
 /*
  * Each type's payload (a new JSON object the caller owns, or NULL on

@@ -21,8 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
-int fg_channel_conf_interval(const struct fg_config *cfg, const struct fg_conf_section *sec,
-			     const char *key, int64_t def, int64_t *out)
+int fg_channel_conf_interval(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key,
+			     int64_t def, int64_t *out)
 {
 	const char *v = fg_conf_get(sec, key);
 	if (v == NULL) {
@@ -36,8 +36,8 @@ int fg_channel_conf_interval(const struct fg_config *cfg, const struct fg_conf_s
 	return 0;
 }
 
-int fg_channel_conf_ms(const struct fg_config *cfg, const struct fg_conf_section *sec,
-		       const char *key, long def, long *out)
+int fg_channel_conf_ms(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key,
+		       long def, long *out)
 {
 	int64_t s;
 	int rc = fg_channel_conf_interval(cfg, sec, key, -1, &s);
@@ -52,8 +52,7 @@ int fg_channel_conf_ms(const struct fg_config *cfg, const struct fg_conf_section
 }
 
 /* A ca_file that cannot be read is a configuration error, not a retry. */
-int fg_channel_conf_ca_file(const struct fg_config *cfg, const struct fg_conf_section *sec,
-			    const char *path)
+int fg_channel_conf_ca_file(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *path)
 {
 	if (path == NULL || access(path, R_OK) == 0)
 		return 0;
@@ -80,8 +79,7 @@ static bool has_crlf(const char *s)
 	return s != NULL && strpbrk(s, "\r\n") != NULL;
 }
 
-static int load_type(const struct fg_config *cfg, const struct fg_conf_section *sec,
-		     struct fg_channel *ch)
+static int load_type(const struct fg_config *cfg, const struct fg_conf_section *sec, struct fg_channel *ch)
 {
 	const char *type = fg_conf_get(sec, "type");
 	char types[256];
@@ -99,8 +97,7 @@ static int load_type(const struct fg_config *cfg, const struct fg_conf_section *
 	return 0;
 }
 
-static int load_url(const struct fg_config *cfg, const struct fg_conf_section *sec,
-		    struct fg_channel *ch)
+static int load_url(const struct fg_config *cfg, const struct fg_conf_section *sec, struct fg_channel *ch)
 {
 	ch->url = fg_conf_get(sec, "url");
 	if (ch->url == NULL)
@@ -119,8 +116,8 @@ static int load_url(const struct fg_config *cfg, const struct fg_conf_section *s
 			continue;
 		const char *colon = strchr(e->value, ':');
 		if (has_crlf(e->value) || colon == NULL || colon == e->value) {
-			fg_conf_error(cfg, sec, "header", "header of channel '%s' must be 'Name: value' on one line",
-				      sec->name);
+			fg_conf_error(cfg, sec, "header",
+				      "header of channel '%s' must be 'Name: value' on one line", sec->name);
 			return FG_ERR_CONFIG;
 		}
 	}
@@ -143,7 +140,8 @@ int fg_channel_load(const struct fg_config *cfg, const struct fg_conf_section *s
 	v = fg_conf_get(sec, "min_severity");
 	enum fg_severity minsev = FG_SEV_INFO;
 	if (v && fg_severity_parse(v, &minsev) < 0) {
-		fg_conf_error(cfg, sec, "min_severity", "unknown severity '%s' (info, low, medium, high, critical)", v);
+		fg_conf_error(cfg, sec, "min_severity",
+			      "unknown severity '%s' (info, low, medium, high, critical)", v);
 		return FG_ERR_CONFIG;
 	}
 	ch->min_severity = minsev;
@@ -151,7 +149,8 @@ int fg_channel_load(const struct fg_config *cfg, const struct fg_conf_section *s
 		return rc;
 	if (!ch->tls_verify)
 		fg_warn("TLS certificate verification is OFF for channel '%s' (tls_verify = false): "
-			"anyone on the path can read and forge its messages", sec->name);
+			"anyone on the path can read and forge its messages",
+			sec->name);
 	ch->ca_file = fg_conf_get(sec, "ca_file");
 	if ((rc = fg_channel_conf_ca_file(cfg, sec, ch->ca_file)) < 0)
 		return rc;

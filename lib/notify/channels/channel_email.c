@@ -23,8 +23,8 @@
 #include <string.h>
 
 struct email {
-	const struct fg_email_conf *em;	/* [email], borrowed */
-	char **to;			/* recipients (fg_conf_list) */
+	const struct fg_email_conf *em; /* [email], borrowed */
+	char **to;                      /* recipients (fg_conf_list) */
 	int nto;
 };
 
@@ -66,12 +66,14 @@ int fg_email_compose(const struct fg_notification *n, char **subject, char **tex
 		fprintf(fp, "<table>\n");
 		for (int i = 0; i < f.n; i++) {
 			char *l = fg_html_escape(f.v[i].label), *v = fg_html_escape(f.v[i].value);
-			fprintf(fp, "<tr><th align=\"left\">%s</th><td>%s</td></tr>\n", l ? l : "", v ? v : "");
+			fprintf(fp, "<tr><th align=\"left\">%s</th><td>%s</td></tr>\n", l ? l : "",
+				v ? v : "");
 			free(l);
 			free(v);
 		}
-		fprintf(fp, "<tr><th align=\"left\">severity</th><td>%s</td></tr>\n</table>\n"
-			    "<p><small>flakeguard</small></p>\n</body></html>\n",
+		fprintf(fp,
+			"<tr><th align=\"left\">severity</th><td>%s</td></tr>\n</table>\n"
+			"<p><small>flakeguard</small></p>\n</body></html>\n",
 			fg_severity_name(n->severity));
 		fclose(fp);
 	}
@@ -123,8 +125,8 @@ static void email_release(struct fg_channel *ch)
 	free(e);
 }
 
-static int email_render(const struct fg_channel *ch, const struct fg_notification *n,
-			struct fg_request *req, char *err, size_t errlen)
+static int email_render(const struct fg_channel *ch, const struct fg_notification *n, struct fg_request *req,
+			char *err, size_t errlen)
 {
 	const struct email *e = ch->priv;
 	const struct fg_email_conf *em = e->em;

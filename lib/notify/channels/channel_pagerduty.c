@@ -21,16 +21,20 @@
 #include <string.h>
 
 struct pagerduty {
-	const char *routing_key;	/* secret, borrowed from the config */
+	const char *routing_key; /* secret, borrowed from the config */
 };
 
 static const char *pd_severity(enum fg_severity s)
 {
 	switch (s) {
-	case FG_SEV_CRITICAL: return "critical";
-	case FG_SEV_HIGH: return "error";
-	case FG_SEV_MEDIUM: return "warning";
-	default: return "info";
+	case FG_SEV_CRITICAL:
+		return "critical";
+	case FG_SEV_HIGH:
+		return "error";
+	case FG_SEV_MEDIUM:
+		return "warning";
+	default:
+		return "info";
 	}
 }
 

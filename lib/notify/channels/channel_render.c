@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *budget_keys[] = { "budget", "threshold", "spend", "amount", "percent",
-				     "remaining", "period", "forecast", NULL };
+static const char *budget_keys[] = { "budget",    "threshold", "spend",    "amount", "percent",
+				     "remaining", "period",    "forecast", NULL };
 static const char *finding_keys[] = { "rule", "subject", "connector", "evidence", "remediation", NULL };
 
 void fg_utf8_trim(char *s)
@@ -57,12 +57,23 @@ char *fg_html_escape(const char *s)
 		return NULL;
 	for (; s && *s; s++) {
 		switch (*s) {
-		case '&': fputs("&amp;", fp); break;
-		case '<': fputs("&lt;", fp); break;
-		case '>': fputs("&gt;", fp); break;
-		case '"': fputs("&quot;", fp); break;
-		case '\'': fputs("&#39;", fp); break;
-		default: fputc(*s, fp);
+		case '&':
+			fputs("&amp;", fp);
+			break;
+		case '<':
+			fputs("&lt;", fp);
+			break;
+		case '>':
+			fputs("&gt;", fp);
+			break;
+		case '"':
+			fputs("&quot;", fp);
+			break;
+		case '\'':
+			fputs("&#39;", fp);
+			break;
+		default:
+			fputc(*s, fp);
 		}
 	}
 	fclose(fp);
@@ -127,9 +138,7 @@ int fg_facts_build(const struct fg_notification *n, struct fg_facts *f)
 				goto fail;
 		return 0;
 	}
-	json_object_foreach(n->fields, k, v)
-		if (add_fact(f, k, v, n->fields) < 0)
-			goto fail;
+	json_object_foreach(n->fields, k, v) if (add_fact(f, k, v, n->fields) < 0) goto fail;
 	return 0;
 fail:
 	fg_facts_release(f);
@@ -168,8 +177,7 @@ void fg_channel_first_line(const char *s, char *out, size_t len)
 	snprintf(out, len, "%.*s", (int)n, s ? s : "");
 }
 
-enum fg_outcome fg_channel_classify_http(const struct fg_request *req, long *code, char *err,
-					 size_t errlen)
+enum fg_outcome fg_channel_classify_http(const struct fg_request *req, long *code, char *err, size_t errlen)
 {
 	char line[128];
 

@@ -19,8 +19,8 @@
 struct fg_request;
 
 struct fg_fact {
-	const char *label;	/* static or borrowed from the fields */
-	char *value;		/* owned */
+	const char *label; /* static or borrowed from the fields */
+	char *value;       /* owned */
 };
 
 struct fg_facts {
@@ -59,8 +59,7 @@ int fg_render_json_body(struct fg_request *req, json_t *o);
  * or scheme is dead), then 2xx sent; 429, 408, 5xx retry; the rest dead.
  * Usable as ops->classify.
  */
-enum fg_outcome fg_channel_classify_http(const struct fg_request *req, long *code, char *err,
-					 size_t errlen);
+enum fg_outcome fg_channel_classify_http(const struct fg_request *req, long *code, char *err, size_t errlen);
 /* The first line of s (NULL: ""), at most 120 bytes, into out. */
 void fg_channel_first_line(const char *s, char *out, size_t len);
 /* ch->url, for ops->rate_key: one bucket per destination URL. */

@@ -60,8 +60,8 @@ json_t *fg_slack_payload(const struct fg_notification *n)
 	for (int i = 0; i < f.n; i++) {
 		char *label = slack_escape(f.v[i].label), *value = slack_escape(f.v[i].value);
 		if (label && value)
-			json_array_append_new(fields, json_pack("{s:s, s:s, s:b}", "title", label, "value", value,
-								"short", strlen(f.v[i].value) < 40));
+			json_array_append_new(fields, json_pack("{s:s, s:s, s:b}", "title", label, "value",
+								value, "short", strlen(f.v[i].value) < 40));
 		free(label);
 		free(value);
 	}
@@ -70,9 +70,9 @@ json_t *fg_slack_payload(const struct fg_notification *n)
 		o = NULL;
 	} else {
 		/* json_pack steals fields, also when it fails */
-		o = json_pack("{s:s, s:[{s:s, s:s, s:s, s:s, s:o, s:s, s:I}]}", "text", fallback, "attachments",
-			      "fallback", fallback, "color", fg_severity_level(n->severity), "title", title, "text",
-			      body, "fields", fields, "footer", "flakeguard", "ts",
+		o = json_pack("{s:s, s:[{s:s, s:s, s:s, s:s, s:o, s:s, s:I}]}", "text", fallback,
+			      "attachments", "fallback", fallback, "color", fg_severity_level(n->severity),
+			      "title", title, "text", body, "fields", fields, "footer", "flakeguard", "ts",
 			      (json_int_t)(n->created_at ? n->created_at : fg_render_now()));
 	}
 	free(title);
@@ -81,12 +81,13 @@ json_t *fg_slack_payload(const struct fg_notification *n)
 	return o;
 }
 
-static const char *slack_permanent[] = { "invalid_payload", "no_service", "channel_is_archived",
-					 "channel_not_found", "action_prohibited", "invalid_token",
-					 "no_team", "team_disabled", "user_not_found", NULL };
+static const char *slack_permanent[] = {
+	"invalid_payload", "no_service", "channel_is_archived", "channel_not_found", "action_prohibited",
+	"invalid_token",   "no_team",    "team_disabled",       "user_not_found",    NULL
+};
 
-static int slack_render(const struct fg_channel *ch, const struct fg_notification *n,
-			struct fg_request *req, char *err, size_t errlen)
+static int slack_render(const struct fg_channel *ch, const struct fg_notification *n, struct fg_request *req,
+			char *err, size_t errlen)
 {
 	(void)ch;
 	(void)err;
@@ -101,7 +102,8 @@ static enum fg_outcome slack_classify(const struct fg_request *req, long *code, 
 	if (req->curl_code == 0 && req->resp)
 		for (int i = 0; slack_permanent[i]; i++)
 			if (strstr(req->resp, slack_permanent[i])) {
-				snprintf(err, errlen, "HTTP %ld: slack says %s", req->status, slack_permanent[i]);
+				snprintf(err, errlen, "HTTP %ld: slack says %s", req->status,
+					 slack_permanent[i]);
 				o = FG_OUT_DEAD;
 			}
 	return o;

@@ -27,28 +27,28 @@ json_t *fg_teams_payload(const struct fg_notification *n)
 		return NULL;
 	facts = json_array();
 	for (int i = 0; i < f.n; i++)
-		json_array_append_new(facts, json_pack("{s:s, s:s}", "title", f.v[i].label, "value", f.v[i].value));
-	json_array_append_new(facts, json_pack("{s:s, s:s}", "title", "severity", "value",
-					       fg_severity_name(n->severity)));
+		json_array_append_new(facts,
+				      json_pack("{s:s, s:s}", "title", f.v[i].label, "value", f.v[i].value));
+	json_array_append_new(
+		facts, json_pack("{s:s, s:s}", "title", "severity", "value", fg_severity_name(n->severity)));
 	body = json_array();
 	json_array_append_new(body, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "type", "TextBlock", "text",
 					      n->title, "weight", "Bolder", "size", "Medium", "color",
 					      card_color(n->severity), "wrap", 1));
 	if (n->body && *n->body)
-		json_array_append_new(body, json_pack("{s:s, s:s, s:b}", "type", "TextBlock", "text", n->body,
-						      "wrap", 1));
+		json_array_append_new(
+			body, json_pack("{s:s, s:s, s:b}", "type", "TextBlock", "text", n->body, "wrap", 1));
 	json_array_append_new(body, json_pack("{s:s, s:o}", "type", "FactSet", "facts", facts));
 	o = json_pack("{s:s, s:[{s:s, s:n, s:{s:s, s:s, s:s, s:o, s:{s:s}}}]}", "type", "message",
-		      "attachments", "contentType", "application/vnd.microsoft.card.adaptive",
-		      "contentUrl", "content", "$schema",
-		      "http://adaptivecards.io/schemas/adaptive-card.json", "type", "AdaptiveCard",
-		      "version", "1.4", "body", body, "msteams", "width", "Full");
+		      "attachments", "contentType", "application/vnd.microsoft.card.adaptive", "contentUrl",
+		      "content", "$schema", "http://adaptivecards.io/schemas/adaptive-card.json", "type",
+		      "AdaptiveCard", "version", "1.4", "body", body, "msteams", "width", "Full");
 	fg_facts_release(&f);
 	return o;
 }
 
-static int teams_render(const struct fg_channel *ch, const struct fg_notification *n,
-			struct fg_request *req, char *err, size_t errlen)
+static int teams_render(const struct fg_channel *ch, const struct fg_notification *n, struct fg_request *req,
+			char *err, size_t errlen)
 {
 	(void)ch;
 	(void)err;

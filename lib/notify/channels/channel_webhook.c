@@ -24,8 +24,8 @@
 #include <string.h>
 
 struct webhook {
-	const char *secret;		/* HMAC key, borrowed from the config */
-	const char **headers;		/* "Name: value", NULL-terminated, owned array */
+	const char *secret;   /* HMAC key, borrowed from the config */
+	const char **headers; /* "Name: value", NULL-terminated, owned array */
 };
 
 json_t *fg_webhook_payload(const struct fg_notification *n)

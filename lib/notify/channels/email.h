@@ -28,10 +28,10 @@ enum fg_email_provider {
 
 /* The [email] section: strings borrowed from the config unless noted. */
 struct fg_email_conf {
-	bool configured;		/* there is an [email] section */
+	bool configured; /* there is an [email] section */
 	enum fg_email_provider provider;
-	const char *from;		/* as written: "name <addr>" or "addr" */
-	char *from_addr;		/* the bare address (owned) */
+	const char *from; /* as written: "name <addr>" or "addr" */
+	char *from_addr;  /* the bare address (owned) */
 	const char *reply_to;
 	const char *smtp_url;
 	const char *smtp_user;
@@ -43,10 +43,10 @@ struct fg_email_conf {
 	const char *ses_access_key_id;
 	const char *ses_secret_access_key;
 	const char *ses_session_token;
-	const char *ses_endpoint;	/* full URL; default from the region */
-	int64_t daily_quota;		/* 0 = none */
+	const char *ses_endpoint; /* full URL; default from the region */
+	int64_t daily_quota;      /* 0 = none */
 	const char *quota_alert_channel;
-	int digest_minute;		/* minute of the UTC day, -1 = no digest */
+	int digest_minute; /* minute of the UTC day, -1 = no digest */
 	bool tls_verify;
 	const char *ca_file;
 	long timeout_ms;
@@ -77,15 +77,15 @@ char *fg_email_encode_header(const char *s);
 char *fg_email_qp(const char *s);
 
 struct fg_email_msg {
-	const char *from;	/* "Name <addr>" or "addr" */
-	const char *reply_to;	/* or NULL */
+	const char *from;     /* "Name <addr>" or "addr" */
+	const char *reply_to; /* or NULL */
 	const char *const *to;
 	int nto;
-	const char *subject;	/* UTF-8, one line */
+	const char *subject; /* UTF-8, one line */
 	const char *text;
 	const char *html;
 	time_t date;
-	const char *message_id;	/* "<...@domain>" */
+	const char *message_id; /* "<...@domain>" */
 	const char *boundary;
 };
 
@@ -105,8 +105,7 @@ int fg_email_compose(const struct fg_notification *n, char **subject, char **tex
  * Returns 0, FG_ERR_DATA with err filled, or FG_ERR (no memory).
  */
 int fg_email_provider_request(const struct fg_email_conf *em, const char *const *to, int nto,
-			      const struct fg_notification *n, const char *subject,
-			      const char *text, const char *html, struct fg_request *req,
-			      char *err, size_t errlen);
+			      const struct fg_notification *n, const char *subject, const char *text,
+			      const char *html, struct fg_request *req, char *err, size_t errlen);
 
 #endif

@@ -75,7 +75,8 @@ int fg_email_conf_load(const struct fg_config *cfg, struct fg_email_conf *em)
 		return FG_ERR_CONFIG;
 	}
 	if (em->provider == FG_EMAIL_SMTP && em->smtp_url == NULL) {
-		fg_conf_error(cfg, sec, NULL, "provider smtp needs 'smtp_url' (smtp://host:587 or smtps://host:465)");
+		fg_conf_error(cfg, sec, NULL,
+			      "provider smtp needs 'smtp_url' (smtp://host:587 or smtps://host:465)");
 		return FG_ERR_CONFIG;
 	}
 	em->sendgrid_api_key = fg_conf_get(sec, "sendgrid_api_key");
@@ -83,7 +84,8 @@ int fg_email_conf_load(const struct fg_config *cfg, struct fg_email_conf *em)
 	if (em->sendgrid_url == NULL)
 		em->sendgrid_url = "https://api.sendgrid.com/v3/mail/send";
 	if (em->provider == FG_EMAIL_SENDGRID && em->sendgrid_api_key == NULL) {
-		fg_conf_error(cfg, sec, NULL, "provider sendgrid needs 'sendgrid_api_key' (or its _file twin)");
+		fg_conf_error(cfg, sec, NULL,
+			      "provider sendgrid needs 'sendgrid_api_key' (or its _file twin)");
 		return FG_ERR_CONFIG;
 	}
 	em->ses_region = fg_conf_get(sec, "ses_region");
@@ -105,12 +107,13 @@ int fg_email_conf_load(const struct fg_config *cfg, struct fg_email_conf *em)
 	em->ses_endpoint = fg_conf_get(sec, "ses_endpoint");
 	if (em->provider == FG_EMAIL_SES &&
 	    (em->ses_region == NULL || em->ses_access_key_id == NULL || em->ses_secret_access_key == NULL)) {
-		fg_conf_error(cfg, sec, NULL, "provider ses needs ses_region and credentials "
+		fg_conf_error(cfg, sec, NULL,
+			      "provider ses needs ses_region and credentials "
 			      "(ses_access_key_id/ses_secret_access_key or AWS_* environment)");
 		return FG_ERR_CONFIG;
 	}
-	if (em->ses_region && strspn(em->ses_region, "abcdefghijklmnopqrstuvwxyz0123456789-") !=
-				      strlen(em->ses_region)) {
+	if (em->ses_region &&
+	    strspn(em->ses_region, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(em->ses_region)) {
 		fg_conf_error(cfg, sec, "ses_region", "invalid region '%s'", em->ses_region);
 		return FG_ERR_CONFIG;
 	}

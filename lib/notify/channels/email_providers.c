@@ -41,8 +41,8 @@ static void rand_hex(char *out, size_t nbytes)
 }
 
 static int smtp_request(const struct fg_email_conf *em, const char *const *to, int nto,
-			const struct fg_notification *n, const char *subj, const char *text,
-			const char *html, struct fg_request *req, char *err, size_t errlen)
+			const struct fg_notification *n, const char *subj, const char *text, const char *html,
+			struct fg_request *req, char *err, size_t errlen)
 {
 	char mid[160], bnd[64], rnd[33], *addr_domain = strchr(em->from_addr, '@');
 
@@ -51,9 +51,16 @@ static int smtp_request(const struct fg_email_conf *em, const char *const *to, i
 	rand_hex(rnd, 12);
 	snprintf(bnd, sizeof(bnd), "=_flakeguard_%s", rnd);
 	struct fg_email_msg m = {
-		.from = em->from, .reply_to = em->reply_to, .to = to,
-		.nto = nto, .subject = subj, .text = text, .html = html,
-		.date = fg_render_now(), .message_id = mid, .boundary = bnd,
+		.from = em->from,
+		.reply_to = em->reply_to,
+		.to = to,
+		.nto = nto,
+		.subject = subj,
+		.text = text,
+		.html = html,
+		.date = fg_render_now(),
+		.message_id = mid,
+		.boundary = bnd,
 	};
 	if ((req->body = fg_email_render(&m, err, errlen)) == NULL)
 		return FG_ERR_DATA;
@@ -84,9 +91,8 @@ static json_t *addr_list(const char *const *to, int nto, const char *key)
 	return a;
 }
 
-static int sendgrid_request(const struct fg_email_conf *em, const char *const *to, int nto,
-			    const char *subj, const char *text, const char *html,
-			    struct fg_request *req)
+static int sendgrid_request(const struct fg_email_conf *em, const char *const *to, int nto, const char *subj,
+			    const char *text, const char *html, struct fg_request *req)
 {
 	char auth[1200];
 	json_t *from = json_pack("{s:s}", "email", em->from_addr);
@@ -112,7 +118,8 @@ static int sendgrid_request(const struct fg_email_conf *em, const char *const *t
 		return FG_ERR;
 	req->body_len = strlen(req->body);
 	req->url = strdup(em->sendgrid_url);
-	if (snprintf(auth, sizeof(auth), "Authorization: Bearer %s", em->sendgrid_api_key) >= (int)sizeof(auth))
+	if (snprintf(auth, sizeof(auth), "Authorization: Bearer %s", em->sendgrid_api_key) >=
+	    (int)sizeof(auth))
 		return FG_ERR_DATA;
 	if (fg_request_header(req, auth) < 0 || fg_request_header(req, "Content-Type: application/json") < 0)
 		return FG_ERR;
@@ -120,8 +127,8 @@ static int sendgrid_request(const struct fg_email_conf *em, const char *const *t
 	return req->url ? 0 : FG_ERR;
 }
 
-static int ses_request(const struct fg_email_conf *em, const char *const *to, int nto,
-		       const char *subj, const char *text, const char *html, struct fg_request *req)
+static int ses_request(const struct fg_email_conf *em, const char *const *to, int nto, const char *subj,
+		       const char *text, const char *html, struct fg_request *req)
 {
 	json_t *o = json_pack(
 		"{s:s, s:{s:o}, s:{s:{s:{s:s, s:s}, s:{s:{s:s, s:s}, s:{s:s, s:s}}, s:[{s:s, s:s}]}}}",
@@ -168,9 +175,8 @@ static int ses_request(const struct fg_email_conf *em, const char *const *to, in
 }
 
 int fg_email_provider_request(const struct fg_email_conf *em, const char *const *to, int nto,
-			      const struct fg_notification *n, const char *subject,
-			      const char *text, const char *html, struct fg_request *req,
-			      char *err, size_t errlen)
+			      const struct fg_notification *n, const char *subject, const char *text,
+			      const char *html, struct fg_request *req, char *err, size_t errlen)
 {
 	switch (em->provider) {
 	case FG_EMAIL_SMTP:
