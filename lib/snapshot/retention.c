@@ -5,6 +5,15 @@
  * The statements are fixed text: the table-specific parts are chosen from
  * the static table below, never from input, and the cut-off and batch size
  * are bound parameters.
+ *
+ * One clock per comparison (HACKING.md, Clocks): a cut-off is computed
+ * from the clock its column was stamped with.  Delivery attempts,
+ * notifications and job runs are stamped when they happen, by the
+ * database or the system clock: their cut-off counts back from the
+ * database's now().  Resolved findings carry business time, the instant
+ * of the scan (FLAKEGUARD_NOW when set): theirs counts back from `now`.
+ * So a fixed FLAKEGUARD_NOW in the past does not keep every run forever,
+ * nor one in the future prune everything.
  */
 #include "retention.h"
 #include "clock.h"
@@ -22,31 +31,32 @@ struct kind {
 	const char *name; /* count key and config prefix */
 	const char *key;  /* [retention] key */
 	int64_t def_days;
+	bool business;     /* stamped with business time (fg_now), else the database clock */
 	const char *table; /* for the existence check */
 	const char *count_sql;
 	const char *delete_sql;
 };
 
 static const struct kind kinds[] = {
-	{ "attempts", "attempts_days", 30, "delivery_attempts",
+	{ "attempts", "attempts_days", 30, false, "delivery_attempts",
 	  "SELECT count(*) FROM delivery_attempts WHERE attempted_at < $1",
 	  "DELETE FROM delivery_attempts WHERE id IN (SELECT id FROM delivery_attempts"
 	  " WHERE attempted_at < $1 ORDER BY id LIMIT $2)" },
-	{ "notifications", "notifications_days", 90, "notifications",
+	{ "notifications", "notifications_days", 90, false, "notifications",
 	  "SELECT count(*) FROM notifications WHERE (status = 'sent' AND sent_at < $1)"
 	  " OR (status = 'skipped' AND created_at < $1)",
 	  "DELETE FROM notifications WHERE id IN (SELECT id FROM notifications"
 	  " WHERE (status = 'sent' AND sent_at < $1) OR (status = 'skipped' AND created_at < $1)"
 	  " ORDER BY id LIMIT $2)" },
-	{ "job_runs", "job_runs_days", 90, "job_runs",
+	{ "job_runs", "job_runs_days", 90, false, "job_runs",
 	  "SELECT count(*) FROM job_runs WHERE status <> 'running' AND started_at < $1",
 	  "DELETE FROM job_runs WHERE id IN (SELECT id FROM job_runs"
 	  " WHERE status <> 'running' AND started_at < $1 ORDER BY id LIMIT $2)" },
-	{ "findings", "findings_days", 365, "findings",
+	{ "findings", "findings_days", 365, true, "findings",
 	  "SELECT count(*) FROM findings WHERE status = 'resolved' AND resolved_at < $1",
 	  "DELETE FROM findings WHERE id IN (SELECT id FROM findings"
 	  " WHERE status = 'resolved' AND resolved_at < $1 ORDER BY id LIMIT $2)" },
-	{ NULL, NULL, 0, NULL, NULL, NULL },
+	{ NULL, NULL, 0, false, NULL, NULL, NULL },
 };
 
 static int table_exists(PGconn *db, const char *table, bool *exists)
@@ -62,13 +72,28 @@ static int table_exists(PGconn *db, const char *table, bool *exists)
 	return 0;
 }
 
+/* The database's clock, in seconds since the epoch. */
+static int db_now(PGconn *db, time_t *out)
+{
+	int rc;
+	PGresult *r = fg_db_query(db, &rc, "read the database clock",
+				  "SELECT extract(epoch FROM now())::bigint", 0, NULL);
+	if (r == NULL)
+		return rc;
+	*out = (time_t)strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
 int fg_retention_prune(PGconn *db, const struct fg_config *cfg, time_t now, bool dry_run, json_t *counts)
 {
 	const struct fg_conf_section *sec = fg_config_section(cfg, "retention", NULL);
 	int64_t batch;
+	time_t stamped_now = 0;
 	int rc;
 
-	if ((rc = fg_conf_int(cfg, sec, "batch_size", 5000, 1, 1000000, &batch)) < 0)
+	if ((rc = fg_conf_int(cfg, sec, "batch_size", 5000, 1, 1000000, &batch)) < 0 ||
+	    (rc = db_now(db, &stamped_now)) < 0)
 		return rc;
 	for (const struct kind *k = kinds; k->name; k++) {
 		int64_t days;
@@ -82,7 +107,8 @@ int fg_retention_prune(PGconn *db, const struct fg_config *cfg, time_t now, bool
 			return rc;
 		if (!exists)
 			continue;
-		fg_timestamp_format(now - (time_t)days * 86400, cutoff, sizeof(cutoff));
+		fg_timestamp_format((k->business ? now : stamped_now) - (time_t)days * 86400, cutoff,
+				    sizeof(cutoff));
 		snprintf(limit, sizeof(limit), "%lld", (long long)batch);
 		const char *params[] = { cutoff, limit };
 		if (dry_run) {

@@ -16,7 +16,9 @@
 #include "config.h"
 
 /*
- * Delete rows older than the [retention] limits, measured from now:
+ * Delete rows older than the [retention] limits, measured back from the
+ * clock each column was stamped with: `now` (business time) for resolved
+ * findings, the database's clock for the rest (see retention.c):
  * delivery attempts (attempts_days, 30), sent notifications
  * (notifications_days, 90), finished job runs (job_runs_days, 90), resolved
  * security findings (findings_days, 365) where that table exists.

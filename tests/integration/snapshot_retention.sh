@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Retention removes exactly what is older than the limits, in batches,
-# and nothing else; the daily cost summary equals the raw facts.
+# and nothing else, each limit measured on the clock its column was
+# stamped with (the database's for attempts, notifications and job runs;
+# FLAKEGUARD_NOW's business time for resolved findings), whatever
+# FLAKEGUARD_NOW says; the daily cost summary equals the raw facts.
 . "$(dirname "$0")/../lib/harness.sh"
 fg_setup
 export FLAKEGUARD_NOW=2026-03-15T10:00:00Z
@@ -18,20 +21,20 @@ snapshot -c "$cfg" --no-prune --date 2026-03-14 || fg_fail "first run"
 # 50 sent notifications 100 days old (to prune), 20 sent 80 days old (keep),
 # 5 dead 200 days old (keep: users requeue them), 5 pending old (keep).
 fg_sql "INSERT INTO notifications (channel, kind, severity, title, dedup_key, status, sent_at, created_at)
- SELECT 'c', 'generic', 'info', 't', 'old' || i, 'sent', '2026-03-15 10:00+00'::timestamptz - interval '100 days', '2025-01-01'
+ SELECT 'c', 'generic', 'info', 't', 'old' || i, 'sent', now() - interval '100 days', now() - interval '400 days'
  FROM generate_series(1, 50) i;
  INSERT INTO notifications (channel, kind, severity, title, dedup_key, status, sent_at)
- SELECT 'c', 'generic', 'info', 't', 'new' || i, 'sent', '2026-03-15 10:00+00'::timestamptz - interval '80 days'
+ SELECT 'c', 'generic', 'info', 't', 'new' || i, 'sent', now() - interval '80 days'
  FROM generate_series(1, 20) i;
  INSERT INTO notifications (channel, kind, severity, title, dedup_key, status, created_at)
  SELECT 'c', 'generic', 'info', 't', 'dead' || i, 'dead', '2025-01-01' FROM generate_series(1, 5) i;
  INSERT INTO notifications (channel, kind, severity, title, dedup_key, status, created_at)
  SELECT 'c', 'generic', 'info', 't', 'pend' || i, 'pending', '2025-01-01' FROM generate_series(1, 5) i;
  INSERT INTO delivery_attempts (notification_id, channel, attempted_at, duration_ms, outcome)
- SELECT n.id, 'c', '2026-03-15 10:00+00'::timestamptz - (d || ' days')::interval, 5, 'retry'
+ SELECT n.id, 'c', now() - (d || ' days')::interval, 5, 'retry'
  FROM notifications n, generate_series(25, 34) d WHERE n.dedup_key LIKE 'pend%';
  INSERT INTO job_runs (job, started_at, finished_at, status, host, pid)
- SELECT 'costsync', '2026-03-15 10:00+00'::timestamptz - (d || ' days')::interval, now(), 'success', 'h', 1
+ SELECT 'costsync', now() - (d || ' days')::interval + interval '1 hour', now(), 'success', 'h', 1
  FROM generate_series(1, 20) d;
  INSERT INTO job_runs (job, started_at, status, host, pid) VALUES ('secscan', '2025-01-01', 'running', 'h', 2);"
 # Findings: 3 resolved 400 days ago (prune), 2 resolved 100 days ago and
@@ -42,7 +45,20 @@ fg_sql "INSERT INTO findings (connector, rule, subject, severity, status, first_
  FROM generate_series(1, 5) i;
  INSERT INTO findings (connector, rule, subject, severity, status, first_seen, last_seen, opened_at)
  SELECT 'prod', 'admin-count', 'O' || i, 'high', 'open', '2024-01-01', '2026-03-15', '2024-01-01' FROM generate_series(1, 2) i;"
-attempts_before=$(fg_sql "SELECT count(*) FROM delivery_attempts WHERE attempted_at >= '2026-03-15 10:00+00'::timestamptz - interval '30 days'")
+attempts_before=$(fg_sql "SELECT count(*) FROM delivery_attempts WHERE attempted_at >= now() - interval '30 days'")
+
+# A business clock far from the database's changes nothing for rows the
+# database stamped: set years in the past, nothing would ever be pruned;
+# years ahead, everything would be.
+for clock in 2023-01-01T00:00:00Z 2030-01-01T00:00:00Z; do
+	FLAKEGUARD_NOW=$clock fg_run snapshot -c "$cfg" --dry-run --json --date 2026-03-14
+	fg_eq "FLAKEGUARD_NOW=$clock: notifications to prune measured on the database clock" 50 \
+		"$(printf '%s' "$FG_OUT" | jq .counts.notifications_pruned)"
+	fg_eq "FLAKEGUARD_NOW=$clock: job runs to prune measured on the database clock" 10 \
+		"$(printf '%s' "$FG_OUT" | jq .counts.job_runs_pruned)"
+done
+FLAKEGUARD_NOW=2030-01-01T00:00:00Z fg_run snapshot -c "$cfg" --dry-run --json --date 2026-03-14
+fg_eq "resolved findings are measured on business time" 5 "$(printf '%s' "$FG_OUT" | jq .counts.findings_pruned)"
 
 fg_run snapshot -c "$cfg" --dry-run --json --date 2026-03-14
 fg_eq "dry run exits 0" 0 "$FG_RC"
@@ -55,9 +71,9 @@ fg_eq "old sent notifications pruned, the rest kept" "20|5|5" \
 	"$(fg_sql "SELECT count(*) FILTER (WHERE status = 'sent'), count(*) FILTER (WHERE status = 'dead'), count(*) FILTER (WHERE status = 'pending') FROM notifications")"
 fg_eq "pruned in batches of 7 (8 batches for 50)" 8 "$(printf '%s\n' "$FG_ERR" | grep -c 'pruned a batch of [0-9]* notifications')"
 fg_eq "attempts older than 30 days pruned, newer kept" "$attempts_before" "$(fg_sql "SELECT count(*) FROM delivery_attempts")"
-fg_eq "no attempt older than 30 days left" 0 "$(fg_sql "SELECT count(*) FROM delivery_attempts WHERE attempted_at < '2026-03-15 10:00+00'::timestamptz - interval '30 days'")"
+fg_eq "no attempt older than 30 days left" 0 "$(fg_sql "SELECT count(*) FROM delivery_attempts WHERE attempted_at < now() - interval '30 days'")"
 fg_eq "job runs older than 10 days pruned; running rows kept" "10|1" \
-	"$(fg_sql "SELECT count(*) FILTER (WHERE job = 'costsync' AND started_at < '2026-03-15 10:00+00'), count(*) FILTER (WHERE status = 'running') FROM job_runs WHERE job IN ('costsync', 'secscan')")"
+	"$(fg_sql "SELECT count(*) FILTER (WHERE job = 'costsync' AND started_at < now()), count(*) FILTER (WHERE status = 'running') FROM job_runs WHERE job IN ('costsync', 'secscan')")"
 
 fg_eq "resolved findings older than 365 days pruned, others kept" "2|2" \
 	"$(fg_sql "SELECT count(*) FILTER (WHERE status = 'resolved'), count(*) FILTER (WHERE status = 'open') FROM findings")"
