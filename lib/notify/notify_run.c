@@ -247,11 +247,14 @@ static int on_result(struct fg_request *r, void *arg)
 	tally(x->s, n->channel, o);
 	if (o != FG_OUT_SENT) {
 		char *u = fg_redact_url(fg_channel_where(ch));
-		/* a retry is routine (the exit status says 75); a dead one, or a
-		 * TLS failure that no retry will cure, needs a person */
-		bool loud = o == FG_OUT_DEAD || fg_notify_tls_failed(r);
-		fg_log(loud ? FG_LOG_WARN : FG_LOG_INFO, "notification %lld to '%s' (%s): %s%s",
-		       (long long)n->id, n->channel, u ? u : "", err,
+		/* a retry is routine (the exit status says 75); a TLS failure
+		 * that no retry will cure needs a person; a dead one is lost
+		 * unless someone acts, so it is an error, shown even under -q */
+		enum fg_log_level level = o == FG_OUT_DEAD          ? FG_LOG_ERROR
+					  : fg_notify_tls_failed(r) ? FG_LOG_WARN
+								    : FG_LOG_INFO;
+		fg_log(level, "notification %lld to '%s' (%s): %s%s", (long long)n->id, n->channel,
+		       u ? u : "", err,
 		       o == FG_OUT_DEAD ? "; now dead, see notifyd-once --dead" : "; will retry");
 		free(u);
 		if (b->quota_taken[i] && (rc = fg_store_quota_return(x->db, x->today)) < 0)
@@ -275,7 +278,8 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 		fg_request_init(&b->req[i]);
 		if (ch == NULL) {
 			snprintf(err, sizeof(err), "channel '%s' is not in the configuration", n->channel);
-			fg_warn("cannot deliver notification %lld: %s", (long long)n->id, err);
+			fg_error("cannot deliver notification %lld: %s; now dead, see notifyd-once --dead",
+				 (long long)n->id, err);
 			add_attempt(b, n, FG_OUT_DEAD, 0, NULL, err);
 			tally(s, n->channel, FG_OUT_DEAD);
 			continue;
@@ -315,8 +319,9 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 				return rc;
 		}
 		if (fg_channel_render(ch, n, &b->req[i], err, sizeof(err)) < 0) {
-			fg_warn("cannot deliver notification %lld to '%s': %s", (long long)n->id, n->channel,
-				err);
+			fg_error(
+				"cannot deliver notification %lld to '%s': %s; now dead, see notifyd-once --dead",
+				(long long)n->id, n->channel, err);
 			add_attempt(b, n, FG_OUT_DEAD, 0, NULL, err);
 			tally(s, n->channel, FG_OUT_DEAD);
 			if (b->quota_taken[i] && (rc = fg_store_quota_return(db, today)) < 0)

@@ -52,7 +52,7 @@ fg_eq "legacy success body 1 is sent" "sent 1 sent -" "$(state one)"
 fg_eq "empty 202 is sent" "sent 1 sent -" "$(state empty)"
 fg_eq "the same body on a webhook is a success" "sent 1 sent -" "$(state hook)"
 fg_eq "--json counts" "3 3 2" "$(jq -r '"\(.sent) \(.retried) \(.dead)"' <<<"$FG_OUT")"
-fg_eq "a dead Teams message is one warning line each" 2 "$(grep -c "warning: notification [0-9]* to 't4[01][03]'" <<<"$FG_ERR")"
+fg_eq "a dead Teams message is one error line each" 2 "$(grep -c "error: notification [0-9]* to 't4[01][03]'" <<<"$FG_ERR")"
 fg_nomatch "Teams URL tokens not shown" "teamstoken" "$FG_ERR $FG_OUT"
 retry_at=$(fg_sql "SELECT extract(epoch FROM next_attempt_at - now()) > 20 FROM notifications WHERE channel = 't429'")
 fg_eq "the retry waits for the backoff" t "$retry_at"
