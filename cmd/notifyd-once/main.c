@@ -118,7 +118,10 @@ static int check_channels(const struct fg_notify_conf *nc, json_t *channels)
 	return 0;
 }
 
-/* --stdin and --test deliver without the database; the rest is the outbox. */
+/*
+ * --stdin and --test deliver without the database; --dead and --requeue
+ * administer the outbox; the rest is a delivery run.
+ */
 static int check(void *ud)
 {
 	const struct notifyd_opts *o = ud;
@@ -127,7 +130,10 @@ static int check(void *ud)
 		fg_error("--stdin, --test, --dead and --requeue cannot be combined");
 		return FG_ERR_USAGE;
 	}
-	return o->from_stdin || o->test ? FG_RUN_LOCAL : FG_RUN_JOB;
+	if (o->from_stdin || o->test)
+		return FG_RUN_LOCAL;
+	/* administration, not a delivery run: no job record, metrics or pings */
+	return o->dead || o->requeue ? FG_RUN_REPORT : FG_RUN_JOB;
 }
 
 /* --stdin and --test: no database. */
