@@ -15,6 +15,26 @@ static void on_notice(void *arg, const char *message)
 	fg_debug("PostgreSQL: %s", message);
 }
 
+/*
+ * True when the server refused the connection for a reason that lasts
+ * until someone changes the configuration: the database or role does not
+ * exist, authentication failed, pg_hba.conf has no entry, no password was
+ * given.  libpq reports these only as text (no SQLSTATE before the
+ * session exists); the server's wording is stable across versions.
+ */
+static bool refused_for_good(const char *msg)
+{
+	static const char *const patterns[] = {
+		"does not exist",        /* database "x" / role "x" */
+		"authentication failed", /* password, ident, peer, ... */
+		"no pg_hba.conf entry",  "no password supplied", "is not permitted to log in", NULL,
+	};
+	for (int i = 0; patterns[i]; i++)
+		if (strstr(msg, patterns[i]) != NULL)
+			return true;
+	return false;
+}
+
 int fg_db_connect(const char *conninfo, const char *appname, PGconn **out)
 {
 	const char *keys[5], *vals[5];
@@ -44,10 +64,13 @@ int fg_db_connect(const char *conninfo, const char *appname, PGconn **out)
 		bool syntax = strstr(msg, "invalid connection option") || strstr(msg, "missing \"=\"") ||
 			      strstr(msg, "invalid URI") || strstr(msg, "unterminated quoted string") ||
 			      strstr(msg, "invalid sslmode") || strstr(msg, "definition of service");
+		bool refused = !syntax && refused_for_good(msg);
 		fg_error("cannot connect to PostgreSQL: %s%s", msg,
-			 syntax ? "" : "; check [database] conninfo and that the server is running");
+			 syntax    ? ""
+			 : refused ? "; fix the database, user or password in [database] conninfo"
+				   : "; check [database] conninfo and that the server is running");
 		PQfinish(c);
-		return syntax ? FG_ERR_CONFIG : FG_ERR_TEMP;
+		return syntax || refused ? FG_ERR_CONFIG : FG_ERR_TEMP;
 	}
 	PQsetNoticeProcessor(c, on_notice, NULL);
 	r = PQexec(c, "SELECT pg_catalog.set_config('search_path', '" FG_DB_SCHEMA "', false)");

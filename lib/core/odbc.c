@@ -113,14 +113,22 @@ int fg_odbc_connect(const char *connstr, const char *label, int connect_timeout,
 	r = SQLDriverConnect(db->dbc, NULL, (SQLCHAR *)connstr, SQL_NTS, NULL, 0, NULL, SQL_DRIVER_NOPROMPT);
 	if (!SQL_SUCCEEDED(r)) {
 		collect(db, SQL_HANDLE_DBC, db->dbc);
-		rc = classify(db->sqlstate);
-		/* data source or driver not found, bad login: not worth retrying, but
-		 * costsync treats any connect failure as temporary for this run */
-		fg_error("connector '%s': cannot connect through ODBC: %s", label, db->error);
+		/* a data source or driver that does not exist (IM0xx, or any
+		 * refusal by the driver manager itself, which unixODBC reports as
+		 * 01000 for a driver library it cannot open) or a login refused
+		 * (28xxx) stays so until someone edits odbc.ini or the
+		 * credentials: configuration, not worth retrying; anything else
+		 * (network, timeouts, the service) may pass by itself */
+		bool permanent = strncmp(db->sqlstate, "IM", 2) == 0 || strncmp(db->sqlstate, "28", 2) == 0 ||
+				 strstr(db->error, "[Driver Manager]") != NULL;
+		rc = permanent ? FG_ERR_CONFIG : FG_ERR_TEMP;
+		fg_error("connector '%s': cannot connect through ODBC: %s%s", label, db->error,
+			 permanent ? "; check the connector's odbc string, odbc.ini and the credentials"
+				   : "");
 		SQLFreeHandle(SQL_HANDLE_DBC, db->dbc);
 		db->dbc = SQL_NULL_HDBC;
 		fg_odbc_close(db);
-		return rc == FG_ERR ? FG_ERR_TEMP : rc;
+		return rc;
 	}
 	SQLSetConnectAttr(db->dbc, SQL_ATTR_ACCESS_MODE, (SQLPOINTER)SQL_MODE_READ_ONLY, 0);
 	db->max_rowset = MAX_ROWSET;

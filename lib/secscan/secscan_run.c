@@ -155,12 +155,11 @@ int fg_secscan_run(struct fg_tool *t, const struct fg_secscan_opts *opts)
 		any = true;
 		nconn++;
 		int crc = scan_connector(t, c, &s, opts, out, &fail);
-		if (crc == FG_ERR_CONFIG) {
-			rc = crc;
-			goto out;
-		}
-		if (crc < 0 && worst == 0)
-			worst = crc == FG_ERR ? FG_ERR : FG_ERR_TEMP;
+		/* connectors are independent: a failure, even a misconfigured
+		 * one, leaves the others to scan; a temporary failure decides the
+		 * exit status (retry), as in costsync */
+		if (crc < 0 && (worst == 0 || crc == FG_ERR_TEMP))
+			worst = crc == FG_ERR || crc == FG_ERR_CONFIG ? crc : FG_ERR_TEMP;
 	}
 	if (!any)
 		fg_info("no enabled connector in %s: nothing to scan", t->cfg->path);
