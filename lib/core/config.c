@@ -41,8 +41,9 @@ struct loader {
 	int errors;
 	bool holds_secret; /* a literal secret is written in the file */
 	int secret_line;
-	bool section_seen; /* a [section] line since the last key */
-	int header_line;   /* line of the last [section] header */
+	bool section_seen;  /* a [section] line since the last key */
+	int header_line;    /* line of the last [section] header */
+	int refused_header; /* header_line of a section already refused: its keys are skipped */
 	struct fg_conf_section *last;
 	struct fg_conf_section *tail; /* last of cfg->sections */
 	void *index;                  /* tsearch tree of sections by (type, name) */
@@ -176,7 +177,7 @@ static enum step split_header(struct loader *ld, const char *section, char *type
 	while (*sp == ' ' || *sp == '\t')
 		sp++;
 	if (tl >= TYPE_SIZE || strlen(sp) >= NAME_SIZE) {
-		lerr(ld, ld->line, "section name '[%.40s]' too long", section);
+		lerr(ld, ld->header_line, "section name '[%.40s]' too long", section);
 		return STEP_SKIP;
 	}
 	if (!fg_conf_utf8_valid(section)) {
@@ -197,15 +198,15 @@ static enum step check_header(struct loader *ld, const char *section, const char
 	const struct fg_conf_section_type *st = section_type(type);
 
 	if (st == NULL) {
-		lerr(ld, ld->line, "unknown section '[%s]'", section);
+		lerr(ld, ld->header_line, "unknown section '[%s]'", section);
 		return STEP_SKIP;
 	}
 	if (st->named && *name == '\0') {
-		lerr(ld, ld->line, "section '[%s]' needs a name, as in [%s NAME]", type, type);
+		lerr(ld, ld->header_line, "section '[%s]' needs a name, as in [%s NAME]", type, type);
 		return STEP_SKIP;
 	}
 	if (!st->named && *name != '\0') {
-		lerr(ld, ld->line, "section '[%s]' takes no name", type);
+		lerr(ld, ld->header_line, "section '[%s]' takes no name", type);
 		return STEP_SKIP;
 	}
 	return STEP_OK;
@@ -415,9 +416,14 @@ static int handler(void *user, const char *section, const char *name, const char
 		lerr(ld, ld->line, "key '%s' outside any [section]", name);
 		return 1;
 	}
+	/* a refused header is one error, however many keys follow it */
+	if (ld->header_line > 0 && ld->header_line == ld->refused_header)
+		return 1;
 	st = split_header(ld, section, type, sname);
 	if (st == STEP_OK)
 		st = check_header(ld, section, type, sname);
+	if (st == STEP_SKIP)
+		ld->refused_header = ld->header_line;
 	if (st == STEP_OK)
 		st = open_section(ld, section, type, sname, &sec);
 	if (st == STEP_OK)

@@ -85,7 +85,9 @@ static int check_needs(const struct fg_config *cfg, const struct fg_connector *c
 			      "missing odbc: set it to an ODBC connection string such as DSN=snowflake_prod");
 		rc = FG_ERR_CONFIG;
 	}
-	if ((need & FG_CONNECTOR_PRICED) && c->credit_price == NULL && !c->use_org_rates) {
+	/* a credit_price written but refused has had its own error */
+	if ((need & FG_CONNECTOR_PRICED) && fg_conf_get(c->sec, "credit_price") == NULL &&
+	    !c->use_org_rates) {
 		fg_conf_error(cfg, c->sec, NULL,
 			      "missing credit_price: set the price of one credit, or use_org_rates = true");
 		rc = FG_ERR_CONFIG;

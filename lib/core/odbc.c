@@ -30,6 +30,7 @@ struct fg_odbc {
 	SQLHDBC dbc;
 	char *label;
 	SQLULEN max_rowset;
+	bool quiet; /* leave refusals (not temporary failures) to the caller */
 	char sqlstate[6];
 	char error[1024];
 };
@@ -165,11 +166,19 @@ const char *fg_odbc_last_error(const struct fg_odbc *db)
 	return db->error;
 }
 
+void fg_odbc_set_quiet(struct fg_odbc *db, bool quiet)
+{
+	db->quiet = quiet;
+}
+
 static int stmt_error(struct fg_odbc_stmt *st, const char *action)
 {
 	collect(st->db, SQL_HANDLE_STMT, st->h);
-	fg_error("connector '%s': cannot %s (%s): %s", st->db->label, st->what, action, st->db->error);
-	return classify(st->db->sqlstate);
+	int rc = classify(st->db->sqlstate);
+	if (!st->db->quiet || rc == FG_ERR_TEMP)
+		fg_error("connector '%s': cannot %s (%s): %s", st->db->label, st->what, action,
+			 st->db->error);
+	return rc;
 }
 
 void fg_odbc_stmt_free(struct fg_odbc_stmt *st)

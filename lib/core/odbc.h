@@ -19,6 +19,7 @@
 #ifndef FG_ODBC_H
 #define FG_ODBC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct fg_odbc;
@@ -78,5 +79,12 @@ void fg_odbc_dm_version(char *buf, size_t size);
 const char *fg_odbc_last_sqlstate(const struct fg_odbc *db);
 /* The last error on db as one line (redact before printing). */
 const char *fg_odbc_last_error(const struct fg_odbc *db);
+/*
+ * With quiet, a query on db that the service refuses (anything but the
+ * temporary failures above) is not logged: the caller reports it once,
+ * with fg_odbc_last_error, at the level it decides.  Temporary failures
+ * are always logged.
+ */
+void fg_odbc_set_quiet(struct fg_odbc *db, bool quiet);
 
 #endif

@@ -318,15 +318,19 @@ static int read_source(struct ctx *c, const struct source *s)
 	char what[64];
 	struct timespec t0 = fg_mono_now();
 	snprintf(what, sizeof(what), "read %s", s->view);
-	if ((rc = fg_sql_odbc_query(c->odbc, what, s->sql, args, nargs, c->query_timeout, &st)) < 0) {
-		/* a timeout or a lost connection fails the connector (exit 75,
-		 * rolled back, scanned again next run); a refusal that will
-		 * recur makes the view's rules not evaluated */
+	/* a timeout or a lost connection fails the connector (exit 75,
+	 * rolled back, scanned again next run; logged by the ODBC layer); a
+	 * refusal that will recur makes the view's rules not evaluated, said
+	 * once in their warning with the diagnostic */
+	fg_odbc_set_quiet(c->odbc, true);
+	rc = fg_sql_odbc_query(c->odbc, what, s->sql, args, nargs, c->query_timeout, &st);
+	fg_odbc_set_quiet(c->odbc, false);
+	if (rc < 0) {
 		if (rc == FG_ERR_TEMP)
 			return rc;
-		char why[160];
-		snprintf(why, sizeof(why), "cannot read SNOWFLAKE.ACCOUNT_USAGE.%s (see the error above)",
-			 s->view);
+		char why[512];
+		snprintf(why, sizeof(why), "cannot read SNOWFLAKE.ACCOUNT_USAGE.%s: %s", s->view,
+			 fg_odbc_last_error(c->odbc));
 		unavailable(c, s->bit, why);
 		return 0;
 	}

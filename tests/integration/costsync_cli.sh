@@ -93,6 +93,8 @@ fg_match "enabled FILE:LINE" "bad.conf:11: enabled: 'maybe' is not a boolean" "$
 fg_match "missing odbc names the section" "bad.conf:[0-9]+: missing odbc.*\[connector b\]" "$FG_ERR"
 fg_match "negative price" "bad.conf:16: storage_price_tb_month: '-2' must be 0 or more" "$FG_ERR"
 fg_match "missing credit_price" "missing credit_price.*\[connector c\]" "$FG_ERR"
+fg_nomatch "a refused credit_price is one error, not also 'missing'" "missing credit_price.*\[connector a\]" "$FG_ERR"
+fg_eq "one line per problem: 10 problems, 10 lines" 10 "$(printf '%s\n' "$FG_ERR" | grep -c .)"
 fg_eq "config errors are found before any sync" "0" "$(fg_sql "SELECT count(*) FROM daily_costs")"
 
 # Organisation rates: wrong currency (78), no rate and no fallback (65).

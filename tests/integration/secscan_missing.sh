@@ -38,6 +38,17 @@ fg_eq "parameter rule not evaluated" "data-protection-params|SHOW PARAMETERS IN 
 	"$(printf '%s' "$FG_OUT" | jq -r '.not_evaluated[] | "\(.rule)|\(.reason)"')"
 fg_eq "the other selected rule runs" "admin-count" "$(printf '%s' "$FG_OUT" | jq -r '[.findings[].rule] | unique | join(",")')"
 
+# A view that is there but refuses the query (a grant taken away, a
+# column gone): its rules are not evaluated, said in one warning line that
+# carries the diagnostic, not an error line and then a warning.
+fg_sim "ALTER TABLE account_usage.network_policies RENAME COLUMN allowed_ip_list TO allowed_ip_list_x"
+fg_run secscan -c "$SEC_CFG" --rule network-policy-open --rule admin-count
+fg_eq "refused view: exit 0" 0 "$FG_RC"
+fg_eq "refused view: one line" 1 "$(printf '%s\n' "$FG_ERR" | grep -c .)"
+fg_match "refused view: a warning with the diagnostic and the rules" \
+	"^secscan: warning: connector 'prod': cannot read SNOWFLAKE.ACCOUNT_USAGE.NETWORK_POLICIES: SQLSTATE 42703: .*not evaluated: network-policy-open" "$FG_ERR"
+fg_sim "ALTER TABLE account_usage.network_policies RENAME COLUMN allowed_ip_list_x TO allowed_ip_list"
+
 # A connector whose data source does not exist: 78 (configuration, not
 # worth retrying), the others still scanned.
 cat >>"$SEC_CFG" <<C

@@ -89,7 +89,12 @@ static void test_unknown_section(void **state)
 	(void)state;
 	struct fg_config *cfg;
 	assert_int_equal(load("[datbase]\nconninfo = x\n", 0600, &cfg), FG_ERR_CONFIG);
-	assert_non_null(strstr(capture_buf, ":2: unknown section '[datbase]'"));
+	assert_non_null(strstr(capture_buf, ":1: unknown section '[datbase]'"));
+	/* one error for the section, not one per key */
+	assert_int_equal(load("[conector prod]\nodbc = x\ncredit_price = 1\nlookback_days = 3\n", 0600, &cfg),
+			 FG_ERR_CONFIG);
+	assert_non_null(strstr(capture_buf, ":1: unknown section '[conector prod]'"));
+	assert_null(strstr(strstr(capture_buf, "unknown section") + 1, "unknown section"));
 	assert_int_equal(load("[connector]\nodbc = x\n", 0600, &cfg), FG_ERR_CONFIG);
 	assert_non_null(strstr(capture_buf, "needs a name"));
 	assert_int_equal(load("[database main]\nconninfo = x\n", 0600, &cfg), FG_ERR_CONFIG);
