@@ -22,6 +22,8 @@ const struct fg_conf_section_type fg_conf_section_types[] = {
 
 const struct fg_conf_key fg_conf_keys[] = {
 	{ "database", "conninfo", P },
+	{ "database", "lock_timeout", 0 },
+	{ "database", "statement_timeout", 0 },
 
 	{ "connector", "odbc", P },
 	{ "connector", "enabled", 0 },

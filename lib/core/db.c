@@ -1,12 +1,27 @@
 /*
  * db.c - libpq connection and statement helpers.
+ *
+ * A session waits at most lock_timeout for a lock and runs a statement at
+ * most statement_timeout ([database]); both are set right after connecting,
+ * with search_path.  A process holds one connection, so the values in
+ * force are kept here for the message that names them when a statement
+ * gives up.  Failures are classified by SQLSTATE (fg_db_classify) and
+ * logged once with what to fix (fg_db_fail).
  */
 #include "db.h"
 #include "exitcode.h"
 #include "log.h"
 
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+volatile sig_atomic_t fg_db_canceled;
+
+static int64_t lock_timeout_in_force = FG_DB_LOCK_TIMEOUT;
+static int64_t statement_timeout_in_force = FG_DB_STATEMENT_TIMEOUT;
 
 /* Server notices (e.g. "already exists, skipping") are debug output. */
 static void on_notice(void *arg, const char *message)
@@ -35,12 +50,55 @@ static bool refused_for_good(const char *msg)
 	return false;
 }
 
-int fg_db_connect(const char *conninfo, const char *appname, PGconn **out)
+
+int fg_db_settings_load(const struct fg_config *cfg, struct fg_db_settings *out)
 {
+	const struct fg_conf_section *sec = fg_config_section(cfg, "database", NULL);
+	int bad = 0;
+
+	out->conninfo = fg_conf_get(sec, "conninfo");
+	/* a week is past any sane statement; the cap keeps milliseconds in an int */
+	bad |= fg_conf_seconds(cfg, sec, "lock_timeout", FG_DB_LOCK_TIMEOUT, 0, 7 * 86400,
+			       &out->lock_timeout);
+	bad |= fg_conf_seconds(cfg, sec, "statement_timeout", FG_DB_STATEMENT_TIMEOUT, 0, 7 * 86400,
+			       &out->statement_timeout);
+	return bad ? FG_ERR_CONFIG : 0;
+}
+
+/* search_path, lock_timeout and statement_timeout for this session. */
+static int set_session(PGconn *c, const struct fg_db_settings *s)
+{
+	char lock[32], stmt[32];
+	snprintf(lock, sizeof(lock), "%lld", (long long)s->lock_timeout * 1000);
+	snprintf(stmt, sizeof(stmt), "%lld", (long long)s->statement_timeout * 1000);
+	const char *params[] = { lock, stmt };
+	PGresult *r = PQexecParams(c,
+				   "SELECT pg_catalog.set_config('search_path', '" FG_DB_SCHEMA "', false),"
+				   " pg_catalog.set_config('lock_timeout', $1, false),"
+				   " pg_catalog.set_config('statement_timeout', $2, false)",
+				   2, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		fg_error("cannot set up the PostgreSQL session: %s", PQerrorMessage(c));
+		PQclear(r);
+		return FG_ERR_TEMP;
+	}
+	PQclear(r);
+	lock_timeout_in_force = s->lock_timeout;
+	statement_timeout_in_force = s->statement_timeout;
+	return 0;
+}
+
+int fg_db_connect(const struct fg_db_settings *set, const char *appname, PGconn **out)
+{
+	static const struct fg_db_settings defaults = {
+		.lock_timeout = FG_DB_LOCK_TIMEOUT,
+		.statement_timeout = FG_DB_STATEMENT_TIMEOUT,
+	};
+	const struct fg_db_settings *s = set ? set : &defaults;
+	const char *conninfo = s->conninfo;
 	const char *keys[5], *vals[5];
 	int n = 0;
 	PGconn *c;
-	PGresult *r;
 
 	*out = NULL;
 	if (getenv("PGCONNECT_TIMEOUT") == NULL) {
@@ -73,36 +131,94 @@ int fg_db_connect(const char *conninfo, const char *appname, PGconn **out)
 		return syntax || refused ? FG_ERR_CONFIG : FG_ERR_TEMP;
 	}
 	PQsetNoticeProcessor(c, on_notice, NULL);
-	r = PQexec(c, "SELECT pg_catalog.set_config('search_path', '" FG_DB_SCHEMA "', false)");
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		fg_error("cannot set search_path: %s", PQerrorMessage(c));
-		PQclear(r);
+	if (set_session(c, s) < 0) {
 		PQfinish(c);
 		return FG_ERR_TEMP;
 	}
-	PQclear(r);
 	*out = c;
 	return 0;
+}
+
+static const char *sqlstate(const PGresult *res)
+{
+	return res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 }
 
 int fg_db_classify(PGconn *c, const PGresult *res)
 {
 	if (PQstatus(c) != CONNECTION_OK)
 		return FG_ERR_TEMP;
-	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *state = sqlstate(res);
 	if (state == NULL)
 		return FG_ERR_TEMP; /* no result at all: connection-level trouble */
+	/* connection, serialization, deadlock, shutdown, insufficient
+	 * resources (53: disk full, out of memory, too many connections),
+	 * lock not available, canceled: another run may succeed */
 	if (strncmp(state, "08", 2) == 0 || strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
-	    strncmp(state, "57P", 3) == 0 || strcmp(state, "53300") == 0 || strcmp(state, "55P03") == 0 ||
+	    strncmp(state, "57P", 3) == 0 || strncmp(state, "53", 2) == 0 || strcmp(state, "55P03") == 0 ||
 	    strcmp(state, "57014") == 0)
 		return FG_ERR_TEMP;
-	if (strcmp(state, "42501") == 0) /* insufficient privilege: the role's grants */
+	/* insufficient privilege (the role's grants), read-only transaction
+	 * (a read-only role or a hot standby): the setup must change */
+	if (strcmp(state, "42501") == 0 || strcmp(state, "25006") == 0)
 		return FG_ERR_CONFIG;
 	/* data exception, program limit exceeded (a value too large to index):
 	 * what the source sent cannot be stored as it is */
 	if (strncmp(state, "22", 2) == 0 || strncmp(state, "54", 2) == 0)
 		return FG_ERR_DATA;
 	return FG_ERR;
+}
+
+/* What to do about a failure with this SQLSTATE, or "" when nothing useful. */
+static void hint(const char *state, char *buf, size_t len)
+{
+	*buf = '\0';
+	if (state == NULL)
+		return;
+	if (strcmp(state, "55P03") == 0)
+		snprintf(buf, len,
+			 "; gave up waiting %llds for a lock ([database] lock_timeout): another session "
+			 "holds it, see 'snapshot --status' or pg_locks, then retry",
+			 (long long)lock_timeout_in_force);
+	else if (strcmp(state, "57014") == 0 && !fg_db_canceled)
+		snprintf(buf, len,
+			 "; gave up after %llds ([database] statement_timeout): look for what blocks or "
+			 "slows the statement, or raise statement_timeout",
+			 (long long)statement_timeout_in_force);
+	else if (strcmp(state, "53100") == 0)
+		snprintf(buf, len, "; the database server is out of disk space: free space, then retry");
+	else if (strcmp(state, "53200") == 0)
+		snprintf(buf, len, "; the database server is out of memory: retry later");
+	else if (strcmp(state, "53300") == 0)
+		snprintf(buf, len, "; the database server has no free connection slot: retry later");
+	else if (strncmp(state, "53", 2) == 0)
+		snprintf(buf, len, "; the database server is short of resources: retry later");
+	else if (strcmp(state, "25006") == 0)
+		snprintf(buf, len,
+			 "; the session is read-only (a hot standby, or default_transaction_read_only "
+			 "for the role): point [database] conninfo at the primary with a role that may "
+			 "write (target_session_attrs=read-write)");
+	else if (strcmp(state, "42501") == 0)
+		snprintf(buf, len,
+			 "; grant the role of [database] conninfo the privileges of flakeguard(7), or "
+			 "connect as the schema's owner");
+}
+
+int fg_db_fail(PGconn *c, const PGresult *res, const char *fmt, ...)
+{
+	char what[512], more[320];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (PQstatus(c) != CONNECTION_OK) {
+		fg_error("cannot %s: lost connection to PostgreSQL: %s", what, PQerrorMessage(c));
+		return FG_ERR_TEMP;
+	}
+	hint(sqlstate(res), more, sizeof(more));
+	fg_error("cannot %s: %s%s", what, res ? PQresultErrorMessage(res) : PQerrorMessage(c), more);
+	return fg_db_classify(c, res);
 }
 
 PGresult *fg_db_query(PGconn *c, int *rc, const char *what, const char *sql, int nparams,
@@ -115,11 +231,7 @@ PGresult *fg_db_query(PGconn *c, int *rc, const char *what, const char *sql, int
 		*rc = 0;
 		return r;
 	}
-	*rc = fg_db_classify(c, r);
-	if (PQstatus(c) != CONNECTION_OK)
-		fg_error("cannot %s: lost connection to PostgreSQL: %s", what, PQerrorMessage(c));
-	else
-		fg_error("cannot %s: %s", what, r ? PQresultErrorMessage(r) : PQerrorMessage(c));
+	*rc = fg_db_fail(c, r, "%s", what);
 	PQclear(r);
 	return NULL;
 }

@@ -12,12 +12,40 @@
 #define FG_DB_H
 
 #include <libpq-fe.h>
+#include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
 
 #define FG_DB_SCHEMA "flakeguard"
 
-/* Connect; returns 0, FG_ERR_TEMP (unreachable) or FG_ERR_CONFIG (bad conninfo). */
-int fg_db_connect(const char *conninfo, const char *appname, PGconn **out);
+/* Defaults of [database] lock_timeout and statement_timeout, seconds. */
+#define FG_DB_LOCK_TIMEOUT 60
+#define FG_DB_STATEMENT_TIMEOUT 900
+
+/*
+ * The [database] section: conninfo (borrowed from the config) and how long
+ * a statement may wait for a lock and run at all, in seconds (0: no limit,
+ * as in PostgreSQL).  No tool may hang forever behind another session.
+ */
+struct fg_db_settings {
+	const char *conninfo;
+	int64_t lock_timeout;
+	int64_t statement_timeout;
+};
+
+/* Read [database] from cfg (may be NULL: defaults); 0 or FG_ERR_CONFIG. */
+int fg_db_settings_load(const struct fg_config *cfg, struct fg_db_settings *out);
+
+/*
+ * Connect with s (NULL: defaults), pin search_path and set lock_timeout and
+ * statement_timeout for the session; returns 0, FG_ERR_TEMP (unreachable)
+ * or FG_ERR_CONFIG (bad conninfo).  A statement that later gives up
+ * waiting (SQLSTATE 55P03, or 57014 without a signal) is logged naming the
+ * setting and is FG_ERR_TEMP.
+ */
+int fg_db_connect(const struct fg_db_settings *s, const char *appname, PGconn **out);
 
 /*
  * Run one parameterised statement (text parameters, text results).  `what`
@@ -36,10 +64,22 @@ void fg_db_rollback(PGconn *c);
 
 /*
  * Map the last failure on c (and its result, may be NULL) to FG_ERR_TEMP
- * (connection, deadlock, cancel), FG_ERR_CONFIG (privileges), FG_ERR_DATA
- * (a value that cannot be stored: SQLSTATE classes 22 and 54) or FG_ERR.
+ * (connection, deadlock, cancel, lock or statement timeout, insufficient
+ * resources such as a full disk: SQLSTATE class 53), FG_ERR_CONFIG
+ * (privileges, a read-only session: 42501, 25006), FG_ERR_DATA (a value
+ * that cannot be stored: classes 22 and 54) or FG_ERR.
  */
 int fg_db_classify(PGconn *c, const PGresult *res);
+
+/*
+ * Log the failure of the action fmt names ("cannot <action>: <server
+ * message>; <what to do>", one line) and return fg_db_classify(c, res).
+ */
+int fg_db_fail(PGconn *c, const PGresult *res, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Set by a signal handler that cancels the running statement, so that the
+ * cancel is not reported as a statement_timeout. */
+extern volatile sig_atomic_t fg_db_canceled;
 
 /* Value helpers: NULL-safe field access. */
 static inline const char *fg_db_val(const PGresult *r, int row, int col)

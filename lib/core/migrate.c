@@ -150,8 +150,7 @@ int fg_migrate(PGconn *c, bool apply)
 		fg_info("applying migration %s", m->name);
 		PGresult *r = PQexec(c, m->sql);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
-			rc = fg_db_classify(c, r);
-			fg_error("cannot apply migration %s: %s", m->name, PQresultErrorMessage(r));
+			rc = fg_db_fail(c, r, "apply migration %s", m->name);
 			PQclear(r);
 			goto fail;
 		}

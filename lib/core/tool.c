@@ -40,8 +40,10 @@ static void on_signal(int sig)
 
 	(void)sig;
 	fg_interrupted = 1;
-	if (c != NULL)
+	if (c != NULL) {
+		fg_db_canceled = 1;
 		PQcancel(c, errbuf, sizeof(errbuf));
+	}
 }
 
 void fg_tool_count(struct fg_tool *t, const char *key, long long n)
@@ -104,6 +106,8 @@ static int start(struct fg_tool *t, void *opts)
 		return rc;
 	if ((rc = fg_config_load(t->cli.config, &t->cfg)) < 0)
 		return rc;
+	if (t->mode != FG_RUN_LOCAL && (rc = fg_db_settings_load(t->cfg, &t->dbset)) < 0)
+		return rc;
 	if (t->def->prepare != NULL && (rc = t->def->prepare(t, opts)) < 0)
 		return rc;
 	return 0;
@@ -112,14 +116,13 @@ static int start(struct fg_tool *t, void *opts)
 /* Start ping, connection, migrations. */
 static int connect_db(struct fg_tool *t)
 {
-	const char *conninfo = fg_conf_get(fg_config_section(t->cfg, "database", NULL), "conninfo");
 	int rc;
 
 	if (is_job(t)) {
 		fg_monitor_start(t->cfg, t->job);
 		t->monitored = true;
 	}
-	if ((rc = fg_db_connect(conninfo ? conninfo : "", t->job->name, &t->db)) < 0)
+	if ((rc = fg_db_connect(&t->dbset, t->job->name, &t->db)) < 0)
 		return rc;
 	cancel_handle = PQgetCancel(t->db);
 	return fg_migrate(t->db, !t->cli.dry_run);

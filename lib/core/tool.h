@@ -62,6 +62,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "db.h"
 #include "jobs.h"
 
 enum fg_run_mode {
@@ -96,12 +97,13 @@ struct fg_tool {
 	const struct fg_job *job; /* the row named def->info.name */
 	enum fg_run_mode mode;
 	struct fg_cli cli;
-	struct fg_config *cfg; /* NULL in FG_RUN_BARE */
-	PGconn *db;            /* NULL in FG_RUN_LOCAL and FG_RUN_BARE */
-	int64_t run_id;        /* 0 when not recorded (dry run, report) */
-	json_t *counts;        /* items processed, recorded with the run */
-	struct timespec t0;    /* fg_mono_now() when the run started */
-	bool monitored;        /* start ping sent: end hooks due */
+	struct fg_config *cfg;       /* NULL in FG_RUN_BARE */
+	struct fg_db_settings dbset; /* [database], read with the config */
+	PGconn *db;                  /* NULL in FG_RUN_LOCAL and FG_RUN_BARE */
+	int64_t run_id;              /* 0 when not recorded (dry run, report) */
+	json_t *counts;              /* items processed, recorded with the run */
+	struct timespec t0;          /* fg_mono_now() when the run started */
+	bool monitored;              /* start ping sent: end hooks due */
 };
 
 /* Set by SIGTERM/SIGINT once the run has started. */

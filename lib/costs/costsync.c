@@ -136,8 +136,7 @@ static int print_diff(PGconn *pg, const char *conn, const struct fg_sql_arg *arg
 			free(e);
 			json_decref(ent);
 		} else if (st != PGRES_TUPLES_OK && rc == 0) {
-			fg_error("cannot list changes: %s", PQresultErrorMessage(r));
-			rc = fg_db_classify(pg, r);
+			rc = fg_db_fail(pg, r, "list changes");
 		}
 		PQclear(r);
 	}

@@ -282,9 +282,9 @@ static int copy_begin(PGconn *pg, const char *sql)
 {
 	PGresult *r = PQexec(pg, sql); /* fg_db_lint_ok: literal COPY ... FROM STDIN */
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
-		fg_error("cannot start COPY of cost rows: %s", PQerrorMessage(pg));
+		int rc = fg_db_fail(pg, r, "start COPY of cost rows");
 		PQclear(r);
-		return PQstatus(pg) == CONNECTION_OK ? FG_ERR : FG_ERR_TEMP;
+		return rc;
 	}
 	PQclear(r);
 	return 0;
@@ -303,8 +303,7 @@ static int copy_end(PGconn *pg, bool ok)
 	}
 	while ((r = PQgetResult(pg)) != NULL) {
 		if (PQresultStatus(r) != PGRES_COMMAND_OK && ok && rc == 0) {
-			fg_error("cannot store cost rows: %s", PQresultErrorMessage(r));
-			rc = PQstatus(pg) == CONNECTION_OK ? FG_ERR : FG_ERR_TEMP;
+			rc = fg_db_fail(pg, r, "store cost rows");
 		}
 		PQclear(r);
 	}

@@ -38,8 +38,7 @@ static int copy_end(PGconn *db, const char *errmsg)
 	}
 	while ((r = PQgetResult(db)) != NULL) {
 		if (PQresultStatus(r) != PGRES_COMMAND_OK && errmsg == NULL && rc == 0) {
-			fg_error("cannot copy into PostgreSQL: %s", PQresultErrorMessage(r));
-			rc = fg_db_classify(db, r);
+			rc = fg_db_fail(db, r, "copy into PostgreSQL");
 		}
 		PQclear(r);
 	}
@@ -56,8 +55,7 @@ int fg_sec_copy_rows(PGconn *db, const char *copy_sql, const char *connector, st
 
 	r = PQexec(db, copy_sql); /* fg_db_lint_ok: literal COPY ... FROM STDIN */
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
-		fg_error("cannot start copy into PostgreSQL: %s", PQresultErrorMessage(r));
-		rc = fg_db_classify(db, r);
+		rc = fg_db_fail(db, r, "start copy into PostgreSQL");
 		PQclear(r);
 		return rc;
 	}

@@ -5,7 +5,9 @@
  * The jobs, their locks and default intervals come from the job table
  * (jobs.h); [status] overrides the intervals.  A run left 'running' by a
  * job that takes a lock has died when nobody holds that lock any more;
- * a job without a lock (notifyd-once) cannot be judged that way.
+ * a job without a lock (notifyd-once) cannot be judged that way.  Whoever
+ * holds a job's lock is named (pid, application, client, since when), so
+ * a run that exits "another run holds the lock" can be traced to it.
  */
 #include "status.h"
 #include "clock.h"
@@ -59,6 +61,35 @@ static void counts_text(const char *json, char *buf, size_t len)
 		used += (size_t)n;
 	}
 	json_decref(o);
+}
+
+/* The session holding the job's lock (columns 13..18), or NULL. */
+static json_t *holder_json(const PGresult *r, int i)
+{
+	if (PQgetisnull(r, i, 13))
+		return json_null();
+	json_t *o = json_pack("{s:I}", "pid", (json_int_t)strtoll(PQgetvalue(r, i, 13), NULL, 10));
+	const char *keys[] = { "application_name", "client", "since", "state", "wait_event_type" };
+	for (int c = 0; c < 5; c++) {
+		const char *v = fg_db_val(r, i, 14 + c);
+		json_object_set_new(o, keys[c], v ? json_string(v) : json_null());
+	}
+	return o;
+}
+
+/* "lock held by pid 12 (snapshot, local, idle) since T; " or "". */
+static void holder_text(const PGresult *r, int i, char *buf, size_t len)
+{
+	const char *app = fg_db_val(r, i, 14), *client = fg_db_val(r, i, 15), *since = fg_db_val(r, i, 16);
+	const char *state = fg_db_val(r, i, 17), *wait = fg_db_val(r, i, 18);
+
+	*buf = '\0';
+	if (PQgetisnull(r, i, 13))
+		return;
+	snprintf(buf, len, "lock held by pid %s (%.60s, %.60s, %s%s)%s%s; ", PQgetvalue(r, i, 13),
+		 app && *app ? app : "?", client ? client : "?", state ? state : "?",
+		 wait && strcmp(wait, "Lock") == 0 ? ", waiting for a lock" : "", since ? " since " : "",
+		 since ? since : "");
 }
 
 static void human_interval(int64_t s, char *buf, size_t len)
@@ -153,18 +184,21 @@ int fg_status_report(PGconn *db, const struct fg_config *cfg, time_t now, bool j
 			} else {
 				json_object_set_new(o, "last_run", json_null());
 			}
+			json_object_set_new(o, "lock_holder", holder_json(r, i));
 			json_array_append_new(arr, o);
 			continue;
 		}
-		char detail[512] = "", ct[256];
+		char detail[768] = "", ct[256];
 		counts_text(counts, ct, sizeof(ct));
-		if (died)
-			snprintf(detail, sizeof(detail), "died while running (no lock held); ");
-		else if (failing && err)
-			snprintf(detail, sizeof(detail), "exit %s: %.200s; ", code ? code : "?", err);
-		else if (failing)
-			snprintf(detail, sizeof(detail), "exit %s; ", code ? code : "?");
+		holder_text(r, i, detail, sizeof(detail));
 		size_t n = strlen(detail);
+		if (died)
+			snprintf(detail + n, sizeof(detail) - n, "died while running (no lock held); ");
+		else if (failing && err)
+			snprintf(detail + n, sizeof(detail) - n, "exit %s: %.200s; ", code ? code : "?", err);
+		else if (failing)
+			snprintf(detail + n, sizeof(detail) - n, "exit %s; ", code ? code : "?");
+		n = strlen(detail);
 		if (stale)
 			snprintf(detail + n, sizeof(detail) - n, "no success %s%s (expected every %s)",
 				 succ ? "since " : "yet", succ ? succ : "", ivs);

@@ -6,10 +6,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "email.h"
+#include "url.h"
 
 static void test_addresses(void **state)
 {
@@ -32,9 +34,56 @@ static void test_addresses(void **state)
 	free(a);
 	assert_null(fg_email_addr_extract("X <alerts@example.com>\r\nBcc: y@z.org"));
 	assert_null(fg_email_addr_extract("X <alerts@example.com"));
-	assert_true(fg_email_url_is_loopback("smtp://127.0.0.1:2525"));
-	assert_true(fg_email_url_is_loopback("smtp://localhost"));
-	assert_false(fg_email_url_is_loopback("smtps://smtp.example.com:465"));
+}
+
+/* Loopback is where the URL really connects, not how its text begins. */
+static void test_loopback(void **state)
+{
+	(void)state;
+	assert_true(fg_url_is_loopback("smtp://127.0.0.1:2525"));
+	assert_true(fg_url_is_loopback("smtp://127.9.8.7"));
+	assert_true(fg_url_is_loopback("smtp://localhost"));
+	assert_true(fg_url_is_loopback("smtp://robot:pw@localhost:25"));
+	assert_true(fg_url_is_loopback("smtp://[::1]:25"));
+	assert_true(fg_url_is_loopback("http://[::ffff:127.0.0.1]:8080/hook"));
+	assert_false(fg_url_is_loopback("smtps://smtp.example.com:465"));
+	assert_false(fg_url_is_loopback("smtp://localhost@192.0.2.2"));
+	assert_false(fg_url_is_loopback("smtp://localhost:25@192.0.2.2"));
+	assert_false(fg_url_is_loopback("smtp://127.0.0.1@192.0.2.2:25"));
+	assert_false(fg_url_is_loopback("smtp://[::1]@192.0.2.2"));
+	assert_false(fg_url_is_loopback("smtp://127.0.0.1.invalid"));
+	assert_false(fg_url_is_loopback("smtp://localhost.invalid"));
+	assert_false(fg_url_is_loopback("smtp://0.0.0.0"));
+	assert_false(fg_url_is_loopback("not a url"));
+	assert_false(fg_url_is_loopback(""));
+
+	char *user, *pw;
+	assert_true(fg_url_credentials("smtp://robot:p%40ss@mail.example.com", true, &user, &pw));
+	assert_string_equal(user, "robot");
+	assert_string_equal(pw, "p@ss");
+	free(user);
+	free(pw);
+	assert_true(fg_url_credentials("smtp://robot:p%40ss@mail.example.com", false, &user, &pw));
+	assert_string_equal(pw, "p%40ss");
+	free(user);
+	free(pw);
+	assert_true(fg_url_credentials("smtp://mail.example.com", true, &user, &pw));
+	assert_null(user);
+	assert_null(pw);
+
+	/* the default smtp_tls follows: required unless really loopback */
+	const char *urls[] = { "smtp://localhost@192.0.2.2", "smtp://127.0.0.1:2525" };
+	for (int i = 0; i < 2; i++) {
+		char text[256];
+		struct fg_config *cfg;
+		struct fg_email_conf em;
+		snprintf(text, sizeof(text), "[email]\nfrom = a@example.com\nsmtp_url = %s\n", urls[i]);
+		assert_int_equal(fg_config_load_string(text, "t.conf", &cfg), 0);
+		assert_int_equal(fg_email_conf_load(cfg, &em), 0);
+		assert_int_equal(em.smtp_tls_required, i == 0);
+		fg_email_conf_release(&em);
+		fg_config_free(cfg);
+	}
 }
 
 static void test_rfc2047(void **state)
@@ -184,9 +233,10 @@ static void test_compose(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_addresses), cmocka_unit_test(test_rfc2047),
-		cmocka_unit_test(test_qp),        cmocka_unit_test(test_render),
-		cmocka_unit_test(test_injection), cmocka_unit_test(test_compose),
+		cmocka_unit_test(test_addresses), cmocka_unit_test(test_loopback),
+		cmocka_unit_test(test_rfc2047),   cmocka_unit_test(test_qp),
+		cmocka_unit_test(test_render),    cmocka_unit_test(test_injection),
+		cmocka_unit_test(test_compose),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

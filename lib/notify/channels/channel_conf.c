@@ -14,6 +14,7 @@
 #include "channel.h"
 #include "exitcode.h"
 #include "log.h"
+#include "url.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -121,6 +122,11 @@ static int load_url(const struct fg_config *cfg, const struct fg_conf_section *s
 			return FG_ERR_CONFIG;
 		}
 	}
+	char host[256];
+	if (ch->url && fg_url_has_scheme(ch->url, "http") && !fg_url_is_loopback(ch->url))
+		fg_warn("channel '%s' sends to '%s' over plain http: its URL token and messages cross "
+			"the network in clear; use https://",
+			sec->name, fg_url_host(ch->url, host, sizeof(host)));
 	return 0;
 }
 

@@ -5,7 +5,9 @@
  * dedup_key is the outbox dedup key (stable per alert, so PagerDuty folds
  * repeats into one incident); keys over PagerDuty's 255 characters are
  * replaced by their SHA-256.  summary is "[severity] title", cut at 1024
- * bytes on a UTF-8 boundary.  Severity: critical -> critical, high ->
+ * bytes on a UTF-8 boundary, on one line: PagerDuty shows it as plain
+ * text (no markup to escape) but line breaks and other control
+ * characters in it become spaces, so a title cannot forge a second line.  Severity: critical -> critical, high ->
  * error, medium -> warning, low and info -> info.  Answers: 202 accepted,
  * 400 invalid event (dead), 429 throttled (retry).  A channel needs a
  * routing_key (the integration key, a secret); url defaults to the Events
@@ -50,6 +52,9 @@ json_t *fg_pagerduty_payload(const struct fg_notification *n, const char *routin
 	len = strlen(summary);
 	if (len == sizeof(summary) - 1)
 		fg_utf8_trim(summary); /* a cut may leave half a character */
+	for (char *p = summary; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
 	if (n->dedup_key && *n->dedup_key && strlen(n->dedup_key) < sizeof(dk)) {
 		snprintf(dk, sizeof(dk), "%s", n->dedup_key);
 	} else if (n->dedup_key && *n->dedup_key) {

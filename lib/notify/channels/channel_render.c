@@ -80,6 +80,49 @@ char *fg_html_escape(const char *s)
 	return out;
 }
 
+/*
+ * The characters that make Markdown: emphasis, code, links and images,
+ * autolinks and HTML, strikethrough, tables, headings, quotes.  Each is
+ * escaped wherever it is; list markers ("- ", "+ ", "1. ") only at the
+ * start of a line, where they mean something, so "12.50" stays readable.
+ */
+static bool md_special(char c)
+{
+	return c != '\0' && strchr("\\`*_[](){}<>~|#!", c) != NULL;
+}
+
+char *fg_markdown_escape(const char *s)
+{
+	size_t len;
+	char *out = NULL;
+	FILE *fp = open_memstream(&out, &len);
+	bool line_start = true, digits = false;
+
+	if (fp == NULL)
+		return NULL;
+	for (; s && *s; s++) {
+		char c = *s;
+		if (md_special(c) || (line_start && (c == '-' || c == '+')) || (digits && c == '.'))
+			fputc('\\', fp);
+		fputc(c, fp);
+		if (c == '\n' || c == '\r') {
+			line_start = true;
+			digits = false;
+		} else if (c >= '0' && c <= '9' && (line_start || digits)) {
+			line_start = false;
+			digits = true;
+		} else if (!(line_start && (c == ' ' || c == '\t'))) {
+			line_start = false;
+			digits = false;
+		}
+	}
+	if (fclose(fp) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 static char *value_text(const char *key, json_t *v, json_t *fields)
 {
 	char *s = NULL;

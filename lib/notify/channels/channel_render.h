@@ -1,6 +1,7 @@
 /*
  * channel_render.h - what every channel renderer shares: the facts of a
- * notification as (label, value) pairs, severity colours, HTML escaping,
+ * notification as (label, value) pairs, severity colours, HTML and
+ * Markdown escaping,
  * UTF-8 trimming, the render clock and a JSON request body.
  *
  * A leaf: channel_render.c calls nothing of flakeguard's but base and
@@ -43,6 +44,12 @@ const char *fg_severity_color(enum fg_severity s);
 const char *fg_severity_level(enum fg_severity s);
 /* New string with & < > " ' escaped, or NULL. */
 char *fg_html_escape(const char *s);
+/*
+ * New string with every character that Markdown would read as markup
+ * (links, emphasis, code, HTML, list markers at a line start) escaped with
+ * a backslash, so text from the outside shows as written; or NULL.
+ */
+char *fg_markdown_escape(const char *s);
 /* Drop an incomplete UTF-8 sequence left at the end of s by a cut. */
 void fg_utf8_trim(char *s);
 /* The instant messages are stamped with (honours FLAKEGUARD_NOW). */

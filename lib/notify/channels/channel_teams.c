@@ -2,7 +2,10 @@
  * channel_teams.c - the Teams channel type: Microsoft Teams through a
  * Power Automate workflow webhook.  A message carries one Adaptive Card
  * (schema 1.4) with the title coloured by severity, the body, and the
- * facts as a FactSet.
+ * facts as a FactSet.  Teams reads TextBlock text and fact titles and values
+ * as Markdown, so every string from the outside is escaped first: a user
+ * named "[Reset your password](https://evil.example)" shows as written,
+ * never as a link.
  * Workflows answer 202; legacy Office 365 connectors answer 200 even when
  * delivery failed and say so in the body: "HTTP error NNN" in a 2xx body
  * is classified as NNN, "delivery failed" as 502.
@@ -18,6 +21,15 @@ static const char *card_color(enum fg_severity s)
 	return s == FG_SEV_CRITICAL ? "Attention" : s >= FG_SEV_MEDIUM ? "Warning" : "Good";
 }
 
+/* A Markdown-escaped copy of s as a JSON string (stolen by json_pack's o). */
+static json_t *md(const char *s)
+{
+	char *e = fg_markdown_escape(s);
+	json_t *j = e ? json_string(e) : NULL;
+	free(e);
+	return j;
+}
+
 json_t *fg_teams_payload(const struct fg_notification *n)
 {
 	struct fg_facts f;
@@ -27,17 +39,17 @@ json_t *fg_teams_payload(const struct fg_notification *n)
 		return NULL;
 	facts = json_array();
 	for (int i = 0; i < f.n; i++)
-		json_array_append_new(facts,
-				      json_pack("{s:s, s:s}", "title", f.v[i].label, "value", f.v[i].value));
+		json_array_append_new(
+			facts, json_pack("{s:o, s:o}", "title", md(f.v[i].label), "value", md(f.v[i].value)));
 	json_array_append_new(
 		facts, json_pack("{s:s, s:s}", "title", "severity", "value", fg_severity_name(n->severity)));
 	body = json_array();
-	json_array_append_new(body, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "type", "TextBlock", "text",
-					      n->title, "weight", "Bolder", "size", "Medium", "color",
+	json_array_append_new(body, json_pack("{s:s, s:o, s:s, s:s, s:s, s:b}", "type", "TextBlock", "text",
+					      md(n->title), "weight", "Bolder", "size", "Medium", "color",
 					      card_color(n->severity), "wrap", 1));
 	if (n->body && *n->body)
-		json_array_append_new(
-			body, json_pack("{s:s, s:s, s:b}", "type", "TextBlock", "text", n->body, "wrap", 1));
+		json_array_append_new(body, json_pack("{s:s, s:o, s:b}", "type", "TextBlock", "text",
+						      md(n->body), "wrap", 1));
 	json_array_append_new(body, json_pack("{s:s, s:o}", "type", "FactSet", "facts", facts));
 	o = json_pack("{s:s, s:[{s:s, s:n, s:{s:s, s:s, s:s, s:o, s:{s:s}}}]}", "type", "message",
 		      "attachments", "contentType", "application/vnd.microsoft.card.adaptive", "contentUrl",

@@ -63,8 +63,6 @@ void fg_email_conf_release(struct fg_email_conf *em);
 bool fg_email_addr_valid(const char *addr);
 /* The bare address of "Name <addr>" or "addr"; new string, NULL if invalid. */
 char *fg_email_addr_extract(const char *mailbox);
-/* True when an smtp(s):// URL points at localhost or 127.0.0.0/8 or ::1. */
-bool fg_email_url_is_loopback(const char *url);
 
 /*
  * A header value ready to write: ASCII stays as is, anything else becomes

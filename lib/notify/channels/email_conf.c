@@ -5,15 +5,18 @@
  * Checked here, so a bad section is a configuration error (exit 78,
  * FILE:LINE): an invalid sender or reply-to, an unknown provider, a
  * provider without what it needs.  SMTP requires TLS unless smtp_tls =
- * none or the server is on loopback.  SES credentials default to the
- * standard AWS_* environment variables; values read from there are
- * registered as secrets.  Turning TLS verification off is allowed but
- * logged as a warning on every run.
+ * none or the server is on loopback (its host resolves to loopback
+ * addresses only, see url.h).  SES credentials default to the standard
+ * AWS_* environment variables; values read from there are registered as
+ * secrets.  What is allowed but unsafe is logged as a warning on every
+ * run: TLS verification off, credentials sent over SMTP without TLS, an
+ * http:// API endpoint off loopback.
  */
 #include "email.h"
 #include "exitcode.h"
 #include "log.h"
 #include "redact.h"
+#include "url.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +25,41 @@
 static bool has_crlf(const char *s)
 {
 	return s != NULL && strpbrk(s, "\r\n") != NULL;
+}
+
+/* Warn when an API endpoint is plain http:// to a host off loopback. */
+static void warn_plain_http(const char *key, const char *url)
+{
+	char host[256];
+
+	if (url == NULL || !fg_url_has_scheme(url, "http") || fg_url_is_loopback(url))
+		return;
+	fg_warn("email %s '%s' is plain http: API keys and mail cross the network in clear; "
+		"use https://",
+		key, fg_url_host(url, host, sizeof(host)));
+}
+
+/* Warn when SMTP credentials would cross the network without TLS. */
+static void warn_clear_smtp(const struct fg_email_conf *em)
+{
+	char *user = NULL, *pw = NULL, host[256];
+	bool creds = em->smtp_user != NULL || em->smtp_password != NULL;
+
+	if (em->provider != FG_EMAIL_SMTP || em->smtp_tls_required || em->smtp_url == NULL ||
+	    fg_url_has_scheme(em->smtp_url, "smtps"))
+		return;
+	if (fg_url_credentials(em->smtp_url, false, &user, &pw))
+		creds = creds || user != NULL || pw != NULL;
+	if (user)
+		explicit_bzero(user, strlen(user));
+	if (pw)
+		explicit_bzero(pw, strlen(pw));
+	free(user);
+	free(pw);
+	if (creds && !fg_url_is_loopback(em->smtp_url))
+		fg_warn("email smtp_tls = none sends the SMTP credentials in clear to '%s': anyone on "
+			"the path can read them; set smtp_tls = required or use smtps://",
+			fg_url_host(em->smtp_url, host, sizeof(host)));
 }
 
 int fg_email_conf_load(const struct fg_config *cfg, struct fg_email_conf *em)
@@ -67,7 +105,7 @@ int fg_email_conf_load(const struct fg_config *cfg, struct fg_email_conf *em)
 	em->smtp_password = fg_conf_get(sec, "smtp_password");
 	v = fg_conf_get(sec, "smtp_tls");
 	if (v == NULL)
-		em->smtp_tls_required = !(em->smtp_url && fg_email_url_is_loopback(em->smtp_url));
+		em->smtp_tls_required = !(em->smtp_url && fg_url_is_loopback(em->smtp_url));
 	else if (strcmp(v, "required") == 0 || strcmp(v, "none") == 0)
 		em->smtp_tls_required = strcmp(v, "required") == 0;
 	else {
@@ -130,6 +168,11 @@ int fg_email_conf_load(const struct fg_config *cfg, struct fg_email_conf *em)
 		}
 		em->digest_minute = (int)(hh * 60 + mm);
 	}
+	warn_clear_smtp(em);
+	if (em->provider == FG_EMAIL_SENDGRID)
+		warn_plain_http("sendgrid_url", em->sendgrid_url);
+	if (em->provider == FG_EMAIL_SES)
+		warn_plain_http("ses_endpoint", em->ses_endpoint);
 	if ((rc = fg_conf_bool(cfg, sec, "tls_verify", true, &em->tls_verify)) < 0)
 		return rc;
 	if (!em->tls_verify)

@@ -89,15 +89,6 @@ char *fg_email_addr_extract(const char *mb)
 	return a;
 }
 
-bool fg_email_url_is_loopback(const char *url)
-{
-	const char *h = strstr(url, "://");
-	if (h == NULL)
-		return false;
-	h += 3;
-	return strncmp(h, "localhost", 9) == 0 || strncmp(h, "127.", 4) == 0 || strncmp(h, "[::1]", 5) == 0;
-}
-
 static bool is_ascii_printable(const char *s)
 {
 	for (; *s; s++)
