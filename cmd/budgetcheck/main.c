@@ -145,7 +145,7 @@ static void release(void *ud)
 
 static const struct fg_tool_def def = {
 	.info = { "budgetcheck", "Compare spend and projected spend to budgets and raise each alert once.",
-		  opts },
+		  opts, "--fail-on matched" },
 	.on_opt = on_opt,
 	.prepare = prepare,
 	.run = run,

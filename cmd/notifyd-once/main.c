@@ -5,6 +5,7 @@
  * either the outbox (deliver, --dead, --requeue) or, without a database,
  * the alerts given by --stdin or --test.
  */
+#include "clock.h"
 #include "exitcode.h"
 #include "http.h"
 #include "log.h"
@@ -219,9 +220,11 @@ static int requeue(struct fg_tool *t, const char *what)
 		fg_error("cannot requeue notification %s: no dead notification with that id", what);
 		rc = FG_ERR_DATA;
 	}
+	/* the one thing --requeue does, said on stdout as its result */
 	if (rc == 0 && t->cli.json)
 		printf("{\"requeued\": %ld}\n", n);
-	fg_info("requeued %ld dead notification%s", n, n == 1 ? "" : "s");
+	else if (rc == 0)
+		printf("requeued %ld dead notification%s\n", n, n == 1 ? "" : "s");
 	fg_tool_count(t, "requeued", n);
 	return rc;
 }
@@ -251,6 +254,12 @@ static int deliver(struct fg_tool *t, const struct notifyd_opts *o, const struct
 	fg_tool_count(t, "deferred", s.deferred);
 	fg_tool_count(t, "held", s.held);
 	fg_tool_count(t, "left", s.left);
+	if (rc == 0)
+		fg_info("%s %ld notification%s: %ld sent, %ld retried, %ld dead, %ld skipped, %ld deferred,"
+			" %ld held, %ld left in %.3f s",
+			t->cli.dry_run ? "would deliver" : "claimed", s.claimed, s.claimed == 1 ? "" : "s",
+			s.sent, s.retried, s.dead, s.skipped, s.deferred, s.held, s.left,
+			fg_elapsed_since(&t->t0));
 	if (rc == 0 && t->cli.json && !t->cli.dry_run)
 		fg_notify_summary_print(&s, stdout);
 	if (rc == 0)

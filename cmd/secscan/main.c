@@ -92,7 +92,8 @@ static void release(void *ud)
 }
 
 static const struct fg_tool_def def = {
-	.info = { "secscan", "Evaluate Snowflake security rules and raise findings.", opts },
+	.info = { "secscan", "Evaluate Snowflake security rules and raise findings.", opts,
+		  "--fail-on matched" },
 	.on_opt = on_opt,
 	.check = check,
 	.run = run,

@@ -151,6 +151,24 @@ static int build(struct fg_tool *t, const struct snapshot_opts *o)
 		if ((rc = fg_retention_prune(t->db, t->cfg, fg_now(), t->cli.dry_run, t->counts)) < 0)
 			return rc;
 	}
+	{
+		json_int_t pruned = 0;
+		const char *k;
+		json_t *v;
+		json_object_foreach(t->counts, k, v)
+		{
+			size_t kl = strlen(k);
+			if (kl > 7 && strcmp(k + kl - 7, "_pruned") == 0)
+				pruned += json_integer_value(v);
+		}
+		fg_info("%s %ld day%s of history (%lld history rows, %lld cost summary rows), %s %lld old rows"
+			" in %.3f s",
+			t->cli.dry_run ? "would build" : "built", to - from + 1, to == from ? "" : "s",
+			(long long)json_integer_value(json_object_get(t->counts, "history_rows")),
+			(long long)json_integer_value(json_object_get(t->counts, "cost_summary_rows")),
+			t->cli.dry_run ? "would prune" : "pruned", (long long)pruned,
+			fg_elapsed_since(&t->t0));
+	}
 	if (t->cli.json) {
 		char a[16], b[16];
 		fg_date_format(from, a, sizeof(a));
@@ -184,7 +202,7 @@ static int run(struct fg_tool *t, void *ud)
 static const struct fg_tool_def def = {
 	.info = { "snapshot",
 		  "Keep daily per-budget history and cost summaries, prune old state, report job status.",
-		  opts },
+		  opts, "--status found a stale or failing job" },
 	.on_opt = on_opt,
 	.check = check,
 	.run = run,

@@ -66,6 +66,23 @@ static bool looks_like_url(const char *s)
 	return true;
 }
 
+/*
+ * How many bytes of the second path segment the redacted form shows: up to
+ * two ASCII characters, and never more than half the segment, so the form
+ * is never the secret itself ("/busted/x" must not show "x": fg_redact()
+ * would find the secret again inside its own output and mask it twice).
+ */
+static size_t shown_prefix(const char *seg, size_t max)
+{
+	size_t len = strcspn(seg, "/?#"), keep = 0;
+
+	if (len > max)
+		len = max;
+	while (keep < 2 && keep < len / 2 && (unsigned char)seg[keep] < 0x80)
+		keep++;
+	return keep;
+}
+
 char *fg_redact_url(const char *url)
 {
 	const char *host, *path, *seg_end, *end;
@@ -109,9 +126,7 @@ char *fg_redact_url(const char *url)
 			memcpy(out + n, path, sl);
 			n += sl;
 			const char *next = seg_end + 1;
-			size_t keep = strcspn(next, "/?#");
-			if (keep > 2)
-				keep = 2;
+			size_t keep = shown_prefix(next, (size_t)(end - next));
 			memcpy(out + n, next, keep);
 			n += keep;
 			memcpy(out + n, "\xe2\x80\xa6/***", 7);

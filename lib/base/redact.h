@@ -19,7 +19,9 @@ void fg_secret_add(const char *secret);
 void fg_secret_clear(void);
 
 /*
- * Redacted display form of a URL: scheme://host/first-segment/XX… then "/" and three asterisks.
+ * Redacted display form of a URL: scheme://host/first-segment/XX… then "/" and three asterisks,
+ * where XX is at most two ASCII characters and at most half the second segment, so the
+ * form never contains the URL it stands for.
  * Returns a new string (free()), or NULL on allocation failure.
  */
 char *fg_redact_url(const char *url);

@@ -56,7 +56,10 @@ void fg_cli_help(const struct fg_tool_info *tool)
 	if (tool->opts != NULL && tool->opts[0].name != NULL)
 		print_opts(tool->opts);
 	print_opts(common_opts);
-	printf("\nExit status: 0 success, 1 --fail-on matched, 64 usage, 65 bad input data,\n"
+	printf("\nExit status: 0 success, ");
+	if (tool->exit1 != NULL)
+		printf("1 %s, ", tool->exit1);
+	printf("64 usage, 65 bad input data,\n"
 	       "69 remote refused permanently, 75 temporary failure, 78 configuration error.\n"
 	       "See %s(1) and flakeguard.conf(5).\n",
 	       tool->name);

@@ -30,6 +30,7 @@ struct fg_tool_info {
 	const char *name;              /* "costsync" */
 	const char *summary;           /* one line: what the tool does */
 	const struct fg_cli_opt *opts; /* terminated by {NULL} */
+	const char *exit1;             /* what exit status 1 means, or NULL */
 };
 
 struct fg_cli {

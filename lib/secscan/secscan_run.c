@@ -182,6 +182,15 @@ int fg_secscan_run(struct fg_tool *t, const struct fg_secscan_opts *opts)
 			if (strcmp(keys[i], "rules_evaluated") != 0)
 				fg_tool_count(t, keys[i], json_integer_value(json_object_get(c, keys[i])));
 		}
+		fg_info("scanned %d connector%s with %lld rules: %lld new, %lld open, %lld resolved findings,"
+			" %lld notifications in %.3f s",
+			nconn, nconn == 1 ? "" : "s",
+			(long long)json_integer_value(json_object_get(c, "rules_evaluated")),
+			(long long)json_integer_value(json_object_get(c, "new")),
+			(long long)json_integer_value(json_object_get(c, "open")),
+			(long long)json_integer_value(json_object_get(c, "resolved")),
+			(long long)json_integer_value(json_object_get(c, "notifications")),
+			fg_elapsed_since(&t->t0));
 	}
 	if (t->cli.json) {
 		if (json_dumpf(out, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII) < 0)

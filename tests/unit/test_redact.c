@@ -88,6 +88,38 @@ static void test_every_log_path(void **state)
 	assert_non_null(strstr(out, "\"prog\":\"test\""));
 }
 
+/* A short last segment: the redacted form shows none of it, once. */
+static void test_redact_short_segment(void **state)
+{
+	(void)state;
+	const char *url = "http://127.0.0.1:8080/busted/x";
+	char *r = fg_redact_url(url);
+	assert_string_equal(r, "http://127.0.0.1:8080/busted/\xe2\x80\xa6/***");
+	free(r);
+	r = fg_redact_url("https://h/a/xyzw/more");
+	assert_string_equal(r, "https://h/a/xy\xe2\x80\xa6/***");
+	free(r);
+	r = fg_redact_url("https://h/a/xyz");
+	assert_string_equal(r, "https://h/a/x\xe2\x80\xa6/***");
+	free(r);
+	/* never half a UTF-8 character */
+	r = fg_redact_url("https://h/a/\xc3\xa9t\xc3\xa9");
+	assert_string_equal(r, "https://h/a/\xe2\x80\xa6/***");
+	free(r);
+	fg_secret_add(url);
+	r = fg_redact("posting to "
+		      "http://127.0.0.1:8080/busted/x"
+		      " failed");
+	assert_string_equal(r, "posting to http://127.0.0.1:8080/busted/\xe2\x80\xa6/*** failed");
+	free(r);
+	fg_log_set_format(FG_LOG_TEXT);
+	capture_begin();
+	fg_warn("notification 1 to 'gone' (%s): HTTP 404", url);
+	const char *out = capture_end();
+	assert_non_null(strstr(out, "(http://127.0.0.1:8080/busted/\xe2\x80\xa6/***): HTTP 404"));
+	assert_null(strstr(out, "/busted/x"));
+}
+
 static void test_levels(void **state)
 {
 	(void)state;
@@ -125,7 +157,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_redact_url),     cmocka_unit_test(test_redact_string),
 		cmocka_unit_test(test_every_log_path), cmocka_unit_test(test_levels),
-		cmocka_unit_test(test_non_utf8_json),
+		cmocka_unit_test(test_non_utf8_json),  cmocka_unit_test(test_redact_short_segment),
 	};
 	fg_log_init("test");
 	int rc = cmocka_run_group_tests(tests, setup, NULL);
