@@ -112,6 +112,7 @@ struct fg_budget_result {
 	PGresult *ev;                 /* the evaluation, one row per status */
 	const struct fg_budget **sel; /* the budget of each row */
 	struct fg_budget_cand *cands; /* alert candidates in row order; created = new */
+	unsigned char *flags;         /* per row: FG_BUDGET_UNMATCHED, ... (budget_coverage.h) */
 	int ncands;
 	json_t *statuses; /* built on demand by fg_budget_statuses */
 };

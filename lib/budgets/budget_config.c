@@ -10,12 +10,14 @@
  *   part  = "account" | "warehouse:" NAME[,NAME..] | "service:" TYPE[,TYPE..]
  *
  * Warehouse names and service types are matched case-insensitively, so
- * they are kept upper case.  "account" already covers every row and is
+ * they are kept upper case; a service type is kept as costsync stores it
+ * (budget_names.c: SNOWPIPE is PIPE).  "account" already covers every row and is
  * refused in a combination.  Severity mapping: "severity = 75:low,
  * 90:medium, 100:critical, forecast:high" (thresholds at or above each
  * percent get that severity; "warning" is accepted for medium).
  */
 #include "budget.h"
+#include "budget_names.h"
 #include "connector.h"
 #include "exitcode.h"
 #include "log.h"
@@ -113,6 +115,7 @@ static void trim(const char **a, const char **b)
 static int scope_names(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *what,
 		       const char *a, const char *b, char ***list, int *n)
 {
+	bool service = strcmp(what, "service type") == 0;
 	char *part = strndup(a, (size_t)(b - a));
 	char **names = NULL;
 	int count = 0, rc = 0;
@@ -123,11 +126,16 @@ static int scope_names(const struct fg_config *cfg, const struct fg_conf_section
 	}
 	for (int i = 0; i < count && rc == 0; i++) {
 		const char *x = names[i], *y = x + strlen(x);
+		char svc[128];
+		if (service && x != y) {
+			x = fg_budget_service_name(x, (size_t)(y - x), svc, sizeof(svc));
+			y = x + strlen(x);
+		}
 		if (x == y) {
 			fg_conf_error(cfg, sec, "scope", "empty %s name", what);
 			rc = FG_ERR_CONFIG;
 		} else if (list_has(*list, *n, x, y)) {
-			fg_conf_error(cfg, sec, "scope", "%s '%s' is listed twice", what, x);
+			fg_conf_error(cfg, sec, "scope", "%s '%s' is listed twice", what, names[i]);
 			rc = FG_ERR_CONFIG;
 		} else if (list_add(list, n, x, y) < 0) {
 			rc = FG_ERR_INTERNAL;

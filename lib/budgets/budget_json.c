@@ -13,6 +13,7 @@
  * builds the tree, for the table and for whoever wants one.
  */
 #include "budget.h"
+#include "budget_coverage.h"
 #include "budget_eval.h"
 #include "budget_notify.h"
 #include "db.h"
@@ -219,6 +220,8 @@ int fg_budget_write_json(FILE *out, const struct fg_budget_result *res)
 			any = true;
 		}
 		puts_(bp, any ? "\n    ]" : "[]");
+		key(bp, "matched", false);
+		puts_(bp, res->flags[i] & FG_BUDGET_UNMATCHED ? "false" : "true");
 		puts_(bp, "\n  }");
 	}
 	puts_(bp, res->count > 0 ? "\n]\n" : "\n");
@@ -267,6 +270,7 @@ json_t *fg_budget_statuses(struct fg_budget_result *res)
 				    json_integer(strtol(PQgetvalue(ev, i, EV_REMAINING_DAYS), NULL, 10)));
 		json_object_set_new(o, "thresholds_crossed", t);
 		json_object_set_new(o, "new_alerts", na);
+		json_object_set_new(o, "matched", json_boolean(!(res->flags[i] & FG_BUDGET_UNMATCHED)));
 		if (json_array_append_new(res->statuses, o) < 0) {
 			json_decref(res->statuses);
 			res->statuses = NULL;

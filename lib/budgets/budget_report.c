@@ -5,7 +5,9 @@
  * any budget names and amounts.  The bar shows percent used on 20 cells,
  * capped at 100 %; it is plain ASCII, so a table copied into a ticket or
  * mail stays readable.  STATUS is the severity of the highest threshold
- * crossed ("ok" when none), with medium shown as "warning".
+ * crossed ("ok" when none), with medium shown as "warning"; a budget
+ * whose scope matches no cost row reads "unmatched" (or "critical,
+ * unmatched"): its 0.00 % means nothing.
  */
 #include "budget.h"
 
@@ -50,12 +52,16 @@ static void cells(const struct fg_budget *b, const json_t *st, char cell[NCOL][1
 	snprintf(cell[C_AMOUNT], 128, "%s %s", json_string_value(json_object_get(st, "amount")), cur);
 	snprintf(cell[C_USED], 128, "%6.2f%% [%s]", pct, bar);
 	snprintf(cell[C_FORECAST], 128, "%s", json_string_value(json_object_get(st, "forecast")));
-	if (n == 0)
-		snprintf(cell[C_STATUS], 128, "ok");
+	const char *sev = n == 0 ? "ok"
+				 : fg_severity_label(fg_budget_severity(
+					   b, (int)json_integer_value(json_array_get(thr, n - 1)), false));
+	const char *flag = json_is_false(json_object_get(st, "matched")) ? "unmatched" : NULL;
+	if (flag == NULL)
+		snprintf(cell[C_STATUS], 128, "%s", sev);
+	else if (n == 0)
+		snprintf(cell[C_STATUS], 128, "%s", flag);
 	else
-		snprintf(cell[C_STATUS], 128, "%s",
-			 fg_severity_label(fg_budget_severity(
-				 b, (int)json_integer_value(json_array_get(thr, n - 1)), false)));
+		snprintf(cell[C_STATUS], 128, "%s, %s", sev, flag);
 }
 
 void fg_budget_print_table(FILE *out, const struct fg_budget_set *set, const json_t *statuses)

@@ -8,6 +8,7 @@
  *   mark budgets missing from the file inactive  (budgets)
  *   evaluate the selected budgets, between two   (budget_eval.c)
  *     statements of planner settings
+ *   list the names their scopes can match        (budget_coverage.c)
  *   insert alert candidates ON CONFLICT DO NOTHING RETURNING the new ones
  *   insert one outbox row per (budget, kind, channel) naming the highest
  *     new threshold, ON CONFLICT (channel, dedup_key) DO NOTHING
@@ -16,11 +17,12 @@
  * The UNIQUE (budget_id, period_start, threshold, kind) constraint makes
  * an alert exist once whatever runs overlap; only the run whose INSERT
  * created an alert enqueues its notification, in the same transaction.
- * A dry run issues only the evaluation and its settings; alerts not yet
+ * A dry run issues only the evaluation, its settings and the scope check; alerts not yet
  * recorded are reported as new_alerts, nothing is written.
  */
 #include "budget.h"
 #include "budget_array.h"
+#include "budget_coverage.h"
 #include "budget_eval.h"
 #include "budget_notify.h"
 #include "db.h"
@@ -140,6 +142,7 @@ int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool 
 		  struct fg_budget_result *res)
 {
 	const struct fg_budget **sel = NULL;
+	unsigned char *flags = NULL;
 	struct fg_budget_cands cs = { 0 };
 	PGresult *ev = NULL;
 	int rc = 0, nsel = 0;
@@ -147,7 +150,8 @@ int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool 
 
 	memset(res, 0, sizeof(*res));
 	sel = calloc((size_t)set->n + 1, sizeof(*sel));
-	if (sel == NULL) {
+	flags = calloc((size_t)set->n + 1, sizeof(*flags));
+	if (sel == NULL || flags == NULL) {
 		rc = FG_ERR_INTERNAL;
 		goto out;
 	}
@@ -172,6 +176,9 @@ int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool 
 			goto out;
 		}
 		if ((rc = build(sel, ev, &cs, res)) < 0)
+			goto out;
+		res->statements++;
+		if ((rc = fg_budget_coverage(db, sel, nsel, as_of, flags)) < 0)
 			goto out;
 	}
 	if (dry_run) {
@@ -199,6 +206,7 @@ int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool 
 	res->sel = sel;
 	res->cands = cs.v;
 	res->ncands = cs.n;
+	res->flags = flags;
 	return 0;
 out:
 	if (in_tx)
@@ -208,6 +216,7 @@ out:
 	PQclear(ev);
 	fg_budget_cands_release(&cs);
 	free(sel);
+	free(flags);
 	return rc;
 }
 
@@ -217,6 +226,8 @@ void fg_budget_result_release(struct fg_budget_result *res)
 	PQclear(res->ev);
 	free(res->sel);
 	free(res->cands);
+	free(res->flags);
+	res->flags = NULL;
 	res->statuses = NULL;
 	res->ev = NULL;
 	res->sel = NULL;

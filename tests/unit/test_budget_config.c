@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "budget.h"
+#include "budget_names.h"
 #include "capture.h"
 #include "exitcode.h"
 #include "log.h"
@@ -100,7 +101,7 @@ static void test_full_budget(void **state)
 	assert_string_equal(b->warehouses[0], "ETL_WH");
 	assert_string_equal(b->warehouses[1], "LOAD_WH");
 	assert_int_equal(b->nservices, 1);
-	assert_string_equal(b->services[0], "SNOWPIPE");
+	assert_string_equal(b->services[0], "PIPE"); /* as costsync stores it */
 	assert_int_equal(b->nthresholds, 3);
 	assert_int_equal(b->thresholds[0], 80);
 	assert_int_equal(b->thresholds[1], 100);
@@ -243,6 +244,43 @@ static void test_references_after_budgets(void **state)
 	fg_config_free(cfg);
 }
 
+/* Service types as users write them are those costsync stores. */
+static void test_service_names(void **state)
+{
+	struct fg_config *cfg;
+	struct fg_budget_set set;
+	(void)state;
+	assert_int_equal(load("[budget s]\nconnector = prod\namount = 1\n"
+			      "scope = service:Snowpipe, serverless tasks, Search-Optimization, PIPE_X,"
+			      " warehouse\n",
+			      &cfg, &set),
+			 0);
+	const struct fg_budget *b = &set.v[0];
+	assert_int_equal(b->nservices, 5);
+	assert_string_equal(b->services[0], "PIPE");
+	assert_string_equal(b->services[1], "SERVERLESS_TASK");
+	assert_string_equal(b->services[2], "SEARCH_OPTIMIZATION");
+	assert_string_equal(b->services[3], "PIPE_X"); /* a type Snowflake adds later */
+	assert_string_equal(b->services[4], "WAREHOUSE_METERING");
+	fg_budget_set_release(&set);
+	fg_config_free(cfg);
+	/* two names of one type would count its rows twice */
+	expect_error("[budget s]\nconnector = prod\namount = 1\nscope = service:SNOWPIPE, pipe\n",
+		     "t.conf:14", "service type 'pipe' is listed twice");
+}
+
+static void test_closest(void **state)
+{
+	const char *known[] = { "BI_WH", "ETL_WH", "LOAD_WH", "REPORTING_WAREHOUSE" }, *out[3];
+	(void)state;
+	assert_int_equal(fg_budget_closest("ETL_HW", known, 4, out, 3), 2);
+	assert_string_equal(out[0], "ETL_WH");
+	assert_int_equal(fg_budget_closest("WH_999", known, 4, out, 1), 1);
+	assert_int_equal(fg_budget_closest("SOMETHING_ELSE_ENTIRELY", known, 4, out, 3), 0);
+	assert_int_equal(fg_budget_closest("etl_wh", known, 4, out, 1), 1);
+	assert_string_equal(out[0], "ETL_WH");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +291,8 @@ int main(void)
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_references_after_budgets),
+		cmocka_unit_test(test_service_names),
+		cmocka_unit_test(test_closest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

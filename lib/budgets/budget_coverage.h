@@ -1,0 +1,33 @@
+/*
+ * budget_coverage.h - whether the evaluated budgets can see their costs
+ * (internal to budget*.c).
+ */
+#ifndef FG_BUDGET_COVERAGE_H
+#define FG_BUDGET_COVERAGE_H
+
+#include <libpq-fe.h>
+
+#include "budget.h"
+
+/* Flags of one evaluated budget (fg_budget_result.flags). */
+enum {
+	FG_BUDGET_UNMATCHED = 1 << 0, /* a warehouse or service type of its scope has no cost row */
+};
+
+/* Days before as_of (as_of included) in which a scope name must have a cost row. */
+#define FG_BUDGET_MATCH_DAYS 90
+
+/*
+ * One statement, whatever the number of budgets: the service types and
+ * warehouses of each connector of the nsel budgets in sel with a cost row
+ * in the FG_BUDGET_MATCH_DAYS days to as_of.  Sets FG_BUDGET_UNMATCHED in
+ * flags[i] (nsel of them, zeroed by the caller) for each budget whose
+ * scope names one that has none, and warns once per such budget, naming
+ * the closest known names (none when the connector has no cost row at all
+ * in those days: that is the connector's problem, not the scope's).
+ * Returns 0 or a negative fg_err after logging.
+ */
+int fg_budget_coverage(PGconn *db, const struct fg_budget *const *sel, int nsel, long as_of,
+		       unsigned char *flags);
+
+#endif
