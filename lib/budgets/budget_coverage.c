@@ -114,8 +114,8 @@ static unsigned char check(const struct known *k, const struct fg_budget *b, con
 		if (c == NULL || !has(k->r, c->s0, c->s1, b->services[j])) {
 			any = true;
 			if (c != NULL)
-				describe(missing, sizeof(missing), "service type", b->services[j], k->r, c->s0,
-					 c->s1);
+				describe(missing, sizeof(missing), "service type", b->services[j], k->r,
+					 c->s0, c->s1);
 		}
 	for (int j = 0; j < b->nwarehouses; j++)
 		if (c == NULL || !has(k->r, c->w0, c->w1, b->warehouses[j])) {

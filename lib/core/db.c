@@ -50,7 +50,6 @@ static bool refused_for_good(const char *msg)
 	return false;
 }
 
-
 int fg_db_settings_load(const struct fg_config *cfg, struct fg_db_settings *out)
 {
 	const struct fg_conf_section *sec = fg_config_section(cfg, "database", NULL);
