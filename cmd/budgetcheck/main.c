@@ -8,6 +8,7 @@
  */
 #include "budget.h"
 #include "clock.h"
+#include "confcheck.h"
 #include "exitcode.h"
 #include "log.h"
 #include "tool.h"
@@ -143,6 +144,9 @@ static void release(void *ud)
 	free(o->budgets);
 }
 
+/* Sections whose secrets this tool uses: none beyond the database: budgets name channels and connectors but use none of their secrets. */
+static const char *const sections[] = { "database", "monitoring", NULL };
+
 static const struct fg_tool_def def = {
 	.info = { "budgetcheck", "Compare spend and projected spend to budgets and raise each alert once.",
 		  opts, "--fail-on matched" },
@@ -150,6 +154,8 @@ static const struct fg_tool_def def = {
 	.prepare = prepare,
 	.run = run,
 	.release = release,
+	.sections = sections,
+	.check_config = fg_confcheck,
 };
 
 int main(int argc, char **argv)

@@ -5,6 +5,7 @@
  * run skeleton (tool.h) and the --json summary.
  */
 #include "costsync.h"
+#include "confcheck.h"
 #include "exitcode.h"
 #include "log.h"
 #include "tool.h"
@@ -81,12 +82,17 @@ static void release(void *ud)
 	free(o->names);
 }
 
+/* Sections whose secrets this tool uses: connectors. */
+static const char *const sections[] = { "database", "connector", "monitoring", NULL };
+
 static const struct fg_tool_def def = {
 	.info = { "costsync", "Pull daily Snowflake cost facts from ACCOUNT_USAGE into PostgreSQL.", opts },
 	.on_opt = on_opt,
 	.check = check,
 	.run = run,
 	.release = release,
+	.sections = sections,
+	.check_config = fg_confcheck,
 };
 
 int main(int argc, char **argv)

@@ -6,6 +6,7 @@
  * the alerts given by --stdin or --test.
  */
 #include "clock.h"
+#include "confcheck.h"
 #include "exitcode.h"
 #include "http.h"
 #include "log.h"
@@ -110,10 +111,16 @@ static int check_channels(const struct fg_notify_conf *nc, json_t *channels)
 	json_t *v;
 	json_array_foreach(channels, i, v)
 	{
-		if (fg_notify_channel(nc, json_string_value(v)) == NULL) {
+		const struct fg_channel *ch = fg_notify_channel(nc, json_string_value(v));
+		if (ch == NULL) {
 			fg_error("unknown channel '%s': no [channel %s] in the configuration",
 				 json_string_value(v), json_string_value(v));
 			return FG_ERR_USAGE;
+		}
+		if (ch->broken) {
+			fg_error("cannot deliver to channel '%s': fix its configuration (see above)",
+				 ch->name);
+			return FG_ERR_CONFIG;
 		}
 	}
 	return 0;
@@ -278,14 +285,24 @@ static int run_outbox(struct fg_tool *t, const struct notifyd_opts *o)
 	if (rc == 0 && o->channels)
 		rc = check_channels(&nc, o->channels);
 	if (rc == 0) {
-		/* without --channel: every configured channel, and no other */
+		/* without --channel: every configured channel, and no other;
+		 * a broken one keeps its notifications pending */
 		json_t *all = o->channels ? json_incref(o->channels) : json_array();
-		for (int i = 0; !o->channels && i < nc.nchannels; i++)
+		json_t *usable = o->channels ? json_incref(o->channels) : json_array();
+		for (int i = 0; !o->channels && i < nc.nchannels; i++) {
 			json_array_append_new(all, json_string(nc.channels[i].name));
+			if (!nc.channels[i].broken)
+				json_array_append_new(usable, json_string(nc.channels[i].name));
+		}
 		channels = json_dumps(all, JSON_COMPACT);
-		json_decref(all);
 		if (!o->channels && !o->dead)
 			rc = fg_notify_warn_unknown(t->db, channels);
+		if (!o->dead && !o->requeue) {
+			free(channels);
+			channels = json_dumps(usable, JSON_COMPACT);
+		}
+		json_decref(all);
+		json_decref(usable);
 	}
 	if (rc == 0 && o->dead)
 		rc = fg_notify_print_dead(t->db, o->channels ? channels : NULL, t->cli.json, stdout);
@@ -293,6 +310,9 @@ static int run_outbox(struct fg_tool *t, const struct notifyd_opts *o)
 		rc = requeue(t, o->requeue);
 	else if (rc == 0)
 		rc = deliver(t, o, &nc, channels);
+	/* the others were delivered; the broken ones need a person */
+	if (rc >= 0 && nc.nbroken > 0 && !o->dead && !o->requeue)
+		rc = FG_ERR_CONFIG;
 	free(channels);
 	fg_notify_conf_release(&nc);
 	return rc;
@@ -312,6 +332,9 @@ static void release(void *ud)
 	json_decref(o->channels);
 }
 
+/* Sections whose secrets this tool uses: channels and [email] are checked one by one as they load, so one broken channel stops only itself. */
+static const char *const sections[] = { "database", "notify", "monitoring", NULL };
+
 static const struct fg_tool_def def = {
 	.info = { "notifyd-once",
 		  "Deliver pending alerts to Slack, webhooks, Teams, PagerDuty and email, then exit.", opts },
@@ -319,6 +342,8 @@ static const struct fg_tool_def def = {
 	.check = check,
 	.run = run,
 	.release = release,
+	.sections = sections,
+	.check_config = fg_confcheck,
 };
 
 int main(int argc, char **argv)

@@ -4,6 +4,7 @@
  * Options into struct fg_secscan_opts, then fg_secscan_run() inside the
  * run skeleton (tool.h); --list-rules needs neither config nor database.
  */
+#include "confcheck.h"
 #include "exitcode.h"
 #include "log.h"
 #include "secscan.h"
@@ -91,6 +92,9 @@ static void release(void *ud)
 	free(st->o.rules);
 }
 
+/* Sections whose secrets this tool uses: connectors. */
+static const char *const sections[] = { "database", "connector", "secscan", "monitoring", NULL };
+
 static const struct fg_tool_def def = {
 	.info = { "secscan", "Evaluate Snowflake security rules and raise findings.", opts,
 		  "--fail-on matched" },
@@ -98,6 +102,8 @@ static const struct fg_tool_def def = {
 	.check = check,
 	.run = run,
 	.release = release,
+	.sections = sections,
+	.check_config = fg_confcheck,
 };
 
 int main(int argc, char **argv)

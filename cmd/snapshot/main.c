@@ -4,6 +4,7 @@
  */
 #include "clock.h"
 #include "db.h"
+#include "confcheck.h"
 #include "exitcode.h"
 #include "history.h"
 #include "log.h"
@@ -199,6 +200,9 @@ static int run(struct fg_tool *t, void *ud)
 	return build(t, o);
 }
 
+/* Sections whose secrets this tool uses: none beyond the database. */
+static const char *const sections[] = { "database", "monitoring", NULL };
+
 static const struct fg_tool_def def = {
 	.info = { "snapshot",
 		  "Keep daily per-budget history and cost summaries, prune old state, report job status.",
@@ -206,6 +210,8 @@ static const struct fg_tool_def def = {
 	.on_opt = on_opt,
 	.check = check,
 	.run = run,
+	.sections = sections,
+	.check_config = fg_confcheck,
 };
 
 int main(int argc, char **argv)

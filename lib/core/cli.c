@@ -20,6 +20,7 @@
 enum {
 	OPT_JSON = 1000,
 	OPT_LOG_FORMAT,
+	OPT_CHECK_CONFIG,
 };
 
 static const struct fg_cli_opt common_opts[] = {
@@ -30,6 +31,8 @@ static const struct fg_cli_opt common_opts[] = {
 	{ "verbose", 'v', false, NULL, "log more on stderr (repeat for debug)" },
 	{ "quiet", 'q', false, NULL, "log only errors" },
 	{ "log-format", OPT_LOG_FORMAT, true, "text|json", "stderr log lines as text (default) or JSON" },
+	{ "check-config", OPT_CHECK_CONFIG, false, NULL,
+	  "check the whole config file for every tool, print each problem, and exit (with -v, a summary)" },
 	{ "help", 'h', false, NULL, "show this help and exit" },
 	{ "version", 'V', false, NULL,
 	  "show the version and the library versions built with (with -v, also those loaded) and exit" },
@@ -155,6 +158,9 @@ int fg_cli_parse(struct fg_cli *cli, const struct fg_tool_info *tool, int argc, 
 				goto out;
 			}
 			fg_log_set_format(cli->log_format);
+			break;
+		case OPT_CHECK_CONFIG:
+			cli->check_config = true;
 			break;
 		case 'h':
 			fg_cli_help(tool);

@@ -37,7 +37,8 @@ struct fg_cli {
 	const char *config; /* -c, or the default path */
 	bool dry_run;
 	bool json;
-	int verbosity; /* -v count minus -q count */
+	bool check_config; /* --check-config: check the file, nothing else */
+	int verbosity;     /* -v count minus -q count */
 	enum fg_log_format log_format;
 };
 

@@ -322,9 +322,25 @@ static void note_literal_secret(struct loader *ld, const struct fg_conf_key *ki,
 	}
 }
 
+/* Keep a secret that could not be read with its section, for later. */
+static enum step defer_problem(struct loader *ld, struct fg_conf_section *sec, const char *msg)
+{
+	struct fg_conf_problem *p = calloc(1, sizeof(*p)), **tail = &sec->problems;
+
+	if (p == NULL || (p->msg = strdup(msg)) == NULL) {
+		free(p);
+		return STEP_NOMEM;
+	}
+	p->line = ld->line;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = p;
+	return STEP_SKIP;
+}
+
 /* The value as stored: expanded, or read from the file a _file twin names. */
-static enum step read_value(struct loader *ld, const struct fg_conf_key *ki, const char *name,
-			    const char *raw, bool from_file, char **out, bool *secret)
+static enum step read_value(struct loader *ld, struct fg_conf_section *sec, const struct fg_conf_key *ki,
+			    const char *name, const char *raw, bool from_file, char **out, bool *secret)
 {
 	char err[1024];
 	char *val;
@@ -344,6 +360,11 @@ static enum step read_value(struct loader *ld, const struct fg_conf_key *ki, con
 			note_literal_secret(ld, ki, raw);
 	}
 	if (val == NULL) {
+		/* a secret missing from this environment (not a mistake in the
+		 * file): only the tools that use the section need it */
+		if ((ki->flags & (FG_KEY_SECRET | FG_KEY_SECRET_IF_PASSWORD)) &&
+		    (strstr(err, "secret file") != NULL || strncmp(err, "environment variable", 20) == 0))
+			return defer_problem(ld, sec, err);
 		if (*err != '\0')
 			lerr(ld, ld->line, "%s", err);
 		return STEP_SKIP;
@@ -429,7 +450,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	if (st == STEP_OK)
 		st = find_key(ld, sec, section, name, &ki, &from_file);
 	if (st == STEP_OK)
-		st = read_value(ld, ki, name, value, from_file, &val, &secret);
+		st = read_value(ld, sec, ki, name, value, from_file, &val, &secret);
 	if (st == STEP_OK)
 		st = check_value(ld, name, val);
 	if (st == STEP_OK && secret)
@@ -539,6 +560,13 @@ void fg_config_free(struct fg_config *cfg)
 			free(e->value);
 			free(e);
 			e = en;
+		}
+		struct fg_conf_problem *p = s->problems;
+		while (p) {
+			struct fg_conf_problem *pn = p->next;
+			free(p->msg);
+			free(p);
+			p = pn;
 		}
 		free(s->type);
 		free(s->name);

@@ -6,7 +6,9 @@
  * _file twins of secret keys, duplicate keys and sections, and the
  * permission check for files that hold a secret.  Every error is logged as
  * "FILE:LINE: message" and loading fails with FG_ERR_CONFIG after reporting
- * all of them.
+ * all of them.  A secret that cannot be read (its _file, its ${VAR}) is the
+ * exception: it is kept with its section (fg_conf_section_check) and only
+ * a tool that uses that section fails on it.
  *
  * Typed getters check values and report FILE:LINE on error; they return 0
  * and fill *out (the default when the key is absent), or FG_ERR_CONFIG.
@@ -30,11 +32,24 @@ struct fg_conf_entry {
 	struct fg_conf_entry *next;
 };
 
+/*
+ * A secret of the section that could not be read (an unreadable _file, an
+ * undefined ${VAR}): kept, not reported at load, so that only a tool that
+ * uses the section refuses to run (fg_conf_section_check).
+ */
+struct fg_conf_problem {
+	int line;
+	char *msg;
+	bool reported; /* logged already: once per run */
+	struct fg_conf_problem *next;
+};
+
 struct fg_conf_section {
 	char *type; /* "connector", "budget", "database", ... */
 	char *name; /* "prod" for [connector prod]; "" for unnamed sections */
 	int line;
 	struct fg_conf_entry *entries;
+	struct fg_conf_problem *problems; /* secrets that could not be read */
 	struct fg_conf_section *next;
 };
 
@@ -51,6 +66,16 @@ int fg_config_load(const char *path, struct fg_config **out);
 /* Same, from a string (tests, fuzzing); path is used in messages only. */
 int fg_config_load_string(const char *text, const char *path, struct fg_config **out);
 void fg_config_free(struct fg_config *cfg);
+
+/*
+ * The secrets of sec that could not be read: logs each as FILE:LINE the
+ * first time it is asked for.  Returns 0 when there is none (or sec is
+ * NULL), FG_ERR_CONFIG otherwise.  A part calls it for the sections whose
+ * secrets it uses, so a tool refuses only what it needs.
+ */
+int fg_conf_section_check(const struct fg_config *cfg, const struct fg_conf_section *sec);
+/* The same for every section of the types listed (NULL-terminated); NULL: every section. */
+int fg_config_check_sections(const struct fg_config *cfg, const char *const *types);
 
 /* First section of a type (and name, unless NULL), or NULL. */
 const struct fg_conf_section *fg_config_section(const struct fg_config *cfg, const char *type,

@@ -217,3 +217,29 @@ int fg_parse_interval(const char *s, int64_t *seconds)
 	*seconds = n * mult;
 	return 0;
 }
+
+int fg_conf_section_check(const struct fg_config *cfg, const struct fg_conf_section *sec)
+{
+	if (sec == NULL || sec->problems == NULL)
+		return 0;
+	for (struct fg_conf_problem *p = sec->problems; p; p = p->next) {
+		if (!p->reported)
+			fg_error("%s:%d: %s", cfg->path, p->line, p->msg);
+		p->reported = true;
+	}
+	return FG_ERR_CONFIG;
+}
+
+int fg_config_check_sections(const struct fg_config *cfg, const char *const *types)
+{
+	int rc = 0;
+
+	for (const struct fg_conf_section *s = cfg->sections; s; s = s->next) {
+		bool wanted = types == NULL;
+		for (int i = 0; !wanted && types[i]; i++)
+			wanted = strcmp(types[i], s->type) == 0;
+		if (wanted && fg_conf_section_check(cfg, s) < 0)
+			rc = FG_ERR_CONFIG;
+	}
+	return rc;
+}

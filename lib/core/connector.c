@@ -103,6 +103,9 @@ static int load_one(const struct fg_config *cfg, const struct fg_conf_section *s
 	memset(c, 0, sizeof(*c));
 	c->name = sec->name;
 	c->sec = sec;
+	/* an odbc secret that cannot be read matters only to who connects */
+	if ((need & FG_CONNECTOR_ODBC) && fg_conf_section_check(cfg, sec) < 0)
+		return FG_ERR_CONFIG;
 	if (fg_conf_list(cfg, sec, "service_users", &c->service_users, &c->nservice_users) < 0)
 		return FG_ERR_INTERNAL;
 	if (read_values(cfg, sec, c) < 0)

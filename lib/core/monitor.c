@@ -6,6 +6,7 @@
  * "no success for N hours" without a database query.
  */
 #include "monitor.h"
+#include "exitcode.h"
 #include "log.h"
 #include "redact.h"
 
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 static size_t discard(char *ptr, size_t size, size_t n, void *ud)
@@ -166,4 +168,28 @@ void fg_monitor_end(const struct fg_config *cfg, const struct fg_job *job, int s
 		write_metrics(dir, job->name, status, duration, counts);
 	snprintf(suffix, sizeof(suffix), "%d", status);
 	ping(cfg, suffix);
+}
+
+int fg_monitor_check(const struct fg_config *cfg)
+{
+	const struct fg_conf_section *m = fg_config_section(cfg, "monitoring", NULL);
+	const char *url = fg_conf_get(m, "ping_url"), *dir = fg_conf_get(m, "metrics_dir");
+	int64_t timeout;
+	int rc = 0;
+
+	if (url != NULL && *url != '\0' &&
+	    ((strncasecmp(url, "https://", 8) != 0 && strncasecmp(url, "http://", 7) != 0) ||
+	     strchr("/?#", url[strcspn(url, ":") + 3]) != NULL || strpbrk(url, " \t\r\n") != NULL)) {
+		fg_conf_error(cfg, m, "ping_url",
+			      "the ping url is not an http:// or https:// URL with a host");
+		rc = FG_ERR_CONFIG;
+	}
+	if (fg_conf_seconds(cfg, m, "ping_timeout", 10, 1, 300, &timeout) < 0)
+		rc = FG_ERR_CONFIG;
+	if (dir != NULL && *dir != '\0' && access(dir, W_OK | X_OK) < 0) {
+		fg_conf_error(cfg, m, "metrics_dir", "cannot write to metrics_dir '%s': %s", dir,
+			      strerror(errno));
+		rc = FG_ERR_CONFIG;
+	}
+	return rc;
 }

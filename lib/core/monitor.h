@@ -24,4 +24,11 @@ void fg_monitor_start(const struct fg_config *cfg, const struct fg_job *job);
 void fg_monitor_end(const struct fg_config *cfg, const struct fg_job *job, int status, double duration,
 		    const json_t *counts);
 
+/*
+ * Check [monitoring] without sending anything: ping_url syntax,
+ * ping_timeout, a metrics_dir this user can write.  0 or FG_ERR_CONFIG
+ * after logging FILE:LINE.
+ */
+int fg_monitor_check(const struct fg_config *cfg);
+
 #endif

@@ -106,11 +106,25 @@ static int start(struct fg_tool *t, void *opts)
 		return rc;
 	if ((rc = fg_config_load(t->cli.config, &t->cfg)) < 0)
 		return rc;
+	if (t->mode == FG_RUN_CHECK)
+		return 0;
+	if ((rc = fg_config_check_sections(t->cfg, t->def->sections)) < 0)
+		return rc;
 	if (t->mode != FG_RUN_LOCAL && (rc = fg_db_settings_load(t->cfg, &t->dbset)) < 0)
 		return rc;
 	if (t->def->prepare != NULL && (rc = t->def->prepare(t, opts)) < 0)
 		return rc;
 	return 0;
+}
+
+/* --check-config: every section for every tool; silent when all is well. */
+static int check_config(struct fg_tool *t)
+{
+	int rc = fg_config_check_sections(t->cfg, NULL);
+
+	if (t->def->check_config != NULL && t->def->check_config(t->cfg, t->cli.verbosity > 0, stdout) < 0)
+		rc = FG_ERR_CONFIG;
+	return rc;
 }
 
 /* Start ping, connection, migrations. */
@@ -163,7 +177,7 @@ static int begin(struct fg_tool *t, void *opts)
 	}
 	if (t->mode == FG_RUN_BARE)
 		return 0;
-	if ((rc = start(t, opts)) < 0 || t->mode == FG_RUN_LOCAL)
+	if ((rc = start(t, opts)) < 0 || t->mode == FG_RUN_LOCAL || t->mode == FG_RUN_CHECK)
 		return rc;
 	if ((rc = connect_db(t)) < 0)
 		return rc;
@@ -235,7 +249,9 @@ int fg_tool_main(const struct fg_tool_def *def, void *opts, int argc, char **arg
 		status = FG_EX_OK;
 		goto out;
 	}
-	if (rc == FG_CLI_RUN)
+	if (rc == FG_CLI_RUN && t.cli.check_config)
+		rc = FG_RUN_CHECK;
+	else if (rc == FG_CLI_RUN)
 		rc = def->check != NULL ? def->check(opts) : FG_RUN_JOB;
 	if (rc < 0) {
 		status = fg_exit_for(rc);
@@ -243,7 +259,9 @@ int fg_tool_main(const struct fg_tool_def *def, void *opts, int argc, char **arg
 	}
 	t.mode = (enum fg_run_mode)rc;
 	rc = begin(&t, opts);
-	if (rc == 0)
+	if (rc == 0 && t.mode == FG_RUN_CHECK)
+		rc = check_config(&t);
+	else if (rc == 0)
 		rc = def->run(&t, opts);
 	else if (rc == BUSY)
 		rc = 0;

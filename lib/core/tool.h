@@ -21,7 +21,8 @@
  *   parse    the common options and the tool's own (def->on_opt fills the
  *            tool's opts); --help and --version answer and exit here
  *   check    def->check: reject option combinations, choose the mode
- *   start    SIGTERM/SIGINT handlers, FLAKEGUARD_NOW, the config file
+ *   start    SIGTERM/SIGINT handlers, FLAKEGUARD_NOW, the config file and
+ *            the secrets of def->sections
  *   prepare  def->prepare: read and check the tool's own settings before
  *            the database is touched (so they fail with 78 even when
  *            PostgreSQL is down)
@@ -40,6 +41,9 @@
  *                  no ping, lock, record or metrics
  *   FG_RUN_LOCAL   no database: start, prepare, run (notifyd-once --stdin)
  *   FG_RUN_BARE    not even a config: run only (secscan --list-rules)
+ *   FG_RUN_CHECK   --check-config, on every tool, whatever its other
+ *                  options: start without prepare, then def->check_config
+ *                  in place of run; no database
  *
  * The exit status is def->run's: a negative fg_err maps through
  * fg_exit_for(), anything else (0, or 1 for --fail-on) is kept.  A run
@@ -56,6 +60,7 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -70,6 +75,7 @@ enum fg_run_mode {
 	FG_RUN_REPORT,
 	FG_RUN_LOCAL,
 	FG_RUN_BARE,
+	FG_RUN_CHECK,
 };
 
 struct fg_tool;
@@ -89,6 +95,13 @@ struct fg_tool_def {
 	/* Free what on_opt, prepare and run left in opts.  Called on every
 	 * path once parsing has begun.  May be NULL. */
 	void (*release)(void *opts);
+	/* The section types whose secrets the tool uses (NULL-terminated):
+	 * a secret it cannot read elsewhere does not stop it.  NULL: all. */
+	const char *const *sections;
+	/* --check-config: check every part's sections of cfg, logging each
+	 * problem; with verbose print a summary on out.  0 or FG_ERR_CONFIG.
+	 * Set by every cmd to the confcheck part's fg_confcheck(). */
+	int (*check_config)(const struct fg_config *cfg, bool verbose, FILE *out);
 };
 
 /* One run, as the hooks see it. */

@@ -25,6 +25,7 @@ struct fg_request;
 struct fg_notify_conf {
 	struct fg_channel *channels;
 	int nchannels;
+	int nbroken;                 /* channels (and [email]) that failed to load, logged */
 	struct fg_email_conf *email; /* [email], owned; never NULL once loaded */
 	int64_t concurrency;
 	int64_t max_attempts;
@@ -37,7 +38,10 @@ struct fg_notify_conf {
 
 /*
  * Load [channel *], [email] and [notify] from cfg.  Returns 0 or
- * FG_ERR_CONFIG after logging FILE:LINE.  Strings stay borrowed from cfg.
+ * FG_ERR_CONFIG after logging FILE:LINE.  A channel that fails to load
+ * (or [email], and with it every email channel) is logged, marked broken
+ * and counted in nbroken, and loading still returns 0: the caller decides.
+ * Strings stay borrowed from cfg.
  */
 int fg_notify_conf_load(const struct fg_config *cfg, struct fg_notify_conf *nc);
 void fg_notify_conf_release(struct fg_notify_conf *nc);

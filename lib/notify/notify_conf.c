@@ -6,7 +6,12 @@
  * (email_conf.c), then each channel (channel_conf.c and its type's ops),
  * then what spans sections: a quota alert channel that does not exist is a
  * configuration error (exit 78, FILE:LINE) rather than a warning lost at
- * run time.
+ * run time, and so is a lease shorter than a delivery may take (another
+ * run would claim it again while it is still being sent).
+ *
+ * A bad [channel] or [email] is logged and counted in nbroken but does not
+ * stop the others: notifyd-once delivers to the channels that loaded and
+ * exits 78 afterwards; --check-config reports every one.
  */
 #include "notify.h"
 #include "exitcode.h"
@@ -34,8 +39,9 @@ int fg_notify_conf_load(const struct fg_config *cfg, struct fg_notify_conf *nc)
 	}
 	if ((nc->email = calloc(1, sizeof(*nc->email))) == NULL)
 		return FG_ERR_CONFIG;
-	if ((rc = fg_email_conf_load(cfg, nc->email)) < 0)
-		return rc;
+	/* a broken [email] or channel stops only the channels it concerns */
+	if (fg_email_conf_load(cfg, nc->email) < 0)
+		nc->nbroken++;
 	for (s = fg_config_next(cfg, NULL, "channel"); s; s = fg_config_next(cfg, s, "channel"))
 		n++;
 	nc->channels = calloc((size_t)n + 1, sizeof(*nc->channels));
@@ -44,9 +50,20 @@ int fg_notify_conf_load(const struct fg_config *cfg, struct fg_notify_conf *nc)
 	struct fg_channel_defaults d = { nc->timeout_ms, nc->connect_timeout_ms, nc->email };
 	for (s = fg_config_next(cfg, NULL, "channel"); s; s = fg_config_next(cfg, s, "channel")) {
 		/* counted also when it fails, so that release frees it */
-		rc = fg_channel_load(cfg, s, &d, &nc->channels[nc->nchannels++]);
-		if (rc < 0)
-			return rc;
+		if (fg_channel_load(cfg, s, &d, &nc->channels[nc->nchannels++]) < 0)
+			nc->nbroken++;
+	}
+	for (int i = 0; i < nc->nchannels; i++) {
+		const struct fg_channel *ch = &nc->channels[i];
+		/* timeout bounds the whole request, connecting included */
+		if (!ch->broken && ch->timeout_ms / 1000 >= nc->lease_s) {
+			fg_conf_error(
+				cfg, sec ? sec : fg_config_section(cfg, "channel", ch->name), "lease",
+				"the lease (%llds) is not longer than a delivery to channel '%s' may take"
+				" (timeout %lds): raise lease or lower timeout",
+				(long long)nc->lease_s, ch->name, ch->timeout_ms / 1000);
+			return FG_ERR_CONFIG;
+		}
 	}
 	if (nc->email->quota_alert_channel && !fg_notify_channel(nc, nc->email->quota_alert_channel)) {
 		fg_conf_error(cfg, fg_config_section(cfg, "email", NULL), "quota_alert_channel",

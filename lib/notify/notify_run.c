@@ -371,7 +371,7 @@ static int make_digests(PGconn *db, const struct fg_notify_conf *nc, const char 
 		return FG_ERR;
 	for (int i = 0; i < nc->nchannels; i++) {
 		const struct fg_channel *ch = &nc->channels[i];
-		if (ch->ops->digest_to == NULL)
+		if (ch->broken || ch->ops->digest_to == NULL)
 			continue;
 		if (nc->email->digest_minute < 0) {
 			/* digest switched off: what it held goes out as usual */

@@ -85,6 +85,20 @@ static int db_now(PGconn *db, time_t *out)
 	return 0;
 }
 
+int fg_retention_check(const struct fg_config *cfg)
+{
+	const struct fg_conf_section *sec = fg_config_section(cfg, "retention", NULL);
+	int64_t v;
+	int rc = 0;
+
+	if (fg_conf_int(cfg, sec, "batch_size", 5000, 1, 1000000, &v) < 0)
+		rc = FG_ERR_CONFIG;
+	for (const struct kind *k = kinds; k->name; k++)
+		if (fg_conf_int(cfg, sec, k->key, k->def_days, 1, 100000, &v) < 0)
+			rc = FG_ERR_CONFIG;
+	return rc;
+}
+
 int fg_retention_prune(PGconn *db, const struct fg_config *cfg, time_t now, bool dry_run, json_t *counts)
 {
 	const struct fg_conf_section *sec = fg_config_section(cfg, "retention", NULL);

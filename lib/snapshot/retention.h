@@ -27,4 +27,7 @@
  */
 int fg_retention_prune(PGconn *db, const struct fg_config *cfg, time_t now, bool dry_run, json_t *counts);
 
+/* Check [retention] without a database: 0 or FG_ERR_CONFIG after logging FILE:LINE. */
+int fg_retention_check(const struct fg_config *cfg);
+
 #endif

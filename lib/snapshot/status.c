@@ -106,6 +106,23 @@ static void human_interval(int64_t s, char *buf, size_t len)
 		snprintf(buf, len, "%llds", (long long)s);
 }
 
+int fg_status_check(const struct fg_config *cfg)
+{
+	const struct fg_conf_section *sec = fg_config_section(cfg, "status", NULL);
+	int rc = 0;
+
+	for (int i = 0; fg_jobs[i].name; i++) {
+		const char *v = fg_conf_get(sec, fg_jobs[i].name);
+		int64_t iv;
+		if (v != NULL && strcmp(v, "off") != 0 && fg_parse_interval(v, &iv) < 0) {
+			fg_conf_error(cfg, sec, fg_jobs[i].name,
+				      "'%s' is not an interval (e.g. 90s, 5m, 1h, 1d, off)", v);
+			rc = FG_ERR_CONFIG;
+		}
+	}
+	return rc;
+}
+
 int fg_status_report(PGconn *db, const struct fg_config *cfg, time_t now, bool json, int *unhealthy)
 {
 	const struct fg_conf_section *sec = fg_config_section(cfg, "status", NULL);

@@ -22,4 +22,7 @@
  */
 int fg_status_report(PGconn *db, const struct fg_config *cfg, time_t now, bool json, int *unhealthy);
 
+/* Check [status] without a database: 0 or FG_ERR_CONFIG after logging FILE:LINE. */
+int fg_status_check(const struct fg_config *cfg);
+
 #endif

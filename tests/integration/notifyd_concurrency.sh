@@ -59,6 +59,7 @@ mk() {
 conninfo =
 [notify]
 lease = 4s
+timeout = 3s
 concurrency = 4
 [channel kill]
 type = webhook

@@ -111,6 +111,7 @@ lc=$(fg_config lease.conf <<C
 conninfo =
 [notify]
 lease = 3s
+timeout = 2s
 [channel lease]
 type = slack
 url = $FG_SINK_URL/services/T1/B1/lease

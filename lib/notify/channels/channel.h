@@ -78,6 +78,7 @@ struct fg_channel {
 	long connect_timeout_ms;
 	double rate_per_sec; /* token bucket per rate key; 0 = unlimited */
 	void *priv;          /* the type's own settings (ops->load), owned */
+	bool broken;         /* failed to load (logged): nothing is sent to it */
 };
 
 /* What channels are loaded against: [notify] defaults and [email]. */

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 int fg_channel_conf_interval(const struct fg_config *cfg, const struct fg_conf_section *sec, const char *key,
@@ -112,6 +113,16 @@ static int load_url(const struct fg_config *cfg, const struct fg_conf_section *s
 			      sec->name);
 		return FG_ERR_CONFIG;
 	}
+	/* the url is a secret: say what is wrong, not what it is */
+	if (ch->url &&
+	    ((strncasecmp(ch->url, "https://", 8) != 0 && strncasecmp(ch->url, "http://", 7) != 0) ||
+	     ch->url[strcspn(ch->url, ":") + 3] == '\0' ||
+	     strchr("/?#", ch->url[strcspn(ch->url, ":") + 3]) != NULL)) {
+		fg_conf_error(cfg, sec, "url",
+			      "the url of channel '%s' is not an http:// or https:// URL with a host",
+			      sec->name);
+		return FG_ERR_CONFIG;
+	}
 	for (const struct fg_conf_entry *e = sec->entries; e; e = e->next) {
 		if (strcmp(e->key, "header") != 0)
 			continue;
@@ -139,7 +150,9 @@ int fg_channel_load(const struct fg_config *cfg, const struct fg_conf_section *s
 
 	memset(ch, 0, sizeof(*ch));
 	ch->name = sec->name;
-	if ((rc = load_type(cfg, sec, ch)) < 0 || (rc = load_url(cfg, sec, ch)) < 0)
+	ch->broken = true; /* until it has loaded */
+	if ((rc = fg_conf_section_check(cfg, sec)) < 0 || (rc = load_type(cfg, sec, ch)) < 0 ||
+	    (rc = load_url(cfg, sec, ch)) < 0)
 		return rc;
 	if (ch->ops->load && (rc = ch->ops->load(cfg, sec, d, ch)) < 0)
 		return rc;
@@ -168,6 +181,7 @@ int fg_channel_load(const struct fg_config *cfg, const struct fg_conf_section *s
 			      &rate)) < 0)
 		return rc;
 	ch->rate_per_sec = (double)rate / 60.0;
+	ch->broken = false;
 	return 0;
 }
 

@@ -113,6 +113,9 @@ static int email_load(const struct fg_config *cfg, const struct fg_conf_section 
 			      sec->name);
 		return FG_ERR_CONFIG;
 	}
+	/* [email] said what is wrong with it: one line per problem */
+	if (e->em->broken)
+		return FG_ERR_CONFIG;
 	return 0;
 }
 

@@ -29,6 +29,7 @@ enum fg_email_provider {
 /* The [email] section: strings borrowed from the config unless noted. */
 struct fg_email_conf {
 	bool configured; /* there is an [email] section */
+	bool broken;     /* it has errors (logged): email channels cannot send */
 	enum fg_email_provider provider;
 	const char *from; /* as written: "name <addr>" or "addr" */
 	char *from_addr;  /* the bare address (owned) */

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static bool has_crlf(const char *s)
 {
@@ -62,10 +63,11 @@ static void warn_clear_smtp(const struct fg_email_conf *em)
 			fg_url_host(em->smtp_url, host, sizeof(host)));
 }
 
+static int load(const struct fg_config *cfg, const struct fg_conf_section *sec, struct fg_email_conf *em);
+
 int fg_email_conf_load(const struct fg_config *cfg, struct fg_email_conf *em)
 {
 	const struct fg_conf_section *sec = fg_config_section(cfg, "email", NULL);
-	const char *v;
 	int rc;
 
 	memset(em, 0, sizeof(*em));
@@ -75,6 +77,17 @@ int fg_email_conf_load(const struct fg_config *cfg, struct fg_email_conf *em)
 	if (sec == NULL)
 		return 0;
 	em->configured = true;
+	if ((rc = fg_conf_section_check(cfg, sec)) == 0)
+		rc = load(cfg, sec, em);
+	em->broken = rc < 0;
+	return rc;
+}
+
+static int load(const struct fg_config *cfg, const struct fg_conf_section *sec, struct fg_email_conf *em)
+{
+	const char *v;
+	int rc;
+
 	em->from = fg_conf_get(sec, "from");
 	if (em->from == NULL) {
 		fg_conf_error(cfg, sec, NULL, "[email] needs 'from'");
@@ -110,6 +123,11 @@ int fg_email_conf_load(const struct fg_config *cfg, struct fg_email_conf *em)
 		em->smtp_tls_required = strcmp(v, "required") == 0;
 	else {
 		fg_conf_error(cfg, sec, "smtp_tls", "'%s' is not 'required' or 'none'", v);
+		return FG_ERR_CONFIG;
+	}
+	if (em->smtp_url && strncasecmp(em->smtp_url, "smtp://", 7) != 0 &&
+	    strncasecmp(em->smtp_url, "smtps://", 8) != 0) {
+		fg_conf_error(cfg, sec, "smtp_url", "'%s' is not an smtp:// or smtps:// URL", em->smtp_url);
 		return FG_ERR_CONFIG;
 	}
 	if (em->provider == FG_EMAIL_SMTP && em->smtp_url == NULL) {
