@@ -28,7 +28,9 @@ enum {
 	OPT_DEAD,
 	OPT_REQUEUE,
 	OPT_STDIN,
-	OPT_TEST
+	OPT_TEST,
+	OPT_TO,
+	OPT_DISCARD
 };
 
 static const struct fg_cli_opt opts[] = {
@@ -36,6 +38,10 @@ static const struct fg_cli_opt opts[] = {
 	{ "channel", OPT_CHANNEL, true, "NAME", "only this channel (repeatable, or NAME,NAME)" },
 	{ "dead", OPT_DEAD, false, NULL, "list dead notifications and exit" },
 	{ "requeue", OPT_REQUEUE, true, "ID|all", "make dead notifications pending again" },
+	{ "to", OPT_TO, true, "CHANNEL",
+	  "with --requeue: move them, and those waiting for a removed channel, to CHANNEL" },
+	{ "discard", OPT_DISCARD, true, "ID|CHANNEL",
+	  "give up on undelivered notifications (kept as skipped, with the reason)" },
 	{ "stdin", OPT_STDIN, false, NULL, "deliver alerts read as JSON from stdin to --channel" },
 	{ "test", OPT_TEST, true, "CHANNEL", "send a test message through CHANNEL" },
 	{ NULL, 0, false, NULL, NULL },
@@ -46,6 +52,8 @@ struct notifyd_opts {
 	json_t *channels; /* array of names, or NULL */
 	bool dead;
 	const char *requeue; /* "all" or an id */
+	const char *to;      /* --requeue target channel */
+	const char *discard; /* an id or a channel name */
 	bool from_stdin;
 	const char *test;
 };
@@ -94,6 +102,16 @@ static int on_opt(void *ud, int key, const char *arg)
 		}
 		o->requeue = arg;
 		return 0;
+	case OPT_TO:
+		o->to = arg;
+		return 0;
+	case OPT_DISCARD:
+		if (*arg == '\0') {
+			fg_error("invalid --discard '': expected a notification id or a channel name");
+			return FG_ERR_USAGE;
+		}
+		o->discard = arg;
+		return 0;
 	case OPT_STDIN:
 		o->from_stdin = true;
 		return 0;
@@ -134,14 +152,18 @@ static int check(void *ud)
 {
 	const struct notifyd_opts *o = ud;
 
-	if (o->from_stdin + (o->test != NULL) + o->dead + (o->requeue != NULL) > 1) {
-		fg_error("--stdin, --test, --dead and --requeue cannot be combined");
+	if (o->from_stdin + (o->test != NULL) + o->dead + (o->requeue != NULL) + (o->discard != NULL) > 1) {
+		fg_error("--stdin, --test, --dead, --requeue and --discard cannot be combined");
+		return FG_ERR_USAGE;
+	}
+	if (o->to != NULL && o->requeue == NULL) {
+		fg_error("--to needs --requeue: say which notifications to move");
 		return FG_ERR_USAGE;
 	}
 	if (o->from_stdin || o->test)
 		return FG_RUN_LOCAL;
 	/* administration, not a delivery run: no job record, metrics or pings */
-	return o->dead || o->requeue ? FG_RUN_REPORT : FG_RUN_JOB;
+	return o->dead || o->requeue || o->discard ? FG_RUN_REPORT : FG_RUN_JOB;
 }
 
 /* --stdin and --test: no database. */
@@ -212,27 +234,83 @@ out:
 }
 
 /* --requeue: make dead notifications pending again. */
-static int requeue(struct fg_tool *t, const char *what)
+/* Refuse to change the outbox on a dry run: 0 or FG_ERR_USAGE. */
+static int writes(const struct fg_tool *t, const char *opt)
 {
-	long n = 0;
+	if (!t->cli.dry_run)
+		return 0;
+	fg_error("%s changes the outbox; it cannot run with --dry-run", opt);
+	return FG_ERR_USAGE;
+}
+
+/* --requeue [--to]: make dead notifications pending again, or move them. */
+static int requeue(struct fg_tool *t, const struct notifyd_opts *o, const struct fg_notify_conf *nc)
+{
+	const char *what = o->requeue;
+	long n = 0, clashes = 0;
+	char *configured;
+	json_t *names;
 	int rc;
 
-	if (t->cli.dry_run) {
-		fg_error("--requeue changes the outbox; it cannot run with --dry-run");
-		rc = FG_ERR_USAGE;
-	} else {
-		rc = fg_store_requeue(t->db, strcmp(what, "all") == 0 ? 0 : strtoll(what, NULL, 10), &n);
+	if ((rc = writes(t, "--requeue")) < 0)
+		return rc;
+	if (o->to != NULL && fg_notify_channel(nc, o->to) == NULL) {
+		fg_error("unknown channel '%s' in --to: no [channel %s] in the configuration", o->to, o->to);
+		return FG_ERR_USAGE;
 	}
-	if (rc == 0 && n == 0 && strcmp(what, "all") != 0) {
-		fg_error("cannot requeue notification %s: no dead notification with that id", what);
+	names = json_array();
+	for (int i = 0; i < nc->nchannels; i++)
+		json_array_append_new(names, json_string(nc->channels[i].name));
+	configured = json_dumps(names, JSON_COMPACT);
+	json_decref(names);
+	if (configured == NULL)
+		return FG_ERR_INTERNAL;
+	rc = fg_store_requeue(t->db, strcmp(what, "all") == 0 ? 0 : strtoll(what, NULL, 10), o->to,
+			      configured, &n, &clashes);
+	free(configured);
+	if (rc == 0 && n == 0 && clashes == 0 && strcmp(what, "all") != 0) {
+		fg_error("cannot requeue notification %s: no dead notification%s with that id", what,
+			 o->to ? ", or one waiting for a removed channel," : "");
 		rc = FG_ERR_DATA;
 	}
+	if (rc == 0 && clashes > 0)
+		fg_warn("%ld notification%s left as they were: '%s' already has the same alert%s", clashes,
+			clashes == 1 ? "" : "s", o->to, clashes == 1 ? "" : "s");
 	/* the one thing --requeue does, said on stdout as its result */
 	if (rc == 0 && t->cli.json)
 		printf("{\"requeued\": %ld}\n", n);
+	else if (rc == 0 && o->to)
+		printf("requeued %ld notification%s to '%s'\n", n, n == 1 ? "" : "s", o->to);
 	else if (rc == 0)
 		printf("requeued %ld dead notification%s\n", n, n == 1 ? "" : "s");
 	fg_tool_count(t, "requeued", n);
+	return rc;
+}
+
+/* --discard ID|CHANNEL: give up on undelivered notifications, on record. */
+static int discard(struct fg_tool *t, const char *what)
+{
+	char *end;
+	long long id;
+	long n = 0;
+	int rc;
+
+	if ((rc = writes(t, "--discard")) < 0)
+		return rc;
+	errno = 0;
+	id = strtoll(what, &end, 10);
+	bool by_id = errno == 0 && end != what && *end == '\0' && id > 0;
+	rc = fg_store_discard(t->db, by_id ? id : 0, by_id ? NULL : what, &n);
+	if (rc == 0 && n == 0) {
+		fg_error(by_id ? "cannot discard notification %s: no undelivered notification with that id"
+			       : "cannot discard for channel '%s': it has no undelivered notification",
+			 what);
+		return FG_ERR_DATA;
+	}
+	if (rc == 0 && t->cli.json)
+		printf("{\"discarded\": %ld}\n", n);
+	else if (rc == 0)
+		printf("discarded %ld notification%s (kept as skipped)\n", n, n == 1 ? "" : "s");
 	return rc;
 }
 
@@ -295,9 +373,9 @@ static int run_outbox(struct fg_tool *t, const struct notifyd_opts *o)
 				json_array_append_new(usable, json_string(nc.channels[i].name));
 		}
 		channels = json_dumps(all, JSON_COMPACT);
-		if (!o->channels && !o->dead)
+		if (!o->channels && !o->dead && !o->requeue && !o->discard)
 			rc = fg_notify_warn_unknown(t->db, channels);
-		if (!o->dead && !o->requeue) {
+		if (!o->dead && !o->requeue && !o->discard) {
 			free(channels);
 			channels = json_dumps(usable, JSON_COMPACT);
 		}
@@ -307,11 +385,13 @@ static int run_outbox(struct fg_tool *t, const struct notifyd_opts *o)
 	if (rc == 0 && o->dead)
 		rc = fg_notify_print_dead(t->db, o->channels ? channels : NULL, t->cli.json, stdout);
 	else if (rc == 0 && o->requeue)
-		rc = requeue(t, o->requeue);
+		rc = requeue(t, o, &nc);
+	else if (rc == 0 && o->discard)
+		rc = discard(t, o->discard);
 	else if (rc == 0)
 		rc = deliver(t, o, &nc, channels);
 	/* the others were delivered; the broken ones need a person */
-	if (rc >= 0 && nc.nbroken > 0 && !o->dead && !o->requeue)
+	if (rc >= 0 && nc.nbroken > 0 && !o->dead && !o->requeue && !o->discard)
 		rc = FG_ERR_CONFIG;
 	free(channels);
 	fg_notify_conf_release(&nc);

@@ -46,18 +46,71 @@ json_t *fg_store_dead(PGconn *db, const char *channels)
 	return a;
 }
 
-int fg_store_requeue(PGconn *db, int64_t id, long *count)
+int fg_store_requeue(PGconn *db, int64_t id, const char *to, const char *configured, long *count,
+		     long *clashes)
+{
+	char ids[24];
+	int rc;
+	PGresult *r;
+
+	*count = *clashes = 0;
+	snprintf(ids, sizeof(ids), "%lld", (long long)id);
+	if (to == NULL) {
+		const char *p[] = { ids };
+		r = fg_db_query(
+			db, &rc, "requeue dead notifications",
+			"UPDATE notifications SET status = 'pending', attempts = 0,"
+			" next_attempt_at = now(), claimed_at = NULL, claimed_by = NULL, defer_day = NULL"
+			" WHERE status = 'dead' AND ($1::bigint = 0 OR id = $1::bigint)",
+			1, p);
+		if (r == NULL)
+			return rc;
+		*count = strtol(PQcmdTuples(r), NULL, 10);
+		PQclear(r);
+		return 0;
+	}
+	/* to another channel: the dead ones, and those left pending for a
+	 * channel the configuration no longer has; one already queued for
+	 * the target under the same dedup_key stays where it is */
+	const char *p[] = { ids, to, configured };
+	r = fg_db_query(
+		db, &rc, "requeue notifications to another channel",
+		"WITH c AS (SELECT id FROM notifications n"
+		"  WHERE ($1::bigint = 0 OR n.id = $1::bigint)"
+		"  AND (n.status = 'dead' OR (n.status = 'pending'"
+		"   AND n.channel NOT IN (SELECT jsonb_array_elements_text($3::jsonb))))"
+		"  FOR UPDATE),"
+		" u AS (UPDATE notifications n SET channel = $2, status = 'pending', attempts = 0,"
+		"  next_attempt_at = now(), claimed_at = NULL, claimed_by = NULL, defer_day = NULL,"
+		"  last_error = 'requeued from ' || n.channel || ' by an operator'"
+		"  FROM c WHERE n.id = c.id AND NOT EXISTS (SELECT 1 FROM notifications x"
+		"   WHERE x.channel = $2 AND x.dedup_key = n.dedup_key AND x.id <> n.id) RETURNING n.id)"
+		" SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM c) - (SELECT count(*) FROM u)",
+		3, p);
+	if (r == NULL)
+		return rc;
+	*count = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	*clashes = strtol(PQgetvalue(r, 0, 1), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
+int fg_store_discard(PGconn *db, int64_t id, const char *channel, long *count)
 {
 	char ids[24];
 	int rc;
 	snprintf(ids, sizeof(ids), "%lld", (long long)id);
-	const char *p[] = { ids };
+	const char *p[] = { ids, channel };
+	/* kept, as 'skipped' with the reason, so the outbox still tells what
+	 * happened to every event; retention prunes it like any other */
 	PGresult *r =
-		fg_db_query(db, &rc, "requeue dead notifications",
-			    "UPDATE notifications SET status = 'pending', attempts = 0,"
-			    " next_attempt_at = now(), claimed_at = NULL, claimed_by = NULL, defer_day = NULL"
-			    " WHERE status = 'dead' AND ($1::bigint = 0 OR id = $1::bigint)",
-			    1, p);
+		fg_db_query(db, &rc, "discard notifications",
+			    "UPDATE notifications SET status = 'skipped', claimed_at = NULL,"
+			    " claimed_by = NULL, last_error = 'discarded by an operator at '"
+			    "  || to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+			    " WHERE status IN ('pending', 'dead', 'held')"
+			    " AND ($1::bigint = 0 OR id = $1::bigint) AND ($2::text IS NULL OR channel = $2)",
+			    2, p);
 	if (r == NULL)
 		return rc;
 	*count = strtol(PQcmdTuples(r), NULL, 10);
@@ -159,9 +212,10 @@ int fg_notify_warn_unknown(PGconn *db, const char *channels)
 		return rc;
 	for (int i = 0; i < PQntuples(r); i++)
 		fg_warn("%s notification%s wait for channel '%s', which is not in the configuration: "
-			"add [channel %s] or requeue them elsewhere",
+			"add [channel %s], move them with --requeue all --to CHANNEL, or drop them with "
+			"--discard %s",
 			PQgetvalue(r, i, 1), strcmp(PQgetvalue(r, i, 1), "1") == 0 ? "" : "s",
-			PQgetvalue(r, i, 0), PQgetvalue(r, i, 0));
+			PQgetvalue(r, i, 0), PQgetvalue(r, i, 0), PQgetvalue(r, i, 0));
 	PQclear(r);
 	return 0;
 }

@@ -85,7 +85,20 @@ int fg_store_unhold(PGconn *db, const char *channel);
 
 /* Dead rows as a JSON array (new reference) or NULL after logging. */
 json_t *fg_store_dead(PGconn *db, const char *channels);
-/* Requeue one dead row (id > 0) or all (id == 0); *count rows moved. */
-int fg_store_requeue(PGconn *db, int64_t id, long *count);
+/*
+ * Make dead notifications pending again: id, or every one when id is 0.
+ * With to (a channel name), move them to that channel instead, together
+ * with the pending ones waiting for a channel not in configured (a JSON
+ * array of names); *clashes counts those left alone because the target
+ * already holds the same event.  Returns 0 or < 0.
+ */
+int fg_store_requeue(PGconn *db, int64_t id, const char *to, const char *configured, long *count,
+		     long *clashes);
+/*
+ * Discard undelivered notifications (pending, dead or held): one id (0:
+ * any) and/or one channel (NULL: any).  They are kept as 'skipped' with
+ * the reason in last_error.  Returns 0 or < 0.
+ */
+int fg_store_discard(PGconn *db, int64_t id, const char *channel, long *count);
 
 #endif
