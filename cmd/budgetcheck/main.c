@@ -80,8 +80,11 @@ static int on_opt(void *ud, int key, const char *arg)
 	return FG_ERR_USAGE;
 }
 
+/* A stale budget fails every mode: a gate must not pass on missing data. */
 static bool failed(const struct budgetcheck_opts *o, const struct fg_budget_result *r)
 {
+	if (o->fail_on != FAIL_NEVER && r->any_stale)
+		return true;
 	switch (o->fail_on) {
 	case FAIL_WARN:
 		return r->any_warn;

@@ -52,6 +52,7 @@ struct fg_budget {
 	const char *connector;
 	const char *amount;   /* exact decimal text, > 0 */
 	const char *currency; /* the connector's currency */
+	int max_data_age;     /* the connector's: days its data may lag, 0: no limit */
 	enum fg_period period;
 	const char *scope; /* as written (default "account") */
 	bool account;      /* scope covers every cost row of the connector */
@@ -105,6 +106,7 @@ struct fg_budget_result {
 	bool any_warn;      /* some budget at or past its lowest threshold */
 	bool any_breach;    /* some budget's spend at or past 100 % */
 	bool any_forecast;  /* some budget projected past 100 % (with 3 complete days) */
+	bool any_stale;     /* some budget's connector has no cost data recent enough */
 	long alerts;        /* alerts created (or that would be, on a dry run) */
 	long notifications; /* outbox rows enqueued */
 	long statements;    /* SQL statements issued */

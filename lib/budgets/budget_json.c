@@ -222,6 +222,8 @@ int fg_budget_write_json(FILE *out, const struct fg_budget_result *res)
 		puts_(bp, any ? "\n    ]" : "[]");
 		key(bp, "matched", false);
 		puts_(bp, res->flags[i] & FG_BUDGET_UNMATCHED ? "false" : "true");
+		key(bp, "stale", false);
+		puts_(bp, res->flags[i] & FG_BUDGET_STALE ? "true" : "false");
 		puts_(bp, "\n  }");
 	}
 	puts_(bp, res->count > 0 ? "\n]\n" : "\n");
@@ -271,6 +273,7 @@ json_t *fg_budget_statuses(struct fg_budget_result *res)
 		json_object_set_new(o, "thresholds_crossed", t);
 		json_object_set_new(o, "new_alerts", na);
 		json_object_set_new(o, "matched", json_boolean(!(res->flags[i] & FG_BUDGET_UNMATCHED)));
+		json_object_set_new(o, "stale", json_boolean(res->flags[i] & FG_BUDGET_STALE));
 		if (json_array_append_new(res->statuses, o) < 0) {
 			json_decref(res->statuses);
 			res->statuses = NULL;

@@ -8,7 +8,8 @@
  *   mark budgets missing from the file inactive  (budgets)
  *   evaluate the selected budgets, between two   (budget_eval.c)
  *     statements of planner settings
- *   list the names their scopes can match        (budget_coverage.c)
+ *   how fresh their data is and the names their  (budget_coverage.c)
+ *     scopes can match
  *   insert alert candidates ON CONFLICT DO NOTHING RETURNING the new ones
  *   insert one outbox row per (budget, kind, channel) naming the highest
  *     new threshold, ON CONFLICT (channel, dedup_key) DO NOTHING
@@ -180,6 +181,8 @@ int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool 
 		res->statements++;
 		if ((rc = fg_budget_coverage(db, sel, nsel, as_of, flags)) < 0)
 			goto out;
+		for (int i = 0; i < nsel; i++)
+			res->any_stale |= (flags[i] & FG_BUDGET_STALE) != 0;
 	}
 	if (dry_run) {
 		for (int i = 0; i < cs.n; i++)

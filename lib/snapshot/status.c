@@ -8,6 +8,7 @@
  * a job without a lock (notifyd-once) cannot be judged that way.
  */
 #include "status.h"
+#include "status_data.h"
 #include "clock.h"
 #include "db.h"
 #include "exitcode.h"
@@ -176,8 +177,17 @@ int fg_status_report(PGconn *db, const struct fg_config *cfg, time_t now, bool j
 		printf("%-13s %-20s %9s %-11s %-8s %s\n", job, started ? started : "never", durs,
 		       st ? st : "-", health, detail);
 	}
+	/* data freshness per connector, next to the jobs */
+	json_t *conns = json ? json_array() : NULL;
+	if ((rc = fg_status_freshness(db, cfg, now, conns, unhealthy)) < 0) {
+		json_decref(conns);
+		json_decref(arr);
+		PQclear(r);
+		return rc;
+	}
 	if (json) {
-		json_t *doc = json_pack("{s:o, s:b}", "jobs", arr, "healthy", *unhealthy == 0);
+		json_t *doc = json_pack("{s:o, s:o, s:b}", "jobs", arr, "connectors", conns, "healthy",
+					*unhealthy == 0);
 		char *s = json_dumps(doc, JSON_INDENT(2));
 		if (s)
 			printf("%s\n", s);

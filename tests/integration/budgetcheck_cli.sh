@@ -91,12 +91,15 @@ fg_eq "unreachable database exits 75" 75 "$FG_RC"
 # Output: JSON document, table with -v, nothing by default.
 fg_run budgetcheck -c "$good"
 fg_eq "first run exits 0" 0 "$FG_RC"
+fg_match "first run: no cost data yet, and it says so" "warning: cost data of connector 'prod' is missing" "$FG_ERR"
+fg_sql "INSERT INTO connector_state VALUES ('prod', '2026-03-15', '2026-03-15 02:00:00+00')"
+fg_run budgetcheck -c "$good"
 fg_eq "no output on success without a terminal" "" "$FG_OUT$FG_ERR"
 fg_sql "INSERT INTO daily_costs (connector, day, service_type, entity, cost, currency)
 	VALUES ('prod', '2026-03-02', 'STORAGE', '', 250.5, 'USD')"
 fg_run budgetcheck -c "$good" --dry-run --json
 fg_eq "--json exits 0" 0 "$FG_RC"
-fg_eq "--json keys" '["amount","connector","currency","days_elapsed","days_remaining","forecast","forecast_high","forecast_low","matched","name","new_alerts","percent","period","period_end","period_start","spend","thresholds_crossed"]' \
+fg_eq "--json keys" '["amount","connector","currency","days_elapsed","days_remaining","forecast","forecast_high","forecast_low","matched","name","new_alerts","percent","period","period_end","period_start","spend","stale","thresholds_crossed"]' \
 	"$(jq -c '.[0] | keys' <<<"$FG_OUT")"
 fg_eq "--json money as decimal strings" "string string string string string number" \
 	"$(jq -r '.[0] | [.amount, .spend, .forecast, .forecast_low, .forecast_high, .percent] | map(type) | join(" ")' <<<"$FG_OUT")"
