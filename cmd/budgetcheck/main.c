@@ -19,7 +19,8 @@
 enum {
 	OPT_BUDGET = 256,
 	OPT_AS_OF,
-	OPT_FAIL_ON
+	OPT_FAIL_ON,
+	OPT_ALLOW_EMPTY
 };
 enum fail_on {
 	FAIL_NEVER,
@@ -34,6 +35,7 @@ struct budgetcheck_opts {
 	bool have_as_of;
 	long as_of;
 	enum fail_on fail_on;
+	bool allow_empty;
 	struct fg_budget_set set; /* the selected budgets, from prepare */
 };
 
@@ -42,6 +44,8 @@ static const struct fg_cli_opt opts[] = {
 	{ "as-of", OPT_AS_OF, true, "DATE", "evaluate as if today were DATE (YYYY-MM-DD, UTC)" },
 	{ "fail-on", OPT_FAIL_ON, true, "warn|breach|forecast",
 	  "exit 1 when a budget crossed a threshold, 100 %, or is projected past 100 %" },
+	{ "allow-empty", OPT_ALLOW_EMPTY, false, NULL,
+	  "let a file that names none of the active budgets deactivate them all" },
 	{ NULL, 0, false, NULL, NULL },
 };
 
@@ -59,6 +63,9 @@ static int on_opt(void *ud, int key, const char *arg)
 		nb[o->nbudgets] = NULL;
 		return 0;
 	}
+	case OPT_ALLOW_EMPTY:
+		o->allow_empty = true;
+		return 0;
 	case OPT_AS_OF:
 		if (fg_cli_date("as-of", arg, &o->as_of) < 0)
 			return FG_ERR_USAGE;
@@ -110,7 +117,9 @@ static int run(struct fg_tool *t, void *ud)
 {
 	struct budgetcheck_opts *o = ud;
 	struct fg_budget_result res = { 0 };
-	int rc = fg_budget_run(t->db, &o->set, o->have_as_of ? o->as_of : fg_today(), t->cli.dry_run, &res);
+	unsigned flags =
+		(t->cli.dry_run ? FG_BUDGET_DRY_RUN : 0) | (o->allow_empty ? FG_BUDGET_ALLOW_EMPTY : 0);
+	int rc = fg_budget_run(t->db, &o->set, o->have_as_of ? o->as_of : fg_today(), flags, &res);
 
 	if (rc < 0)
 		goto out;

@@ -32,7 +32,8 @@ static void print_row(const PGresult *r, int i, bool stale)
 	if (last == NULL)
 		snprintf(detail, sizeof(detail), "never synced; run costsync");
 	else if (stale)
-		snprintf(detail, sizeof(detail), "older than max_data_age %sd; check that costsync runs", max);
+		snprintf(detail, sizeof(detail), "older than max_data_age %sd; check that costsync runs",
+			 max);
 	else if (sync != NULL)
 		snprintf(detail, sizeof(detail), "synced %s", sync);
 	else
@@ -84,7 +85,8 @@ int fg_status_freshness(PGconn *db, const struct fg_config *cfg, time_t now, jso
 	}
 	fg_date_format((long)(now / 86400), today, sizeof(today));
 	const struct fg_sql_arg args[] = { { "connectors", n }, { "max_ages", a }, { "today", today } };
-	r = fg_sql_query(db, &rc, "read data freshness", &fg_sql_snapshot_freshness, args, FG_SQL_COUNT(args));
+	r = fg_sql_query(db, &rc, "read data freshness", &fg_sql_snapshot_freshness, args,
+			 FG_SQL_COUNT(args));
 	if (r == NULL)
 		goto out;
 	if (arr == NULL)

@@ -8,7 +8,7 @@ export FLAKEGUARD_NOW=2026-03-15T10:00:00Z
 
 fg_run budgetcheck --help
 fg_eq "--help exits 0" 0 "$FG_RC"
-for o in --budget --as-of --fail-on --dry-run --json --config --verbose --quiet --log-format --version; do
+for o in --budget --as-of --fail-on --allow-empty --dry-run --json --config --verbose --quiet --log-format --version; do
 	fg_match "--help lists $o" -- "$o" "$FG_OUT"
 done
 fg_run budgetcheck --version
@@ -121,8 +121,45 @@ empty=$(fg_config empty.conf <<CONF
 odbc = x
 CONF
 )
+# A file with no budgets would turn off every budget in the database: one
+# host with an old or partial file must not do that without being told.
 fg_run budgetcheck -c "$empty" --json
-fg_eq "no budgets: empty array" "[]" "$(jq -c . <<<"$FG_OUT")"
-fg_eq "no budgets: all existing marked inactive" "f" "$(fg_sql "SELECT active FROM budgets WHERE name = 'main'")"
+fg_eq "no budgets: refused with 78" 78 "$FG_RC"
+fg_eq "no budgets: one line saying what to do" "budgetcheck: error: cannot mark all 1 active budgets inactive (such as 'main'): the configuration file names none of them; run with the file that defines them, or pass --allow-empty" "$FG_ERR"
+fg_eq "no budgets: nothing printed" "" "$FG_OUT"
+fg_eq "no budgets: existing budgets stay active" "t" "$(fg_sql "SELECT active FROM budgets WHERE name = 'main'")"
+fg_run budgetcheck -c "$empty" --json --dry-run
+fg_eq "no budgets, dry run (writes nothing): an empty array" "0 []" "$FG_RC $(jq -c . <<<"$FG_OUT")"
+other=$(fg_config other.conf <<CONF
+[connector prod]
+odbc = x
+[budget renamed]
+amount = 1
+CONF
+)
+fg_run budgetcheck -c "$other" --dry-run
+fg_run budgetcheck -c "$other"
+fg_eq "a file naming none of the active budgets is refused too" 78 "$FG_RC"
+fg_eq "and its budgets are not created" "" "$(fg_sql "SELECT name FROM budgets WHERE name = 'renamed'")"
+both=$(fg_config both.conf <<CONF
+[connector prod]
+odbc = x
+[budget main]
+amount = 500
+[budget renamed]
+amount = 1
+CONF
+)
+fg_run budgetcheck -c "$both"
+fg_eq "a file keeping some active budgets runs" 0 "$FG_RC"
+fg_run budgetcheck -c "$other"
+fg_eq "removing some of them is fine" "0 false true" \
+	"$FG_RC $(fg_sql "SELECT string_agg(active::text, ' ' ORDER BY name) FROM budgets")"
+fg_run budgetcheck -c "$empty" --json --allow-empty
+fg_eq "--allow-empty: runs, an empty array" "0 []" "$FG_RC $(jq -c . <<<"$FG_OUT")"
+fg_eq "--allow-empty: all existing marked inactive" "false false" \
+	"$(fg_sql "SELECT string_agg(active::text, ' ' ORDER BY name) FROM budgets")"
+fg_run budgetcheck -c "$empty"
+fg_eq "nothing active left: an empty file runs" 0 "$FG_RC"
 
 fg_done

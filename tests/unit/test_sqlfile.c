@@ -42,6 +42,7 @@ static const struct {
 	const char *params; /* space-separated, any order */
 } expected[] = {
 	{ "budgets/coverage.sql", "connectors since as_of" },
+	{ "budgets/deactivate.sql", "names" },
 	{ "budgets/evaluate.sql", "as_of scan_from sample_monday start1 start2 start3 start4 start5 start6"
 				  " budget_names budget_connectors budget_amounts budget_periods budget_pairs"
 				  " period_names period_starts period_ends period_slots connectors"
