@@ -179,15 +179,19 @@ int fg_status_report(PGconn *db, const struct fg_config *cfg, time_t now, bool j
 	}
 	/* data freshness per connector, next to the jobs */
 	json_t *conns = json ? json_array() : NULL;
-	if ((rc = fg_status_freshness(db, cfg, now, conns, unhealthy)) < 0) {
+	json_t *doc = json ? json_object() : NULL;
+	if ((rc = fg_status_freshness(db, cfg, now, conns, unhealthy)) < 0 ||
+	    (rc = fg_status_configs(db, now, doc)) < 0) {
+		json_decref(doc);
 		json_decref(conns);
 		json_decref(arr);
 		PQclear(r);
 		return rc;
 	}
 	if (json) {
-		json_t *doc = json_pack("{s:o, s:o, s:b}", "jobs", arr, "connectors", conns, "healthy",
-					*unhealthy == 0);
+		json_object_set_new(doc, "jobs", arr);
+		json_object_set_new(doc, "connectors", conns);
+		json_object_set_new(doc, "healthy", json_boolean(*unhealthy == 0));
 		char *s = json_dumps(doc, JSON_INDENT(2));
 		if (s)
 			printf("%s\n", s);

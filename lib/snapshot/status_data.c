@@ -7,6 +7,10 @@
  * next to the jobs, each connector's last synced day (costsync's
  * watermark, sql/snapshot/freshness.sql) and calls it stale past the
  * connector's max_data_age, as budgetcheck does.
+ *
+ * Hosts sharing the database should run the same configuration file: one
+ * with an old file mirrors old budgets back.  Every job run records the
+ * file's SHA-256 (tool.c), and the report compares the hosts' latest.
  */
 #include "status_data.h"
 #include "budget_array.h"
@@ -107,4 +111,50 @@ out:
 	fg_pgarr_release(&ages);
 	fg_connector_set_release(&set);
 	return rc;
+}
+
+int fg_status_configs(PGconn *db, time_t now, json_t *obj)
+{
+	char nowbuf[32], days[16], list[512] = "";
+	const struct fg_sql_arg args[] = { { "now", nowbuf }, { "days", days } };
+	size_t used = 0;
+	bool differ = false;
+	int rc;
+
+	fg_timestamp_format(now, nowbuf, sizeof(nowbuf));
+	snprintf(days, sizeof(days), "%d", FG_STATUS_CONFIG_DAYS);
+	PGresult *r = fg_sql_query(db, &rc, "read configuration fingerprints", &fg_sql_snapshot_configs, args,
+				   FG_SQL_COUNT(args));
+	if (r == NULL)
+		return rc;
+	for (int i = 1; i < PQntuples(r); i++)
+		differ |= strcmp(PQgetvalue(r, i, 1), PQgetvalue(r, 0, 1)) != 0;
+	if (obj != NULL) {
+		json_t *arr = json_array();
+		for (int i = 0; i < PQntuples(r); i++)
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "host",
+							     PQgetvalue(r, i, 0), "config_sha256",
+							     PQgetvalue(r, i, 1), "job", PQgetvalue(r, i, 2),
+							     "started_at", PQgetvalue(r, i, 3)));
+		json_object_set_new(obj, "configs", arr);
+		json_object_set_new(obj, "config_consistent", json_boolean(!differ));
+	} else if (differ) {
+		printf("\n%-20s %-16s %-13s %s\n", "HOST", "CONFIG SHA-256", "LAST JOB", "STARTED (UTC)");
+		for (int i = 0; i < PQntuples(r); i++)
+			printf("%-20s %-16.12s %-13s %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+			       PQgetvalue(r, i, 2), PQgetvalue(r, i, 3));
+	}
+	for (int i = 0; differ && i < PQntuples(r) && used < sizeof(list); i++) {
+		int w = snprintf(list + used, sizeof(list) - used, "%s'%s' %.12s", i ? ", " : "",
+				 PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+	if (differ)
+		fg_warn("compare the configuration files of the hosts: they differ (%s); deploy the same file"
+			" to every host",
+			list);
+	PQclear(r);
+	return 0;
 }

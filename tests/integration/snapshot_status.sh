@@ -122,4 +122,28 @@ fg_eq "JSON: connectors" "prod:true:2026-02-26:17 dev:false:2026-03-15:0 lab:fal
 fg_sql "UPDATE connector_state SET last_synced_day = '2026-03-14'; INSERT INTO connector_state VALUES ('new', '2026-03-13', NULL)"
 fg_run snapshot -c "$conns" --status
 fg_eq "fresh data again: exit 0" 0 "$FG_RC"
+
+# Each job run records the SHA-256 of the configuration file it read; the
+# report warns when the hosts' latest runs read different files.
+fg_run snapshot -c "$cfg" -q
+fg_eq "snapshot run ok" 0 "$FG_RC"
+fg_eq "job run records the file's SHA-256" "$(sha256sum <"$cfg" | cut -d' ' -f1)" \
+	"$(fg_sql "SELECT config_sha256 FROM job_runs WHERE job = 'snapshot' ORDER BY id DESC LIMIT 1")"
+fg_sql "UPDATE job_runs SET started_at = '2026-03-15 10:00:00+00', finished_at = '2026-03-15 10:00:01+00', host = 'h1'
+	WHERE id = (SELECT max(id) FROM job_runs)"
+fg_run snapshot -c "$conns" --status
+fg_eq "one host, one file: no warning" "" "$FG_ERR"
+fg_sql "INSERT INTO job_runs (job, started_at, finished_at, status, exit_code, host, pid, config_sha256) VALUES
+	('budgetcheck', '2026-03-15 09:15:00+00', '2026-03-15 09:15:01+00', 'success', 0, 'h2', 30, 'aaaaaaaaaaaa0000'),
+	('budgetcheck', '2026-03-01 09:15:00+00', '2026-03-01 09:15:01+00', 'success', 0, 'h3', 31, 'bbbbbbbbbbbb0000')"
+fg_run snapshot -c "$conns" --status
+fg_eq "different files are not a health failure" 0 "$FG_RC"
+fg_match "the hosts running different files are named, once" \
+	"^snapshot: warning: compare the configuration files of the hosts: they differ \('h1' [0-9a-f]{12}, 'h2' aaaaaaaaaaaa\); deploy the same file to every host$" \
+	"$FG_ERR"
+fg_match "and listed after the jobs" "^h2 +aaaaaaaaaaaa +budgetcheck +2026-03-15T09:15:00Z$" "$FG_OUT"
+fg_nomatch "hosts silent for more than 7 days are left out" "h3" "$FG_OUT$FG_ERR"
+fg_run snapshot -c "$conns" --status --json
+fg_eq "JSON: config_consistent" false "$(jq .config_consistent <<<"$FG_OUT")"
+fg_eq "JSON: configs" "h1 h2" "$(jq -r '[.configs[].host] | join(" ")' <<<"$FG_OUT")"
 fg_done

@@ -129,6 +129,7 @@ static const struct {
 	{ "secscan/sources/read.sql", "connector source rows now" },
 	{ "secscan/sources/unavailable.sql", "connector source now reason" },
 	{ "outbox/batch.sql", "rows" },
+	{ "snapshot/configs.sql", "now days" },
 	{ "snapshot/cost_summary.sql", "since until" },
 	{ "snapshot/freshness.sql", "connectors max_ages today" },
 	{ "snapshot/status.sql", "jobs lock_ids exclusive intervals now lock_class" },
