@@ -4,7 +4,9 @@
  * Options into struct budgetcheck_opts; the budgets are read and checked
  * in the prepare hook, before anything touches the database (a bad budget
  * is exit 78 even when PostgreSQL is down); then one fg_budget_run and the
- * output, inside the run skeleton (tool.h).
+ * output, inside the run skeleton (tool.h).  --as-of is a backtest and
+ * implies --dry-run: alerts for past periods must never be recorded or
+ * sent.
  */
 #include "budget.h"
 #include "clock.h"
@@ -41,7 +43,8 @@ struct budgetcheck_opts {
 
 static const struct fg_cli_opt opts[] = {
 	{ "budget", OPT_BUDGET, true, "NAME", "check only this budget (repeatable)" },
-	{ "as-of", OPT_AS_OF, true, "DATE", "evaluate as if today were DATE (YYYY-MM-DD, UTC)" },
+	{ "as-of", OPT_AS_OF, true, "DATE",
+	  "evaluate as if today were DATE (YYYY-MM-DD, UTC); implies --dry-run" },
 	{ "fail-on", OPT_FAIL_ON, true, "warn|breach|forecast",
 	  "exit 1 when a budget crossed a threshold, 100 %, or is projected past 100 %" },
 	{ "allow-empty", OPT_ALLOW_EMPTY, false, NULL,
@@ -110,6 +113,9 @@ static int prepare(struct fg_tool *t, void *ud)
 	struct budgetcheck_opts *o = ud;
 	int rc = fg_budget_load(t->cfg, &o->set);
 
+	/* before the database is reached: no lock, no job record, no writes */
+	if (o->have_as_of)
+		t->cli.dry_run = true;
 	return rc < 0 ? rc : fg_budget_select(&o->set, o->budgets);
 }
 
