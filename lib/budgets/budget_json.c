@@ -9,7 +9,10 @@
  * third of a run's CPU, almost all of it in malloc and free.  The text is
  * the one json_dumpf(JSON_INDENT(2) | JSON_REAL_PRECISION(15)) wrote for
  * the tree, byte for byte: same key order, same escapes, "percent" a
- * real formatted as jansson formats one.  fg_budget_statuses() still
+ * real formatted as jansson formats one.  "percent" is a JSON number
+ * made from the two-decimal text PostgreSQL computed; 15 significant
+ * digits print that text back exactly (147.36, never 147.36000000000001)
+ * for any percent below 10^13.  fg_budget_statuses() still
  * builds the tree, for the table and for whoever wants one.
  */
 #include "budget.h"
