@@ -4,7 +4,9 @@
  * Options into struct budgetcheck_opts; the budgets are read and checked
  * in the prepare hook, before anything touches the database (a bad budget
  * is exit 78 even when PostgreSQL is down); then one fg_budget_run and the
- * output, inside the run skeleton (tool.h).
+ * output, inside the run skeleton (tool.h).  --as-of is a backtest and
+ * implies --dry-run: alerts for past periods must never be recorded or
+ * sent.
  */
 #include "budget.h"
 #include "clock.h"
@@ -20,7 +22,8 @@
 enum {
 	OPT_BUDGET = 256,
 	OPT_AS_OF,
-	OPT_FAIL_ON
+	OPT_FAIL_ON,
+	OPT_ALLOW_EMPTY
 };
 enum fail_on {
 	FAIL_NEVER,
@@ -35,14 +38,18 @@ struct budgetcheck_opts {
 	bool have_as_of;
 	long as_of;
 	enum fail_on fail_on;
+	bool allow_empty;
 	struct fg_budget_set set; /* the selected budgets, from prepare */
 };
 
 static const struct fg_cli_opt opts[] = {
 	{ "budget", OPT_BUDGET, true, "NAME", "check only this budget (repeatable)" },
-	{ "as-of", OPT_AS_OF, true, "DATE", "evaluate as if today were DATE (YYYY-MM-DD, UTC)" },
+	{ "as-of", OPT_AS_OF, true, "DATE",
+	  "evaluate as if today were DATE (YYYY-MM-DD, UTC); implies --dry-run" },
 	{ "fail-on", OPT_FAIL_ON, true, "warn|breach|forecast",
 	  "exit 1 when a budget crossed a threshold, 100 %, or is projected past 100 %" },
+	{ "allow-empty", OPT_ALLOW_EMPTY, false, NULL,
+	  "let a file that names none of the active budgets deactivate them all" },
 	{ NULL, 0, false, NULL, NULL },
 };
 
@@ -60,6 +67,9 @@ static int on_opt(void *ud, int key, const char *arg)
 		nb[o->nbudgets] = NULL;
 		return 0;
 	}
+	case OPT_ALLOW_EMPTY:
+		o->allow_empty = true;
+		return 0;
 	case OPT_AS_OF:
 		if (fg_cli_date("as-of", arg, &o->as_of) < 0)
 			return FG_ERR_USAGE;
@@ -81,8 +91,11 @@ static int on_opt(void *ud, int key, const char *arg)
 	return FG_ERR_USAGE;
 }
 
+/* A stale budget fails every mode: a gate must not pass on missing data. */
 static bool failed(const struct budgetcheck_opts *o, const struct fg_budget_result *r)
 {
+	if (o->fail_on != FAIL_NEVER && r->any_stale)
+		return true;
 	switch (o->fail_on) {
 	case FAIL_WARN:
 		return r->any_warn;
@@ -101,6 +114,9 @@ static int prepare(struct fg_tool *t, void *ud)
 	struct budgetcheck_opts *o = ud;
 	int rc = fg_budget_load(t->cfg, &o->set);
 
+	/* before the database is reached: no lock, no job record, no writes */
+	if (o->have_as_of)
+		t->cli.dry_run = true;
 	return rc < 0 ? rc : fg_budget_select(&o->set, o->budgets);
 }
 
@@ -108,7 +124,9 @@ static int run(struct fg_tool *t, void *ud)
 {
 	struct budgetcheck_opts *o = ud;
 	struct fg_budget_result res = { 0 };
-	int rc = fg_budget_run(t->db, &o->set, o->have_as_of ? o->as_of : fg_today(), t->cli.dry_run, &res);
+	unsigned flags =
+		(t->cli.dry_run ? FG_BUDGET_DRY_RUN : 0) | (o->allow_empty ? FG_BUDGET_ALLOW_EMPTY : 0);
+	int rc = fg_budget_run(t->db, &o->set, o->have_as_of ? o->as_of : fg_today(), flags, &res);
 
 	if (rc < 0)
 		goto out;

@@ -52,6 +52,7 @@ struct fg_budget {
 	const char *connector;
 	const char *amount;   /* exact decimal text, > 0 */
 	const char *currency; /* the connector's currency */
+	int max_data_age;     /* the connector's: days its data may lag, 0: no limit */
 	enum fg_period period;
 	const char *scope; /* as written (default "account") */
 	bool account;      /* scope covers every cost row of the connector */
@@ -105,6 +106,7 @@ struct fg_budget_result {
 	bool any_warn;      /* some budget at or past its lowest threshold */
 	bool any_breach;    /* some budget's spend at or past 100 % */
 	bool any_forecast;  /* some budget projected past 100 % (with 3 complete days) */
+	bool any_stale;     /* some budget's connector has no cost data recent enough */
 	long alerts;        /* alerts created (or that would be, on a dry run) */
 	long notifications; /* outbox rows enqueued */
 	long statements;    /* SQL statements issued */
@@ -117,15 +119,23 @@ struct fg_budget_result {
 	json_t *statuses; /* built on demand by fg_budget_statuses */
 };
 
+/* How fg_budget_run runs. */
+enum {
+	FG_BUDGET_DRY_RUN = 1 << 0,     /* write nothing */
+	FG_BUDGET_ALLOW_EMPTY = 1 << 1, /* the file may deactivate every active budget */
+};
+
 /*
- * Mirror the set into PostgreSQL (unless dry_run), evaluate the selected
- * budgets as of day as_of, record new alerts and enqueue their
+ * Mirror the set into PostgreSQL (unless FG_BUDGET_DRY_RUN), evaluate the
+ * selected budgets as of day as_of, record new alerts and enqueue their
  * notifications in one transaction.  On a dry run nothing is written and
- * new_alerts lists the alerts a real run would create.  Returns 0 and
- * fills *res (release with fg_budget_result_release), or a negative fg_err
- * after logging (the transaction is rolled back).
+ * new_alerts lists the alerts a real run would create.  A file that names
+ * none of the active budgets and would deactivate them all is refused
+ * with FG_ERR_CONFIG unless how has FG_BUDGET_ALLOW_EMPTY.  Returns 0
+ * and fills *res (release with fg_budget_result_release), or a negative
+ * fg_err after logging (the transaction is rolled back).
  */
-int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool dry_run,
+int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, unsigned how,
 		  struct fg_budget_result *res);
 void fg_budget_result_release(struct fg_budget_result *res);
 

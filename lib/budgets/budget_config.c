@@ -365,6 +365,7 @@ static int parse_connector(const struct fg_config *cfg, const struct fg_conf_sec
 		return FG_ERR_CONFIG;
 	}
 	b->currency = c->currency;
+	b->max_data_age = c->max_data_age;
 	return 0;
 }
 

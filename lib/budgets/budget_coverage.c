@@ -1,13 +1,16 @@
 /*
- * budget_coverage.c - scopes that match no cost row.
+ * budget_coverage.c - budgets that cannot see their costs.
  *
- * A budget whose scope names a warehouse or a service type that has no
- * cost row reads 0.00 % forever: a typo in a warehouse name, or a service
- * type under a name costsync does not store, looks exactly like no spend.
- * One statement (sql/budgets/coverage.sql) lists, per connector in use,
- * the names that have rows in the last FG_BUDGET_MATCH_DAYS days; C looks
- * every name of every scope up in that list (sorted byte-wise, so a
- * binary search) and warns about the budgets with a name not in it.
+ * Two ways a budget reads "0.00 % ok" while money is spent: its cost data
+ * is out of date (costsync stopped), or its scope names a warehouse or a
+ * service type that has no cost row (a typo, or a type under a name
+ * costsync does not store).  One statement (sql/budgets/coverage.sql)
+ * gives, per connector in use, the last synced day and the names with
+ * rows in the last FG_BUDGET_MATCH_DAYS days.  A connector whose last
+ * synced day is more than its max_data_age days before the day evaluated
+ * is stale: one warning per connector, every budget of it flagged.  C
+ * looks every name of every scope up in the list (sorted byte-wise, so a
+ * binary search) and warns once about each budget with a name not in it.
  */
 #include "budget_coverage.h"
 #include "budget_array.h"
@@ -26,6 +29,8 @@
 struct conn_rows {
 	const char *connector;
 	int s0, s1, w0, w1;
+	long last;   /* last synced day, or -1 when never */
+	bool warned; /* its staleness was reported */
 };
 
 struct known {
@@ -34,7 +39,7 @@ struct known {
 	int n;
 };
 
-static const struct conn_rows *find_conn(const struct known *k, const char *connector)
+static struct conn_rows *find_conn(const struct known *k, const char *connector)
 {
 	for (int i = 0; i < k->n; i++)
 		if (strcmp(k->c[i].connector, connector) == 0)
@@ -65,16 +70,20 @@ static int index_rows(const PGresult *r, struct known *k)
 	k->r = r;
 	for (int i = 0; i < rows; i++) {
 		const char *conn = PQgetvalue(r, i, 0);
-		bool svc = PQgetvalue(r, i, 1)[0] == 's';
+		char kind = PQgetvalue(r, i, 1)[0];
 		if (k->n == 0 || strcmp(k->c[k->n - 1].connector, conn) != 0) {
 			struct conn_rows *v = realloc(k->c, (size_t)(k->n + 1) * sizeof(*v));
 			if (v == NULL)
 				return FG_ERR_INTERNAL;
 			k->c = v;
-			v[k->n++] = (struct conn_rows){ conn, i, i, i, i };
+			v[k->n++] = (struct conn_rows){ conn, i, i, i, i, -1, false };
 		}
 		struct conn_rows *c = &k->c[k->n - 1];
-		if (svc) {
+		if (kind == 'd') {
+			if (PQgetisnull(r, i, 2) || fg_date_parse(PQgetvalue(r, i, 2), &c->last) < 0)
+				c->last = -1;
+			c->s0 = c->s1 = c->w0 = c->w1 = i + 1;
+		} else if (kind == 's') {
 			c->s1 = i + 1;
 			c->w0 = c->w1 = i + 1;
 		} else {
@@ -103,13 +112,41 @@ static void describe(char *buf, size_t len, const char *what, const char *name, 
 		snprintf(buf + used, len - used, ")");
 }
 
-/* Check one budget; warn when some name matches nothing.  Returns the flags. */
-static unsigned char check(const struct known *k, const struct fg_budget *b, const char *since)
+/* Whether the budget's connector has data recent enough; warns once per connector. */
+static bool fresh(struct conn_rows *c, const struct fg_budget *b, long as_of)
 {
-	const struct conn_rows *c = find_conn(k, b->connector);
+	char last[16], day[16];
+
+	if (b->max_data_age == 0 || (c->last >= 0 && as_of - c->last <= b->max_data_age))
+		return true;
+	if (c->warned)
+		return false;
+	c->warned = true;
+	fg_date_format(as_of, day, sizeof(day));
+	if (c->last < 0) {
+		fg_warn("cost data of connector '%s' is missing: costsync has never synced it, so every budget"
+			" of it reads no spend; run costsync",
+			b->connector);
+		return false;
+	}
+	fg_date_format(c->last, last, sizeof(last));
+	fg_warn("cost data of connector '%s' is stale: last synced day %s is %ld days before %s"
+		" (max_data_age %d); check that costsync runs",
+		b->connector, last, as_of - c->last, day, b->max_data_age);
+	return false;
+}
+
+/* Check one budget; warn when some name matches nothing.  Returns the flags. */
+static unsigned char check(struct known *k, const struct fg_budget *b, long as_of, const char *since)
+{
+	struct conn_rows *c = find_conn(k, b->connector);
 	char missing[1024] = "";
 	bool any = false;
+	unsigned char flags = c != NULL && fresh(c, b, as_of) ? 0 : FG_BUDGET_STALE;
 
+	/* without any cost row the connector is the problem, not the scope */
+	if (c != NULL && c->s1 == c->s0)
+		c = NULL;
 	for (int j = 0; j < b->nservices; j++)
 		if (c == NULL || !has(k->r, c->s0, c->s1, b->services[j])) {
 			any = true;
@@ -128,7 +165,7 @@ static unsigned char check(const struct known *k, const struct fg_budget *b, con
 		fg_warn("scope of budget '%s' matches no cost: no row since %s on connector '%s' for %s;"
 			" correct the scope",
 			b->name, since, b->connector, missing);
-	return any ? FG_BUDGET_UNMATCHED : 0;
+	return flags | (any ? FG_BUDGET_UNMATCHED : 0);
 }
 
 int fg_budget_coverage(PGconn *db, const struct fg_budget *const *sel, int nsel, long as_of,
@@ -161,8 +198,7 @@ int fg_budget_coverage(PGconn *db, const struct fg_budget *const *sel, int nsel,
 	if ((rc = index_rows(r, &k)) < 0)
 		goto out;
 	for (int i = 0; i < nsel; i++)
-		if (sel[i]->nservices > 0 || sel[i]->nwarehouses > 0)
-			flags[i] |= check(&k, sel[i], since);
+		flags[i] |= check(&k, sel[i], as_of, since);
 out:
 	if (rc == FG_ERR_INTERNAL)
 		fg_error("cannot check budget scopes: out of memory");

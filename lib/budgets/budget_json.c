@@ -9,7 +9,10 @@
  * third of a run's CPU, almost all of it in malloc and free.  The text is
  * the one json_dumpf(JSON_INDENT(2) | JSON_REAL_PRECISION(15)) wrote for
  * the tree, byte for byte: same key order, same escapes, "percent" a
- * real formatted as jansson formats one.  fg_budget_statuses() still
+ * real formatted as jansson formats one.  "percent" is a JSON number
+ * made from the two-decimal text PostgreSQL computed; 15 significant
+ * digits print that text back exactly (147.36, never 147.36000000000001)
+ * for any percent below 10^13.  fg_budget_statuses() still
  * builds the tree, for the table and for whoever wants one.
  */
 #include "budget.h"
@@ -222,6 +225,8 @@ int fg_budget_write_json(FILE *out, const struct fg_budget_result *res)
 		puts_(bp, any ? "\n    ]" : "[]");
 		key(bp, "matched", false);
 		puts_(bp, res->flags[i] & FG_BUDGET_UNMATCHED ? "false" : "true");
+		key(bp, "stale", false);
+		puts_(bp, res->flags[i] & FG_BUDGET_STALE ? "true" : "false");
 		puts_(bp, "\n  }");
 	}
 	puts_(bp, res->count > 0 ? "\n]\n" : "\n");
@@ -271,6 +276,7 @@ json_t *fg_budget_statuses(struct fg_budget_result *res)
 		json_object_set_new(o, "thresholds_crossed", t);
 		json_object_set_new(o, "new_alerts", na);
 		json_object_set_new(o, "matched", json_boolean(!(res->flags[i] & FG_BUDGET_UNMATCHED)));
+		json_object_set_new(o, "stale", json_boolean(res->flags[i] & FG_BUDGET_STALE));
 		if (json_array_append_new(res->statuses, o) < 0) {
 			json_decref(res->statuses);
 			res->statuses = NULL;

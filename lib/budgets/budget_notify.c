@@ -8,7 +8,8 @@
  * of a budget at once records an alert for each but enqueues a single
  * notification per channel, naming the highest, per kind (actual or
  * forecast).  Outbox rows follow the shared contract: kind 'budget',
- * fields with money as decimal strings, dedup_key
+ * fields with money and percent as decimal strings (a double reaching a
+ * renderer printed 147.36000000000001), dedup_key
  * "budget:<name>:<period_start>:<kind>:<threshold>".
  */
 #include "budget_notify.h"
@@ -129,12 +130,11 @@ static void crossed_list(const struct fg_budget_cand *group, int n, char *buf, s
 static json_t *fields(const struct fg_budget_cand *c, const PGresult *ev)
 {
 	int row = c->row;
-	return json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:f, s:s, s:s, s:s, s:s, s:s}", "budget",
+	return json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "budget",
 			 c->b->name, "connector", c->b->connector, "kind",
 			 c->forecast ? "forecast" : "actual", "threshold", c->threshold, "spend",
 			 PQgetvalue(ev, row, EV_SPEND2), "amount", PQgetvalue(ev, row, EV_AMOUNT2),
-			 "currency", c->b->currency, "percent",
-			 strtod(PQgetvalue(ev, row, EV_PERCENT2), NULL), "remaining",
+			 "currency", c->b->currency, "percent", PQgetvalue(ev, row, EV_PERCENT2), "remaining",
 			 PQgetvalue(ev, row, EV_REMAINING2), "period", fg_period_name(c->b->period),
 			 "period_start", PQgetvalue(ev, row, EV_START), "period_end",
 			 PQgetvalue(ev, row, EV_END), "forecast", PQgetvalue(ev, row, EV_FORECAST2));

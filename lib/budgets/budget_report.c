@@ -6,8 +6,9 @@
  * capped at 100 %; it is plain ASCII, so a table copied into a ticket or
  * mail stays readable.  STATUS is the severity of the highest threshold
  * crossed ("ok" when none), with medium shown as "warning"; a budget
- * whose scope matches no cost row reads "unmatched" (or "critical,
- * unmatched"): its 0.00 % means nothing.
+ * whose connector's data is out of date reads "stale", and one whose
+ * scope matches no cost row "unmatched" (after the severity when a
+ * threshold is crossed: "critical, stale"), as their figures mean little.
  */
 #include "budget.h"
 
@@ -55,7 +56,9 @@ static void cells(const struct fg_budget *b, const json_t *st, char cell[NCOL][1
 	const char *sev = n == 0 ? "ok"
 				 : fg_severity_label(fg_budget_severity(
 					   b, (int)json_integer_value(json_array_get(thr, n - 1)), false));
-	const char *flag = json_is_false(json_object_get(st, "matched")) ? "unmatched" : NULL;
+	const char *flag = json_is_true(json_object_get(st, "stale"))      ? "stale"
+			   : json_is_false(json_object_get(st, "matched")) ? "unmatched"
+									   : NULL;
 	if (flag == NULL)
 		snprintf(cell[C_STATUS], 128, "%s", sev);
 	else if (n == 0)

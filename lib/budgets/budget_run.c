@@ -4,11 +4,13 @@
  * A real run is one transaction of a fixed number of statements:
  *
  *   BEGIN
+ *   mark budgets missing from the file inactive  (budgets), unless that
+ *     would turn off every active budget
  *   upsert every changed budget by name          (budgets)
- *   mark budgets missing from the file inactive  (budgets)
  *   evaluate the selected budgets, between two   (budget_eval.c)
  *     statements of planner settings
- *   list the names their scopes can match        (budget_coverage.c)
+ *   how fresh their data is and the names their  (budget_coverage.c)
+ *     scopes can match
  *   insert alert candidates ON CONFLICT DO NOTHING RETURNING the new ones
  *   insert one outbox row per (budget, kind, channel) naming the highest
  *     new threshold, ON CONFLICT (channel, dedup_key) DO NOTHING
@@ -19,6 +21,11 @@
  * created an alert enqueues its notification, in the same transaction.
  * A dry run issues only the evaluation, its settings and the scope check; alerts not yet
  * recorded are reported as new_alerts, nothing is written.
+ *
+ * One host running an old or partial file must not silently turn off
+ * everyone's budgets: when the file names none of the active budgets and
+ * would deactivate them, the run is refused (FG_ERR_CONFIG, rolled back)
+ * unless FG_BUDGET_ALLOW_EMPTY says it is meant.
  */
 #include "budget.h"
 #include "budget_array.h"
@@ -53,7 +60,28 @@ static bool array_has(const char *arr, const char *item)
 	return false;
 }
 
-static int sync_budgets(PGconn *db, const struct fg_budget_set *set, long *stmts)
+/* Deactivate the budgets not in the file (refusing to turn off all of them). */
+static int deactivate(PGconn *db, const char *names, bool allow_empty)
+{
+	const struct fg_sql_arg args[] = { { "names", names } };
+	int rc;
+	PGresult *r = fg_sql_query(db, &rc, "mark removed budgets inactive", &fg_sql_budgets_deactivate, args,
+				   FG_SQL_COUNT(args));
+
+	if (r == NULL)
+		return rc;
+	long gone = strtol(PQgetvalue(r, 0, 0), NULL, 10), kept = strtol(PQgetvalue(r, 0, 2), NULL, 10);
+	if (gone > 0 && kept == 0 && !allow_empty) {
+		fg_error("cannot mark all %ld active budgets inactive (such as '%s'): the configuration file"
+			 " names none of them; run with the file that defines them, or pass --allow-empty",
+			 gone, PQgetvalue(r, 0, 1));
+		rc = FG_ERR_CONFIG;
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int sync_budgets(PGconn *db, const struct fg_budget_set *set, bool allow_empty, long *stmts)
 {
 	struct fg_pgarr arr[10];
 	const char *params[10];
@@ -86,6 +114,9 @@ static int sync_budgets(PGconn *db, const struct fg_budget_set *set, long *stmts
 			goto out;
 		}
 	(*stmts)++;
+	if ((rc = deactivate(db, params[0], allow_empty)) < 0)
+		goto out;
+	(*stmts)++;
 	const struct fg_sql_arg args[] = {
 		{ "names", params[0] },      { "connectors", params[1] }, { "amounts", params[2] },
 		{ "currencies", params[3] }, { "periods", params[4] },    { "scopes", params[5] },
@@ -93,14 +124,6 @@ static int sync_budgets(PGconn *db, const struct fg_budget_set *set, long *stmts
 		{ "active", params[9] },
 	};
 	rc = fg_sql_exec(db, "mirror budgets", &fg_sql_budgets_mirror, args, FG_SQL_COUNT(args));
-	if (rc < 0)
-		goto out;
-	(*stmts)++;
-	rc = fg_db_exec(db, "mark removed budgets inactive",
-			"UPDATE budgets SET active = false, deactivated_at = now(), updated_at = now()"
-			" WHERE active AND NOT EXISTS (SELECT 1 FROM unnest($1::text[]) AS u(name)"
-			"  WHERE u.name = budgets.name)",
-			1, params);
 out:
 	for (k = 0; k < 10; k++)
 		fg_pgarr_release(&arr[k]);
@@ -138,9 +161,10 @@ static int build(const struct fg_budget **sel, PGresult *ev, struct fg_budget_ca
 	return 0;
 }
 
-int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool dry_run,
+int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, unsigned how,
 		  struct fg_budget_result *res)
 {
+	bool dry_run = how & FG_BUDGET_DRY_RUN;
 	const struct fg_budget **sel = NULL;
 	unsigned char *flags = NULL;
 	struct fg_budget_cands cs = { 0 };
@@ -163,7 +187,7 @@ int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool 
 		if ((rc = fg_db_begin(db)) < 0)
 			goto out;
 		in_tx = true;
-		if ((rc = sync_budgets(db, set, &res->statements)) < 0)
+		if ((rc = sync_budgets(db, set, how & FG_BUDGET_ALLOW_EMPTY, &res->statements)) < 0)
 			goto out;
 	}
 	if (nsel > 0) {
@@ -180,6 +204,8 @@ int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, bool 
 		res->statements++;
 		if ((rc = fg_budget_coverage(db, sel, nsel, as_of, flags)) < 0)
 			goto out;
+		for (int i = 0; i < nsel; i++)
+			res->any_stale |= (flags[i] & FG_BUDGET_STALE) != 0;
 	}
 	if (dry_run) {
 		for (int i = 0; i < cs.n; i++)

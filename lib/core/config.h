@@ -66,6 +66,12 @@ int fg_config_load(const char *path, struct fg_config **out);
 /* Same, from a string (tests, fuzzing); path is used in messages only. */
 int fg_config_load_string(const char *text, const char *path, struct fg_config **out);
 void fg_config_free(struct fg_config *cfg);
+/*
+ * The SHA-256 of the bytes of the file at path, as 64 hex digits, into
+ * out (config_hash.c).  Returns 0, or -1 with out empty when it cannot be
+ * read; logs nothing (the file was just loaded).
+ */
+int fg_config_fingerprint(const char *path, char out[65]);
 
 /*
  * The secrets of sec that could not be read: logs each as FILE:LINE the

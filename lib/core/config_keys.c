@@ -39,6 +39,7 @@ const struct fg_conf_key fg_conf_keys[] = {
 	{ "connector", "login_days", 0 },
 	{ "connector", "service_users", 0 },
 	{ "connector", "fetch_rows", 0 },
+	{ "connector", "max_data_age", 0 },
 
 	{ "budget", "connector", 0 },
 	{ "budget", "amount", 0 },

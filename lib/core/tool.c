@@ -64,13 +64,16 @@ static int record_start(struct fg_tool *t, const char *status)
 		snprintf(host, sizeof(host), "unknown");
 	host[sizeof(host) - 1] = '\0';
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	const char *params[] = { t->job->name, host, pid, status };
+	/* which file this host runs: snapshot --status compares hosts */
+	char sha[65];
+	fg_config_fingerprint(t->cfg->path, sha);
+	const char *params[] = { t->job->name, host, pid, status, sha[0] ? sha : NULL };
 	r = fg_db_query(
 		t->db, &rc, "record job run",
-		"INSERT INTO job_runs (job, host, pid, status, finished_at)"
-		" VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'running' THEN NULL ELSE clock_timestamp() END)"
+		"INSERT INTO job_runs (job, host, pid, status, finished_at, config_sha256)"
+		" VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'running' THEN NULL ELSE clock_timestamp() END, $5)"
 		" RETURNING id",
-		4, params);
+		5, params);
 	if (r == NULL)
 		return rc;
 	t->run_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);

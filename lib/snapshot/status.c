@@ -10,6 +10,7 @@
  * a run that exits "another run holds the lock" can be traced to it.
  */
 #include "status.h"
+#include "status_data.h"
 #include "clock.h"
 #include "db.h"
 #include "exitcode.h"
@@ -227,8 +228,21 @@ int fg_status_report(PGconn *db, const struct fg_config *cfg, time_t now, bool j
 		printf("%-13s %-20s %9s %-11s %-8s %s\n", job, started ? started : "never", durs,
 		       st ? st : "-", health, detail);
 	}
+	/* data freshness per connector, next to the jobs */
+	json_t *conns = json ? json_array() : NULL;
+	json_t *doc = json ? json_object() : NULL;
+	if ((rc = fg_status_freshness(db, cfg, now, conns, unhealthy)) < 0 ||
+	    (rc = fg_status_configs(db, now, doc)) < 0) {
+		json_decref(doc);
+		json_decref(conns);
+		json_decref(arr);
+		PQclear(r);
+		return rc;
+	}
 	if (json) {
-		json_t *doc = json_pack("{s:o, s:b}", "jobs", arr, "healthy", *unhealthy == 0);
+		json_object_set_new(doc, "jobs", arr);
+		json_object_set_new(doc, "connectors", conns);
+		json_object_set_new(doc, "healthy", json_boolean(*unhealthy == 0));
 		char *s = json_dumps(doc, JSON_INDENT(2));
 		if (s)
 			printf("%s\n", s);

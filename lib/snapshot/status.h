@@ -5,7 +5,9 @@
  * A job is unhealthy when it has not succeeded within twice its expected
  * interval ([status] section; the defaults are in the job table, jobs.h;
  * 0 or "off" stops watching a job), or when its last run failed, was
- * interrupted, or died while running (its lock is no longer held).
+ * interrupted, or died while running (its lock is no longer held).  A
+ * connector is unhealthy when its last synced day is older than its
+ * max_data_age (status_data.c).
  */
 #ifndef FG_STATUS_H
 #define FG_STATUS_H
@@ -18,7 +20,8 @@
 
 /*
  * Print the report to stdout (aligned table, or one JSON document).
- * *unhealthy gets the number of unhealthy jobs.  Returns 0 or < 0.
+ * *unhealthy gets the number of unhealthy jobs and stale connectors.
+ * Returns 0 or < 0.
  */
 int fg_status_report(PGconn *db, const struct fg_config *cfg, time_t now, bool json, int *unhealthy);
 

@@ -28,10 +28,10 @@ forecast = false
 CONF
 )
 
-# First run: creates the schema; no cost rows, nothing to say.
+# First run: creates the schema; no cost data yet, which it says.
 fg_run budgetcheck -c "$conf"
 fg_eq "first run exits 0" 0 "$FG_RC"
-fg_eq "silent on success" "" "$FG_ERR$FG_OUT"
+fg_eq "no cost data yet: one warning" "budgetcheck: warning: cost data of connector 'prod' is missing: costsync has never synced it, so every budget of it reads no spend; run costsync" "$FG_ERR$FG_OUT"
 fg_eq "budgets mirrored" "jump|1000.00|EUR|monthly|warehouse:ETL_WH|{50,75,90,100}|{ops,finance}|t" \
 	"$(fg_sql "SELECT name, amount, currency, period, scope, thresholds, notify, active FROM budgets WHERE name = 'jump'")"
 
@@ -57,6 +57,7 @@ fg_eq "no alert at 40 %" 0 "$(alerts)"
 cost 2026-03-14 550
 fg_run budgetcheck -c "$conf" --json
 fg_eq "95 % run exits 0" 0 "$FG_RC"
+fg_eq "silent on success" "" "$FG_ERR"
 fg_eq "thresholds crossed" "[50,75,90]" "$(jq -c '.[] | select(.name == "jump") | .thresholds_crossed' <<<"$FG_OUT")"
 fg_eq "new alerts reported" '[{"threshold":50,"kind":"actual","severity":"info"},{"threshold":75,"kind":"actual","severity":"info"},{"threshold":90,"kind":"actual","severity":"medium"}]' \
 	"$(jq -c '.[] | select(.name == "jump") | .new_alerts' <<<"$FG_OUT")"
@@ -71,7 +72,7 @@ fields=$(fg_sql "SELECT fields FROM notifications WHERE channel = 'ops'")
 # Data starts on 2026-02-27, under 4 weeks ago: the rate is the mean of the
 # last 7 complete days (800 / 7) for the 17 days left: 950 + 17 * 800 / 7.
 fg_eq "outbox fields follow the contract" \
-	'{"amount":"1000.00","budget":"jump","connector":"prod","currency":"EUR","forecast":"2892.86","kind":"actual","percent":95,"period":"monthly","period_end":"2026-03-31","period_start":"2026-03-01","remaining":"50.00","spend":"950.00","threshold":90}' \
+	'{"amount":"1000.00","budget":"jump","connector":"prod","currency":"EUR","forecast":"2892.86","kind":"actual","percent":"95.00","period":"monthly","period_end":"2026-03-31","period_start":"2026-03-01","remaining":"50.00","spend":"950.00","threshold":90}' \
 	"$(jq -cS . <<<"$fields")"
 fg_match "title names the highest threshold" '^budget jump at 95.00% of 1000.00 EUR \(threshold 90%\)$' \
 	"$(fg_sql "SELECT title FROM notifications WHERE channel = 'ops'")"

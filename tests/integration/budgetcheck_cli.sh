@@ -8,7 +8,7 @@ export FLAKEGUARD_NOW=2026-03-15T10:00:00Z
 
 fg_run budgetcheck --help
 fg_eq "--help exits 0" 0 "$FG_RC"
-for o in --budget --as-of --fail-on --dry-run --json --config --verbose --quiet --log-format --version; do
+for o in --budget --as-of --fail-on --allow-empty --dry-run --json --config --verbose --quiet --log-format --version; do
 	fg_match "--help lists $o" -- "$o" "$FG_OUT"
 done
 fg_run budgetcheck --version
@@ -91,12 +91,15 @@ fg_eq "unreachable database exits 75" 75 "$FG_RC"
 # Output: JSON document, table with -v, nothing by default.
 fg_run budgetcheck -c "$good"
 fg_eq "first run exits 0" 0 "$FG_RC"
+fg_match "first run: no cost data yet, and it says so" "warning: cost data of connector 'prod' is missing" "$FG_ERR"
+fg_sql "INSERT INTO connector_state VALUES ('prod', '2026-03-15', '2026-03-15 02:00:00+00')"
+fg_run budgetcheck -c "$good"
 fg_eq "no output on success without a terminal" "" "$FG_OUT$FG_ERR"
 fg_sql "INSERT INTO daily_costs (connector, day, service_type, entity, cost, currency)
 	VALUES ('prod', '2026-03-02', 'STORAGE', '', 250.5, 'USD')"
 fg_run budgetcheck -c "$good" --dry-run --json
 fg_eq "--json exits 0" 0 "$FG_RC"
-fg_eq "--json keys" '["amount","connector","currency","days_elapsed","days_remaining","forecast","forecast_high","forecast_low","matched","name","new_alerts","percent","period","period_end","period_start","spend","thresholds_crossed"]' \
+fg_eq "--json keys" '["amount","connector","currency","days_elapsed","days_remaining","forecast","forecast_high","forecast_low","matched","name","new_alerts","percent","period","period_end","period_start","spend","stale","thresholds_crossed"]' \
 	"$(jq -c '.[0] | keys' <<<"$FG_OUT")"
 fg_eq "--json money as decimal strings" "string string string string string number" \
 	"$(jq -r '.[0] | [.amount, .spend, .forecast, .forecast_low, .forecast_high, .percent] | map(type) | join(" ")' <<<"$FG_OUT")"
@@ -118,8 +121,45 @@ empty=$(fg_config empty.conf <<CONF
 odbc = x
 CONF
 )
+# A file with no budgets would turn off every budget in the database: one
+# host with an old or partial file must not do that without being told.
 fg_run budgetcheck -c "$empty" --json
-fg_eq "no budgets: empty array" "[]" "$(jq -c . <<<"$FG_OUT")"
-fg_eq "no budgets: all existing marked inactive" "f" "$(fg_sql "SELECT active FROM budgets WHERE name = 'main'")"
+fg_eq "no budgets: refused with 78" 78 "$FG_RC"
+fg_eq "no budgets: one line saying what to do" "budgetcheck: error: cannot mark all 1 active budgets inactive (such as 'main'): the configuration file names none of them; run with the file that defines them, or pass --allow-empty" "$FG_ERR"
+fg_eq "no budgets: nothing printed" "" "$FG_OUT"
+fg_eq "no budgets: existing budgets stay active" "t" "$(fg_sql "SELECT active FROM budgets WHERE name = 'main'")"
+fg_run budgetcheck -c "$empty" --json --dry-run
+fg_eq "no budgets, dry run (writes nothing): an empty array" "0 []" "$FG_RC $(jq -c . <<<"$FG_OUT")"
+other=$(fg_config other.conf <<CONF
+[connector prod]
+odbc = x
+[budget renamed]
+amount = 1
+CONF
+)
+fg_run budgetcheck -c "$other" --dry-run
+fg_run budgetcheck -c "$other"
+fg_eq "a file naming none of the active budgets is refused too" 78 "$FG_RC"
+fg_eq "and its budgets are not created" "" "$(fg_sql "SELECT name FROM budgets WHERE name = 'renamed'")"
+both=$(fg_config both.conf <<CONF
+[connector prod]
+odbc = x
+[budget main]
+amount = 500
+[budget renamed]
+amount = 1
+CONF
+)
+fg_run budgetcheck -c "$both"
+fg_eq "a file keeping some active budgets runs" 0 "$FG_RC"
+fg_run budgetcheck -c "$other"
+fg_eq "removing some of them is fine" "0 false true" \
+	"$FG_RC $(fg_sql "SELECT string_agg(active::text, ' ' ORDER BY name) FROM budgets")"
+fg_run budgetcheck -c "$empty" --json --allow-empty
+fg_eq "--allow-empty: runs, an empty array" "0 []" "$FG_RC $(jq -c . <<<"$FG_OUT")"
+fg_eq "--allow-empty: all existing marked inactive" "false false" \
+	"$(fg_sql "SELECT string_agg(active::text, ' ' ORDER BY name) FROM budgets")"
+fg_run budgetcheck -c "$empty"
+fg_eq "nothing active left: an empty file runs" 0 "$FG_RC"
 
 fg_done

@@ -133,6 +133,19 @@ fg_eq "--as-of exits 0" 0 "$FG_RC"
 fg_eq "--as-of period and spend" "2026-02-01 2026-02-28 27 1" \
 	"$(st seasonal '"\(.period_start) \(.period_end) \(.days_elapsed) \(.days_remaining)"')"
 
+# --as-of implies --dry-run: a backtest never records or queues alerts for
+# past periods, nor records a job run, even without -n.
+before=$(fg_sql "SELECT (SELECT count(*) FROM budget_alerts) || ' ' || (SELECT count(*) FROM notifications)
+	|| ' ' || (SELECT count(*) FROM job_runs)")
+fg_run budgetcheck -c "$conf" --json --as-of 2026-02-20
+fg_eq "--as-of without -n exits 0" 0 "$FG_RC"
+fg_check "--as-of still reports the alerts a run would create" \
+	test "$(jq '[.[].new_alerts[]] | length' <<<"$FG_OUT")" -gt 0
+fg_eq "--as-of writes no alert, notification or job run" "$before" \
+	"$(fg_sql "SELECT (SELECT count(*) FROM budget_alerts) || ' ' || (SELECT count(*) FROM notifications)
+	|| ' ' || (SELECT count(*) FROM job_runs)")"
+fg_eq "no alert of a past period" 0 "$(fg_sql "SELECT count(*) FROM budget_alerts WHERE period_start < '2026-03-01'")"
+
 # Negative daily costs (a cloud-services credit larger than the day's use):
 # a weekday with days without rows counts those days as samples of zero in
 # the band too.  As of Sunday 2026-03-15, warehouse NEG's last four weeks:

@@ -25,7 +25,7 @@ amount = 1000
 period = yearly
 CONF
 )
-fg_run budgetcheck -c "$conf" --as-of 2024-01-01
+fg_run budgetcheck -c "$conf"
 fg_eq "schema created" 0 "$FG_RC"
 
 # 1.00 a day plus 0.01 per day of month, every day from 2023-12-01 to 2026-12-31,

@@ -165,7 +165,7 @@ static void test_rows_and_alerts(void **state)
 		{ .b = &b[1], .row = 3, .threshold = 1, .severity = "info", .created = false },
 		{ .b = &b[0], .row = 6, .threshold = 100, .severity = "critical", .created = true },
 	};
-	unsigned char flags[7] = { 0, 1, 0, 0, 1, 0, 0 };
+	unsigned char flags[7] = { 0, 1, 2, 0, 3, 0, 0 };
 	struct fg_budget_result res = { 0 };
 
 	(void)state;

@@ -42,6 +42,7 @@ static const struct {
 	const char *params; /* space-separated, any order */
 } expected[] = {
 	{ "budgets/coverage.sql", "connectors since as_of" },
+	{ "budgets/deactivate.sql", "names" },
 	{ "budgets/evaluate.sql", "as_of scan_from sample_monday start1 start2 start3 start4 start5 start6"
 				  " budget_names budget_connectors budget_amounts budget_periods budget_pairs"
 				  " period_names period_starts period_ends period_slots connectors"
@@ -128,7 +129,9 @@ static const struct {
 	{ "secscan/sources/read.sql", "connector source rows now" },
 	{ "secscan/sources/unavailable.sql", "connector source now reason" },
 	{ "outbox/batch.sql", "rows" },
+	{ "snapshot/configs.sql", "now days" },
 	{ "snapshot/cost_summary.sql", "since until" },
+	{ "snapshot/freshness.sql", "connectors max_ages today" },
 	{ "snapshot/status.sql", "jobs lock_ids exclusive intervals now lock_class" },
 };
 

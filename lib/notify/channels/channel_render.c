@@ -136,7 +136,10 @@ static char *value_text(const char *key, json_t *v, json_t *fields)
 	else if (json_is_null(v))
 		s = strdup("-");
 	else
-		s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		/* a number some producer wrote as a JSON number: 15 significant
+		 * digits give back the decimal it was written as (147.36, not
+		 * the double's 147.36000000000001) */
+		s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
 	if (s && (money || pct)) {
 		char *t;
 		if (asprintf(&t, "%s%s%s", s, money ? " " : "%", money ? cur : "") < 0)
