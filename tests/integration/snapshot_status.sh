@@ -125,7 +125,7 @@ fg_eq "fresh data again: exit 0" 0 "$FG_RC"
 
 # Each job run records the SHA-256 of the configuration file it read; the
 # report warns when the hosts' latest runs read different files.
-fg_run snapshot -c "$cfg" -q
+fg_run snapshot -c "$cfg" -q --no-prune
 fg_eq "snapshot run ok" 0 "$FG_RC"
 fg_eq "job run records the file's SHA-256" "$(sha256sum <"$cfg" | cut -d' ' -f1)" \
 	"$(fg_sql "SELECT config_sha256 FROM job_runs WHERE job = 'snapshot' ORDER BY id DESC LIMIT 1")"
