@@ -159,16 +159,28 @@ static bool buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t 
 	return true;
 }
 
-/* Mask the value of password=/pwd= style key-value pairs. */
+/*
+ * Mask the value of password=/pwd= style key-value pairs; libpq and ODBC
+ * drivers accept blanks around the '=' ("password = x"), so they are
+ * skipped too.  Returns the length of "key =" and its blanks, or 0.
+ */
 static size_t match_password_key(const char *s)
 {
-	static const char *keys[] = { "password=", "pwd=",    "passwd=", "token=",
-				      "api_key=",  "apikey=", "secret=", "priv_key_file_pwd=",
-				      NULL };
+	static const char *keys[] = { "password",    "pwd",    "passwd", "token",
+				      "api_key",     "apikey", "secret", "priv_key_file_pwd",
+				      "sslpassword", NULL };
 	for (int i = 0; keys[i]; i++) {
 		size_t kl = strlen(keys[i]);
-		if (strncasecmp(s, keys[i], kl) == 0)
-			return kl;
+		if (strncasecmp(s, keys[i], kl) != 0)
+			continue;
+		while (s[kl] == ' ' || s[kl] == '\t')
+			kl++;
+		if (s[kl] != '=')
+			continue;
+		kl++;
+		while (s[kl] == ' ' || s[kl] == '\t')
+			kl++;
+		return kl;
 	}
 	return 0;
 }

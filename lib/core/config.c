@@ -308,12 +308,13 @@ static enum step find_key(struct loader *ld, const struct fg_conf_section *sec, 
 }
 
 /* Remember the first line that writes a secret into the file itself. */
-static void note_literal_secret(struct loader *ld, const struct fg_conf_key *ki, const char *raw)
+static void note_literal_secret(struct loader *ld, const struct fg_conf_key *ki, const char *raw,
+				const char *val)
 {
 	bool literal;
 
 	if (ki->flags & FG_KEY_SECRET_IF_PASSWORD)
-		literal = fg_conf_has_literal_password(raw);
+		literal = fg_conf_has_literal_password(ki->flags, raw, val);
 	else
 		literal = (ki->flags & FG_KEY_SECRET) && !fg_conf_is_pure_reference(raw);
 	if (literal && !ld->holds_secret) {
@@ -353,11 +354,11 @@ static enum step read_value(struct loader *ld, struct fg_conf_section *sec, cons
 	} else {
 		val = fg_conf_expand(name, raw, err, sizeof(err));
 		if (ki->flags & FG_KEY_SECRET_IF_PASSWORD)
-			*secret = val != NULL && fg_conf_has_password(val);
+			*secret = val != NULL && fg_conf_has_password(ki->flags, val);
 		else
 			*secret = (ki->flags & FG_KEY_SECRET) != 0;
 		if (val != NULL)
-			note_literal_secret(ld, ki, raw);
+			note_literal_secret(ld, ki, raw, val);
 	}
 	if (val == NULL) {
 		/* a secret missing from this environment (not a mistake in the
@@ -387,7 +388,7 @@ static enum step check_value(struct loader *ld, const char *name, const char *va
 static void register_secret(const struct fg_conf_key *ki, const char *val)
 {
 	if (ki->flags & FG_KEY_SECRET_IF_PASSWORD)
-		fg_conf_add_embedded_secrets(val);
+		fg_conf_add_embedded_secrets(ki->flags, val);
 	else
 		fg_secret_add(val);
 	/* a header "Name: value": the value is the secret */

@@ -128,13 +128,17 @@ int fg_parse_interval(const char *s, int64_t *seconds);
 /*
  * Key table (config_keys.c).  flags: FG_KEY_SECRET (has a _file twin, is
  * masked, triggers the permission check), FG_KEY_SECRET_IF_PASSWORD (a
- * conninfo/ODBC string: secret when it carries a password), FG_KEY_REPEAT
- * (may appear several times).
+ * string that may carry a password: secret when it does; with one of
+ * FG_KEY_CONNINFO, FG_KEY_ODBC or FG_KEY_URL saying how it is read),
+ * FG_KEY_REPEAT (may appear several times).
  */
 enum {
 	FG_KEY_SECRET = 1 << 0,
 	FG_KEY_SECRET_IF_PASSWORD = 1 << 1,
 	FG_KEY_REPEAT = 1 << 2,
+	FG_KEY_CONNINFO = 1 << 3, /* libpq conninfo or URI, read by PQconninfoParse */
+	FG_KEY_ODBC = 1 << 4,     /* ODBC connection string, KEY=value;... */
+	FG_KEY_URL = 1 << 5,      /* URL, read by libcurl's URL API */
 };
 
 struct fg_conf_key {

@@ -17,15 +17,17 @@ const struct fg_conf_section_type fg_conf_section_types[] = {
 };
 
 #define S FG_KEY_SECRET
-#define P FG_KEY_SECRET_IF_PASSWORD
 #define R FG_KEY_REPEAT
+#define PC (FG_KEY_SECRET_IF_PASSWORD | FG_KEY_CONNINFO)
+#define PO (FG_KEY_SECRET_IF_PASSWORD | FG_KEY_ODBC)
+#define PU (FG_KEY_SECRET_IF_PASSWORD | FG_KEY_URL)
 
 const struct fg_conf_key fg_conf_keys[] = {
-	{ "database", "conninfo", P },
+	{ "database", "conninfo", PC },
 	{ "database", "lock_timeout", 0 },
 	{ "database", "statement_timeout", 0 },
 
-	{ "connector", "odbc", P },
+	{ "connector", "odbc", PO },
 	{ "connector", "enabled", 0 },
 	{ "connector", "credit_price", 0 },
 	{ "connector", "storage_price_tb_month", 0 },
@@ -67,17 +69,17 @@ const struct fg_conf_key fg_conf_keys[] = {
 	{ "email", "provider", 0 },
 	{ "email", "from", 0 },
 	{ "email", "reply_to", 0 },
-	{ "email", "smtp_url", 0 },
+	{ "email", "smtp_url", PU },
 	{ "email", "smtp_user", 0 },
 	{ "email", "smtp_password", S },
 	{ "email", "smtp_tls", 0 },
 	{ "email", "sendgrid_api_key", S },
-	{ "email", "sendgrid_url", 0 },
+	{ "email", "sendgrid_url", PU },
 	{ "email", "ses_region", 0 },
 	{ "email", "ses_access_key_id", 0 },
 	{ "email", "ses_secret_access_key", S },
 	{ "email", "ses_session_token", S },
-	{ "email", "ses_endpoint", 0 },
+	{ "email", "ses_endpoint", PU },
 	{ "email", "daily_quota", 0 },
 	{ "email", "quota_alert_channel", 0 },
 	{ "email", "digest", 0 },

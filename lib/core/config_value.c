@@ -5,18 +5,26 @@
  * value (and the key, for messages) and either returns the result or says
  * why not in err, so the loader reports every problem the same way, as
  * FILE:LINE.  Secret values are wiped before they are freed.
+ *
+ * Secrets inside a value (a password in a conninfo, an ODBC string or a
+ * URL) are found by reading the value the way its consumer will: libpq's
+ * PQconninfoParse, libcurl's URL API, the ODBC KEY=value;... syntax with
+ * blanks trimmed.  A string search for "password=" missed "password = x".
  */
 #include "config_value.h"
+#include "config.h"
 #include "redact.h"
+#include "url.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <libpq-fe.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
-
-static const char *const password_keys[] = { "password=", "pwd=", "priv_key_file_pwd=", NULL };
 
 static void say(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void say(char *err, size_t errlen, const char *fmt, ...)
@@ -153,76 +161,218 @@ char *fg_conf_read_secret(const char *key, const char *path, char *err, size_t e
 	return buf;
 }
 
-/* The password of a URI's user:password@, or NULL; *len its length. */
-static const char *uri_password(const char *s, size_t *len)
-{
-	const char *sch = strstr(s, "://");
-	if (sch == NULL)
-		return NULL;
-	const char *u = sch + 3, *at = strchr(u, '@'), *colon = strchr(u, ':');
-	if (at == NULL || colon == NULL || colon > at)
-		return NULL;
-	*len = (size_t)(at - colon - 1);
-	return colon + 1;
-}
+/* Called with each secret found inside a value. */
+typedef void (*secret_fn)(const char *secret, void *arg);
 
-bool fg_conf_has_password(const char *s)
-{
-	size_t n;
+/* ODBC keys whose value is a secret (Snowflake's driver: PWD, the key
+ * file's passphrase, an OAuth token). */
+static const char *const odbc_secret_keys[] = { "pwd", "password", "priv_key_file_pwd", "token", NULL };
 
-	for (int i = 0; password_keys[i]; i++)
-		if (strcasestr(s, password_keys[i]) != NULL)
+/* libpq conninfo keywords whose value is a secret. */
+static const char *const pq_secret_keys[] = { "password", "sslpassword", NULL };
+
+static bool in_list(const char *const *list, const char *s, size_t n)
+{
+	for (int i = 0; list[i]; i++)
+		if (strlen(list[i]) == n && strncasecmp(list[i], s, n) == 0)
 			return true;
-	return uri_password(s, &n) != NULL;
+	return false;
 }
 
-void fg_conf_add_embedded_secrets(const char *s)
+/* Blanks off both ends of [*s, *s + *n). */
+static void trim(const char **s, size_t *n)
 {
-	for (int i = 0; password_keys[i]; i++) {
-		const char *p = s;
-		while ((p = strcasestr(p, password_keys[i])) != NULL) {
-			p += strlen(password_keys[i]);
-			size_t n;
-			if (*p == '{') {
-				p++;
-				n = strcspn(p, "}");
-			} else if (*p == '\'') {
-				p++;
-				n = strcspn(p, "'");
-			} else {
-				n = strcspn(p, "; \t&");
-			}
-			char *v = strndup(p, n);
-			fg_secret_add(v);
-			if (v)
-				explicit_bzero(v, n);
-			free(v);
-		}
+	while (*n > 0 && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*n)--;
 	}
-	size_t n;
-	const char *pw = uri_password(s, &n);
-	if (pw != NULL) {
-		char *v = strndup(pw, n);
-		fg_secret_add(v);
-		free(v);
+	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+static void found(const char *v, size_t n, secret_fn fn, void *arg)
+{
+	char *copy = strndup(v, n);
+	if (copy == NULL)
+		return;
+	if (*copy != '\0')
+		fn(copy, arg);
+	explicit_bzero(copy, n);
+	free(copy);
+}
+
+/*
+ * An ODBC connection string, "KEY = value; KEY={value;with;semicolons}":
+ * keys and values trimmed as the driver manager does, braces around a
+ * value removed ("}}" inside braces is one "}").
+ */
+static void odbc_secrets(const char *s, secret_fn fn, void *arg)
+{
+	while (*s) {
+		const char *eq = s + strcspn(s, "=;");
+		size_t kl = (size_t)(eq - s);
+		const char *key = s;
+		trim(&key, &kl);
+		if (*eq != '=') {
+			s = *eq ? eq + 1 : eq;
+			continue;
+		}
+		const char *v = eq + 1, *next;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		size_t vl;
+		if (*v == '{') {
+			const char *e = v + 1;
+			while (*e && !(e[0] == '}' && e[1] != '}'))
+				e += e[0] == '}' ? 2 : 1;
+			vl = (size_t)(e - v - 1);
+			next = *e ? e + 1 : e;
+			next += strcspn(next, ";");
+			v++;
+		} else {
+			vl = strcspn(v, ";");
+			next = v + vl;
+			trim(&v, &vl);
+		}
+		if (in_list(odbc_secret_keys, key, kl))
+			found(v, vl, fn, arg);
+		s = *next ? next + 1 : next;
 	}
 }
 
-bool fg_conf_has_literal_password(const char *raw)
+/*
+ * Any "key = value" whose key names a secret, anywhere in s: the fallback
+ * for a string its consumer will refuse anyway, so that nothing written
+ * in it is missed.  Values may be quoted '...' or braced {...}.
+ */
+static void scan_secrets(const char *s, secret_fn fn, void *arg)
 {
-	for (int i = 0; password_keys[i]; i++) {
-		const char *p = raw;
-		while ((p = strcasestr(p, password_keys[i])) != NULL) {
-			p += strlen(password_keys[i]);
-			if (*p == '{' || *p == '\'')
-				p++;
-			if (strncmp(p, "${", 2) != 0 && *p != ';' && *p != '\0')
-				return true;
+	for (const char *p = s; *p; p++) {
+		if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+			continue;
+		size_t kl = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+		if (kl == 0 || !(in_list(odbc_secret_keys, p, kl) || in_list(pq_secret_keys, p, kl)))
+			continue;
+		const char *v = p + kl;
+		v += strspn(v, " \t");
+		if (*v != '=')
+			continue;
+		v++;
+		v += strspn(v, " \t");
+		size_t vl;
+		if (*v == '\'' || *v == '{') {
+			char close = *v == '{' ? '}' : '\'';
+			v++;
+			vl = strcspn(v, (char[]){ close, '\0' });
+		} else {
+			vl = strcspn(v, " \t;&");
 		}
+		found(v, vl, fn, arg);
+		p = v + vl - (vl > 0);
 	}
-	size_t n;
-	const char *pw = uri_password(raw, &n);
-	return pw != NULL && strncmp(pw, "${", 2) != 0;
+}
+
+/* A URL's password, as written and percent-decoded. */
+static void url_secrets(const char *s, secret_fn fn, void *arg)
+{
+	for (int decode = 0; decode < 2; decode++) {
+		char *user = NULL, *pw = NULL;
+		if (fg_url_credentials(s, decode, &user, &pw) && pw != NULL)
+			found(pw, strlen(pw), fn, arg);
+		if (user)
+			explicit_bzero(user, strlen(user));
+		if (pw)
+			explicit_bzero(pw, strlen(pw));
+		free(user);
+		free(pw);
+	}
+}
+
+/*
+ * A libpq conninfo or URI, read by libpq itself: "password = x" with
+ * blanks, quoted values and URIs all count.  dbname may itself be a
+ * conninfo or URI (the tools connect with expand_dbname), so it is read
+ * too.  A string libpq cannot parse fails to connect later; its secrets
+ * are still looked for (scan_secrets), so none is missed.
+ */
+static void conninfo_secrets(const char *s, secret_fn fn, void *arg, int depth)
+{
+	char *err = NULL;
+	PQconninfoOption *opts = PQconninfoParse(s, &err);
+
+	if (opts == NULL) {
+		PQfreemem(err);
+		scan_secrets(s, fn, arg);
+		url_secrets(s, fn, arg);
+		return;
+	}
+	for (PQconninfoOption *o = opts; o->keyword; o++) {
+		if (o->val == NULL || *o->val == '\0')
+			continue;
+		if (in_list(pq_secret_keys, o->keyword, strlen(o->keyword)))
+			found(o->val, strlen(o->val), fn, arg);
+		else if (strcmp(o->keyword, "dbname") == 0 && depth == 0 &&
+			 (strchr(o->val, '=') || strstr(o->val, "://")))
+			conninfo_secrets(o->val, fn, arg, 1);
+	}
+	for (PQconninfoOption *o = opts; o->keyword; o++)
+		if (o->val)
+			explicit_bzero(o->val, strlen(o->val));
+	PQconninfoFree(opts);
+}
+
+static void each_secret(int flags, const char *s, secret_fn fn, void *arg)
+{
+	if (flags & FG_KEY_CONNINFO)
+		conninfo_secrets(s, fn, arg, 0);
+	else if (flags & FG_KEY_ODBC)
+		odbc_secrets(s, fn, arg);
+	else if (flags & FG_KEY_URL)
+		url_secrets(s, fn, arg);
+}
+
+static void count_one(const char *secret, void *arg)
+{
+	(void)secret;
+	(*(int *)arg)++;
+}
+
+bool fg_conf_has_password(int flags, const char *s)
+{
+	int n = 0;
+	each_secret(flags, s, count_one, &n);
+	return n > 0;
+}
+
+static void register_one(const char *secret, void *arg)
+{
+	(void)arg;
+	fg_secret_add(secret);
+}
+
+void fg_conf_add_embedded_secrets(int flags, const char *s)
+{
+	each_secret(flags, s, register_one, NULL);
+}
+
+/* A secret counts as written in the file when the raw value holds it. */
+struct literal {
+	const char *raw;
+	bool found;
+};
+
+static void literal_one(const char *secret, void *arg)
+{
+	struct literal *l = arg;
+	if (strstr(l->raw, secret) != NULL)
+		l->found = true;
+}
+
+bool fg_conf_has_literal_password(int flags, const char *raw, const char *val)
+{
+	struct literal l = { raw, false };
+	each_secret(flags, val, literal_one, &l);
+	return l.found;
 }
 
 bool fg_conf_is_pure_reference(const char *raw)

@@ -23,12 +23,17 @@ char *fg_conf_expand(const char *key, const char *value, char *err, size_t errle
 /* The whole secret file at path, trailing newlines removed, malloc'd. */
 char *fg_conf_read_secret(const char *key, const char *path, char *err, size_t errlen);
 
-/* A conninfo/ODBC string or URI that carries a password. */
-bool fg_conf_has_password(const char *s);
-/* The same, written in the file itself rather than as ${VARIABLE}. */
-bool fg_conf_has_literal_password(const char *raw);
-/* Register the passwords inside a conninfo/ODBC string or URI as secrets. */
-void fg_conf_add_embedded_secrets(const char *s);
+/*
+ * The secrets inside a value of a key whose flags (config.h) say how it is
+ * read: FG_KEY_CONNINFO, FG_KEY_ODBC or FG_KEY_URL.
+ */
+/* s carries a password. */
+bool fg_conf_has_password(int flags, const char *s);
+/* One of the passwords in val (raw expanded) is written in raw itself
+ * rather than coming from a ${VARIABLE}. */
+bool fg_conf_has_literal_password(int flags, const char *raw, const char *val);
+/* Register the passwords inside s as secrets (redact.h). */
+void fg_conf_add_embedded_secrets(int flags, const char *s);
 /* raw is exactly one ${NAME} and nothing else. */
 bool fg_conf_is_pure_reference(const char *raw);
 

@@ -6,8 +6,14 @@
  * (email_conf.c), then each channel (channel_conf.c and its type's ops),
  * then what spans sections: a quota alert channel that does not exist is a
  * configuration error (exit 78, FILE:LINE) rather than a warning lost at
- * run time, and so is a lease shorter than a delivery may take (another
- * run would claim it again while it is still being sent).
+ * run time, and so is a lease too short for the slowest request.
+ *
+ * The lease: a run starts requests only in the first half of it (see
+ * notify_run.c), and a request ends within its timeout (libcurl's limit
+ * for the whole transfer, connecting included).  So with lease >= 2 x the
+ * longest timeout, a request ends before the claim may pass to another
+ * run; the longest connect_timeout on top leaves time to record the
+ * outcome.  A shorter lease let two runs send the same messages.
  *
  * A bad [channel] or [email] is logged and counted in nbroken but does not
  * stop the others: notifyd-once delivers to the channels that loaded and
@@ -18,6 +24,33 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Refuse a lease that a request in flight could outlive. */
+static int check_lease(const struct fg_config *cfg, const struct fg_notify_conf *nc)
+{
+	long timeout = 0, connect = 0;
+
+	for (int i = 0; i < nc->nchannels; i++) {
+		if (nc->channels[i].broken)
+			continue;
+		if (nc->channels[i].timeout_ms > timeout)
+			timeout = nc->channels[i].timeout_ms;
+		if (nc->channels[i].connect_timeout_ms > connect)
+			connect = nc->channels[i].connect_timeout_ms;
+	}
+	if (nc->email->configured && nc->email->timeout_ms > timeout)
+		timeout = nc->email->timeout_ms;
+	int64_t need = (2 * (int64_t)timeout + connect + 999) / 1000;
+	if (nc->lease_s >= need)
+		return 0;
+	fg_conf_error(cfg, fg_config_section(cfg, "notify", NULL), "lease",
+		      "a lease of %llds is shorter than 2 x the longest timeout (%lds) + connect_timeout "
+		      "(%lds) = %llds: a run could send again what another still has in flight; raise "
+		      "lease to %llds or more, or lower the timeouts",
+		      (long long)nc->lease_s, timeout / 1000, connect / 1000, (long long)need,
+		      (long long)need);
+	return FG_ERR_CONFIG;
+}
 
 int fg_notify_conf_load(const struct fg_config *cfg, struct fg_notify_conf *nc)
 {
@@ -53,24 +86,12 @@ int fg_notify_conf_load(const struct fg_config *cfg, struct fg_notify_conf *nc)
 		if (fg_channel_load(cfg, s, &d, &nc->channels[nc->nchannels++]) < 0)
 			nc->nbroken++;
 	}
-	for (int i = 0; i < nc->nchannels; i++) {
-		const struct fg_channel *ch = &nc->channels[i];
-		/* timeout bounds the whole request, connecting included */
-		if (!ch->broken && ch->timeout_ms / 1000 >= nc->lease_s) {
-			fg_conf_error(
-				cfg, sec ? sec : fg_config_section(cfg, "channel", ch->name), "lease",
-				"the lease (%llds) is not longer than a delivery to channel '%s' may take"
-				" (timeout %lds): raise lease or lower timeout",
-				(long long)nc->lease_s, ch->name, ch->timeout_ms / 1000);
-			return FG_ERR_CONFIG;
-		}
-	}
 	if (nc->email->quota_alert_channel && !fg_notify_channel(nc, nc->email->quota_alert_channel)) {
 		fg_conf_error(cfg, fg_config_section(cfg, "email", NULL), "quota_alert_channel",
 			      "no channel named '%s'", nc->email->quota_alert_channel);
 		return FG_ERR_CONFIG;
 	}
-	return 0;
+	return check_lease(cfg, nc);
 }
 
 void fg_notify_conf_release(struct fg_notify_conf *nc)

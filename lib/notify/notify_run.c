@@ -11,9 +11,10 @@
  * most the requests in flight.  Rounds go on until nothing is due, --limit
  * is reached or a signal arrives; claimed_by keeps a row from coming back
  * in the same run, so a retry that is due at once waits for the next run.
- * Rows claimed but never started (signal) are released for the next run;
- * rows in flight when the process dies stay claimed until the lease runs
- * out.
+ * Rows claimed but never started (signal, half the lease gone, or a
+ * failure to record results) are released for the next run at once; rows
+ * in flight when the process dies, or whose outcome could not be
+ * recorded, stay claimed until the lease runs out.
  */
 #include "notify_run.h"
 #include "clock.h"
@@ -263,6 +264,38 @@ static int on_result(struct fg_request *r, void *arg)
 	return 0;
 }
 
+/*
+ * Give back at once the claims of requests that never started, returning
+ * their quota, so the next run sends them without waiting for the lease.
+ * Requests that started keep their claim: they may have been sent, and
+ * the lease keeps another run from sending them again.
+ */
+static int release_unstarted(PGconn *db, const char *today, const char *me, struct batch *b,
+			     struct fg_notify_summary *s, bool failed)
+{
+	int rc;
+
+	for (int k = 0; k < b->nlive; k++) {
+		int i = b->live_idx[k];
+		if (b->live[k]->done || b->live[k]->started > 0)
+			continue;
+		b->unsent[b->nunsent++] = b->n[i].id;
+		/* after a failure the quota row is best left as it is: the day's
+		 * count then errs on the side of sending less */
+		if (!failed && b->quota_taken[i] && (rc = fg_store_quota_return(db, today)) < 0)
+			return rc;
+	}
+	if (b->nunsent > 0) {
+		s->left += b->nunsent;
+		fg_info("%d notification%s left for the next run", b->nunsent, b->nunsent == 1 ? "" : "s");
+	}
+	if (failed) {
+		fg_store_release_quietly(db, me, b->unsent, b->nunsent);
+		return 0;
+	}
+	return fg_store_release(db, me, b->unsent, b->nunsent);
+}
+
 /* Decide, render and deliver one claimed batch. */
 static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, const char *today,
 		   const char *tomorrow, struct batch *b, struct fg_notify_summary *s)
@@ -340,22 +373,13 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 	 * before another run may take the claim over; record results as they
 	 * come, so a run that dies repeats at most the requests in flight */
 	struct result_ctx rx = { db, nc, me, today, b, s };
-	if ((rc = fg_http_run_cb(b->live, (size_t)b->nlive, (long)nc->concurrency, (double)nc->lease_s / 2.0,
-				 &fg_interrupted, on_result, &rx)) < 0)
-		return rc;
-	for (int k = 0; k < b->nlive; k++) {
-		int i = b->live_idx[k];
-		if (b->live[k]->done)
-			continue;
-		b->unsent[b->nunsent++] = b->n[i].id;
-		if (b->quota_taken[i] && (rc = fg_store_quota_return(db, today)) < 0)
-			return rc;
-	}
-	if (b->nunsent > 0) {
-		s->left += b->nunsent;
-		fg_info("%d notification%s left for the next run", b->nunsent, b->nunsent == 1 ? "" : "s");
-	}
-	return fg_store_release(db, me, b->unsent, b->nunsent);
+	rc = fg_http_run_cb(b->live, (size_t)b->nlive, (long)nc->concurrency, (double)nc->lease_s / 2.0,
+			    &fg_interrupted, on_result, &rx);
+	/* also after a failure to record (disk full, read-only): what never
+	 * left is released now, not held for the lease; that failure was
+	 * logged and is what the run reports, so the release is quiet */
+	int rel = release_unstarted(db, today, me, b, s, rc < 0);
+	return rc < 0 ? rc : rel;
 }
 
 static int make_digests(PGconn *db, const struct fg_notify_conf *nc, const char *today)

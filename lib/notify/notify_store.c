@@ -15,6 +15,7 @@
 #include "notify_store.h"
 #include "db.h"
 #include "exitcode.h"
+#include "log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,13 +166,27 @@ static int exec_on_ids(PGconn *db, const char *what, const char *sql, const char
 	return rc;
 }
 
+#define SQL_RELEASE                                                          \
+	"UPDATE notifications SET claimed_at = NULL, claimed_by = NULL"      \
+	" WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)" \
+	" AND claimed_by = $2"
+
 int fg_store_release(PGconn *db, const char *me, const int64_t *ids, int n)
 {
-	return exec_on_ids(db, "release unsent notifications",
-			   "UPDATE notifications SET claimed_at = NULL, claimed_by = NULL"
-			   " WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)"
-			   " AND claimed_by = $2",
-			   me, ids, n);
+	return exec_on_ids(db, "release unsent notifications", SQL_RELEASE, me, ids, n);
+}
+
+void fg_store_release_quietly(PGconn *db, const char *me, const int64_t *ids, int n)
+{
+	char *doc = n > 0 ? ids_json(ids, n) : NULL;
+	if (doc == NULL)
+		return;
+	const char *p[] = { doc, me };
+	PGresult *r = PQexecParams(db, SQL_RELEASE, 2, NULL, p, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fg_debug("cannot release unsent notifications: %s", PQerrorMessage(db));
+	PQclear(r);
+	free(doc);
 }
 
 int fg_store_skip(PGconn *db, const char *me, const int64_t *ids, int n)

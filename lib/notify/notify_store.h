@@ -43,6 +43,10 @@ int fg_store_finish(PGconn *db, const char *me, const struct fg_attempt *a, int 
 
 /* Give back claimed rows that were not attempted (interrupted run). */
 int fg_store_release(PGconn *db, const char *me, const int64_t *ids, int n);
+/* The same after the run has failed and said why: a failure here (most
+ * likely the same one) is only logged at debug level; the lease then
+ * frees the rows. */
+void fg_store_release_quietly(PGconn *db, const char *me, const int64_t *ids, int n);
 
 /* Defer a row to UTC day `day` (quota); no attempt is counted. */
 int fg_store_defer(PGconn *db, const char *me, int64_t id, const char *day);

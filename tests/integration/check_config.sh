@@ -94,7 +94,7 @@ bad.conf:7: scope: 'warehouse:' is not a scope
 bad.conf:8: notify: unknown channel 'nowhere'
 bad.conf:14: url: the url of channel 'hook' is not an http:// or https:// URL
 bad.conf:15: email channel 'mail' needs an \[email\] section
-bad.conf:19: lease: the lease \(20s\) is not longer than a delivery to channel 'slow' may take
+bad.conf:19: lease: a lease of 20s is shorter than 2 x the longest timeout \(30s\) \+ connect_timeout \(10s\) = 70s
 bad.conf:24: notify: unknown channel 'ghost'
 bad.conf:26: attempts_days: 0 is out of range
 bad.conf:28: costsync: 'soon' is not an interval

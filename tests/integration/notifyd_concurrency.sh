@@ -48,7 +48,7 @@ fg_eq "attempts table agrees with the sink" "$(fg_sink_count "$FLAKY")" "$(fg_sq
 fg_eq "no error output from the drains" "" "$(grep -v 'notifications\? wait' "$FG_TMP/drain.err")"
 
 # SIGKILL during a run, then recovery after the lease.
-fg_httpsink slow --delay-ms 2500
+fg_httpsink slow --delay-ms 1500
 SLOW=$FG_SINK_URL
 SLOWDIR=$FG_SINK_DIR
 fg_httpsink fast
@@ -58,12 +58,13 @@ mk() {
 [database]
 conninfo =
 [notify]
-lease = 4s
-timeout = 3s
+lease = 5s
 concurrency = 4
 [channel kill]
 type = webhook
 url = $2/kill
+timeout = 2s
+connect_timeout = 1s
 C
 }
 cs=$(mk slow "$SLOW")
@@ -82,7 +83,7 @@ fg_eq "killed run had 4 in flight" 4 "$inflight"
 fg_eq "claims survive the kill" 20 "$(fg_sql "SELECT count(*) FROM notifications WHERE claimed_at IS NOT NULL AND status = 'pending'")"
 fg_run notifyd-once -c "$cf"
 fg_timed && fg_eq "claims within the lease are left alone" 0 "$(fg_sink_count)"
-sleep 4.1
+sleep 5.1
 fg_run notifyd-once -c "$cf"
 fg_eq "after the lease the next run delivers" 0 "$FG_RC"
 fg_eq "all 20 sent" 20 "$(fg_sql "SELECT count(*) FROM notifications WHERE channel = 'kill' AND status = 'sent'")"

@@ -116,6 +116,8 @@ timeout = 2s
 type = slack
 url = $FG_SINK_URL/services/T1/B1/lease
 rate_per_minute = 60
+timeout = 1s
+connect_timeout = 1s
 C
 )
 fg_sql "INSERT INTO notifications (channel, kind, severity, title, dedup_key)

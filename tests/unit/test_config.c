@@ -300,6 +300,69 @@ static void test_world_readable_secret(void **state)
 	fg_config_free(cfg);
 }
 
+/* Secrets written the way libpq, ODBC drivers and libcurl read them, not
+ * just as "password=", are found: the file is refused with FILE:LINE and
+ * the values are masked in every message. */
+static void test_secret_check_not_bypassed(void **state)
+{
+	(void)state;
+	struct fg_config *cfg;
+	static const struct {
+		const char *text, *secret;
+		int line;
+	} leaky[] = {
+		{ "[database]\nconninfo = host=db password = hunter2x\n", "hunter2x", 2 },
+		{ "[database]\nconninfo = host=db password\t=\t'hunter 2x'\n", "hunter 2x", 2 },
+		/* libpq refuses it, but it is written in the file all the same */
+		{ "[database]\nconninfo = host=db PASSWORD = hunter2x\n", "hunter2x", 2 },
+		{ "[database]\nconninfo = host=db\n", NULL, 0 },
+		{ "[database]\nconninfo = postgresql://app:hunter2x@db/flakeguard\n", "hunter2x", 2 },
+		{ "[database]\nconninfo = host=db sslpassword=keypass9\n", "keypass9", 2 },
+		{ "[database]\nconninfo = dbname='host=db password=nested77'\n", "nested77", 2 },
+		{ "[connector a]\nodbc = DSN=x; PWD = hunter2x ;UID=u\n", "hunter2x", 2 },
+		{ "[connector a]\nodbc = DSN=x;pwd={hun;ter2x}\n", "hun;ter2x", 2 },
+		{ "[connector a]\nodbc = DSN=x;token=oauthTok3n\n", "oauthTok3n", 2 },
+		{ "[email]\nfrom = a@example.com\nsmtp_url = smtp://robot:mailPass1@mail.example.com:587\n",
+		  "mailPass1", 3 },
+		{ "[email]\nfrom = a@example.com\nsmtp_url = smtp://robot:p%40ssw0rd@mail.example.com\n",
+		  "p@ssw0rd", 3 },
+	};
+	for (size_t i = 0; i < sizeof(leaky) / sizeof(leaky[0]); i++) {
+		int rc = load(leaky[i].text, 0644, &cfg);
+		if (leaky[i].secret == NULL) {
+			assert_int_equal(rc, 0);
+			fg_config_free(cfg);
+			continue;
+		}
+		assert_int_equal(rc, FG_ERR_CONFIG);
+		char where[64];
+		snprintf(where, sizeof(where), "flakeguard.conf:%d: config file holds a secret",
+			 leaky[i].line);
+		assert_non_null(strstr(capture_buf, where));
+		char *r = fg_redact(leaky[i].secret);
+		assert_string_equal(r, "***");
+		free(r);
+	}
+	/* blanks around '=' are masked even for a secret never registered */
+	char *r = fg_redact("connect failed: password = notRegistered1 host=db");
+	assert_string_equal(r, "connect failed: password = *** host=db");
+	free(r);
+	/* from the environment or a URL without a password: fine */
+	setenv("FG_TEST_PW", "envPass77", 1);
+	assert_int_equal(load("[database]\nconninfo = host=db password = ${FG_TEST_PW}\n[email]\nfrom = "
+			      "a@example.com\nsmtp_url = smtp://robot:${FG_TEST_PW}@mail.example.com\n",
+			      0644, &cfg),
+			 0);
+	fg_config_free(cfg);
+	r = fg_redact("envPass77");
+	assert_string_equal(r, "***");
+	free(r);
+	assert_int_equal(
+		load("[email]\nfrom = a@example.com\nsmtp_url = smtp://robot@mail.example.com\n", 0644, &cfg),
+		0);
+	fg_config_free(cfg);
+}
+
 static void test_long_line(void **state)
 {
 	(void)state;
@@ -398,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_secret_file),
 		cmocka_unit_test(test_symlinked_secret),
 		cmocka_unit_test(test_world_readable_secret),
+		cmocka_unit_test(test_secret_check_not_bypassed),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_typed_getters),
 		cmocka_unit_test(test_interval),
