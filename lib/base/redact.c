@@ -239,3 +239,11 @@ fail:
 	free(buf);
 	return NULL;
 }
+
+void fg_secret_free(char *s)
+{
+	if (s == NULL)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
+}

@@ -17,6 +17,8 @@
 void fg_secret_add(const char *secret);
 /* Forget all secrets (wiping them). */
 void fg_secret_clear(void);
+/* Wipe a malloc'd string that held a secret, then free it; accepts NULL. */
+void fg_secret_free(char *s);
 
 /*
  * Redacted display form of a URL: scheme://host/first-segment/XX… then "/" and three asterisks,

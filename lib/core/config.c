@@ -458,11 +458,10 @@ static int handler(void *user, const char *section, const char *name, const char
 		register_secret(ki, val);
 	if (st == STEP_OK)
 		st = add_entry(ld, sec, ki, val, secret);
-	if (st != STEP_OK && val != NULL) {
-		if (secret)
-			explicit_bzero(val, strlen(val));
+	if (st != STEP_OK && secret)
+		fg_secret_free(val);
+	else if (st != STEP_OK)
 		free(val);
-	}
 	return st != STEP_NOMEM;
 }
 
@@ -555,10 +554,11 @@ void fg_config_free(struct fg_config *cfg)
 		struct fg_conf_entry *e = s->entries;
 		while (e) {
 			struct fg_conf_entry *en = e->next;
-			if (e->secret && e->value)
-				explicit_bzero(e->value, strlen(e->value));
 			free(e->key);
-			free(e->value);
+			if (e->secret)
+				fg_secret_free(e->value);
+			else
+				free(e->value);
 			free(e);
 			e = en;
 		}

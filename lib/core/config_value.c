@@ -279,12 +279,8 @@ static void url_secrets(const char *s, secret_fn fn, void *arg)
 		char *user = NULL, *pw = NULL;
 		if (fg_url_credentials(s, decode, &user, &pw) && pw != NULL)
 			found(pw, strlen(pw), fn, arg);
-		if (user)
-			explicit_bzero(user, strlen(user));
-		if (pw)
-			explicit_bzero(pw, strlen(pw));
-		free(user);
-		free(pw);
+		fg_secret_free(user);
+		fg_secret_free(pw);
 	}
 }
 

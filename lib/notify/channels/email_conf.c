@@ -51,12 +51,8 @@ static void warn_clear_smtp(const struct fg_email_conf *em)
 		return;
 	if (fg_url_credentials(em->smtp_url, false, &user, &pw))
 		creds = creds || user != NULL || pw != NULL;
-	if (user)
-		explicit_bzero(user, strlen(user));
-	if (pw)
-		explicit_bzero(pw, strlen(pw));
-	free(user);
-	free(pw);
+	fg_secret_free(user);
+	fg_secret_free(pw);
 	if (creds && !fg_url_is_loopback(em->smtp_url))
 		fg_warn("email smtp_tls = none sends the SMTP credentials in clear to '%s': anyone on "
 			"the path can read them; set smtp_tls = required or use smtps://",
