@@ -33,7 +33,8 @@ static void test_other_layouts(void **state)
 {
 	(void)state;
 	/* bindir sbin/x, datadir share: two levels up */
-	expect("/srv/fg/sbin/tools/secscan", "../../share/flakeguard", "/srv/fg/share/flakeguard/unc5537-ips.txt");
+	expect("/srv/fg/sbin/tools/secscan", "../../share/flakeguard",
+	       "/srv/fg/share/flakeguard/unc5537-ips.txt");
 	/* datadir inside bindir */
 	expect("/srv/fg/secscan", "data/flakeguard", "/srv/fg/data/flakeguard/unc5537-ips.txt");
 	expect("/srv/fg/secscan", "./data", "/srv/fg/data/unc5537-ips.txt");
