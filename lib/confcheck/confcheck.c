@@ -61,6 +61,15 @@ static void print_channels(FILE *out, const struct fg_notify_conf *nc)
 			nc->email->from ? nc->email->from : "?");
 }
 
+static void print_ioc(FILE *out, const struct fg_sec_settings *sec)
+{
+	if (sec->ioc_ips != NULL)
+		fprintf(out, "ioc addresses: %zu from '%s'\n", json_array_size(sec->ioc_ips), sec->ioc_file);
+	else if (sec->ioc_reason != NULL)
+		fprintf(out, "ioc addresses: none, %s: ioc-ip-login will not be evaluated\n",
+			sec->ioc_reason);
+}
+
 int fg_confcheck(const struct fg_config *cfg, bool verbose, FILE *out)
 {
 	struct fg_connector_set connectors = { 0 };
@@ -79,7 +88,6 @@ int fg_confcheck(const struct fg_config *cfg, bool verbose, FILE *out)
 	rc = worse(rc, one < 0 ? one : nc.nbroken > 0 ? FG_ERR_CONFIG : 0);
 	one = fg_secscan_settings(cfg, &sec);
 	rc = worse(rc, one);
-	fg_secscan_settings_release(&sec);
 	{
 		struct fg_db_settings dbset;
 		rc = worse(rc, fg_db_settings_load(cfg, &dbset));
@@ -92,7 +100,9 @@ int fg_confcheck(const struct fg_config *cfg, bool verbose, FILE *out)
 		print_connectors(out, &connectors);
 		print_budgets(out, &budgets);
 		print_channels(out, &nc);
+		print_ioc(out, &sec);
 	}
+	fg_secscan_settings_release(&sec);
 	fg_notify_conf_release(&nc);
 	fg_budget_set_release(&budgets);
 	fg_connector_set_release(&connectors);

@@ -151,6 +151,7 @@ struct fg_sec_settings {
 	int nioc_apps;
 	json_t *ioc_ips;  /* array of strings, NULL when the list is unavailable */
 	char *ioc_reason; /* why ioc_ips is NULL */
+	char *ioc_file;   /* the IoC file read (or the default not found) */
 	struct fg_sec_ignore *ignore;
 	size_t nignore;
 };

@@ -13,6 +13,7 @@
  * installed it.
  */
 #include "config.h"
+#include "datadir.h"
 #include "exitcode.h"
 #include "log.h"
 #include "secscan.h"
@@ -22,10 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef FG_DATADIR
-#define FG_DATADIR "/usr/local/share/flakeguard"
-#endif
-#define DEFAULT_IOC_FILE FG_DATADIR "/unc5537-ips.txt"
+#define DEFAULT_IOC_FILE "unc5537-ips.txt"
 
 static int load_ioc(const struct fg_config *cfg, const struct fg_conf_section *sec, struct fg_sec_settings *s)
 {
@@ -36,8 +34,9 @@ static int load_ioc(const struct fg_config *cfg, const struct fg_conf_section *s
 	int lineno = 0, rc = 0;
 	FILE *fp;
 
-	if (!configured)
-		path = DEFAULT_IOC_FILE;
+	s->ioc_file = configured ? strdup(path) : fg_datadir_file(DEFAULT_IOC_FILE);
+	if ((path = s->ioc_file) == NULL)
+		return FG_ERR_INTERNAL;
 	if ((fp = fopen(path, "r")) == NULL) {
 		if (configured) {
 			fg_conf_error(cfg, sec, "ioc_ip_file", "cannot read IoC address file '%s': %s", path,
@@ -144,6 +143,7 @@ void fg_secscan_settings_release(struct fg_sec_settings *s)
 		fg_conf_list_free(s->ioc_apps);
 	json_decref(s->ioc_ips);
 	free(s->ioc_reason);
+	free(s->ioc_file);
 	fg_sec_ignore_free(s->ignore, s->nignore);
 	free(s->ignore);
 	memset(s, 0, sizeof(*s));

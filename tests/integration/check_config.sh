@@ -51,7 +51,8 @@ fg_eq "-v summary" "config '$good': valid
 connectors: 2 (prod, dev disabled)
 budgets: 1 (prod-monthly)
 channels: 2 (ops slack, mail email)
-email: smtp from flakeguard <alerts@example.com>" "$FG_OUT"
+email: smtp from flakeguard <alerts@example.com>
+ioc addresses: $(grep -cvE '^[[:space:]]*(#|$)' "$FG_SOURCE_DIR/data/unc5537-ips.txt") from '$FG_SOURCE_DIR/data/unc5537-ips.txt'" "$FG_OUT"
 fg_nomatch "-v summary shows no secret" "ghijklmnop" "$FG_OUT$FG_ERR"
 
 # One line per problem, every section, the same from every tool.

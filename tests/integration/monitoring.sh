@@ -1,8 +1,20 @@
 #!/usr/bin/env bash
-# [monitoring]: Prometheus textfile per job written atomically, health
-# pings at start and end, and neither can fail a job.
+# [monitoring]: Prometheus textfile per job written atomically (and valid
+# for promtool check metrics), health pings at start and end, and neither
+# can fail a job.
 . "$(dirname "$0")/../lib/harness.sh"
 fg_setup
+
+# promtool_ok NAME FILE: promtool check metrics finds no problem in FILE
+promtool_ok() {
+	local out
+	if ! command -v promtool >/dev/null; then
+		fg_log "promtool not found (Debian package prometheus): $1 not checked"
+		return
+	fi
+	out=$(promtool check metrics <"$2" 2>&1)
+	fg_eq "$1" "0:" "$?:$out"
+}
 
 fg_httpsink ping
 mkdir -p "$FG_TMP/metrics"
@@ -25,6 +37,9 @@ fg_match "last run timestamp" '^flakeguard_last_run_timestamp_seconds\{job="snap
 fg_match "exit status metric" '^flakeguard_last_exit_status\{job="snapshot"\} 0$' "$(grep ^flakeguard_last_exit "$prom")"
 fg_match "duration metric" '^flakeguard_last_duration_seconds\{job="snapshot"\} [0-9.]+$' "$(grep ^flakeguard_last_dur "$prom")"
 fg_eq "no temp file left" "" "$(ls "$FG_TMP/metrics" | grep tmp || true)"
+promtool_ok "promtool accepts the metrics of a run" "$prom"
+fg_match "items processed are reported" '^flakeguard_items_processed\{job="snapshot",item="[a-z_]+"\} [0-9]+$' \
+	"$(grep ^flakeguard_items "$prom")"
 success=$(grep ^flakeguard_last_success "$prom" | awk '{print $2}')
 fg_eq "pings /start then /0" "/ping/0f5e-secret-uuid/start /ping/0f5e-secret-uuid/0" \
 	"$(fg_sink_requests | jq -r .path | tr '\n' ' ' | sed 's/ $//')"
@@ -42,6 +57,7 @@ fg_run snapshot -c "$bad"
 fg_eq "failing job exits 75" 75 "$FG_RC"
 fg_match "failed exit status metric" 'flakeguard_last_exit_status\{job="snapshot"\} 75' "$(cat "$prom")"
 fg_eq "last success kept across a failure" "$success" "$(grep ^flakeguard_last_success "$prom" | awk '{print $2}')"
+promtool_ok "promtool accepts the metrics of a failed run" "$prom"
 fg_eq "failure pinged as /75" "/ping/0f5e-secret-uuid/75" "$(fg_sink_requests | jq -r .path | tail -n 1)"
 
 # Unwritable metrics dir and unreachable ping: the job still succeeds, warns, leaks no token.
