@@ -48,8 +48,9 @@ static enum fg_severity opt_sev(struct fg_input_list *l, const struct fg_input_a
 	const char *s = opt_str(l, at, o, path, "severity", NULL, bad);
 	enum fg_severity v = def;
 	if (s != NULL && fg_severity_parse(s, &v) < 0) {
-		fg_input_bad(l, at, "unknown severity '%s' in \"%sseverity\" (info, low, medium, high, critical)",
-			     s, path);
+		fg_input_bad(l, at,
+			     "unknown severity '%s' in \"%sseverity\" (info, low, medium, high, critical)", s,
+			     path);
 		*bad = true;
 	}
 	return v;
@@ -100,7 +101,8 @@ static int budget(struct fg_input_list *l, json_t *b, const struct fg_input_at *
 		struct alert c = { .actual = true };
 		snprintf(path, sizeof(path), "new_alerts[%zu].", i);
 		if (!json_is_object(a)) {
-			fg_input_bad(l, at, "\"new_alerts[%zu]\" must be an object, not %s", i, fg_input_type(a));
+			fg_input_bad(l, at, "\"new_alerts[%zu]\" must be an object, not %s", i,
+				     fg_input_type(a));
 			bad = true;
 			continue;
 		}
@@ -119,14 +121,16 @@ static int budget(struct fg_input_list *l, json_t *b, const struct fg_input_at *
 		c.actual = strcmp(kind, "forecast") != 0;
 		c.sev = opt_sev(l, at, a, path, FG_SEV_MEDIUM, &bad);
 		if (q != NULL && !json_is_boolean(q)) {
-			fg_input_bad(l, at, "\"%squeued\" must be true or false, not %s", path, fg_input_type(q));
+			fg_input_bad(l, at, "\"%squeued\" must be true or false, not %s", path,
+				     fg_input_type(q));
 			bad = true;
 		}
 		if (json_is_true(q)) {
 			queued++;
 			continue;
 		}
-		if (!any || (c.actual && !best.actual) || (c.actual == best.actual && c.threshold > best.threshold))
+		if (!any || (c.actual && !best.actual) ||
+		    (c.actual == best.actual && c.threshold > best.threshold))
 			best = c;
 		any = true;
 	}
@@ -141,8 +145,8 @@ static int budget(struct fg_input_list *l, json_t *b, const struct fg_input_at *
 		return FG_ERR_DATA;
 	if (queued > 0) {
 		l->queued += queued;
-		fg_info("stdin: skipping %ld alert%s of budget '%s': in the outbox, notifyd-once sends %s", queued,
-			queued == 1 ? "" : "s", name, queued == 1 ? "it" : "them");
+		fg_info("stdin: skipping %ld alert%s of budget '%s': in the outbox, notifyd-once sends %s",
+			queued, queued == 1 ? "" : "s", name, queued == 1 ? "it" : "them");
 	}
 	if (!any) {
 		l->quiet += queued == 0;
@@ -166,8 +170,8 @@ static int budget(struct fg_input_list *l, json_t *b, const struct fg_input_at *
 		 thr);
 	fg_utf8_trim(dedup);
 	json_t *f = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "budget", name, "kind",
-			      best.actual ? "actual" : "forecast", "threshold", best.threshold, "spend", spend,
-			      "amount", amount, "currency", cur, "percent", pct);
+			      best.actual ? "actual" : "forecast", "threshold", best.threshold, "spend",
+			      spend, "amount", amount, "currency", cur, "percent", pct);
 	static const char *copy[] = { "connector", "period", "period_start", "period_end", "forecast", NULL };
 	for (int k = 0; f && copy[k]; k++)
 		if (json_object_get(b, copy[k]))
@@ -195,7 +199,8 @@ static int finding(struct fg_input_list *l, json_t *f, size_t i, const struct fg
 
 	snprintf(path, sizeof(path), "findings[%zu].", i);
 	if (!json_is_object(f))
-		return fg_input_bad(l, at, "\"findings[%zu]\" must be an object, not %s", i, fg_input_type(f));
+		return fg_input_bad(l, at, "\"findings[%zu]\" must be an object, not %s", i,
+				    fg_input_type(f));
 	const char *status = opt_str(l, at, f, path, "status", "new", &bad);
 	const char *rule = opt_str(l, at, f, path, "rule", NULL, &bad);
 	const char *subj = opt_str(l, at, f, path, "subject", NULL, &bad);
@@ -206,7 +211,8 @@ static int finding(struct fg_input_list *l, json_t *f, size_t i, const struct fg
 	enum fg_severity sev = opt_sev(l, at, f, path, FG_SEV_MEDIUM, &bad);
 	json_t *q = json_object_get(f, "queued"), *cis = json_object_get(f, "cis");
 	if (q != NULL && !json_is_boolean(q))
-		bad = fg_input_bad(l, at, "\"%squeued\" must be true or false, not %s", path, fg_input_type(q));
+		bad = fg_input_bad(l, at, "\"%squeued\" must be true or false, not %s", path,
+				   fg_input_type(q));
 	if (!bad && (rule == NULL || subj == NULL))
 		bad = fg_input_bad(l, at, "\"findings[%zu]\" needs \"rule\" and \"subject\"", i);
 	if (bad)
@@ -215,19 +221,21 @@ static int finding(struct fg_input_list *l, json_t *f, size_t i, const struct fg
 		return 0;
 	if (json_is_true(q)) {
 		l->queued++;
-		fg_info("stdin: skipping finding %s of '%s': in the outbox, notifyd-once sends it", rule, subj);
+		fg_info("stdin: skipping finding %s of '%s': in the outbox, notifyd-once sends it", rule,
+			subj);
 		return 0;
 	}
 	if (sev < l->floor) {
 		l->below++;
-		fg_info("stdin: skipping finding %s of '%s': %s is below [secscan] min_severity %s", rule, subj,
-			fg_severity_name(sev), fg_severity_name(l->floor));
+		fg_info("stdin: skipping finding %s of '%s': %s is below [secscan] min_severity %s", rule,
+			subj, fg_severity_name(sev), fg_severity_name(l->floor));
 		return 0;
 	}
 	char title[1024], subject[300], body[4096], dedup[600], cisref[64] = "";
 	snprintf(subject, sizeof(subject), "%s", subj);
 	one_line(subject);
-	snprintf(title, sizeof(title), "secscan %s: %s: %s", conn ? conn : "-", rtitle ? rtitle : rule, subject);
+	snprintf(title, sizeof(title), "secscan %s: %s: %s", conn ? conn : "-", rtitle ? rtitle : rule,
+		 subject);
 	one_line(title);
 	if (strlen(title) > 300) /* as the outbox rows: left(..., 300) */
 		title[300] = '\0';
