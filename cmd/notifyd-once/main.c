@@ -204,7 +204,10 @@ static int run_direct(struct fg_tool *t, const struct notifyd_opts *o)
 		}
 		for (size_t i = 0; i < nch; i++)
 			names[i] = json_string_value(json_array_get(o->channels, i));
-		if ((rc = fg_notify_read_input(stdin, names, (int)nch, &n, &count)) < 0)
+		enum fg_severity floor;
+		if ((rc = fg_notify_input_floor(t->cfg, &floor)) < 0)
+			goto out;
+		if ((rc = fg_notify_read_input(stdin, names, (int)nch, floor, &n, &count)) < 0)
 			goto out;
 	}
 	struct fg_notify_opts ro = { .dry_run = t->cli.dry_run, .json = t->cli.json, .out = stdout };

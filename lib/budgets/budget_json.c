@@ -12,7 +12,10 @@
  * real formatted as jansson formats one.  "percent" is a JSON number
  * made from the two-decimal text PostgreSQL computed; 15 significant
  * digits print that text back exactly (147.36, never 147.36000000000001)
- * for any percent below 10^13.  fg_budget_statuses() still
+ * for any percent below 10^13.  Each new alert says whether this run
+ * put its notification in the outbox ("queued"): notifyd-once --stdin
+ * sends only the others, so a pipe never sends an alert twice.
+ * fg_budget_statuses() still
  * builds the tree, for the table and for whoever wants one.
  */
 #include "budget.h"
@@ -219,7 +222,8 @@ int fg_budget_write_json(FILE *out, const struct fg_budget_result *res)
 			string(bp, a->forecast ? "forecast" : "actual");
 			puts_(bp, ",\n        \"severity\": ");
 			string(bp, a->severity);
-			puts_(bp, "\n      }");
+			puts_(bp, a->queued ? ",\n        \"queued\": true\n      }"
+					    : ",\n        \"queued\": false\n      }");
 			any = true;
 		}
 		puts_(bp, any ? "\n    ]" : "[]");
@@ -254,9 +258,11 @@ json_t *fg_budget_statuses(struct fg_budget_result *res)
 		for (; c < res->ncands && res->cands[c].row == i; c++)
 			if (res->cands[c].created)
 				json_array_append_new(
-					na, json_pack("{s:i, s:s, s:s}", "threshold", res->cands[c].threshold,
-						      "kind", res->cands[c].forecast ? "forecast" : "actual",
-						      "severity", res->cands[c].severity));
+					na,
+					json_pack("{s:i, s:s, s:s, s:b}", "threshold",
+						  res->cands[c].threshold, "kind",
+						  res->cands[c].forecast ? "forecast" : "actual", "severity",
+						  res->cands[c].severity, "queued", res->cands[c].queued));
 		json_object_set_new(o, "name", json_string(b->name));
 		json_object_set_new(o, "connector", json_string(b->connector));
 		json_object_set_new(o, "period", json_string(fg_period_name(b->period)));

@@ -180,7 +180,7 @@ static int add_rows(const struct fg_budget_cand *group, int n, const struct fg_b
 	return 0;
 }
 
-int fg_budget_notify_plan(const struct fg_budget_cands *cs, const PGresult *ev, struct fg_budget_result *res,
+int fg_budget_notify_plan(struct fg_budget_cands *cs, const PGresult *ev, struct fg_budget_result *res,
 			  bool write, PGconn *db)
 {
 	struct fg_outbox_batch batch;
@@ -200,6 +200,9 @@ int fg_budget_notify_plan(const struct fg_budget_cands *cs, const PGresult *ev, 
 		rows += top->b->nnotify;
 		if (write && (rc = add_rows(cs->v + i, j - i, top, ev, &batch)) < 0)
 			goto out;
+		/* one row names the highest; it stands for every alert of the group */
+		for (int k = i; write && k < j; k++)
+			cs->v[k].queued = cs->v[k].created;
 	}
 	if (!write || rows == 0) {
 		res->notifications += rows;

@@ -19,6 +19,7 @@ struct fg_budget_cand {
 	const char *severity;
 	bool created;       /* inserted by this run (or would be, dry run) */
 	long long alert_id; /* budget_alerts.id when created by a real run */
+	bool queued;        /* its notification is in the outbox (real run, budget with notify) */
 };
 
 struct fg_budget_cands {
@@ -41,9 +42,10 @@ int fg_budget_alerts_insert(PGconn *db, struct fg_budget_cands *cs, const PGresu
  * One notification per (budget, kind) with created alerts and per channel
  * of the budget, naming the highest created threshold.  With write, the
  * rows are inserted into the outbox in one statement (counted in
- * res->statements); otherwise only counted.  Returns 0 or < 0.
+ * res->statements) and the created candidates they cover marked queued;
+ * otherwise only counted.  Returns 0 or < 0.
  */
-int fg_budget_notify_plan(const struct fg_budget_cands *cs, const PGresult *ev, struct fg_budget_result *res,
+int fg_budget_notify_plan(struct fg_budget_cands *cs, const PGresult *ev, struct fg_budget_result *res,
 			  bool write, PGconn *db);
 
 #endif

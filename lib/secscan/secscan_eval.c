@@ -156,8 +156,15 @@ static void count_add(json_t *counts, const char *key, long long n)
 }
 
 /* Append result rows (rule, subject, severity, suppressed, state, first, last, evidence) to the output. */
-static void emit(const PGresult *r, const char *connector, const struct fg_secscan_opts *opts,
-		 json_t *findings, json_t *counts, bool *fail)
+/*
+ * Each finding carries its rule's title, remediation and CIS reference,
+ * so a reader (notifyd-once --stdin) can word it as the outbox rows are,
+ * and "queued": whether this scan put its notification in the outbox
+ * (the conditions of sql/secscan/findings/notify.sql; a dry run clears
+ * it, secscan_run.c).
+ */
+static void emit(const PGresult *r, const char *connector, const struct fg_sec_settings *s,
+		 const struct fg_secscan_opts *opts, json_t *findings, json_t *counts, bool *fail)
 {
 	for (int i = 0; i < PQntuples(r); i++) {
 		const char *state = PQgetvalue(r, i, 4);
@@ -170,13 +177,23 @@ static void emit(const PGresult *r, const char *connector, const struct fg_secsc
 		json_error_t jerr;
 		json_t *ev = json_loads(PQgetvalue(r, i, 7), 0, &jerr);
 		fg_severity_parse(PQgetvalue(r, i, 2), &sev);
-		json_array_append_new(findings,
-				      json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:o}", "rule",
-						PQgetvalue(r, i, 0), "severity", PQgetvalue(r, i, 2),
-						"subject", PQgetvalue(r, i, 1), "connector", connector,
-						"status", status, "reopened", strcmp(state, "reopened") == 0,
-						"first_seen", PQgetvalue(r, i, 5), "last_seen",
-						PQgetvalue(r, i, 6), "evidence", ev ? ev : json_object()));
+		const struct fg_sec_rule *rule = fg_sec_rule_find(PQgetvalue(r, i, 0));
+		bool queued = strcmp(status, "new") == 0 && s->nnotify > 0 && sev >= s->min_severity;
+		json_t *o =
+			json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:o}", "rule",
+				  PQgetvalue(r, i, 0), "severity", PQgetvalue(r, i, 2), "subject",
+				  PQgetvalue(r, i, 1), "connector", connector, "status", status, "reopened",
+				  strcmp(state, "reopened") == 0, "first_seen", PQgetvalue(r, i, 5),
+				  "last_seen", PQgetvalue(r, i, 6), "evidence", ev ? ev : json_object());
+		if (o && rule) {
+			json_object_set_new(o, "title", json_string(rule->title));
+			json_object_set_new(o, "remediation", json_string(rule->remediation));
+			if (rule->cis)
+				json_object_set_new(o, "cis", json_string(rule->cis));
+		}
+		if (o)
+			json_object_set_new(o, "queued", json_boolean(queued));
+		json_array_append_new(findings, o);
 		count_add(counts, status, 1);
 		if (opts->fail_on_set && !suppressed && !resolved && sev >= opts->fail_on)
 			*fail = true;
@@ -283,8 +300,8 @@ int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_s
 	}
 	fg_debug("connector '%s': updated %d findings, resolved %d in %.0f ms", connector, PQntuples(r),
 		 PQntuples(resolved), fg_elapsed_since(&t0) * 1e3);
-	emit(r, connector, opts, findings, counts, fail);
-	emit(resolved, connector, opts, findings, counts, fail);
+	emit(r, connector, s, opts, findings, counts, fail);
+	emit(resolved, connector, s, opts, findings, counts, fail);
 	{
 		const char *p[] = { connector, now_s };
 		rc = fg_db_exec(db, "record secscan time",

@@ -105,11 +105,16 @@ static int scan_connector(struct fg_tool *t, const struct fg_connector *c, const
 				     fg_now(), &src)) < 0)
 		goto fail;
 	warn_unavailable(c->name, &src, needed, o);
+	size_t before = json_array_size(json_object_get(out, "findings"));
 	if ((rc = fg_secscan_evaluate(t->db, c->name, s, o, &src, fg_now(), out, fail)) < 0)
 		goto fail;
-	if (t->cli.dry_run)
+	if (t->cli.dry_run) {
+		/* rolled back: nothing of this scan is in the outbox */
+		json_t *all = json_object_get(out, "findings");
+		for (size_t i = before; i < json_array_size(all); i++)
+			json_object_set_new(json_array_get(all, i), "queued", json_false());
 		fg_db_rollback(t->db);
-	else if ((rc = fg_db_commit(t->db)) < 0)
+	} else if ((rc = fg_db_commit(t->db)) < 0)
 		goto fail;
 	rc = 0;
 	goto out;

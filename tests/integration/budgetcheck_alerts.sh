@@ -59,7 +59,7 @@ fg_run budgetcheck -c "$conf" --json
 fg_eq "95 % run exits 0" 0 "$FG_RC"
 fg_eq "silent on success" "" "$FG_ERR"
 fg_eq "thresholds crossed" "[50,75,90]" "$(jq -c '.[] | select(.name == "jump") | .thresholds_crossed' <<<"$FG_OUT")"
-fg_eq "new alerts reported" '[{"threshold":50,"kind":"actual","severity":"info"},{"threshold":75,"kind":"actual","severity":"info"},{"threshold":90,"kind":"actual","severity":"medium"}]' \
+fg_eq "new alerts reported, queued in the outbox" '[{"threshold":50,"kind":"actual","severity":"info","queued":true},{"threshold":75,"kind":"actual","severity":"info","queued":true},{"threshold":90,"kind":"actual","severity":"medium","queued":true}]' \
 	"$(jq -c '.[] | select(.name == "jump") | .new_alerts' <<<"$FG_OUT")"
 fg_eq "three alert rows" "50|actual|info|2026-03-01|2026-03-31
 75|actual|info|2026-03-01|2026-03-31
@@ -93,7 +93,7 @@ cost 2026-03-15 60
 before=$(fg_sql "SELECT count(*) FROM job_runs")
 fg_run budgetcheck -c "$conf" --dry-run --json
 fg_eq "dry run exits 0" 0 "$FG_RC"
-fg_eq "dry run names the new alert" '[{"threshold":100,"kind":"actual","severity":"critical"}]' \
+fg_eq "dry run names the new alert, not queued" '[{"threshold":100,"kind":"actual","severity":"critical","queued":false}]' \
 	"$(jq -c '.[] | select(.name == "jump") | .new_alerts' <<<"$FG_OUT")"
 fg_eq "dry run wrote no alert" 3 "$(alerts)"
 fg_eq "dry run enqueued nothing" 2 "$(notes)"

@@ -71,7 +71,7 @@ fg_eq "seasonal spend and percent" "232.00 38.67" "$(st seasonal '"\(.spend) \(.
 fg_eq "seasonal forecast equals the hand computation" "695.00 675.00 755.00" \
 	"$(st seasonal '"\(.forecast) \(.forecast_low) \(.forecast_high)"')"
 fg_eq "seasonal days" "11 20" "$(st seasonal '"\(.days_elapsed) \(.days_remaining)"')"
-fg_eq "projected breach is a new forecast alert" '[{"threshold":100,"kind":"forecast","severity":"high"}]' \
+fg_eq "projected breach is a new forecast alert" '[{"threshold":100,"kind":"forecast","severity":"high","queued":false}]' \
 	"$(st seasonal '.new_alerts' | jq -c .)"
 
 # young: 4 complete days (5, 10, 20, 30), mean 16.25 for each of 20 days.
@@ -122,7 +122,7 @@ fg_eq "forecast field" '"forecast" "695.00"' \
 # The next day, fresh has 3 complete days: its forecast alert comes.
 fg_run env FLAKEGUARD_NOW=2026-03-13T08:00:00Z budgetcheck -c "$conf" --json
 fg_eq "next day exits 0" 0 "$FG_RC"
-fg_eq "fresh forecast alert after 3 complete days" '[{"threshold":100,"kind":"forecast","severity":"high"}]' \
+fg_eq "fresh forecast alert after 3 complete days" '[{"threshold":100,"kind":"forecast","severity":"high","queued":true}]' \
 	"$(st fresh '.new_alerts' | jq -c .)"
 fg_eq "seasonal forecast alert not repeated" "[]" "$(st seasonal '.new_alerts' | jq -c .)"
 fg_eq "two forecast alerts in all" 2 "$(fg_sql "SELECT count(*) FROM budget_alerts WHERE kind = 'forecast'")"

@@ -25,7 +25,7 @@ for page in "$FG_SOURCE_DIR"/man/*.[157]; do
 done
 # the JSON shapes as written
 text=$(groff -mandoc -Tascii "$FG_SOURCE_DIR/man/budgetcheck.1" 2>/dev/null | col -bx | tr -s ' \n' ' ')
-fg_check "budgetcheck(1) shows the alert object" grep -qF '{"threshold", "kind", "severity"}' <<<"$text"
+fg_check "budgetcheck(1) shows the alert object" grep -qF '{"threshold", "kind", "severity", "queued"}' <<<"$text"
 text=$(mandoc -Tascii "$FG_SOURCE_DIR/man/costsync.1" 2>/dev/null | col -bx | tr -s ' \n' ' ')
 fg_check "costsync(1) shows the document" grep -qF '{"dry_run", "connectors"}' <<<"$text"
 for t in costsync budgetcheck notifyd-once snapshot secscan; do

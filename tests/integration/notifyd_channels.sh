@@ -240,7 +240,7 @@ findings='{"findings":[{"rule":"user-password-no-mfa","severity":"high","subject
 stdin_run2 "$findings" --stdin --channel pd --json
 fg_eq "secscan --json: new findings only" 1 "$(jq .sent <<<"$FG_OUT")"
 p=$(fg_sink_requests | tail -n 1 | jq -r .body)
-fg_eq "finding to PagerDuty" "[high] user-password-no-mfa: ALICE|error|ALICE" \
+fg_eq "finding to PagerDuty, titled as the outbox does" "[high] secscan prod: user-password-no-mfa: ALICE|error|ALICE" \
 	"$(jq -r '"\(.payload.summary)|\(.payload.severity)|\(.payload.custom_details.subject)"' <<<"$p")"
 stdin_run2 $'{"title":"ok"}\n{"title": oops}\n' --stdin --channel ops
 fg_eq "bad JSON exits 65" 65 "$FG_RC"

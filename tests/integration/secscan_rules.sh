@@ -58,7 +58,7 @@ fg_eq "all 39 rules evaluated" 39 "$(printf '%s' "$FG_OUT" | jq .counts.rules_ev
 fg_eq "every rule has at least one seeded subject" 39 \
 	"$(fg_sim "SELECT count(DISTINCT rule) FROM public.seed_security_truth")"
 fg_eq "nothing not evaluated" 0 "$(printf '%s' "$FG_OUT" | jq '.not_evaluated | length')"
-fg_eq "finding objects carry the contract keys" "connector,evidence,first_seen,last_seen,reopened,rule,severity,status,subject" \
+fg_eq "finding objects carry the contract keys" "cis,connector,evidence,first_seen,last_seen,queued,remediation,reopened,rule,severity,status,subject,title" \
 	"$(printf '%s' "$FG_OUT" | jq -r '.findings[0] | keys | join(",")')"
 fg_eq "suppressed finding reported as suppressed" "suppressed" \
 	"$(printf '%s' "$FG_OUT" | jq -r '.findings[] | select(.rule == "stale-user" and .subject == "STALE_STAN") | .status')"

@@ -95,9 +95,38 @@ static void test_rfc2047(void **state)
 	s = fg_email_encode_header("caf\xc3\xa9");
 	assert_string_equal(s, "=?UTF-8?B?Y2Fmw6k=?=");
 	free(s);
-	assert_null(fg_email_encode_header("hello\r\nBcc: victim@example.org"));
-	assert_null(fg_email_encode_header("hello\nX: y"));
-	assert_null(fg_email_encode_header("caf\xc3\xa9\r\nBcc: a@b.org"));
+	/* a line break is made a space: one line, no header injected */
+	s = fg_email_encode_header("hello\r\nBcc: victim@example.org");
+	assert_string_equal(s, "hello  Bcc: victim@example.org");
+	free(s);
+	s = fg_email_encode_header("hello\nX: y");
+	assert_string_equal(s, "hello X: y");
+	free(s);
+	s = fg_email_encode_header("caf\xc3\xa9\r\nBcc: a@b.org");
+	assert_non_null(s);
+	assert_null(strstr(s, "Bcc"));
+	free(s);
+
+	/* a long ASCII title is folded at spaces: no line over 78 with "Subject: " */
+	char longt[2001];
+	for (int i = 0; i < 400; i++)
+		memcpy(longt + 5 * i, "word ", 5);
+	longt[1999] = 'x';
+	longt[2000] = '\0';
+	s = fg_email_encode_header(longt);
+	assert_non_null(s);
+	size_t col = strlen("Subject: ");
+	for (const char *q = s; *q; q++) {
+		if (*q == '\r') {
+			assert_true(q[1] == '\n' && q[2] == ' ');
+			col = 0;
+			q++;
+			continue;
+		}
+		col++;
+		assert_true(col <= 78);
+	}
+	free(s);
 
 	/* long: several encoded-words, each <= 75 chars, never splitting a character */
 	char in[301];
@@ -191,9 +220,13 @@ static void test_injection(void **state)
 	const char *to[] = { "a@example.com" };
 	const char *bad_to[] = { "a@example.com\r\nBcc: evil@example.org" };
 	char err[128] = "";
+	/* a subject with a line break is sent as one line, not refused */
 	struct fg_email_msg m = msg(to, 1, "hi\r\nBcc: evil@example.org");
-	assert_null(fg_email_render(&m, err, sizeof(err)));
-	assert_non_null(strstr(err, "line break"));
+	char *out = fg_email_render(&m, err, sizeof(err));
+	assert_non_null(out);
+	assert_non_null(strstr(out, "Subject: hi  Bcc: evil@example.org\r\n"));
+	assert_null(strstr(out, "\r\nBcc:"));
+	free(out);
 	m = msg(bad_to, 1, "hi");
 	err[0] = '\0';
 	assert_null(fg_email_render(&m, err, sizeof(err)));

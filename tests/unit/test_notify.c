@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "exitcode.h"
 #include "http.h"
 #include "log.h"
@@ -191,10 +192,103 @@ static void test_input(void **state)
 		0);
 	assert_int_equal(c, 1);
 	assert_string_equal(n[0].kind, "finding");
-	assert_string_equal(n[0].title, "r1: S");
+	assert_string_equal(n[0].title, "secscan -: r1: S");
 	assert_int_equal(n[0].severity, FG_SEV_CRITICAL);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(n[0].fields, "evidence"), "x")),
 			 1);
+	release(n, c);
+}
+
+/* A badly typed record is named (line:column, record, field) and the whole input refused. */
+static void test_input_types(void **state)
+{
+	(void)state;
+	struct fg_notification *n;
+	int c;
+
+	assert_int_equal(parse("{\"new_alerts\":[{}]}", &n, &c), FG_ERR_DATA);
+	assert_int_equal(c, 0);
+	assert_null(n);
+	assert_int_equal(parse("{\"title\":\"ok\"}\n  {\"name\":\"b\",\"new_alerts\":[{}]}\n", &n, &c),
+			 FG_ERR_DATA);
+	assert_int_equal(c, 0);
+	assert_non_null(
+		strstr(fg_log_last_error(), "refusing all of stdin: 1 bad record; nothing sent (1 valid"));
+	fg_log_clear_last_error();
+	assert_int_equal(
+		parse("{\"title\":\"ok\"}\n  {\"name\":\"b\",\"new_alerts\":[{\"threshold\":\"x\"}]}", &n,
+		      &c),
+		FG_ERR_DATA);
+	assert_int_equal(parse("{\"name\":7,\"new_alerts\":[]}", &n, &c), FG_ERR_DATA);
+	assert_int_equal(parse("{\"findings\":[{\"rule\":\"r\",\"subject\":[]}]}", &n, &c), FG_ERR_DATA);
+	assert_int_equal(parse("{\"title\":\"a\",\"text\":5}", &n, &c), FG_ERR_DATA);
+}
+
+/* The first error names where the bad record starts and the field. */
+static void test_input_where(void **state)
+{
+	(void)state;
+	struct fg_notification *n;
+	int c;
+	FILE *f = fmemopen((char *)"{\"title\":\"ok\"}\n  {\"name\":\"b\",\"new_alerts\":[{}]}\n", 52, "r");
+
+	assert_non_null(f);
+	capture_begin();
+	assert_int_equal(fg_notify_read_input(f, (const char *const[]){ "ops" }, 1, FG_SEV_INFO, &n, &c),
+			 FG_ERR_DATA);
+	const char *buf = capture_end();
+	fclose(f);
+	assert_non_null(
+		strstr(buf, "stdin:2:3: record 2: \"new_alerts[0].threshold\" must be a whole number"));
+}
+
+/* budgetcheck --json: percent is a number; queued alerts are the outbox's. */
+static void test_input_budget(void **state)
+{
+	(void)state;
+	struct fg_notification *n;
+	int c;
+	const char *doc =
+		"[{\"name\":\"b\",\"period_start\":\"2026-03-01\",\"amount\":\"100.00\","
+		"\"spend\":\"147.36\",\"currency\":\"EUR\",\"percent\":147.36,"
+		"\"new_alerts\":[{\"threshold\":100,\"kind\":\"actual\",\"severity\":\"high\","
+		"\"queued\":false}]},"
+		"{\"name\":\"q\",\"percent\":60.0,\"new_alerts\":[{\"threshold\":50,\"queued\":true}]}]";
+
+	assert_int_equal(parse(doc, &n, &c), 0);
+	assert_int_equal(c, 1);
+	assert_non_null(strstr(n[0].title, "(147.36%)"));
+	assert_null(strstr(n[0].title, "?"));
+	assert_string_equal(json_string_value(json_object_get(n[0].fields, "percent")), "147.36");
+	release(n, c);
+	assert_int_equal(
+		parse("{\"name\":\"b\",\"percent\":\"91.25\",\"new_alerts\":[{\"threshold\":90}]}", &n, &c),
+		0);
+	assert_non_null(strstr(n[0].title, "(91.25%)"));
+	release(n, c);
+}
+
+/* secscan --json: worded as the outbox rows, and the severity floor. */
+static void test_input_findings(void **state)
+{
+	(void)state;
+	struct fg_notification *n;
+	int c;
+	char doc[] =
+		"{\"findings\":[{\"rule\":\"user-password-no-mfa\",\"title\":\"Password user without MFA\","
+		"\"remediation\":\"Enrol the user in MFA.\",\"severity\":\"high\",\"subject\":\"AL\\nICE\","
+		"\"connector\":\"prod\",\"status\":\"new\",\"queued\":false},"
+		"{\"rule\":\"stale-user\",\"severity\":\"info\",\"subject\":\"BOB\",\"status\":\"new\"},"
+		"{\"rule\":\"q\",\"severity\":\"high\",\"subject\":\"C\",\"status\":\"new\",\"queued\":true}]}";
+	FILE *f = fmemopen(doc, strlen(doc), "r");
+
+	assert_int_equal(fg_notify_read_input(f, (const char *const[]){ "ops" }, 1, FG_SEV_LOW, &n, &c), 0);
+	fclose(f);
+	assert_int_equal(c, 1);
+	assert_string_equal(n[0].title, "secscan prod: Password user without MFA: AL ICE");
+	assert_non_null(strstr(n[0].body, "Remediation: Enrol the user in MFA."));
+	assert_string_equal(json_string_value(json_object_get(n[0].fields, "remediation")),
+			    "Enrol the user in MFA.");
 	release(n, c);
 }
 
@@ -202,9 +296,10 @@ int main(void)
 {
 	fg_log_set_level(FG_LOG_ERROR);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_classify),
-		cmocka_unit_test(test_backoff),
-		cmocka_unit_test(test_input),
+		cmocka_unit_test(test_classify),       cmocka_unit_test(test_backoff),
+		cmocka_unit_test(test_input),          cmocka_unit_test(test_input_types),
+		cmocka_unit_test(test_input_where),    cmocka_unit_test(test_input_budget),
+		cmocka_unit_test(test_input_findings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

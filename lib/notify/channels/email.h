@@ -66,9 +66,12 @@ bool fg_email_addr_valid(const char *addr);
 char *fg_email_addr_extract(const char *mailbox);
 
 /*
- * A header value ready to write: ASCII stays as is, anything else becomes
- * RFC 2047 encoded-words (UTF-8, base64, each at most 75 characters).
- * Returns a new string, or NULL when s holds CR or LF (or no memory).
+ * A header value ready to write, one logical line folded so no physical
+ * line passes 78 characters (RFC 5322): CR, LF and tabs become spaces
+ * (a title with a line break is sent as one line, and cannot inject a
+ * header); ASCII is folded at spaces, anything else (or a word too long
+ * to fold) becomes RFC 2047 encoded-words (UTF-8, base64, each at most 75
+ * characters, one per line).  Returns a new string, or NULL (no memory).
  */
 char *fg_email_encode_header(const char *s);
 

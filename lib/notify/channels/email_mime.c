@@ -113,16 +113,51 @@ static void put_b64(struct buf *b, const unsigned char *s, size_t n)
 	}
 }
 
-char *fg_email_encode_header(const char *s)
+/*
+ * ASCII folded at spaces so no line passes 78 characters (the first line
+ * leaves room for "Subject: "); NULL when a word is too long to fold.
+ */
+static char *fold_ascii(const char *s)
 {
 	struct buf b = { 0 };
+	size_t col = 10;
+
+	while (*s) {
+		size_t sp = strspn(s, " "), w = strcspn(s + sp, " ");
+		if (w > 900)
+			return NULL;
+		if (col > 1 && col + sp + w > 78 && w > 0) {
+			puts_(&b, "\r\n ");
+			col = 1;
+			sp = 0;
+			s += strspn(s, " ");
+		}
+		put(&b, s, sp + w);
+		col += sp + w;
+		s += sp + w;
+	}
+	return finish(&b);
+}
+
+char *fg_email_encode_header(const char *in)
+{
+	struct buf b = { 0 };
+	char *one = strdup(in), *folded;
+
+	if (one == NULL)
+		return NULL;
+	/* a header is one line: line breaks and tabs of a title become spaces */
+	for (char *q = one; *q; q++)
+		if (*q == '\r' || *q == '\n' || *q == '\t')
+			*q = ' ';
+	const char *s = one;
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s);
 
-	if (strpbrk(s, "\r\n"))
-		return NULL;
-	if (is_ascii_printable(s))
-		return strdup(s);
+	if (is_ascii_printable(s) && (folded = fold_ascii(s)) != NULL) {
+		free(one);
+		return folded;
+	}
 	/* "=?UTF-8?B?" + base64 + "?=" <= 75: at most 45 raw bytes per word */
 	for (size_t i = 0; i < n;) {
 		size_t take = 0;
@@ -150,6 +185,7 @@ char *fg_email_encode_header(const char *s)
 		puts_(&b, "?=");
 		i += take;
 	}
+	free(one);
 	return finish(&b);
 }
 
@@ -267,7 +303,7 @@ char *fg_email_render(const struct fg_email_msg *m, char *err, size_t errlen)
 			goto fail;
 		}
 	if ((subj = fg_email_encode_header(m->subject)) == NULL) {
-		snprintf(err, errlen, "refusing a subject that contains a line break");
+		snprintf(err, errlen, "cannot encode the subject: out of memory");
 		goto fail;
 	}
 	if (strpbrk(m->message_id, "\r\n") || strpbrk(m->boundary, "\r\n\"")) {
