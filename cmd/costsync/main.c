@@ -86,7 +86,8 @@ static void release(void *ud)
 static const char *const sections[] = { "database", "connector", "monitoring", NULL };
 
 static const struct fg_tool_def def = {
-	.info = { "costsync", "Pull daily Snowflake cost facts from ACCOUNT_USAGE into PostgreSQL.", opts },
+	.info = { "costsync", "Pull daily Snowflake cost facts from ACCOUNT_USAGE into PostgreSQL.", opts,
+		  NULL },
 	.on_opt = on_opt,
 	.check = check,
 	.run = run,

@@ -420,7 +420,8 @@ static const char *const sections[] = { "database", "notify", "monitoring", NULL
 
 static const struct fg_tool_def def = {
 	.info = { "notifyd-once",
-		  "Deliver pending alerts to Slack, webhooks, Teams, PagerDuty and email, then exit.", opts },
+		  "Deliver pending alerts to Slack, webhooks, Teams, PagerDuty and email, then exit.", opts,
+		  NULL },
 	.on_opt = on_opt,
 	.check = check,
 	.run = run,

@@ -185,6 +185,19 @@ static size_t match_password_key(const char *s)
 	return 0;
 }
 
+/*
+ * Whether a redacted form shows a registered secret: the form of a URL
+ * with nothing after its host is the URL itself, and a host can hold
+ * another secret; such a form is replaced by "***".
+ */
+static bool shows_secret(const char *form)
+{
+	for (size_t i = 0; i < nsecrets; i++)
+		if (strstr(form, secrets[i]) != NULL)
+			return true;
+	return false;
+}
+
 char *fg_redact(const char *s)
 {
 	char *buf = NULL;
@@ -201,6 +214,10 @@ char *fg_redact(const char *s)
 			if (strncmp(p, secrets[i], sl) == 0) {
 				char *r = looks_like_url(secrets[i]) ? fg_redact_url(secrets[i])
 								     : strdup("***");
+				if (r != NULL && shows_secret(r)) {
+					free(r);
+					r = strdup("***");
+				}
 				bool ok = r != NULL && buf_add(&buf, &len, &cap, r, strlen(r));
 				free(r);
 				if (!ok)

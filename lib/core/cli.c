@@ -133,7 +133,10 @@ int fg_cli_parse(struct fg_cli *cli, const struct fg_tool_info *tool, int argc, 
 	add_opts(tool->opts, lo, &nlo, shorts, &ns);
 	shorts[ns] = '\0';
 	opterr = 0;
-	optind = 1;
+	/* 0, not 1: glibc then also forgets where it was inside a cluster of
+	 * short options ("-Zv") that an earlier call stopped in, which would
+	 * otherwise be read from that call's (maybe freed) argv */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
 		switch (c) {
 		case 'c':

@@ -268,7 +268,12 @@ static void scan_secrets(const char *s, secret_fn fn, void *arg)
 			vl = strcspn(v, " \t;&");
 		}
 		found(v, vl, fn, arg);
-		p = v + vl - (vl > 0);
+		/* on the closing quote or the delimiter, which p++ skips; an
+		 * empty value at the end ("PWD=", "PWD={") ends the scan here,
+		 * not one byte past the string */
+		p = v + vl;
+		if (*p == '\0')
+			break;
 	}
 }
 

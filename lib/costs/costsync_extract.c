@@ -18,6 +18,7 @@
  * say which view and row they came from).
  */
 #include "clock.h"
+#include "copytext.h"
 #include "costsync.h"
 #include "exitcode.h"
 #include "fg_sql_costs.h"
@@ -60,67 +61,15 @@ static const struct query rates_query = {
 
 /* clang-format on */
 
-/* One COPY text line, grown as needed and reused. */
-struct line {
-	char *buf;
-	size_t len, cap;
-};
-
-static int line_put(struct line *l, const char *s, size_t n)
-{
-	if (l->len + n + 1 > l->cap) {
-		size_t cap = l->cap ? l->cap : 256;
-		while (cap < l->len + n + 1)
-			cap *= 2;
-		char *p = realloc(l->buf, cap);
-		if (p == NULL)
-			return FG_ERR_INTERNAL;
-		l->buf = p;
-		l->cap = cap;
-	}
-	memcpy(l->buf + l->len, s, n);
-	l->len += n;
-	return 0;
-}
-
-/* The letter after a backslash for a byte COPY text format escapes. */
-static char escape_of(char ch)
-{
-	switch (ch) {
-	case '\t':
-		return 't';
-	case '\n':
-		return 'n';
-	case '\r':
-		return 'r';
-	default:
-		return ch;
-	}
-}
-
 /* Append a field (NULL as \N) in COPY text format, then sep. */
-static int line_field(struct line *l, const char *v, char sep)
+static int line_field(struct fg_copy_line *l, const char *v, char sep)
 {
-	int rc = 0;
-	if (v == NULL) {
-		rc = line_put(l, "\\N", 2);
-	} else {
-		for (const char *p = v; *p && rc == 0;) {
-			size_t run = strcspn(p, "\\\t\n\r");
-			rc = line_put(l, p, run);
-			p += run;
-			if (*p && rc == 0) {
-				char esc[2] = { '\\', escape_of(*p) };
-				rc = line_put(l, esc, 2);
-				p++;
-			}
-		}
-	}
-	return rc == 0 ? line_put(l, &sep, 1) : rc;
+	int rc = fg_copy_field(l, v);
+	return rc == 0 ? fg_copy_put(l, &sep, 1) : rc;
 }
 
 /* Send one staging row: kind, day, service_type, entity, credits, quantity. */
-static int stage_row(PGconn *pg, struct line *l, const char *kind, const char *day, const char *svc,
+static int stage_row(PGconn *pg, struct fg_copy_line *l, const char *kind, const char *day, const char *svc,
 		     const char *entity, const char *credits, const char *quantity)
 {
 	int rc;
@@ -186,7 +135,7 @@ static int check_row(const struct fg_connector *c, const struct query *q, long r
 	return 0;
 }
 
-static int emit(PGconn *pg, struct line *l, const struct query *q, const char *const *row)
+static int emit(PGconn *pg, struct fg_copy_line *l, const struct query *q, const char *const *row)
 {
 	int rc = 0;
 	const char *day = row[0];
@@ -236,7 +185,7 @@ static int refused_or_failed(struct fg_odbc *src)
 	return FG_ERR_TEMP;
 }
 
-static int run_query(const struct fg_connector *c, struct fg_odbc *src, PGconn *pg, struct line *l,
+static int run_query(const struct fg_connector *c, struct fg_odbc *src, PGconn *pg, struct fg_copy_line *l,
 		     const struct query *q, const struct fg_sql_arg *args, int nargs, long *rows_read)
 {
 	struct fg_odbc_stmt *st = NULL;
@@ -313,7 +262,7 @@ static int copy_end(PGconn *pg, bool ok)
 int fg_costsync_extract(const struct fg_connector *c, struct fg_odbc *src, PGconn *pg, const char *since,
 			const char *until, struct fg_costsync_stats *stats)
 {
-	struct line l = { 0 };
+	struct fg_copy_line l = { 0 };
 	char lo[16], hi[16];
 	long s, u;
 	int rc;
@@ -346,6 +295,6 @@ int fg_costsync_extract(const struct fg_connector *c, struct fg_odbc *src, PGcon
 			rc = rc < 0 ? rc : rc2;
 		}
 	}
-	free(l.buf);
+	fg_copy_line_release(&l);
 	return rc;
 }

@@ -106,19 +106,6 @@ void fg_sec_ignore_free(struct fg_sec_ignore *list, size_t n);
  */
 int fg_sec_ioc_line(const char *line, char *out, size_t outlen);
 
-/*
- * Append s to buf escaped for COPY text format (backslash, tab, newline,
- * carriage return), or \N for NULL.  buf grows as needed.  Returns 0, -1 on
- * allocation failure.
- */
-struct fg_sec_buf {
-	char *data;
-	size_t len, cap;
-};
-int fg_sec_copy_field(struct fg_sec_buf *b, const char *s);
-int fg_sec_buf_add(struct fg_sec_buf *b, const char *s, size_t n);
-void fg_sec_buf_release(struct fg_sec_buf *b);
-
 struct fg_odbc_stmt;
 /*
  * Run copy_sql ("COPY table (connector, ...) FROM STDIN") and stream every

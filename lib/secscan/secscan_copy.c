@@ -1,12 +1,13 @@
 /*
  * secscan_copy.c - stream ODBC result rows into PostgreSQL with COPY.
  *
- * Rows are escaped for COPY text format (fg_sec_copy_field), prefixed with
+ * Rows are escaped for COPY text format (fg_copy_field), prefixed with
  * the connector name, and sent in blocks of FLUSH_BYTES, so memory stays
  * bounded whatever the number of rows.  A failure on either side ends the
  * COPY (aborting it when the source failed) and leaves the caller's
  * transaction to be rolled back.
  */
+#include "copytext.h"
 #include "db.h"
 #include "exitcode.h"
 #include "log.h"
@@ -15,11 +16,11 @@
 
 #define FLUSH_BYTES (256 * 1024)
 
-static int put(PGconn *db, struct fg_sec_buf *b, bool force)
+static int put(PGconn *db, struct fg_copy_line *b, bool force)
 {
 	if (b->len == 0 || (!force && b->len < FLUSH_BYTES))
 		return 0;
-	if (PQputCopyData(db, b->data, (int)b->len) != 1) {
+	if (PQputCopyData(db, b->buf, (int)b->len) != 1) {
 		fg_error("cannot copy into PostgreSQL: %s", PQerrorMessage(db));
 		return fg_db_classify(db, NULL);
 	}
@@ -48,7 +49,7 @@ static int copy_end(PGconn *db, const char *errmsg)
 int fg_sec_copy_rows(PGconn *db, const char *copy_sql, const char *connector, struct fg_odbc_stmt *st,
 		     const int *cols, int ncols, long *rows)
 {
-	struct fg_sec_buf b = { 0 };
+	struct fg_copy_line b = { 0 };
 	const char *const *row;
 	PGresult *r;
 	int rc;
@@ -65,11 +66,11 @@ int fg_sec_copy_rows(PGconn *db, const char *copy_sql, const char *connector, st
 			rc = FG_ERR_TEMP;
 			break;
 		}
-		rc = fg_sec_copy_field(&b, connector);
+		rc = fg_copy_field(&b, connector);
 		for (int i = 0; rc == 0 && i < ncols; i++)
-			rc = fg_sec_buf_add(&b, "\t", 1) < 0 ? -1
-							     : fg_sec_copy_field(&b, row[cols ? cols[i] : i]);
-		if (rc < 0 || fg_sec_buf_add(&b, "\n", 1) < 0) {
+			if ((rc = fg_copy_put(&b, "\t", 1)) == 0)
+				rc = fg_copy_field(&b, row[cols ? cols[i] : i]);
+		if (rc < 0 || fg_copy_put(&b, "\n", 1) < 0) {
 			rc = FG_ERR_INTERNAL;
 			break;
 		}
@@ -79,7 +80,7 @@ int fg_sec_copy_rows(PGconn *db, const char *copy_sql, const char *connector, st
 	}
 	if (rc == 0)
 		rc = put(db, &b, true);
-	fg_sec_buf_release(&b);
+	fg_copy_line_release(&b);
 	int rc2 = copy_end(db, rc < 0 ? "aborted" : NULL);
 	return rc < 0 ? rc : rc2;
 }

@@ -1,6 +1,6 @@
 /*
  * secscan_util.c - pure helpers for secscan: severities, suppression
- * entries, IoC list lines, COPY text escaping, the source names.
+ * entries, IoC list lines, the source names.
  *
  * Nothing here touches a database or a file, so every function is unit
  * tested (tests/unit/test_secscan_util.c).
@@ -208,63 +208,4 @@ int fg_sec_ioc_line(const char *line, char *out, size_t outlen)
 	memcpy(out, s, n);
 	out[n] = '\0';
 	return 1;
-}
-
-int fg_sec_buf_add(struct fg_sec_buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *d = realloc(b->data, cap);
-		if (d == NULL)
-			return -1;
-		b->data = d;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-	return 0;
-}
-
-int fg_sec_copy_field(struct fg_sec_buf *b, const char *s)
-{
-	const char *run;
-
-	if (s == NULL)
-		return fg_sec_buf_add(b, "\\N", 2);
-	run = s;
-	for (; *s; s++) {
-		const char *esc = NULL;
-		switch (*s) {
-		case '\\':
-			esc = "\\\\";
-			break;
-		case '\t':
-			esc = "\\t";
-			break;
-		case '\n':
-			esc = "\\n";
-			break;
-		case '\r':
-			esc = "\\r";
-			break;
-		default:
-			break;
-		}
-		if (esc == NULL)
-			continue;
-		if (fg_sec_buf_add(b, run, (size_t)(s - run)) < 0 || fg_sec_buf_add(b, esc, 2) < 0)
-			return -1;
-		run = s + 1;
-	}
-	return fg_sec_buf_add(b, run, (size_t)(s - run));
-}
-
-void fg_sec_buf_release(struct fg_sec_buf *b)
-{
-	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
 }

@@ -9,6 +9,7 @@
 
 #include "capture.h"
 #include "config.h"
+#include "config_value.h"
 #include "exitcode.h"
 #include "log.h"
 #include "redact.h"
@@ -363,6 +364,19 @@ static void test_secret_check_not_bypassed(void **state)
 	fg_config_free(cfg);
 }
 
+/* An empty value at the end of a string libpq cannot parse ends the scan
+ * for secrets there; what lies past the terminator is never read. */
+static void test_secret_scan_stops_at_end(void **state)
+{
+	(void)state;
+	static const char past_end[] = "x PWD=\0password=leaked1";
+	static const char braced[] = "x PWD={\0password=leaked2";
+
+	assert_false(fg_conf_has_password(FG_KEY_CONNINFO, past_end));
+	assert_false(fg_conf_has_password(FG_KEY_CONNINFO, braced));
+	assert_true(fg_conf_has_password(FG_KEY_CONNINFO, "x PWD= ; password=found1"));
+}
+
 static void test_long_line(void **state)
 {
 	(void)state;
@@ -450,6 +464,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_config),
+		cmocka_unit_test(test_secret_scan_stops_at_end),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_unknown_key_names_file_line),
 		cmocka_unit_test(test_unknown_section),

@@ -120,6 +120,28 @@ static void test_redact_short_segment(void **state)
 	assert_null(strstr(out, "/busted/x"));
 }
 
+/* A redacted form never shows a secret: not a URL with nothing after its
+ * host (its form is itself), nor another secret inside a form's host. */
+static void test_redact_form_shows_no_secret(void **state)
+{
+	(void)state;
+	char *r;
+
+	fg_secret_add("smtps://mail.example.com:465");
+	r = fg_redact("to smtps://mail.example.com:465 failed");
+	assert_string_equal(r, "to *** failed");
+	free(r);
+	fg_secret_add("https://hooks.example.org/services/T0/B0/xyzzy");
+	fg_secret_add("hooks.example");
+	r = fg_redact("to https://hooks.example.org/services/T0/B0/xyzzy failed");
+	assert_string_equal(r, "to *** failed");
+	free(r);
+	/* the usual form is kept when it shows nothing */
+	r = fg_redact(SLACK);
+	assert_string_equal(r, "https://hooks.slack.com/services/T0\xe2\x80\xa6/***");
+	free(r);
+}
+
 static void test_levels(void **state)
 {
 	(void)state;
@@ -155,9 +177,13 @@ static void test_non_utf8_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_redact_url),     cmocka_unit_test(test_redact_string),
-		cmocka_unit_test(test_every_log_path), cmocka_unit_test(test_levels),
-		cmocka_unit_test(test_non_utf8_json),  cmocka_unit_test(test_redact_short_segment),
+		cmocka_unit_test(test_redact_url),
+		cmocka_unit_test(test_redact_string),
+		cmocka_unit_test(test_every_log_path),
+		cmocka_unit_test(test_levels),
+		cmocka_unit_test(test_non_utf8_json),
+		cmocka_unit_test(test_redact_short_segment),
+		cmocka_unit_test_setup(test_redact_form_shows_no_secret, setup),
 	};
 	fg_log_init("test");
 	int rc = cmocka_run_group_tests(tests, setup, NULL);

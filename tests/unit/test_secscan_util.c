@@ -1,4 +1,4 @@
-/* secscan pure helpers: severities, suppressions, IoC lines, COPY escaping. */
+/* secscan pure helpers: severities, suppressions, IoC lines. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -100,24 +100,6 @@ static void test_ioc_line(void **state)
 	assert_int_equal(fg_sec_ioc_line("1.2.3.4", out, 4), -1);
 }
 
-static void test_copy_field(void **state)
-{
-	struct fg_sec_buf b = { 0 };
-	(void)state;
-	assert_int_equal(fg_sec_copy_field(&b, "plain"), 0);
-	assert_int_equal(fg_sec_buf_add(&b, "|", 1), 0);
-	assert_int_equal(fg_sec_copy_field(&b, NULL), 0);
-	assert_int_equal(fg_sec_buf_add(&b, "|", 1), 0);
-	assert_int_equal(fg_sec_copy_field(&b, "a\tb\nc\rd\\N"), 0);
-	assert_string_equal(b.data, "plain|\\N|a\\tb\\nc\\rd\\\\N");
-	fg_sec_buf_release(&b);
-	/* growth past the first block */
-	for (int i = 0; i < 10000; i++)
-		assert_int_equal(fg_sec_copy_field(&b, "\\"), 0);
-	assert_int_equal(b.len, 20000);
-	fg_sec_buf_release(&b);
-}
-
 static void test_source_names(void **state)
 {
 	(void)state;
@@ -130,9 +112,9 @@ static void test_source_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_severity),   cmocka_unit_test(test_ignore_ok),
-		cmocka_unit_test(test_ignore_bad), cmocka_unit_test(test_ioc_line),
-		cmocka_unit_test(test_copy_field), cmocka_unit_test(test_source_names),
+		cmocka_unit_test(test_severity),     cmocka_unit_test(test_ignore_ok),
+		cmocka_unit_test(test_ignore_bad),   cmocka_unit_test(test_ioc_line),
+		cmocka_unit_test(test_source_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
