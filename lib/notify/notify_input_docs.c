@@ -242,8 +242,8 @@ static int finding(struct fg_input_list *l, json_t *f, size_t i, const struct fg
 	fg_utf8_trim(title);
 	if (json_is_string(cis))
 		snprintf(cisref, sizeof(cisref), " (CIS %s)", json_string_value(cis));
-	char *ev = json_dumps(json_object_get(f, "evidence") ? json_object_get(f, "evidence") : json_object(),
-			      JSON_COMPACT);
+	json_t *evidence = json_object_get(f, "evidence");
+	char *ev = evidence ? json_dumps(evidence, JSON_COMPACT) : NULL;
 	snprintf(body, sizeof(body),
 		 "Rule: %s%s\nSeverity: %s\nConnector: %s\nSubject: %s\nFirst seen: %s%s\nEvidence: %s\n"
 		 "Remediation: %s",
