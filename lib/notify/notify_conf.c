@@ -91,6 +91,8 @@ int fg_notify_conf_load(const struct fg_config *cfg, struct fg_notify_conf *nc)
 			      "no channel named '%s'", nc->email->quota_alert_channel);
 		return FG_ERR_CONFIG;
 	}
+	if ((rc = fg_silence_load(cfg, &nc->silences)) < 0)
+		return rc;
 	return check_lease(cfg, nc);
 }
 
@@ -102,6 +104,7 @@ void fg_notify_conf_release(struct fg_notify_conf *nc)
 	if (nc->email)
 		fg_email_conf_release(nc->email);
 	free(nc->email);
+	fg_silence_set_release(&nc->silences);
 	memset(nc, 0, sizeof(*nc));
 }
 

@@ -2,8 +2,8 @@
  * notify_run.c - the delivery loop of notifyd-once.
  *
  * Each round: make due e-mail digests, claim a batch (committed at once),
- * decide per row (unknown channel: dead; below min_severity: skipped, with
- * no attempt recorded; then what the channel type's gate says: hold for
+ * decide per row (unknown channel: dead; below min_severity or matching an
+ * active [silence]: skipped, with no attempt recorded; then what the channel type's gate says: hold for
  * the digest, count against the e-mail quota), render, deliver the
  * batch concurrently, classify, and record each attempt with the row's
  * next state as soon as it finishes (one statement for the requests that
@@ -170,6 +170,9 @@ struct batch {
 	int nunsent;
 	int64_t *skip; /* below min_severity */
 	int nskip;
+	int64_t *muted; /* matching a silence */
+	const struct fg_silence **why;
+	int nmuted;
 };
 
 static void batch_free(struct batch *b)
@@ -189,6 +192,8 @@ static void batch_free(struct batch *b)
 	free(b->quota_taken);
 	free(b->unsent);
 	free(b->skip);
+	free(b->muted);
+	free(b->why);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -326,6 +331,15 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 			count(s, n->channel, "skipped", &s->skipped);
 			continue;
 		}
+		const struct fg_silence *sil = fg_silence_match(&nc->silences, n, fg_today());
+		if (sil != NULL) {
+			fg_debug("notification %lld to '%s' skipped: silenced by '%s'", (long long)n->id,
+				 n->channel, sil->name);
+			b->muted[b->nmuted] = n->id;
+			b->why[b->nmuted++] = sil;
+			count(s, n->channel, "skipped", &s->skipped);
+			continue;
+		}
 		struct fg_gate g = { 0 };
 		if (ch->ops->gate)
 			ch->ops->gate(ch, n, &g);
@@ -366,6 +380,7 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 	}
 	/* record what was decided without a request before anything leaves */
 	if ((rc = fg_store_skip(db, me, b->skip, b->nskip)) < 0 ||
+	    (rc = fg_silence_record(db, me, b->muted, b->why, b->nmuted)) < 0 ||
 	    (rc = fg_store_finish(db, me, b->att, b->natt)) < 0)
 		return rc;
 	b->recorded = b->natt;
@@ -430,6 +445,7 @@ int fg_notify_run(PGconn *db, const struct fg_notify_conf *nc, const struct fg_n
 	char me[200], today[16], tomorrow[16];
 	int rc = 0;
 
+	fg_silence_warn_expired(&nc->silences, fg_today());
 	if (o->dry_run)
 		return peek(db, nc, o, s);
 	run_id(me, sizeof(me));
@@ -459,8 +475,10 @@ int fg_notify_run(PGconn *db, const struct fg_notify_conf *nc, const struct fg_n
 		b.quota_taken = calloc(c, sizeof(*b.quota_taken));
 		b.unsent = calloc(c, sizeof(*b.unsent));
 		b.skip = calloc(c, sizeof(*b.skip));
+		b.muted = calloc(c, sizeof(*b.muted));
+		b.why = calloc(c, sizeof(*b.why));
 		if (!b.req || !b.live || !b.live_idx || !b.att || !b.errs || !b.quota_taken || !b.unsent ||
-		    !b.skip) {
+		    !b.skip || !b.muted || !b.why) {
 			fg_error("cannot deliver: out of memory");
 			/* leave the claim to expire */
 			for (int i = 0; b.req && i < b.count; i++)
@@ -513,7 +531,8 @@ static int peek(PGconn *db, const struct fg_notify_conf *nc, const struct fg_not
 		if (ch == NULL)
 			fg_warn("notification %lld: channel '%s' is not in the configuration",
 				(long long)n.id, n.channel);
-		else if (n.severity < ch->min_severity && strcmp(n.kind, "digest") != 0)
+		else if ((n.severity < ch->min_severity && strcmp(n.kind, "digest") != 0) ||
+			 fg_silence_match(&nc->silences, &n, fg_today()) != NULL)
 			count(s, n.channel, "skipped", &s->skipped);
 		else
 			rc = fg_notify_print(ch, &n, o, out);
