@@ -37,12 +37,15 @@ void fg_notify_summary_init(struct fg_notify_summary *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->channels = json_object();
+	s->why = json_object();
 }
 
 void fg_notify_summary_release(struct fg_notify_summary *s)
 {
 	json_decref(s->channels);
+	json_decref(s->why);
 	s->channels = NULL;
+	s->why = NULL;
 }
 
 static void count(struct fg_notify_summary *s, const char *channel, const char *what, long *total)
@@ -212,7 +215,7 @@ static void add_attempt(struct batch *b, const struct fg_notification *n, enum f
 	b->natt++;
 }
 
-static void tally(struct fg_notify_summary *s, const char *channel, enum fg_outcome o)
+static void tally(struct fg_notify_summary *s, const char *channel, enum fg_outcome o, const char *err)
 {
 	if (o == FG_OUT_SENT)
 		count(s, channel, "sent", &s->sent);
@@ -220,6 +223,8 @@ static void tally(struct fg_notify_summary *s, const char *channel, enum fg_outc
 		count(s, channel, "retried", &s->retried);
 	else
 		count(s, channel, "dead", &s->dead);
+	if (o == FG_OUT_DEAD && s->why && err && *err)
+		json_object_set_new(s->why, channel, json_string(err));
 }
 
 struct result_ctx {
@@ -250,7 +255,7 @@ static int on_result(struct fg_request *r, void *arg)
 	double delay;
 	enum fg_outcome o = fg_notify_classify(x->nc, ch->type, r, n->attempts, &delay, err, sizeof(err));
 	add_attempt(b, n, o, delay, r, err);
-	tally(x->s, n->channel, o);
+	tally(x->s, n->channel, o, err);
 	if (o != FG_OUT_SENT) {
 		char *u = fg_redact_url(fg_channel_where(ch));
 		/* a retry is routine (the exit status says 75); a TLS failure
@@ -319,7 +324,7 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 			fg_error("cannot deliver notification %lld: %s; now dead, see notifyd-once --dead",
 				 (long long)n->id, err);
 			add_attempt(b, n, FG_OUT_DEAD, 0, NULL, err);
-			tally(s, n->channel, FG_OUT_DEAD);
+			tally(s, n->channel, FG_OUT_DEAD, err);
 			continue;
 		}
 		/* a digest carries alerts each channel already let through */
@@ -370,7 +375,7 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 				"cannot deliver notification %lld to '%s': %s; now dead, see notifyd-once --dead",
 				(long long)n->id, n->channel, err);
 			add_attempt(b, n, FG_OUT_DEAD, 0, NULL, err);
-			tally(s, n->channel, FG_OUT_DEAD);
+			tally(s, n->channel, FG_OUT_DEAD, err);
 			if (b->quota_taken[i] && (rc = fg_store_quota_return(db, today)) < 0)
 				return rc;
 			continue;
@@ -438,6 +443,8 @@ static int make_digests(PGconn *db, const struct fg_notify_conf *nc, const char 
 
 static int peek(PGconn *db, const struct fg_notify_conf *nc, const struct fg_notify_opts *o,
 		struct fg_notify_summary *s);
+static int rounds(PGconn *db, const struct fg_notify_conf *nc, const struct fg_notify_opts *o, const char *me,
+		  const char *today, const char *tomorrow, struct fg_notify_summary *s);
 
 int fg_notify_run(PGconn *db, const struct fg_notify_conf *nc, const struct fg_notify_opts *o,
 		  struct fg_notify_summary *s)
@@ -451,6 +458,25 @@ int fg_notify_run(PGconn *db, const struct fg_notify_conf *nc, const struct fg_n
 	run_id(me, sizeof(me));
 	fg_date_format(fg_today(), today, sizeof(today));
 	fg_date_format(fg_today() + 1, tomorrow, sizeof(tomorrow));
+	/* a second pass delivers the fallback notices of the first; notices
+	 * about the second are queued for the next run */
+	for (int pass = 0; rc == 0 && pass < 3 && !fg_interrupted && s->left == 0; pass++) {
+		long queued = 0;
+		if (pass > 0 &&
+		    ((rc = fg_notify_fallback(db, nc, me, s, &queued)) < 0 || queued == 0 || pass == 2))
+			break;
+		if ((rc = rounds(db, nc, o, me, today, tomorrow, s)) < 0)
+			break;
+	}
+	return rc;
+}
+
+/* Claim and deliver batches until nothing is due, the limit or a signal. */
+static int rounds(PGconn *db, const struct fg_notify_conf *nc, const struct fg_notify_opts *o, const char *me,
+		  const char *today, const char *tomorrow, struct fg_notify_summary *s)
+{
+	int rc = 0;
+
 	while (!fg_interrupted) {
 		struct batch b = { 0 };
 		long want = BATCH;
