@@ -30,7 +30,8 @@ enum {
 	OPT_STDIN,
 	OPT_TEST,
 	OPT_TO,
-	OPT_DISCARD
+	OPT_DISCARD,
+	OPT_SILENCES
 };
 
 static const struct fg_cli_opt opts[] = {
@@ -42,6 +43,8 @@ static const struct fg_cli_opt opts[] = {
 	  "with --requeue: move them, and those waiting for a removed channel, to CHANNEL" },
 	{ "discard", OPT_DISCARD, true, "ID|CHANNEL",
 	  "give up on undelivered notifications (kept as skipped, with the reason)" },
+	{ "silences", OPT_SILENCES, false, NULL,
+	  "list the [silence] sections, whether active and what each muted, and exit" },
 	{ "stdin", OPT_STDIN, false, NULL, "deliver alerts read as JSON from stdin to --channel" },
 	{ "test", OPT_TEST, true, "CHANNEL", "send a test message through CHANNEL" },
 	{ NULL, 0, false, NULL, NULL },
@@ -56,6 +59,7 @@ struct notifyd_opts {
 	const char *discard; /* an id or a channel name */
 	bool from_stdin;
 	const char *test;
+	bool silences;
 };
 
 static int on_opt(void *ud, int key, const char *arg)
@@ -115,6 +119,9 @@ static int on_opt(void *ud, int key, const char *arg)
 	case OPT_STDIN:
 		o->from_stdin = true;
 		return 0;
+	case OPT_SILENCES:
+		o->silences = true;
+		return 0;
 	case OPT_TEST:
 		o->test = arg;
 		return 0;
@@ -145,15 +152,18 @@ static int check_channels(const struct fg_notify_conf *nc, json_t *channels)
 }
 
 /*
- * --stdin and --test deliver without the database; --dead and --requeue
- * administer the outbox; the rest is a delivery run.
+ * --stdin and --test deliver without the database; --dead, --requeue,
+ * --discard and --silences administer the outbox; the rest is a delivery
+ * run.
  */
 static int check(void *ud)
 {
 	const struct notifyd_opts *o = ud;
 
-	if (o->from_stdin + (o->test != NULL) + o->dead + (o->requeue != NULL) + (o->discard != NULL) > 1) {
-		fg_error("--stdin, --test, --dead, --requeue and --discard cannot be combined");
+	if (o->from_stdin + (o->test != NULL) + o->dead + (o->requeue != NULL) + (o->discard != NULL) +
+		    o->silences >
+	    1) {
+		fg_error("--stdin, --test, --dead, --requeue, --discard and --silences cannot be combined");
 		return FG_ERR_USAGE;
 	}
 	if (o->to != NULL && o->requeue == NULL) {
@@ -163,7 +173,7 @@ static int check(void *ud)
 	if (o->from_stdin || o->test)
 		return FG_RUN_LOCAL;
 	/* administration, not a delivery run: no job record, metrics or pings */
-	return o->dead || o->requeue || o->discard ? FG_RUN_REPORT : FG_RUN_JOB;
+	return o->dead || o->requeue || o->discard || o->silences ? FG_RUN_REPORT : FG_RUN_JOB;
 }
 
 /* --stdin and --test: no database. */
@@ -362,6 +372,7 @@ static int run_outbox(struct fg_tool *t, const struct notifyd_opts *o)
 	struct fg_notify_conf nc = { 0 };
 	char *channels = NULL;
 	int rc = fg_notify_conf_load(t->cfg, &nc);
+	bool admin = o->dead || o->requeue || o->discard || o->silences;
 
 	if (rc == 0 && o->channels)
 		rc = check_channels(&nc, o->channels);
@@ -376,9 +387,9 @@ static int run_outbox(struct fg_tool *t, const struct notifyd_opts *o)
 				json_array_append_new(usable, json_string(nc.channels[i].name));
 		}
 		channels = json_dumps(all, JSON_COMPACT);
-		if (!o->channels && !o->dead && !o->requeue && !o->discard)
+		if (!o->channels && !admin)
 			rc = fg_notify_warn_unknown(t->db, channels);
-		if (!o->dead && !o->requeue && !o->discard) {
+		if (!admin) {
 			free(channels);
 			channels = json_dumps(usable, JSON_COMPACT);
 		}
@@ -391,10 +402,12 @@ static int run_outbox(struct fg_tool *t, const struct notifyd_opts *o)
 		rc = requeue(t, o, &nc);
 	else if (rc == 0 && o->discard)
 		rc = discard(t, o->discard);
+	else if (rc == 0 && o->silences)
+		rc = fg_silence_print(t->db, &nc.silences, fg_today(), t->cli.json, stdout);
 	else if (rc == 0)
 		rc = deliver(t, o, &nc, channels);
 	/* the others were delivered; the broken ones need a person */
-	if (rc >= 0 && nc.nbroken > 0 && !o->dead && !o->requeue && !o->discard)
+	if (rc >= 0 && nc.nbroken > 0 && !admin)
 		rc = FG_ERR_CONFIG;
 	free(channels);
 	fg_notify_conf_release(&nc);

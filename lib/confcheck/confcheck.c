@@ -53,6 +53,9 @@ static void print_channels(FILE *out, const struct fg_notify_conf *nc)
 		fprintf(out, "%s%s %s", i ? ", " : " (", ch->name, ch->ops ? ch->ops->type : "?");
 	}
 	fprintf(out, "%s\n", nc->nchannels ? ")" : "");
+	for (int i = 0; i < nc->silences.n; i++)
+		fprintf(out, "%s%s until %s%s", i ? ", " : "silences: ", nc->silences.v[i].name,
+			nc->silences.v[i].until, i + 1 == nc->silences.n ? "\n" : "");
 	if (nc->email && nc->email->configured)
 		fprintf(out, "email: %s from %s\n",
 			nc->email->provider == FG_EMAIL_SMTP       ? "smtp"

@@ -13,7 +13,7 @@
 const struct fg_conf_section_type fg_conf_section_types[] = {
 	{ "database", false },   { "connector", true }, { "budget", true },   { "channel", true },
 	{ "email", false },      { "notify", false },   { "secscan", false }, { "retention", false },
-	{ "monitoring", false }, { "status", false },   { NULL, false },
+	{ "monitoring", false }, { "status", false },   { "silence", true },  { NULL, false },
 };
 
 #define S FG_KEY_SECRET
@@ -65,6 +65,7 @@ const struct fg_conf_key fg_conf_keys[] = {
 	{ "channel", "timeout", 0 },
 	{ "channel", "connect_timeout", 0 },
 	{ "channel", "rate_per_minute", 0 },
+	{ "channel", "fallback", 0 },
 
 	{ "email", "provider", 0 },
 	{ "email", "from", 0 },
@@ -94,6 +95,14 @@ const struct fg_conf_key fg_conf_keys[] = {
 	{ "notify", "connect_timeout", 0 },
 	{ "notify", "backoff_base", 0 },
 	{ "notify", "backoff_max", 0 },
+
+	{ "silence", "source", 0 },
+	{ "silence", "rule", 0 },
+	{ "silence", "subject", 0 },
+	{ "silence", "budget", 0 },
+	{ "silence", "channel", 0 },
+	{ "silence", "reason", 0 },
+	{ "silence", "until", 0 },
 
 	{ "secscan", "notify", 0 },
 	{ "secscan", "min_severity", 0 },

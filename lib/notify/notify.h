@@ -19,14 +19,16 @@
 #include "channel.h"
 #include "config.h"
 #include "email.h"
+#include "notify_silence.h"
 
 struct fg_request;
 
 struct fg_notify_conf {
 	struct fg_channel *channels;
 	int nchannels;
-	int nbroken;                 /* channels (and [email]) that failed to load, logged */
-	struct fg_email_conf *email; /* [email], owned; never NULL once loaded */
+	int nbroken;                    /* channels (and [email]) that failed to load, logged */
+	struct fg_email_conf *email;    /* [email], owned; never NULL once loaded */
+	struct fg_silence_set silences; /* [silence NAME], owned array */
 	int64_t concurrency;
 	int64_t max_attempts;
 	int64_t lease_s;
@@ -37,7 +39,7 @@ struct fg_notify_conf {
 };
 
 /*
- * Load [channel *], [email] and [notify] from cfg.  Returns 0 or
+ * Load [channel *], [email], [notify] and [silence *] from cfg.  Returns 0 or
  * FG_ERR_CONFIG after logging FILE:LINE.  A channel that fails to load
  * (or [email], and with it every email channel) is logged, marked broken
  * and counted in nbroken, and loading still returns 0: the caller decides.

@@ -91,6 +91,23 @@ int fg_notify_conf_load(const struct fg_config *cfg, struct fg_notify_conf *nc)
 			      "no channel named '%s'", nc->email->quota_alert_channel);
 		return FG_ERR_CONFIG;
 	}
+	for (int i = 0; i < nc->nchannels; i++) {
+		const struct fg_channel *ch = &nc->channels[i];
+		if (ch->fallback == NULL)
+			continue;
+		const struct fg_conf_section *csec = fg_config_section(cfg, "channel", ch->name);
+		if (strcmp(ch->fallback, ch->name) == 0) {
+			fg_conf_error(cfg, csec, "fallback", "channel '%s' cannot be its own fallback",
+				      ch->name);
+			return FG_ERR_CONFIG;
+		}
+		if (fg_notify_channel(nc, ch->fallback) == NULL) {
+			fg_conf_error(cfg, csec, "fallback", "no channel named '%s'", ch->fallback);
+			return FG_ERR_CONFIG;
+		}
+	}
+	if ((rc = fg_silence_load(cfg, &nc->silences)) < 0)
+		return rc;
 	return check_lease(cfg, nc);
 }
 
@@ -102,6 +119,7 @@ void fg_notify_conf_release(struct fg_notify_conf *nc)
 	if (nc->email)
 		fg_email_conf_release(nc->email);
 	free(nc->email);
+	fg_silence_set_release(&nc->silences);
 	memset(nc, 0, sizeof(*nc));
 }
 

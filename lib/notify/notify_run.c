@@ -2,8 +2,8 @@
  * notify_run.c - the delivery loop of notifyd-once.
  *
  * Each round: make due e-mail digests, claim a batch (committed at once),
- * decide per row (unknown channel: dead; below min_severity: skipped, with
- * no attempt recorded; then what the channel type's gate says: hold for
+ * decide per row (unknown channel: dead; below min_severity or matching an
+ * active [silence]: skipped, with no attempt recorded; then what the channel type's gate says: hold for
  * the digest, count against the e-mail quota), render, deliver the
  * batch concurrently, classify, and record each attempt with the row's
  * next state as soon as it finishes (one statement for the requests that
@@ -37,12 +37,15 @@ void fg_notify_summary_init(struct fg_notify_summary *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->channels = json_object();
+	s->why = json_object();
 }
 
 void fg_notify_summary_release(struct fg_notify_summary *s)
 {
 	json_decref(s->channels);
+	json_decref(s->why);
 	s->channels = NULL;
+	s->why = NULL;
 }
 
 static void count(struct fg_notify_summary *s, const char *channel, const char *what, long *total)
@@ -170,6 +173,9 @@ struct batch {
 	int nunsent;
 	int64_t *skip; /* below min_severity */
 	int nskip;
+	int64_t *muted; /* matching a silence */
+	const struct fg_silence **why;
+	int nmuted;
 };
 
 static void batch_free(struct batch *b)
@@ -189,6 +195,8 @@ static void batch_free(struct batch *b)
 	free(b->quota_taken);
 	free(b->unsent);
 	free(b->skip);
+	free(b->muted);
+	free(b->why);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -207,7 +215,7 @@ static void add_attempt(struct batch *b, const struct fg_notification *n, enum f
 	b->natt++;
 }
 
-static void tally(struct fg_notify_summary *s, const char *channel, enum fg_outcome o)
+static void tally(struct fg_notify_summary *s, const char *channel, enum fg_outcome o, const char *err)
 {
 	if (o == FG_OUT_SENT)
 		count(s, channel, "sent", &s->sent);
@@ -215,6 +223,8 @@ static void tally(struct fg_notify_summary *s, const char *channel, enum fg_outc
 		count(s, channel, "retried", &s->retried);
 	else
 		count(s, channel, "dead", &s->dead);
+	if (o == FG_OUT_DEAD && s->why && err && *err)
+		json_object_set_new(s->why, channel, json_string(err));
 }
 
 struct result_ctx {
@@ -245,7 +255,7 @@ static int on_result(struct fg_request *r, void *arg)
 	double delay;
 	enum fg_outcome o = fg_notify_classify(x->nc, ch->type, r, n->attempts, &delay, err, sizeof(err));
 	add_attempt(b, n, o, delay, r, err);
-	tally(x->s, n->channel, o);
+	tally(x->s, n->channel, o, err);
 	if (o != FG_OUT_SENT) {
 		char *u = fg_redact_url(fg_channel_where(ch));
 		/* a retry is routine (the exit status says 75); a TLS failure
@@ -314,7 +324,7 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 			fg_error("cannot deliver notification %lld: %s; now dead, see notifyd-once --dead",
 				 (long long)n->id, err);
 			add_attempt(b, n, FG_OUT_DEAD, 0, NULL, err);
-			tally(s, n->channel, FG_OUT_DEAD);
+			tally(s, n->channel, FG_OUT_DEAD, err);
 			continue;
 		}
 		/* a digest carries alerts each channel already let through */
@@ -323,6 +333,15 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 				 (long long)n->id, n->channel, fg_severity_name(n->severity),
 				 fg_severity_name(ch->min_severity));
 			b->skip[b->nskip++] = n->id;
+			count(s, n->channel, "skipped", &s->skipped);
+			continue;
+		}
+		const struct fg_silence *sil = fg_silence_match(&nc->silences, n, fg_today());
+		if (sil != NULL) {
+			fg_debug("notification %lld to '%s' skipped: silenced by '%s'", (long long)n->id,
+				 n->channel, sil->name);
+			b->muted[b->nmuted] = n->id;
+			b->why[b->nmuted++] = sil;
 			count(s, n->channel, "skipped", &s->skipped);
 			continue;
 		}
@@ -356,7 +375,7 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 				"cannot deliver notification %lld to '%s': %s; now dead, see notifyd-once --dead",
 				(long long)n->id, n->channel, err);
 			add_attempt(b, n, FG_OUT_DEAD, 0, NULL, err);
-			tally(s, n->channel, FG_OUT_DEAD);
+			tally(s, n->channel, FG_OUT_DEAD, err);
 			if (b->quota_taken[i] && (rc = fg_store_quota_return(db, today)) < 0)
 				return rc;
 			continue;
@@ -366,6 +385,7 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 	}
 	/* record what was decided without a request before anything leaves */
 	if ((rc = fg_store_skip(db, me, b->skip, b->nskip)) < 0 ||
+	    (rc = fg_silence_record(db, me, b->muted, b->why, b->nmuted)) < 0 ||
 	    (rc = fg_store_finish(db, me, b->att, b->natt)) < 0)
 		return rc;
 	b->recorded = b->natt;
@@ -423,6 +443,8 @@ static int make_digests(PGconn *db, const struct fg_notify_conf *nc, const char 
 
 static int peek(PGconn *db, const struct fg_notify_conf *nc, const struct fg_notify_opts *o,
 		struct fg_notify_summary *s);
+static int rounds(PGconn *db, const struct fg_notify_conf *nc, const struct fg_notify_opts *o, const char *me,
+		  const char *today, const char *tomorrow, struct fg_notify_summary *s);
 
 int fg_notify_run(PGconn *db, const struct fg_notify_conf *nc, const struct fg_notify_opts *o,
 		  struct fg_notify_summary *s)
@@ -430,11 +452,31 @@ int fg_notify_run(PGconn *db, const struct fg_notify_conf *nc, const struct fg_n
 	char me[200], today[16], tomorrow[16];
 	int rc = 0;
 
+	fg_silence_warn_expired(&nc->silences, fg_today());
 	if (o->dry_run)
 		return peek(db, nc, o, s);
 	run_id(me, sizeof(me));
 	fg_date_format(fg_today(), today, sizeof(today));
 	fg_date_format(fg_today() + 1, tomorrow, sizeof(tomorrow));
+	/* a second pass delivers the fallback notices of the first; notices
+	 * about the second are queued for the next run */
+	for (int pass = 0; rc == 0 && pass < 3 && !fg_interrupted && s->left == 0; pass++) {
+		long queued = 0;
+		if (pass > 0 &&
+		    ((rc = fg_notify_fallback(db, nc, me, s, &queued)) < 0 || queued == 0 || pass == 2))
+			break;
+		if ((rc = rounds(db, nc, o, me, today, tomorrow, s)) < 0)
+			break;
+	}
+	return rc;
+}
+
+/* Claim and deliver batches until nothing is due, the limit or a signal. */
+static int rounds(PGconn *db, const struct fg_notify_conf *nc, const struct fg_notify_opts *o, const char *me,
+		  const char *today, const char *tomorrow, struct fg_notify_summary *s)
+{
+	int rc = 0;
+
 	while (!fg_interrupted) {
 		struct batch b = { 0 };
 		long want = BATCH;
@@ -459,8 +501,10 @@ int fg_notify_run(PGconn *db, const struct fg_notify_conf *nc, const struct fg_n
 		b.quota_taken = calloc(c, sizeof(*b.quota_taken));
 		b.unsent = calloc(c, sizeof(*b.unsent));
 		b.skip = calloc(c, sizeof(*b.skip));
+		b.muted = calloc(c, sizeof(*b.muted));
+		b.why = calloc(c, sizeof(*b.why));
 		if (!b.req || !b.live || !b.live_idx || !b.att || !b.errs || !b.quota_taken || !b.unsent ||
-		    !b.skip) {
+		    !b.skip || !b.muted || !b.why) {
 			fg_error("cannot deliver: out of memory");
 			/* leave the claim to expire */
 			for (int i = 0; b.req && i < b.count; i++)
@@ -513,7 +557,8 @@ static int peek(PGconn *db, const struct fg_notify_conf *nc, const struct fg_not
 		if (ch == NULL)
 			fg_warn("notification %lld: channel '%s' is not in the configuration",
 				(long long)n.id, n.channel);
-		else if (n.severity < ch->min_severity && strcmp(n.kind, "digest") != 0)
+		else if ((n.severity < ch->min_severity && strcmp(n.kind, "digest") != 0) ||
+			 fg_silence_match(&nc->silences, &n, fg_today()) != NULL)
 			count(s, n.channel, "skipped", &s->skipped);
 		else
 			rc = fg_notify_print(ch, &n, o, out);

@@ -25,6 +25,7 @@ struct fg_notify_summary {
 	long skipped;     /* below the channel's min_severity: never sent */
 	long left;        /* claimed but not started (signal, lease half gone) */
 	json_t *channels; /* {"name": {"claimed","sent","retried","dead","skipped"}} */
+	json_t *why;      /* {"name": last reason a notification went dead}, not printed */
 };
 
 void fg_notify_summary_init(struct fg_notify_summary *s);
@@ -49,6 +50,15 @@ int fg_notify_run(PGconn *db, const struct fg_notify_conf *nc, const struct fg_n
  */
 int fg_notify_direct(const struct fg_notify_conf *nc, struct fg_notification *n, int count,
 		     const struct fg_notify_opts *o, struct fg_notify_summary *s);
+
+/*
+ * Enqueue, for each channel with a fallback on which notifications went
+ * dead in this run (run id me), one notice to the fallback saying which
+ * channel, why and how many; once per run (the dedup_key names the run).
+ * *queued receives the rows added.  Returns 0 or < 0 (logged).
+ */
+int fg_notify_fallback(PGconn *db, const struct fg_notify_conf *nc, const char *me,
+		       const struct fg_notify_summary *s, long *queued);
 
 /*
  * Warn about pending notifications whose channel is not in `channels` (a

@@ -18,10 +18,8 @@
 #include <string.h>
 
 static const char *const kind_names[] = {
-	[FG_OUTBOX_BUDGET] = "budget",
-	[FG_OUTBOX_FINDING] = "finding",
-	[FG_OUTBOX_QUOTA] = "quota",
-	[FG_OUTBOX_DIGEST] = "digest",
+	[FG_OUTBOX_BUDGET] = "budget", [FG_OUTBOX_FINDING] = "finding",   [FG_OUTBOX_QUOTA] = "quota",
+	[FG_OUTBOX_DIGEST] = "digest", [FG_OUTBOX_FALLBACK] = "fallback",
 };
 
 const char *fg_outbox_kind_name(enum fg_outbox_kind kind)

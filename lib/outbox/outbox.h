@@ -29,6 +29,7 @@ enum fg_outbox_kind {
 	FG_OUTBOX_FINDING,    /* a secscan finding; source_id = findings.id */
 	FG_OUTBOX_QUOTA,      /* an e-mail quota warning */
 	FG_OUTBOX_DIGEST,     /* an e-mail digest of held notifications */
+	FG_OUTBOX_FALLBACK,   /* notice to a fallback channel: another went dead */
 };
 
 /* The kind as stored ("budget"), static. */

@@ -72,6 +72,7 @@ struct fg_channel {
 	const struct fg_channel_ops *ops; /* the table entry of type */
 	const char *url;                  /* secret: never shown unredacted */
 	enum fg_severity min_severity;
+	const char *fallback; /* channel told when notifications go dead here, or NULL */
 	bool tls_verify;
 	const char *ca_file;
 	long timeout_ms;

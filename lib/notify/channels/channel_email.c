@@ -201,10 +201,11 @@ static void email_gate(const struct fg_channel *ch, const struct fg_notification
 	bool critical = n->severity == FG_SEV_CRITICAL;
 
 	g->hold = !critical && em->digest_minute >= 0 && strcmp(n->kind, "digest") != 0 &&
-		  strcmp(n->kind, "quota") != 0 && strcmp(n->kind, "test") != 0;
+		  strcmp(n->kind, "quota") != 0 && strcmp(n->kind, "test") != 0 &&
+		  strcmp(n->kind, "fallback") != 0;
 	g->quota = em->daily_quota;
-	/* critical mail, and the quota's own warnings, always go */
-	g->bypass = critical || strcmp(n->kind, "quota") == 0;
+	/* critical mail, the quota's own warnings and fallback notices always go */
+	g->bypass = critical || strcmp(n->kind, "quota") == 0 || strcmp(n->kind, "fallback") == 0;
 }
 
 static json_t *email_digest_to(const struct fg_channel *ch)
