@@ -46,10 +46,10 @@ int fg_notify_fallback(PGconn *db, const struct fg_notify_conf *nc, const char *
 			 "once it works again, notifyd-once --requeue all sends them.",
 			 name, red ? red : "");
 		snprintf(dedup, sizeof(dedup), "fallback:%s:%s", name, me);
-		fg_outbox_batch_add(&b, ch->fallback, 0, "high", title, body,
-				    json_pack("{s:s, s:I, s:s}", "channel", name, "dead", dead, "error",
-					      red ? red : ""),
-				    dedup);
+		fg_outbox_batch_add(
+			&b, ch->fallback, 0, "high", title, body,
+			json_pack("{s:s, s:I, s:s}", "channel", name, "dead", dead, "error", red ? red : ""),
+			dedup);
 		free(red);
 	}
 	rc = fg_outbox_batch_flush(db, &b, FG_OUTBOX_FALLBACK, "queue the fallback notices", queued);
