@@ -188,16 +188,20 @@ int fg_history_print(PGconn *db, const char *budget, int days, long today, bool 
 	if (json) {
 		json_t *arr = json_array();
 		for (int i = 0; i < PQntuples(r); i++) {
-			json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "date", PQgetvalue(r, i, 0),
-					      "spend", PQgetvalue(r, i, 1), "percent", PQgetvalue(r, i, 2),
-					      "amount", PQgetvalue(r, i, 4), "currency", PQgetvalue(r, i, 5),
+			/* money stays decimal text; percent is a number, as in
+			 * budgetcheck --json (two decimals, exact at 15 digits) */
+			const char *pct = fg_db_val(r, i, 2);
+			json_t *o = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s}", "date", PQgetvalue(r, i, 0),
+					      "spend", PQgetvalue(r, i, 1), "percent",
+					      pct ? json_real(strtod(pct, NULL)) : json_null(), "amount",
+					      PQgetvalue(r, i, 4), "currency", PQgetvalue(r, i, 5),
 					      "period_start", PQgetvalue(r, i, 7));
 			const char *f = fg_db_val(r, i, 3);
 			json_object_set_new(o, "forecast", f ? json_string(f) : json_null());
 			json_array_append_new(arr, o);
 		}
 		json_t *doc = json_pack("{s:s, s:i, s:o}", "budget", budget, "days", days, "history", arr);
-		char *s = json_dumps(doc, JSON_INDENT(2));
+		char *s = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 		if (s)
 			printf("%s\n", s);
 		free(s);

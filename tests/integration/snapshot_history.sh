@@ -87,6 +87,9 @@ fg_match "--history row for 2026-04-01" "^2026-04-01 +[0-9]+\.[0-9]{2} +[0-9.]+%
 fg_run snapshot -c "$cfg" --history prod-monthly --days 3 --json
 fg_eq "--history --json rows" 3 "$(printf '%s' "$FG_OUT" | jq '.history | length')"
 fg_eq "--history money as strings" string "$(printf '%s' "$FG_OUT" | jq -r '.history[0].spend | type')"
+fg_eq "--history percent is a number, as in budgetcheck --json" number \
+	"$(printf '%s' "$FG_OUT" | jq -r '.history[0].percent | type')"
+fg_match "--history percent keeps its two decimals exactly" '"percent": [0-9]+(\.[0-9]{1,2})?,' "$FG_OUT"
 fg_run snapshot -c "$cfg" --history nope
 fg_eq "unknown budget exits 64" 64 "$FG_RC"
 fg_match "unknown budget named" "unknown budget 'nope'" "$FG_ERR"
