@@ -20,6 +20,8 @@ C
 snapshot -c "$cfg" --no-prune --date 2026-03-14 || fg_fail "first run"
 # 50 sent notifications 100 days old (to prune), 20 sent 80 days old (keep),
 # 5 dead 200 days old (keep: users requeue them), 5 pending old (keep).
+# Attempts sit half a day off the 30-day cut-off, so the second the
+# run starts in cannot move one across it.
 fg_sql "INSERT INTO notifications (channel, kind, severity, title, dedup_key, status, sent_at, created_at)
  SELECT 'c', 'generic', 'info', 't', 'old' || i, 'sent', now() - interval '100 days', now() - interval '400 days'
  FROM generate_series(1, 50) i;
@@ -31,7 +33,7 @@ fg_sql "INSERT INTO notifications (channel, kind, severity, title, dedup_key, st
  INSERT INTO notifications (channel, kind, severity, title, dedup_key, status, created_at)
  SELECT 'c', 'generic', 'info', 't', 'pend' || i, 'pending', '2025-01-01' FROM generate_series(1, 5) i;
  INSERT INTO delivery_attempts (notification_id, channel, attempted_at, duration_ms, outcome)
- SELECT n.id, 'c', now() - (d || ' days')::interval, 5, 'retry'
+ SELECT n.id, 'c', now() - (d || ' days')::interval - interval '12 hours', 5, 'retry'
  FROM notifications n, generate_series(25, 34) d WHERE n.dedup_key LIKE 'pend%';
  INSERT INTO job_runs (job, started_at, finished_at, status, host, pid)
  SELECT 'costsync', now() - (d || ' days')::interval + interval '1 hour', now(), 'success', 'h', 1
