@@ -85,6 +85,8 @@ if command -v dpkg-deb >/dev/null; then
 	fg_match "the package holds the config, mode 0600" \
 		'^-rw------- .* \./etc/flakeguard/flakeguard\.conf$' "$contents"
 	fg_nomatch "nothing under /usr/local" '\./usr/local' "$contents"
+	fg_match "the package holds the systemd template unit" ' \./lib/systemd/system/flakeguard@\.service$' "$contents"
+	fg_eq "and one timer per tool" 5 "$(printf '%s\n' "$contents" | grep -c ' \./lib/systemd/system/flakeguard-[a-z-]*\.timer$')"
 	dpkg-deb -e "$deb" "$FG_TMP/control"
 	fg_eq "the config is a conffile" "/etc/flakeguard/flakeguard.conf" "$(cat "$FG_TMP/control/conffiles")"
 	fg_match "dpkg-deb -I lists the conffiles" "conffiles" "$(dpkg-deb -I "$deb")"
