@@ -1,6 +1,7 @@
 /*
  * notify_run.c - the delivery loop of notifyd-once.
  *
+ * A run first queues the reminders that are due (notify_lifecycle.c).
  * Each round: make due e-mail digests and per-run group messages, claim a
  * batch (committed at once), decide per row (unknown channel: dead; not
  * taken by the channel (below min_severity, an unwanted resolution) or
@@ -412,6 +413,8 @@ int fg_notify_run(PGconn *db, const struct fg_notify_conf *nc, const struct fg_n
 	run_id(me, sizeof(me));
 	fg_date_format(fg_today(), today, sizeof(today));
 	fg_date_format(fg_today() + 1, tomorrow, sizeof(tomorrow));
+	if ((rc = fg_notify_remind(db, nc)) < 0)
+		return rc;
 	/* a second pass delivers the fallback notices of the first; notices
 	 * about the second are queued for the next run */
 	for (int pass = 0; rc == 0 && pass < 3 && !fg_interrupted && s->left == 0; pass++) {
