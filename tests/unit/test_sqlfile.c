@@ -18,6 +18,7 @@
 #include "exitcode.h"
 #include "fg_sql_budgets.h"
 #include "fg_sql_costs.h"
+#include "fg_sql_notify.h"
 #include "fg_sql_outbox.h"
 #include "fg_sql_secscan.h"
 #include "fg_sql_snapshot.h"
@@ -30,7 +31,7 @@ static const struct {
 	const struct fg_sql *const *sql;
 } parts[] = {
 	{ "costs", fg_sql_costs },     { "outbox", fg_sql_outbox },     { "budgets", fg_sql_budgets },
-	{ "secscan", fg_sql_secscan }, { "snapshot", fg_sql_snapshot },
+	{ "secscan", fg_sql_secscan }, { "snapshot", fg_sql_snapshot }, { "notify", fg_sql_notify },
 };
 
 /*
@@ -53,6 +54,8 @@ static const struct {
 				       " spends amounts currencies percents forecasts" },
 	{ "budgets/mirror.sql", "names connectors amounts currencies periods scopes thresholds forecasts"
 				" notify active" },
+	{ "budgets/resolve.sql", "as_of" },
+	{ "budgets/resolve_mark.sql", "as_of now" },
 	{ "budgets/record_alerts.sql", "keys budgets periods period_starts period_ends thresholds kinds"
 				       " severities spends amounts percents forecasts" },
 	{ "costs/delete_unreported.sql", "connector since until" },
@@ -81,6 +84,7 @@ static const struct {
 	{ "secscan/findings/notify.sql", "connector channels min_severity rule_meta" },
 	{ "secscan/findings/read.sql", "connector" },
 	{ "secscan/findings/resolve.sql", "connector now evaluated" },
+	{ "secscan/findings/resolved.sql", "connector now rule_meta" },
 	{ "secscan/findings/upsert.sql", "connector now" },
 	{ "secscan/prune/client_apps.sql", "connector now days" },
 	{ "secscan/prune/login_history.sql", "connector now days" },
@@ -129,6 +133,8 @@ static const struct {
 	{ "secscan/sources/read.sql", "connector source rows now" },
 	{ "secscan/sources/unavailable.sql", "connector source now reason" },
 	{ "outbox/batch.sql", "rows" },
+	{ "outbox/remind.sql", "channels" },
+	{ "notify/group.sql", "channels kind top" },
 	{ "snapshot/configs.sql", "now days" },
 	{ "snapshot/cost_summary.sql", "since until" },
 	{ "snapshot/freshness.sql", "connectors max_ages today" },

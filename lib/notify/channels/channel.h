@@ -73,6 +73,9 @@ struct fg_channel {
 	const char *url;                  /* secret: never shown unredacted */
 	enum fg_severity min_severity;
 	const char *fallback; /* channel told when notifications go dead here, or NULL */
+	bool notify_resolved; /* deliver resolutions (else they end 'skipped') */
+	bool group_per_run;   /* hold alerts, send one message per producer run */
+	int64_t repeat_s;     /* remind of open critical incidents; 0 = never */
 	bool tls_verify;
 	const char *ca_file;
 	long timeout_ms;
@@ -105,6 +108,9 @@ struct fg_channel_ops {
 	const char *default_url;     /* url when none is configured */
 	bool needs_url;              /* refuse a channel without one */
 	int default_rate_per_minute; /* rate_per_minute when unset */
+	bool resolved_default;       /* notify_resolved when unset */
+	/* why `group = per-run` does not go with this type, or NULL */
+	const char *no_group;
 
 	/*
 	 * Read and check the type's own keys of sec into ch->priv (owned by
