@@ -14,7 +14,8 @@
 # JSON object per row, sorted, without the surrogate ids, the *_at
 # timestamps and the per-run statistics (rows_read: an incremental read
 # after a committed step reads fewer rows) that differ between two runs
-# doing the same work.
+# doing the same work; a finding's id inside its notification's dedup_key
+# and incident key is masked the same way.
 export FLAKEGUARD_NOW=${FLAKEGUARD_NOW:-2026-03-15T10:00:00Z}
 
 flt_setup() {
@@ -75,7 +76,8 @@ flt_save() {
 }
 
 # flt_restore NAME: put the flakeguard tables back as flt_save NAME left
-# them (sequences keep going forward, so new rows never reuse an id).
+# them (sequences keep going forward, so new rows never reuse an id;
+# generated columns are computed again).
 flt_restore() {
 	fg_sql "SET session_replication_role = replica;
 	DO \$\$ DECLARE t text; BEGIN
@@ -84,7 +86,11 @@ flt_restore() {
 		 WHERE n.nspname = 'flt_$1' AND c.relkind = 'r');
 	FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		 WHERE n.nspname = 'flt_$1' AND c.relkind = 'r'
-	LOOP EXECUTE format('INSERT INTO flakeguard.%I SELECT * FROM flt_$1.%I', t, t);
+	LOOP EXECUTE (SELECT format('INSERT INTO flakeguard.%I (%s) SELECT %s FROM flt_$1.%I', t, cols, cols, t)
+		      FROM (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) AS cols
+			    FROM pg_attribute a
+			    WHERE a.attrelid = format('flakeguard.%I', t)::regclass AND a.attnum > 0
+			      AND NOT a.attisdropped AND a.attgenerated = '') c);
 	END LOOP; END \$\$"
 }
 
@@ -114,7 +120,9 @@ BEGIN
 	LOOP
 		EXECUTE format($q$INSERT INTO digest
 			SELECT %L, (SELECT jsonb_object_agg(key, CASE
-				WHEN key = 'dedup_key' THEN to_jsonb(regexp_replace(value #>> '{}', '^finding:[0-9]+:', 'finding:#:'))
+				WHEN key IN ('dedup_key', 'incident') THEN to_jsonb(regexp_replace(value #>> '{}', '^finding:[0-9]+:', 'finding:#:'))
+				WHEN key = 'fields' AND value ? 'incident' THEN value || jsonb_build_object('incident',
+					regexp_replace(value ->> 'incident', '^finding:[0-9]+:', 'finding:#:'))
 				ELSE value END)
 			  FROM jsonb_each(to_jsonb(x))
 			  WHERE key NOT IN ('id', 'budget_id', 'source_id', 'notification_id', 'digest_id', 'claimed_by', 'rows_read')
