@@ -36,7 +36,7 @@ int fg_anomaly_eval_query(PGconn *db, const struct fg_anomaly_set *set, long fro
 {
 	struct fg_pgarr arr[K_COUNT];
 	const char *p[K_COUNT];
-	char sfrom[11], sto[11], sscan[11], sweeks[16], sdays[16];
+	char sfrom[11], sto[11], sscan[11];
 	int rc = 0, k, weeks = 2;
 
 	*out = NULL;
@@ -74,8 +74,6 @@ int fg_anomaly_eval_query(PGconn *db, const struct fg_anomaly_set *set, long fro
 	fg_date_format(from, sfrom, sizeof(sfrom));
 	fg_date_format(to, sto, sizeof(sto));
 	fg_date_format(from - 7L * weeks, sscan, sizeof(sscan));
-	snprintf(sweeks, sizeof(sweeks), "%d", weeks);
-	snprintf(sdays, sizeof(sdays), "%d", 7 * weeks);
 	const struct fg_sql_arg args[] = {
 		{ "connectors", p[K_CONNECTOR] },
 		{ "currencies", p[K_CURRENCY] },
@@ -92,8 +90,6 @@ int fg_anomaly_eval_query(PGconn *db, const struct fg_anomaly_set *set, long fro
 		{ "eval_from", sfrom },
 		{ "eval_to", sto },
 		{ "scan_from", sscan },
-		{ "max_weeks", sweeks },
-		{ "max_days", sdays },
 	};
 	*out = fg_sql_query(db, &rc, "evaluate cost anomalies", &fg_sql_budgets_anomaly_evaluate, args,
 			    FG_SQL_COUNT(args));

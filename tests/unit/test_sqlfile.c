@@ -44,7 +44,7 @@ static const struct {
 	{ "budgets/anomaly/evaluate.sql", "connectors currencies dimensions sensitivities lookback_weeks"
 					  " min_history_days min_daily_costs min_change_percents"
 					  " min_change_amounts dips severity_from severity_names eval_from"
-					  " eval_to scan_from max_weeks max_days" },
+					  " eval_to scan_from" },
 	{ "budgets/anomaly/incidents.sql", "normal_connectors normal_dimensions normal_series normal_days" },
 	{ "budgets/anomaly/list.sql", "since connector" },
 	{ "budgets/anomaly/record.sql", "connectors dimensions series days directions severities actuals"

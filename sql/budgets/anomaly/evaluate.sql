@@ -5,8 +5,7 @@
 -- Settings arrive one array per key, one element per connector.  A day is
 -- complete when it is before today (:eval_to is at most yesterday) and
 -- not after the connector's last synced day.  :scan_from is the earliest
--- history any connector needs (:eval_from - 7 * its lookback_weeks);
--- :max_weeks the largest lookback_weeks, :max_days seven times that.
+-- history any connector needs (:eval_from - 7 * its lookback_weeks).
 WITH conf AS (
 	SELECT * FROM unnest(:connectors::text[], :currencies::text[], :dimensions::text[],
 		:sensitivities::numeric[], :lookback_weeks::integer[], :min_history_days::integer[],
@@ -32,37 +31,38 @@ raw AS (
 	UNION ALL
 	SELECT connector, 'warehouse', ent, day, sum(cost) FROM src
 	WHERE st = 'WAREHOUSE_METERING' GROUP BY connector, ent, day),
--- Days without a cost row cost 0, from the series' first day with one.
+-- The days judged: each complete day from :eval_from after the series'
+-- first day with a cost row; a day without a row costs 0.
 ser AS (
 	SELECT connector, dimension, series, min(day) AS first_day FROM raw GROUP BY 1, 2, 3),
-dense AS (
-	SELECT z.connector, z.dimension, z.series, z.day, s.first_day, l.weeks, sum(z.cost) AS cost
-	FROM (
-		SELECT connector, dimension, series, day, cost FROM raw
-		UNION ALL
-		SELECT s.connector, s.dimension, s.series, s.first_day + k, 0
-		FROM ser s JOIN lim l USING (connector)
-		CROSS JOIN LATERAL generate_series(0, l.last_day - s.first_day) AS k) z
-	JOIN ser s USING (connector, dimension, series) JOIN lim l USING (connector)
-	GROUP BY z.connector, z.dimension, z.series, z.day, s.first_day, l.weeks),
--- History of each day, the days before it: the same weekday over the
--- last :max_weeks weeks, the last 7 days, the last :max_weeks * 7 days;
--- then cut to the connector's own lookback_weeks.
-w AS (
-	SELECT d.*,
-		array_agg(d.cost) OVER (PARTITION BY d.connector, d.dimension, d.series, extract(isodow FROM d.day)
-			ORDER BY d.day ROWS BETWEEN :max_weeks::integer PRECEDING AND 1 PRECEDING) AS wd_all,
-		array_agg(d.cost) OVER (PARTITION BY d.connector, d.dimension, d.series
-			ORDER BY d.day ROWS BETWEEN 7 PRECEDING AND 1 PRECEDING) AS recent,
-		array_agg(d.cost) OVER (PARTITION BY d.connector, d.dimension, d.series
-			ORDER BY d.day ROWS BETWEEN :max_days::integer PRECEDING AND 1 PRECEDING) AS past_all
-	FROM dense d),
+tg AS (
+	SELECT s.connector, s.dimension, s.series, s.first_day, l.weeks, d AS day,
+		coalesce(r.cost, 0) AS actual
+	FROM ser s JOIN lim l USING (connector)
+	CROSS JOIN LATERAL generate_series(greatest(:eval_from::date, s.first_day), l.last_day, interval '1 day') AS g(ts)
+	CROSS JOIN LATERAL (SELECT g.ts::date AS d) x
+	LEFT JOIN raw r ON r.connector = s.connector AND r.dimension = s.dimension AND r.series = s.series
+		AND r.day = x.d),
+-- History of each day judged, the lookback_weeks * 7 days before it: the
+-- same weekday, the last 7 days, all of them; days without a row add 0.
+hist AS (
+	SELECT t.connector, t.dimension, t.series, t.day,
+		array_agg(r.cost) FILTER (WHERE (t.day - r.day) % 7 = 0) AS wd,
+		array_agg(r.cost) FILTER (WHERE t.day - r.day <= 7) AS recent,
+		array_agg(r.cost) AS past
+	FROM tg t JOIN raw r ON r.connector = t.connector AND r.dimension = t.dimension
+		AND r.series = t.series AND r.day < t.day AND r.day >= t.day - 7 * t.weeks
+	GROUP BY 1, 2, 3, 4),
 t AS (
-	SELECT w.connector, w.dimension, w.series, w.day, w.cost AS actual, w.recent,
-		least(w.day - w.first_day, 7 * w.weeks) AS hist_days,
-		w.wd_all[greatest(1, cardinality(w.wd_all) - w.weeks + 1):] AS wd,
-		w.past_all[greatest(1, cardinality(w.past_all) - 7 * w.weeks + 1):] AS past
-	FROM w WHERE w.day >= :eval_from::date),
+	SELECT t.connector, t.dimension, t.series, t.day, t.actual,
+		least(t.day - t.first_day, 7 * t.weeks) AS hist_days,
+		coalesce(h.wd, '{}') || array_fill(0::numeric, ARRAY[least((t.day - t.first_day) / 7, t.weeks)
+			- coalesce(cardinality(h.wd), 0)]) AS wd,
+		coalesce(h.recent, '{}') || array_fill(0::numeric, ARRAY[least(t.day - t.first_day, 7)
+			- coalesce(cardinality(h.recent), 0)]) AS recent,
+		coalesce(h.past, '{}') || array_fill(0::numeric, ARRAY[least(t.day - t.first_day, 7 * t.weeks)
+			- coalesce(cardinality(h.past), 0)]) AS past
+	FROM tg t LEFT JOIN hist h USING (connector, dimension, series, day)),
 -- A median is the middle value, or the mean of the two middle values.
 b AS MATERIALIZED (
 	SELECT t.*, cardinality(t.wd) AS nwd,
