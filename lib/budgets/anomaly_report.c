@@ -68,19 +68,25 @@ static json_t *contributors(const PGresult *ev, int row, char *text, size_t len)
 json_t *fg_anomaly_fields(const PGresult *ev, int row)
 {
 	char top[1024];
-	json_t *arr = contributors(ev, row, top, sizeof(top));
+	json_t *arr = contributors(ev, row, top, sizeof(top)), *f;
 
 	json_decref(arr);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-			 "connector", PQgetvalue(ev, row, AN_CONNECTOR), "dimension",
-			 PQgetvalue(ev, row, AN_DIMENSION), "series", PQgetvalue(ev, row, AN_SERIES), "day",
-			 PQgetvalue(ev, row, AN_DAY), "direction", PQgetvalue(ev, row, AN_VERDICT), "actual",
-			 PQgetvalue(ev, row, AN_ACTUAL), "expected", PQgetvalue(ev, row, AN_EXPECTED),
-			 "difference", PQgetvalue(ev, row, AN_DIFFERENCE), "spreads",
-			 PQgetvalue(ev, row, AN_DEVIATION), "spread", PQgetvalue(ev, row, AN_SPREAD),
-			 "baseline", PQgetvalue(ev, row, AN_LOW), "baseline_high",
-			 PQgetvalue(ev, row, AN_HIGH), "baseline_days", PQgetvalue(ev, row, AN_NDAYS),
-			 "currency", PQgetvalue(ev, row, AN_CURRENCY), "contributors", top);
+	f = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+		      "connector", PQgetvalue(ev, row, AN_CONNECTOR), "dimension",
+		      PQgetvalue(ev, row, AN_DIMENSION), "series", PQgetvalue(ev, row, AN_SERIES), "day",
+		      PQgetvalue(ev, row, AN_DAY), "direction", PQgetvalue(ev, row, AN_VERDICT), "actual",
+		      PQgetvalue(ev, row, AN_ACTUAL), "expected", PQgetvalue(ev, row, AN_EXPECTED),
+		      "difference", PQgetvalue(ev, row, AN_DIFFERENCE), "spreads",
+		      PQgetvalue(ev, row, AN_DEVIATION), "spread", PQgetvalue(ev, row, AN_SPREAD), "baseline",
+		      PQgetvalue(ev, row, AN_LOW), "baseline_high", PQgetvalue(ev, row, AN_HIGH),
+		      "baseline_days", PQgetvalue(ev, row, AN_NDAYS), "currency",
+		      PQgetvalue(ev, row, AN_CURRENCY), "contributors", top);
+	/* the account has no series name, and a warehouse nothing below it yet */
+	if (f != NULL && *PQgetvalue(ev, row, AN_SERIES) == '\0')
+		json_object_del(f, "series");
+	if (f != NULL && *top == '\0')
+		json_object_del(f, "contributors");
+	return f;
 }
 
 /* One anomalous row as a JSON object. */

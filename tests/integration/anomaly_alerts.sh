@@ -81,6 +81,10 @@ fg_run budgetcheck -c "$conf"
 fg_eq "second run: never twice" "3|6" \
 	"$(fg_sql "SELECT (SELECT count(*) FROM anomalies), (SELECT count(*) FROM notifications)")"
 
+# The documented pipe sends nothing the outbox carries.
+out=$(budgetcheck -c "$conf" --json 2>/dev/null | notifyd-once -c "$conf" --stdin --channel ops -v 2>&1)
+fg_match "queued anomalies are left to the outbox" 'nothing to send \(.*3 alerts in the outbox' "$out"
+
 # Tuesday is anomalous too: the incidents grow, no message.
 export FLAKEGUARD_NOW=2026-03-11T10:00:00Z
 fg_run budgetcheck -c "$conf"
