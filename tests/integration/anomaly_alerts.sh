@@ -109,6 +109,18 @@ fg_run budgetcheck -c "$conf" --anomalies --since 2026-03-11 --until 2026-03-11 
 fg_eq "NEW_WH is not evaluated" '[{"connector":"prod","dimension":"warehouse","series":"NEW_WH","history_days":7}]' \
 	"$(jq -c '.not_evaluated' <<<"$FG_OUT")"
 
+# Per-connector overrides: prod judged less strictly finds nothing new.
+lax=$(fg_config lax.conf <<CONF
+[connector prod]
+odbc = $FG_SIM_ODBC
+anomaly_sensitivity = 100
+[anomaly]
+dips = true
+CONF
+)
+fg_run budgetcheck -c "$lax" --anomalies --since 2026-03-09 --until 2026-03-09 --json
+fg_eq "anomaly_sensitivity = 100 flags nothing" "0" "$(jq '.flagged | length' <<<"$FG_OUT")"
+
 # Usage and configuration errors.
 fg_run budgetcheck -c "$conf" --since 2026-03-01
 fg_eq "--since without --anomalies" "64|budgetcheck: error: --since and --until need --anomalies: they choose the days of a backtest" "$FG_RC|$FG_ERR"
