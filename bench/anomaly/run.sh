@@ -12,7 +12,10 @@
 #    beside a hand-written query computing the same baseline
 #    (reference.sql), medians of REPEAT runs taken in turns, their
 #    ratio, the wall time of a whole budgetcheck --dry-run, and how many
-#    (series, day) figures of the two differ by more than a cent.
+#    (series, day) figures of the two differ by more than a cent.  The
+#    evaluation runs with budgetcheck's session settings (no JIT, no
+#    parallel workers, work_mem 64MB), the reference with the server's
+#    defaults.
 # 2. Quality: the confusion counts of a backtest at default settings over
 #    180 days x 50 series, as tests/integration/anomaly_detect.sh judges
 #    them.
@@ -54,6 +57,9 @@ params=(-v connectors='{gen}' -v currencies='{USD}' -v dimensions='{"account,war
 	-v min_daily_costs='{5}' -v min_change_percents='{20}' -v min_change_amounts='{10}' -v dips='{f}'
 	-v severity_from='{0,100,1000}' -v severity_names='{low,medium,high}' -v eval_from="$from"
 	-v eval_to="$last" -v scan_from="$(date -u -d "$from - 56 days" +%F)")
+# budgetcheck's session settings for its evaluation (anomaly_eval.c); the
+# hand-written query runs with the server's defaults.
+tuned=(-c "SET jit = off" -c "SET max_parallel_workers_per_gather = 0" -c "SET work_mem = '64MB'")
 timed() { # FILE ARGS... -> server milliseconds of the last statement
 	psql -X -q -d flakeguard -c "SET search_path = flakeguard" -c '\timing on' "${@:2}" -f "$1" -o /dev/null |
 		awk '/^Time:/ { t = $2 } END { print t }'
@@ -61,7 +67,7 @@ timed() { # FILE ARGS... -> server milliseconds of the last statement
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ev="" ref=""
 for i in $(seq "$REPEAT"); do
-	ev="$ev $(timed "$FG_TMP/eval.sql" "${params[@]}")"
+	ev="$ev $(timed "$FG_TMP/eval.sql" "${tuned[@]}" "${params[@]}")"
 	ref="$ref $(timed "$FG_SOURCE_DIR/bench/anomaly/reference.sql" -v from="$from" -v to="$last")"
 done
 mev=$(echo "$ev" | tr ' ' '\n' | grep . | median)

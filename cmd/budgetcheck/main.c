@@ -228,6 +228,9 @@ static int run(struct fg_tool *t, void *ud)
 		fg_tool_count(t, "incidents", an.incidents);
 		res.notifications += an.notifications;
 		res.statements += an.statements;
+		fg_info("judged %ld cost series from %s to %s: %ld new anomalies, %ld incidents opened, "
+			"%ld resolved, %ld series not evaluated",
+			an.series, an.from, an.to, an.anomalies, an.incidents, an.resolved, an.not_evaluated);
 	}
 	fg_tool_count(t, "budgets", (long)res.count);
 	fg_tool_count(t, "alerts", res.alerts);
@@ -243,6 +246,8 @@ static int run(struct fg_tool *t, void *ud)
 			rc = FG_ERR_INTERNAL;
 		else
 			fg_budget_print_table(stdout, &o->set, statuses);
+		if (an.ev != NULL)
+			fg_anomaly_print_open(stdout, &an);
 	}
 	if (rc < 0)
 		fg_error("cannot write the budget statuses: out of memory");

@@ -134,6 +134,8 @@ void fg_anomaly_title(const PGresult *ev, int row, char *buf, size_t len);
  * FG_ERR_INTERNAL.
  */
 int fg_anomaly_json_open(const struct fg_anomaly_result *res, json_t *arr);
+/* The explanation of each open anomaly, one line each (the -v table). */
+void fg_anomaly_print_open(FILE *out, const struct fg_anomaly_result *res);
 /* The backtest: every anomalous day and the series not evaluated, as text or JSON. */
 int fg_anomaly_print_backtest(FILE *out, const struct fg_anomaly_result *res, bool json);
 /*

@@ -91,6 +91,17 @@ int fg_anomaly_eval_query(PGconn *db, const struct fg_anomaly_set *set, long fro
 		{ "eval_to", sto },
 		{ "scan_from", sscan },
 	};
+	/*
+	 * As for budgets (budget_eval.c): the estimates of a statement over
+	 * unnested parameters are far above jit_above_cost, and compiling it
+	 * costs more than running it; its sorts and hashes fit 64 MB.
+	 */
+	if ((rc = fg_db_exec(db, "tune the session",
+			     "SELECT set_config('jit', 'off', false),"
+			     " set_config('max_parallel_workers_per_gather', '0', false),"
+			     " set_config('work_mem', '64MB', false)",
+			     0, NULL)) < 0)
+		goto out;
 	*out = fg_sql_query(db, &rc, "evaluate cost anomalies", &fg_sql_budgets_anomaly_evaluate, args,
 			    FG_SQL_COUNT(args));
 	if (*out != NULL && PQnfields(*out) != AN_NCOLS) {

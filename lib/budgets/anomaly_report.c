@@ -137,6 +137,14 @@ int fg_anomaly_json_open(const struct fg_anomaly_result *res, json_t *arr)
 	return 0;
 }
 
+void fg_anomaly_print_open(FILE *out, const struct fg_anomaly_result *res)
+{
+	for (int i = 0; i < PQntuples(res->ev); i++)
+		if ((res->flags[i] & FG_ANOMALY_LAST) && fg_anomaly_row_anomalous(res->ev, i))
+			fprintf(out, "anomaly  %-8s  %s\n", PQgetvalue(res->ev, i, AN_SEVERITY),
+				PQgetvalue(res->ev, i, AN_EXPLANATION));
+}
+
 int fg_anomaly_print_backtest(FILE *out, const struct fg_anomaly_result *res, bool json)
 {
 	const PGresult *ev = res->ev;

@@ -202,7 +202,7 @@ int fg_anomaly_run(PGconn *db, const struct fg_anomaly_set *set, long from, long
 	res->set = set;
 	fg_date_format(from, res->from, sizeof(res->from));
 	fg_date_format(to, res->to, sizeof(res->to));
-	res->statements++;
+	res->statements += 2; /* session settings, the evaluation */
 	if ((rc = fg_anomaly_eval_query(db, set, from, to, &res->ev)) < 0)
 		return rc;
 	rows = PQntuples(res->ev);
