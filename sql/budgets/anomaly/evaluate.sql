@@ -31,30 +31,29 @@ raw AS (
 	UNION ALL
 	SELECT connector, 'warehouse', ent, day, sum(cost) FROM src
 	WHERE st = 'WAREHOUSE_METERING' GROUP BY connector, ent, day),
--- The days judged: each complete day from :eval_from after the series'
+-- The days judged: each complete day from :eval_from, from the series'
 -- first day with a cost row; a day without a row costs 0.
-ser AS (
+ser AS MATERIALIZED (
 	SELECT connector, dimension, series, min(day) AS first_day FROM raw GROUP BY 1, 2, 3),
-tg AS (
-	SELECT s.connector, s.dimension, s.series, s.first_day, l.weeks, d AS day,
-		coalesce(r.cost, 0) AS actual
+tg AS MATERIALIZED (
+	SELECT s.connector, s.dimension, s.series, s.first_day, l.weeks, g.ts::date AS day
 	FROM ser s JOIN lim l USING (connector)
-	CROSS JOIN LATERAL generate_series(greatest(:eval_from::date, s.first_day), l.last_day, interval '1 day') AS g(ts)
-	CROSS JOIN LATERAL (SELECT g.ts::date AS d) x
-	LEFT JOIN raw r ON r.connector = s.connector AND r.dimension = s.dimension AND r.series = s.series
-		AND r.day = x.d),
--- History of each day judged, the lookback_weeks * 7 days before it: the
--- same weekday, the last 7 days, all of them; days without a row add 0.
+	CROSS JOIN LATERAL generate_series(greatest(:eval_from::date, s.first_day), l.last_day,
+		interval '1 day') AS g(ts)),
+-- Each day judged with its history, the lookback_weeks * 7 days before
+-- it: the same weekday, the last 7 days, all of them; days without a row
+-- add 0.
 hist AS (
 	SELECT t.connector, t.dimension, t.series, t.day,
-		array_agg(r.cost) FILTER (WHERE (t.day - r.day) % 7 = 0) AS wd,
-		array_agg(r.cost) FILTER (WHERE t.day - r.day <= 7) AS recent,
-		array_agg(r.cost) AS past
+		sum(r.cost) FILTER (WHERE r.day = t.day) AS actual,
+		array_agg(r.cost) FILTER (WHERE r.day < t.day AND (t.day - r.day) % 7 = 0) AS wd,
+		array_agg(r.cost) FILTER (WHERE r.day < t.day AND t.day - r.day <= 7) AS recent,
+		array_agg(r.cost) FILTER (WHERE r.day < t.day) AS past
 	FROM tg t JOIN raw r ON r.connector = t.connector AND r.dimension = t.dimension
-		AND r.series = t.series AND r.day < t.day AND r.day >= t.day - 7 * t.weeks
+		AND r.series = t.series AND r.day <= t.day AND r.day >= t.day - 7 * t.weeks
 	GROUP BY 1, 2, 3, 4),
 t AS (
-	SELECT t.connector, t.dimension, t.series, t.day, t.actual,
+	SELECT t.connector, t.dimension, t.series, t.day, coalesce(h.actual, 0) AS actual,
 		least(t.day - t.first_day, 7 * t.weeks) AS hist_days,
 		coalesce(h.wd, '{}') || array_fill(0::numeric, ARRAY[least((t.day - t.first_day) / 7, t.weeks)
 			- coalesce(cardinality(h.wd), 0)]) AS wd,
