@@ -109,6 +109,16 @@ fg_run budgetcheck -c "$conf" --anomalies --since 2026-03-11 --until 2026-03-11 
 fg_eq "NEW_WH is not evaluated" '[{"connector":"prod","dimension":"warehouse","series":"NEW_WH","history_days":7}]' \
 	"$(jq -c '.not_evaluated' <<<"$FG_OUT")"
 
+# Set-based: 40 more warehouses, the same number of statements.
+stmts() { fg_sql "SELECT counts->>'statements' FROM job_runs WHERE job = 'budgetcheck' ORDER BY id DESC LIMIT 1"; }
+before=$(stmts)
+fg_sql "INSERT INTO daily_costs (connector, day, service_type, entity, cost, currency)
+	SELECT 'prod', date '2026-01-01' + i, 'WAREHOUSE_METERING', 'MORE_' || w, 50 + w, 'USD'
+	FROM generate_series(0, 69) AS i, generate_series(1, 40) AS w"
+fg_run budgetcheck -c "$conf" -v
+fg_match "-v: what was judged" "judged 46 cost series from 2026-03-09 to 2026-03-11: 0 new anomalies" "$FG_ERR"
+fg_eq "statements do not grow with the series" "$before" "$(stmts)"
+
 # Per-connector overrides: prod judged less strictly finds nothing new.
 lax=$(fg_config lax.conf <<CONF
 [connector prod]
