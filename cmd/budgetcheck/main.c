@@ -8,6 +8,7 @@
  * implies --dry-run: alerts for past periods must never be recorded or
  * sent.
  */
+#include "anomaly.h"
 #include "budget.h"
 #include "clock.h"
 #include "confcheck.h"
@@ -23,13 +24,17 @@ enum {
 	OPT_BUDGET = 256,
 	OPT_AS_OF,
 	OPT_FAIL_ON,
-	OPT_ALLOW_EMPTY
+	OPT_ALLOW_EMPTY,
+	OPT_ANOMALIES,
+	OPT_SINCE,
+	OPT_UNTIL
 };
 enum fail_on {
 	FAIL_NEVER,
 	FAIL_WARN,
 	FAIL_BREACH,
-	FAIL_FORECAST
+	FAIL_FORECAST,
+	FAIL_ANOMALY
 };
 
 struct budgetcheck_opts {
@@ -39,17 +44,24 @@ struct budgetcheck_opts {
 	long as_of;
 	enum fail_on fail_on;
 	bool allow_empty;
-	struct fg_budget_set set; /* the selected budgets, from prepare */
+	struct fg_budget_set set;   /* the selected budgets, from prepare */
+	bool anomalies;             /* --anomalies: list incidents, or backtest with --since */
+	long since, until;          /* --since/--until day numbers, 0 when unset */
+	struct fg_anomaly_set anom; /* [anomaly], from prepare */
 };
 
 static const struct fg_cli_opt opts[] = {
 	{ "budget", OPT_BUDGET, true, "NAME", "check only this budget (repeatable)" },
 	{ "as-of", OPT_AS_OF, true, "DATE",
 	  "evaluate as if today were DATE (YYYY-MM-DD, UTC); implies --dry-run" },
-	{ "fail-on", OPT_FAIL_ON, true, "warn|breach|forecast",
-	  "exit 1 when a budget crossed a threshold, 100 %, or is projected past 100 %" },
+	{ "fail-on", OPT_FAIL_ON, true, "warn|breach|forecast|anomaly",
+	  "exit 1 when a budget crossed a threshold, 100 %, is projected past 100 %, or a cost anomaly is open" },
 	{ "allow-empty", OPT_ALLOW_EMPTY, false, NULL,
 	  "let a file that names none of the active budgets deactivate them all" },
+	{ "anomalies", OPT_ANOMALIES, false, NULL,
+	  "list open and recent cost anomaly incidents; with --since, a backtest that writes nothing" },
+	{ "since", OPT_SINCE, true, "DATE", "with --anomalies: judge the days from DATE (YYYY-MM-DD, UTC)" },
+	{ "until", OPT_UNTIL, true, "DATE", "with --anomalies --since: up to DATE (default yesterday)" },
 	{ NULL, 0, false, NULL, NULL },
 };
 
@@ -70,6 +82,15 @@ static int on_opt(void *ud, int key, const char *arg)
 	case OPT_ALLOW_EMPTY:
 		o->allow_empty = true;
 		return 0;
+	case OPT_ANOMALIES:
+		o->anomalies = true;
+		return 0;
+	case OPT_SINCE:
+	case OPT_UNTIL:
+		return fg_cli_date(key == OPT_SINCE ? "since" : "until", arg,
+				   key == OPT_SINCE ? &o->since : &o->until) < 0
+			       ? FG_ERR_USAGE
+			       : 0;
 	case OPT_AS_OF:
 		if (fg_cli_date("as-of", arg, &o->as_of) < 0)
 			return FG_ERR_USAGE;
@@ -82,8 +103,10 @@ static int on_opt(void *ud, int key, const char *arg)
 			o->fail_on = FAIL_BREACH;
 		else if (strcmp(arg, "forecast") == 0)
 			o->fail_on = FAIL_FORECAST;
+		else if (strcmp(arg, "anomaly") == 0)
+			o->fail_on = FAIL_ANOMALY;
 		else {
-			fg_error("invalid --fail-on '%s': use warn, breach or forecast", arg);
+			fg_error("invalid --fail-on '%s': use warn, breach, forecast or anomaly", arg);
 			return FG_ERR_USAGE;
 		}
 		return 0;
@@ -92,7 +115,8 @@ static int on_opt(void *ud, int key, const char *arg)
 }
 
 /* A stale budget fails every mode: a gate must not pass on missing data. */
-static bool failed(const struct budgetcheck_opts *o, const struct fg_budget_result *r)
+static bool failed(const struct budgetcheck_opts *o, const struct fg_budget_result *r,
+		   const struct fg_anomaly_result *a)
 {
 	if (o->fail_on != FAIL_NEVER && r->any_stale)
 		return true;
@@ -103,16 +127,77 @@ static bool failed(const struct budgetcheck_opts *o, const struct fg_budget_resu
 		return r->any_breach;
 	case FAIL_FORECAST:
 		return r->any_forecast;
+	case FAIL_ANOMALY:
+		return a->any_open;
 	case FAIL_NEVER:
 	default:
 		return false;
 	}
 }
 
+/* --anomalies alone lists, with --since backtests: both read-only reports. */
+static int check(void *ud)
+{
+	struct budgetcheck_opts *o = ud;
+
+	if ((o->since || o->until) && !o->anomalies) {
+		fg_error("--since and --until need --anomalies: they choose the days of a backtest");
+		return FG_ERR_USAGE;
+	}
+	if (o->until && !o->since) {
+		fg_error("--until needs --since: the first day of the backtest");
+		return FG_ERR_USAGE;
+	}
+	if (o->since && o->until && o->until < o->since) {
+		fg_error("invalid --until: it is before --since");
+		return FG_ERR_USAGE;
+	}
+	return o->anomalies ? FG_RUN_REPORT : FG_RUN_JOB;
+}
+
+/* budgetcheck --anomalies: the incident list, or the backtest. */
+static int report(struct fg_tool *t, struct budgetcheck_opts *o)
+{
+	struct fg_anomaly_result res = { 0 };
+	long yesterday = fg_today() - 1;
+	int rc;
+
+	if (!o->since)
+		return fg_anomaly_list(t->db, fg_today() - 30, NULL, t->cli.json, stdout);
+	if (!o->anom.active) {
+		fg_error("cannot backtest cost anomalies: no [anomaly] section, or no enabled connector");
+		return FG_ERR_CONFIG;
+	}
+	rc = fg_anomaly_run(t->db, &o->anom, o->since, o->until ? o->until : yesterday, FG_ANOMALY_DRY_RUN,
+			    &res);
+	if (rc == 0 && (rc = fg_anomaly_print_backtest(stdout, &res, t->cli.json)) < 0)
+		fg_error("cannot write the backtest: out of memory");
+	fg_anomaly_result_release(&res);
+	return rc;
+}
+
+/* The budget statuses followed by the open anomalies, as one JSON array. */
+static int write_json(struct fg_budget_result *res, const struct fg_anomaly_result *an)
+{
+	json_t *all;
+
+	if (an->ev == NULL)
+		return fg_budget_write_json(stdout, res);
+	if ((all = fg_budget_statuses(res)) == NULL || fg_anomaly_json_open(an, all) < 0)
+		return FG_ERR_INTERNAL;
+	if (json_dumpf(all, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) < 0)
+		return FG_ERR_INTERNAL;
+	fputc('\n', stdout);
+	return 0;
+}
+
 static int prepare(struct fg_tool *t, void *ud)
 {
 	struct budgetcheck_opts *o = ud;
 	int rc = fg_budget_load(t->cfg, &o->set);
+
+	if (rc == 0)
+		rc = fg_anomaly_load(t->cfg, &o->anom);
 
 	/* before the database is reached: no lock, no job record, no writes */
 	if (o->have_as_of)
@@ -124,12 +209,29 @@ static int run(struct fg_tool *t, void *ud)
 {
 	struct budgetcheck_opts *o = ud;
 	struct fg_budget_result res = { 0 };
+	struct fg_anomaly_result an = { 0 };
+	long as_of = o->have_as_of ? o->as_of : fg_today();
 	unsigned flags =
 		(t->cli.dry_run ? FG_BUDGET_DRY_RUN : 0) | (o->allow_empty ? FG_BUDGET_ALLOW_EMPTY : 0);
-	int rc = fg_budget_run(t->db, &o->set, o->have_as_of ? o->as_of : fg_today(), flags, &res);
+	int rc;
 
-	if (rc < 0)
+	if (o->anomalies)
+		return report(t, o);
+	if ((rc = fg_budget_run(t->db, &o->set, as_of, flags, &res)) < 0)
 		goto out;
+	if (o->anom.active && (rc = fg_anomaly_run(t->db, &o->anom, as_of - FG_ANOMALY_WINDOW, as_of - 1,
+						   t->cli.dry_run ? FG_ANOMALY_DRY_RUN : 0, &an)) < 0)
+		goto out;
+	if (an.ev != NULL) {
+		fg_tool_count(t, "anomaly_series", an.series);
+		fg_tool_count(t, "anomalies", an.anomalies);
+		fg_tool_count(t, "incidents", an.incidents);
+		res.notifications += an.notifications;
+		res.statements += an.statements;
+		fg_info("judged %ld cost series from %s to %s: %ld new anomalies, %ld incidents opened, "
+			"%ld resolved, %ld series not evaluated",
+			an.series, an.from, an.to, an.anomalies, an.incidents, an.resolved, an.not_evaluated);
+	}
 	fg_tool_count(t, "budgets", (long)res.count);
 	fg_tool_count(t, "alerts", res.alerts);
 	fg_tool_count(t, "notifications", res.notifications);
@@ -137,19 +239,22 @@ static int run(struct fg_tool *t, void *ud)
 	fg_info("checked %zu budgets: %ld new alerts, %ld notifications, %ld statements in %.3f s", res.count,
 		res.alerts, res.notifications, res.statements, fg_elapsed_since(&t->t0));
 	if (t->cli.json) {
-		rc = fg_budget_write_json(stdout, &res);
+		rc = write_json(&res, &an);
 	} else if (isatty(STDOUT_FILENO) || t->cli.verbosity > 0) {
 		json_t *statuses = fg_budget_statuses(&res);
 		if (statuses == NULL)
 			rc = FG_ERR_INTERNAL;
 		else
 			fg_budget_print_table(stdout, &o->set, statuses);
+		if (an.ev != NULL)
+			fg_anomaly_print_open(stdout, &an);
 	}
 	if (rc < 0)
 		fg_error("cannot write the budget statuses: out of memory");
-	else if (failed(o, &res))
+	else if (failed(o, &res, &an))
 		rc = FG_EX_FINDING;
 out:
+	fg_anomaly_result_release(&an);
 	fg_budget_result_release(&res);
 	return rc;
 }
@@ -159,6 +264,7 @@ static void release(void *ud)
 	struct budgetcheck_opts *o = ud;
 
 	fg_budget_set_release(&o->set);
+	fg_anomaly_set_release(&o->anom);
 	free(o->budgets);
 }
 
@@ -169,6 +275,7 @@ static const struct fg_tool_def def = {
 	.info = { "budgetcheck", "Compare spend and projected spend to budgets and raise each alert once.",
 		  opts, "--fail-on matched" },
 	.on_opt = on_opt,
+	.check = check,
 	.prepare = prepare,
 	.run = run,
 	.release = release,

@@ -8,6 +8,7 @@
  * one again stays quiet, as fg_conf_section_check() logs once per run.
  */
 #include "confcheck.h"
+#include "anomaly.h"
 #include "budget.h"
 #include "connector.h"
 #include "db.h"
@@ -87,6 +88,11 @@ int fg_confcheck(const struct fg_config *cfg, bool verbose, FILE *out)
 	rc = worse(rc, one);
 	one = fg_budget_load(cfg, &budgets);
 	rc = worse(rc, one);
+	{
+		struct fg_anomaly_set anom;
+		rc = worse(rc, fg_anomaly_load(cfg, &anom));
+		fg_anomaly_set_release(&anom);
+	}
 	one = fg_notify_conf_load(cfg, &nc);
 	rc = worse(rc, one < 0 ? one : nc.nbroken > 0 ? FG_ERR_CONFIG : 0);
 	one = fg_secscan_settings(cfg, &sec);

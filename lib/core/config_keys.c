@@ -13,7 +13,8 @@
 const struct fg_conf_section_type fg_conf_section_types[] = {
 	{ "database", false },   { "connector", true }, { "budget", true },   { "channel", true },
 	{ "email", false },      { "notify", false },   { "secscan", false }, { "retention", false },
-	{ "monitoring", false }, { "status", false },   { "silence", true },  { NULL, false },
+	{ "monitoring", false }, { "status", false },   { "silence", true },  { "anomaly", false },
+	{ NULL, false },
 };
 
 #define S FG_KEY_SECRET
@@ -42,6 +43,17 @@ const struct fg_conf_key fg_conf_keys[] = {
 	{ "connector", "service_users", 0 },
 	{ "connector", "fetch_rows", 0 },
 	{ "connector", "max_data_age", 0 },
+	/* [anomaly] overrides: anomaly_KEY (lib/budgets/anomaly_config.c) */
+	{ "connector", "anomaly_enabled", 0 },
+	{ "connector", "anomaly_dimensions", 0 },
+	{ "connector", "anomaly_sensitivity", 0 },
+	{ "connector", "anomaly_lookback_weeks", 0 },
+	{ "connector", "anomaly_min_history_days", 0 },
+	{ "connector", "anomaly_min_daily_cost", 0 },
+	{ "connector", "anomaly_min_change_percent", 0 },
+	{ "connector", "anomaly_min_change_amount", 0 },
+	{ "connector", "anomaly_dips", 0 },
+	{ "connector", "anomaly_notify", 0 },
 
 	{ "budget", "connector", 0 },
 	{ "budget", "amount", 0 },
@@ -106,6 +118,18 @@ const struct fg_conf_key fg_conf_keys[] = {
 	{ "silence", "channel", 0 },
 	{ "silence", "reason", 0 },
 	{ "silence", "until", 0 },
+
+	{ "anomaly", "enabled", 0 },
+	{ "anomaly", "dimensions", 0 },
+	{ "anomaly", "sensitivity", 0 },
+	{ "anomaly", "lookback_weeks", 0 },
+	{ "anomaly", "min_history_days", 0 },
+	{ "anomaly", "min_daily_cost", 0 },
+	{ "anomaly", "min_change_percent", 0 },
+	{ "anomaly", "min_change_amount", 0 },
+	{ "anomaly", "dips", 0 },
+	{ "anomaly", "notify", 0 },
+	{ "anomaly", "severity", 0 },
 
 	{ "secscan", "notify", 0 },
 	{ "secscan", "min_severity", 0 },

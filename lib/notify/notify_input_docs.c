@@ -329,5 +329,10 @@ int fg_input_value(struct fg_input_list *l, json_t *v, struct fg_input_at *at)
 		return findings(l, v, at);
 	if (json_object_get(v, "new_alerts"))
 		return budget(l, v, at);
+	/* a budgetcheck --json anomaly whose incident budgetcheck notified */
+	if (json_is_true(json_object_get(v, "anomaly")) && json_is_true(json_object_get(v, "queued"))) {
+		l->queued++;
+		return 0;
+	}
 	return generic(l, v, at);
 }

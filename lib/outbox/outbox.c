@@ -19,7 +19,7 @@
 
 static const char *const kind_names[] = {
 	[FG_OUTBOX_BUDGET] = "budget", [FG_OUTBOX_FINDING] = "finding",   [FG_OUTBOX_QUOTA] = "quota",
-	[FG_OUTBOX_DIGEST] = "digest", [FG_OUTBOX_FALLBACK] = "fallback",
+	[FG_OUTBOX_DIGEST] = "digest", [FG_OUTBOX_FALLBACK] = "fallback", [FG_OUTBOX_ANOMALY] = "anomaly",
 };
 
 const char *fg_outbox_kind_name(enum fg_outbox_kind kind)

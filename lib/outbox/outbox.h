@@ -41,6 +41,7 @@ enum fg_outbox_kind {
 	FG_OUTBOX_QUOTA,      /* an e-mail quota warning */
 	FG_OUTBOX_DIGEST,     /* an e-mail digest of held notifications */
 	FG_OUTBOX_FALLBACK,   /* notice to a fallback channel: another went dead */
+	FG_OUTBOX_ANOMALY,    /* a cost anomaly incident; source_id = anomaly_incidents.id */
 };
 
 /* The kind as stored ("budget"), static. */

@@ -27,7 +27,7 @@ CONF
 )
 fg_run budgetcheck -c "$good" --fail-on sometimes
 fg_eq "bad --fail-on exits 64" 64 "$FG_RC"
-fg_match "bad --fail-on names the value" "invalid --fail-on 'sometimes': use warn, breach or forecast" "$FG_ERR"
+fg_match "bad --fail-on names the value" "invalid --fail-on 'sometimes': use warn, breach, forecast or anomaly" "$FG_ERR"
 fg_run budgetcheck -c "$good" --as-of 2026-02-30
 fg_eq "bad --as-of exits 64" 64 "$FG_RC"
 fg_match "bad --as-of names the value" "invalid --as-of '2026-02-30'" "$FG_ERR"

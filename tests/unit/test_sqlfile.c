@@ -42,6 +42,16 @@ static const struct {
 	const char *path;
 	const char *params; /* space-separated, any order */
 } expected[] = {
+	{ "budgets/anomaly/evaluate.sql", "connectors currencies dimensions sensitivities lookback_weeks"
+					  " min_history_days min_daily_costs min_change_percents"
+					  " min_change_amounts dips severity_from severity_names eval_from"
+					  " eval_to scan_from" },
+	{ "budgets/anomaly/incidents.sql", "normal_connectors normal_dimensions normal_series normal_days" },
+	{ "budgets/anomaly/list.sql", "since connector" },
+	{ "budgets/anomaly/record.sql", "connectors dimensions series days directions severities actuals"
+					" expecteds spreads deviations lows highs ndays explanations"
+					" contributors" },
+	{ "budgets/anomaly/resolve.sql", "normal_connectors normal_dimensions normal_series normal_days" },
 	{ "budgets/coverage.sql", "connectors since as_of" },
 	{ "budgets/deactivate.sql", "names" },
 	{ "budgets/evaluate.sql", "as_of scan_from sample_monday start1 start2 start3 start4 start5 start6"
