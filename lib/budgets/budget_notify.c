@@ -10,11 +10,15 @@
  * forecast).  Outbox rows follow the shared contract: kind 'budget',
  * fields with money and percent as decimal strings (a double reaching a
  * renderer printed 147.36000000000001), dedup_key
- * "budget:<name>:<period_start>:<kind>:<threshold>".
+ * "budget:<name>:<period_start>:<kind>:<threshold>".  Every alert of a
+ * budget's period belongs to one incident, "budget:<name>:<period_start>"
+ * (fields "incident"), which ends with the period: fg_budget_resolve
+ * queues its resolution for the channels that were told of it.
  */
 #include "budget_notify.h"
 #include "budget_array.h"
 #include "budget_eval.h"
+#include "clock.h"
 #include "db.h"
 #include "exitcode.h"
 #include "fg_sql_budgets.h"
@@ -130,14 +134,43 @@ static void crossed_list(const struct fg_budget_cand *group, int n, char *buf, s
 static json_t *fields(const struct fg_budget_cand *c, const PGresult *ev)
 {
 	int row = c->row;
-	return json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "budget",
-			 c->b->name, "connector", c->b->connector, "kind",
-			 c->forecast ? "forecast" : "actual", "threshold", c->threshold, "spend",
-			 PQgetvalue(ev, row, EV_SPEND2), "amount", PQgetvalue(ev, row, EV_AMOUNT2),
-			 "currency", c->b->currency, "percent", PQgetvalue(ev, row, EV_PERCENT2), "remaining",
-			 PQgetvalue(ev, row, EV_REMAINING2), "period", fg_period_name(c->b->period),
-			 "period_start", PQgetvalue(ev, row, EV_START), "period_end",
-			 PQgetvalue(ev, row, EV_END), "forecast", PQgetvalue(ev, row, EV_FORECAST2));
+	char incident[512];
+	json_t *f;
+
+	snprintf(incident, sizeof(incident), "budget:%s:%s", c->b->name, PQgetvalue(ev, row, EV_START));
+	f = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "budget",
+		      c->b->name, "connector", c->b->connector, "kind", c->forecast ? "forecast" : "actual",
+		      "threshold", c->threshold, "spend", PQgetvalue(ev, row, EV_SPEND2), "amount",
+		      PQgetvalue(ev, row, EV_AMOUNT2), "currency", c->b->currency, "percent",
+		      PQgetvalue(ev, row, EV_PERCENT2), "remaining", PQgetvalue(ev, row, EV_REMAINING2),
+		      "period", fg_period_name(c->b->period), "period_start", PQgetvalue(ev, row, EV_START),
+		      "period_end", PQgetvalue(ev, row, EV_END), "forecast",
+		      PQgetvalue(ev, row, EV_FORECAST2));
+	if (f && json_object_set_new(f, "incident", json_string(incident)) < 0) {
+		json_decref(f);
+		f = NULL;
+	}
+	return f;
+}
+
+int fg_budget_resolve(PGconn *db, long as_of, struct fg_budget_result *res)
+{
+	char day[16], now[32];
+	long added = 0;
+	int rc;
+
+	fg_date_format(as_of, day, sizeof(day));
+	fg_timestamp_format(fg_now(), now, sizeof(now));
+	const struct fg_sql_arg closed[] = { { "as_of", day } };
+	const struct fg_sql_arg mark[] = { { "as_of", day }, { "now", now } };
+	res->statements += 2;
+	if ((rc = fg_outbox_resolve(db, "enqueue budget resolutions", &fg_sql_budgets_resolve, closed,
+				    FG_SQL_COUNT(closed), &added)) < 0 ||
+	    (rc = fg_sql_exec(db, "mark ended budget periods resolved", &fg_sql_budgets_resolve_mark, mark,
+			      FG_SQL_COUNT(mark))) < 0)
+		return rc;
+	res->notifications += added;
+	return 0;
 }
 
 static int add_rows(const struct fg_budget_cand *group, int n, const struct fg_budget_cand *top,

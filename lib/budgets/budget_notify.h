@@ -45,6 +45,14 @@ int fg_budget_alerts_insert(PGconn *db, struct fg_budget_cands *cs, const PGresu
  * res->statements) and the created candidates they cover marked queued;
  * otherwise only counted.  Returns 0 or < 0.
  */
+/*
+ * Close the incidents of budget periods over as of day as_of: queue their
+ * resolutions (fg_outbox_resolve) and stamp their alerts resolved, in the
+ * caller's transaction; two statements whatever the number of budgets.
+ * Returns 0 or < 0 after logging.
+ */
+int fg_budget_resolve(PGconn *db, long as_of, struct fg_budget_result *res);
+
 int fg_budget_notify_plan(struct fg_budget_cands *cs, const PGresult *ev, struct fg_budget_result *res,
 			  bool write, PGconn *db);
 

@@ -14,6 +14,7 @@
  *   insert alert candidates ON CONFLICT DO NOTHING RETURNING the new ones
  *   insert one outbox row per (budget, kind, channel) naming the highest
  *     new threshold, ON CONFLICT (channel, dedup_key) DO NOTHING
+ *   queue resolutions of periods that ended, mark their alerts resolved
  *   COMMIT
  *
  * The UNIQUE (budget_id, period_start, threshold, kind) constraint makes
@@ -218,6 +219,8 @@ int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, unsig
 		if ((rc = fg_budget_notify_plan(&cs, ev, res, true, db)) < 0)
 			goto out;
 	}
+	if (!dry_run && (rc = fg_budget_resolve(db, as_of, res)) < 0)
+		goto out;
 	for (int i = 0; i < cs.n; i++)
 		res->alerts += cs.v[i].created;
 	if (in_tx) {

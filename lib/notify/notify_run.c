@@ -2,9 +2,11 @@
  * notify_run.c - the delivery loop of notifyd-once.
  *
  * Each round: make due e-mail digests, claim a batch (committed at once),
- * decide per row (unknown channel: dead; below min_severity or matching an
- * active [silence]: skipped, with no attempt recorded; then what the channel type's gate says: hold for
- * the digest, count against the e-mail quota), render, deliver the
+ * decide per row (unknown channel: dead; not taken by the channel (below
+ * min_severity, an unwanted resolution) or matching an active [silence]:
+ * skipped, with no attempt recorded; then what the channel type's gate
+ * says: hold for the digest, count against the e-mail quota), render,
+ * deliver the
  * batch concurrently, classify, and record each attempt with the row's
  * next state as soon as it finishes (one statement for the requests that
  * finished together, before more start), so a run that dies repeats at
@@ -23,6 +25,7 @@
 #include "http.h"
 #include "log.h"
 #include "outbox.h"
+#include "notify_lifecycle.h"
 #include "notify_store.h"
 #include "redact.h"
 #include "tool.h"
@@ -32,63 +35,6 @@
 #include <unistd.h>
 
 #define BATCH 500
-
-void fg_notify_summary_init(struct fg_notify_summary *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->channels = json_object();
-	s->why = json_object();
-}
-
-void fg_notify_summary_release(struct fg_notify_summary *s)
-{
-	json_decref(s->channels);
-	json_decref(s->why);
-	s->channels = NULL;
-	s->why = NULL;
-}
-
-static void count(struct fg_notify_summary *s, const char *channel, const char *what, long *total)
-{
-	json_t *c = json_object_get(s->channels, channel);
-	if (c == NULL) {
-		c = json_pack("{s:i, s:i, s:i, s:i, s:i}", "claimed", 0, "sent", 0, "retried", 0, "dead", 0,
-			      "skipped", 0);
-		json_object_set_new(s->channels, channel, c);
-	}
-	json_object_set_new(c, what, json_integer(json_integer_value(json_object_get(c, what)) + 1));
-	(*total)++;
-}
-
-json_t *fg_notify_summary_json(const struct fg_notify_summary *s)
-{
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:O}", "claimed", (json_int_t)s->claimed,
-			 "sent", (json_int_t)s->sent, "retried", (json_int_t)s->retried, "dead",
-			 (json_int_t)s->dead, "skipped", (json_int_t)s->skipped, "deferred",
-			 (json_int_t)s->deferred, "held", (json_int_t)s->held, "left", (json_int_t)s->left,
-			 "channels", s->channels);
-}
-
-void fg_notify_summary_print(const struct fg_notify_summary *s, FILE *out)
-{
-	json_t *doc = fg_notify_summary_json(s);
-	char *d = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
-	char *red = d ? fg_redact(d) : NULL;
-	if (red)
-		fprintf(out, "%s\n", red);
-	free(red);
-	free(d);
-	json_decref(doc);
-}
-
-int fg_notify_exit_status(const struct fg_notify_summary *s)
-{
-	if (s->dead > 0)
-		return FG_EX_UNAVAILABLE;
-	if (s->retried > 0 || s->left > 0)
-		return FG_EX_TEMPFAIL;
-	return FG_EX_OK;
-}
 
 static void run_id(char *out, size_t len)
 {
@@ -171,7 +117,8 @@ struct batch {
 	bool *quota_taken;
 	int64_t *unsent;
 	int nunsent;
-	int64_t *skip; /* below min_severity */
+	int64_t *skip; /* not taken by the channel (fg_notify_refusal) */
+	const char **skip_why;
 	int nskip;
 	int64_t *muted; /* matching a silence */
 	const struct fg_silence **why;
@@ -195,6 +142,7 @@ static void batch_free(struct batch *b)
 	free(b->quota_taken);
 	free(b->unsent);
 	free(b->skip);
+	free(b->skip_why);
 	free(b->muted);
 	free(b->why);
 	memset(b, 0, sizeof(*b));
@@ -218,11 +166,11 @@ static void add_attempt(struct batch *b, const struct fg_notification *n, enum f
 static void tally(struct fg_notify_summary *s, const char *channel, enum fg_outcome o, const char *err)
 {
 	if (o == FG_OUT_SENT)
-		count(s, channel, "sent", &s->sent);
+		fg_notify_count(s, channel, "sent", &s->sent);
 	else if (o == FG_OUT_RETRY)
-		count(s, channel, "retried", &s->retried);
+		fg_notify_count(s, channel, "retried", &s->retried);
 	else
-		count(s, channel, "dead", &s->dead);
+		fg_notify_count(s, channel, "dead", &s->dead);
 	if (o == FG_OUT_DEAD && s->why && err && *err)
 		json_object_set_new(s->why, channel, json_string(err));
 }
@@ -317,7 +265,7 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 		const struct fg_channel *ch = fg_notify_channel(nc, n->channel);
 		char err[256];
 
-		count(s, n->channel, "claimed", &s->claimed);
+		fg_notify_count(s, n->channel, "claimed", &s->claimed);
 		fg_request_init(&b->req[i]);
 		if (ch == NULL) {
 			snprintf(err, sizeof(err), "channel '%s' is not in the configuration", n->channel);
@@ -327,13 +275,18 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 			tally(s, n->channel, FG_OUT_DEAD, err);
 			continue;
 		}
-		/* a digest carries alerts each channel already let through */
-		if (n->severity < ch->min_severity && strcmp(n->kind, "digest") != 0) {
-			fg_debug("notification %lld to '%s' skipped: %s is below min_severity %s",
-				 (long long)n->id, n->channel, fg_severity_name(n->severity),
-				 fg_severity_name(ch->min_severity));
+		const char *no = fg_notify_refusal(ch, n);
+		if (no != NULL) {
+			if (n->severity < ch->min_severity)
+				fg_debug("notification %lld to '%s' skipped: %s is below min_severity %s",
+					 (long long)n->id, n->channel, fg_severity_name(n->severity),
+					 fg_severity_name(ch->min_severity));
+			else
+				fg_debug("notification %lld to '%s' skipped: %s", (long long)n->id,
+					 n->channel, no);
+			b->skip_why[b->nskip] = no;
 			b->skip[b->nskip++] = n->id;
-			count(s, n->channel, "skipped", &s->skipped);
+			fg_notify_count(s, n->channel, "skipped", &s->skipped);
 			continue;
 		}
 		const struct fg_silence *sil = fg_silence_match(&nc->silences, n, fg_today());
@@ -342,7 +295,7 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 				 n->channel, sil->name);
 			b->muted[b->nmuted] = n->id;
 			b->why[b->nmuted++] = sil;
-			count(s, n->channel, "skipped", &s->skipped);
+			fg_notify_count(s, n->channel, "skipped", &s->skipped);
 			continue;
 		}
 		struct fg_gate g = { 0 };
@@ -384,7 +337,7 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 		b->live_idx[b->nlive++] = i;
 	}
 	/* record what was decided without a request before anything leaves */
-	if ((rc = fg_store_skip(db, me, b->skip, b->nskip)) < 0 ||
+	if ((rc = fg_store_skip(db, me, b->skip, b->skip_why, b->nskip)) < 0 ||
 	    (rc = fg_silence_record(db, me, b->muted, b->why, b->nmuted)) < 0 ||
 	    (rc = fg_store_finish(db, me, b->att, b->natt)) < 0)
 		return rc;
@@ -501,10 +454,11 @@ static int rounds(PGconn *db, const struct fg_notify_conf *nc, const struct fg_n
 		b.quota_taken = calloc(c, sizeof(*b.quota_taken));
 		b.unsent = calloc(c, sizeof(*b.unsent));
 		b.skip = calloc(c, sizeof(*b.skip));
+		b.skip_why = calloc(c, sizeof(*b.skip_why));
 		b.muted = calloc(c, sizeof(*b.muted));
 		b.why = calloc(c, sizeof(*b.why));
 		if (!b.req || !b.live || !b.live_idx || !b.att || !b.errs || !b.quota_taken || !b.unsent ||
-		    !b.skip || !b.muted || !b.why) {
+		    !b.skip || !b.skip_why || !b.muted || !b.why) {
 			fg_error("cannot deliver: out of memory");
 			/* leave the claim to expire */
 			for (int i = 0; b.req && i < b.count; i++)
@@ -553,13 +507,13 @@ static int peek(PGconn *db, const struct fg_notify_conf *nc, const struct fg_not
 		n.attempts = (int)strtol(PQgetvalue(r, i, 8), NULL, 10);
 		n.created_at = (time_t)strtoll(PQgetvalue(r, i, 9), NULL, 10);
 		const struct fg_channel *ch = fg_notify_channel(nc, n.channel);
-		count(s, n.channel, "claimed", &s->claimed);
+		fg_notify_count(s, n.channel, "claimed", &s->claimed);
 		if (ch == NULL)
 			fg_warn("notification %lld: channel '%s' is not in the configuration",
 				(long long)n.id, n.channel);
-		else if ((n.severity < ch->min_severity && strcmp(n.kind, "digest") != 0) ||
+		else if (fg_notify_refusal(ch, &n) != NULL ||
 			 fg_silence_match(&nc->silences, &n, fg_today()) != NULL)
-			count(s, n.channel, "skipped", &s->skipped);
+			fg_notify_count(s, n.channel, "skipped", &s->skipped);
 		else
 			rc = fg_notify_print(ch, &n, o, out);
 		json_decref(n.fields);

@@ -34,6 +34,8 @@ void fg_notify_summary_release(struct fg_notify_summary *s);
 json_t *fg_notify_summary_json(const struct fg_notify_summary *s);
 /* Print the --json document (redacted) on out. */
 void fg_notify_summary_print(const struct fg_notify_summary *s, FILE *out);
+/* Count one notification of channel as `what` ("sent", ...) and in *total. */
+void fg_notify_count(struct fg_notify_summary *s, const char *channel, const char *what, long *total);
 /* 0 nothing left due, 75 some retries pending or left, 69 some went dead. */
 int fg_notify_exit_status(const struct fg_notify_summary *s);
 

@@ -9,6 +9,10 @@
  * claimed by one run at a time.  Finishing updates only rows still claimed
  * by this run: when a run outlives its lease and another took the row over,
  * the late result is dropped instead of overwriting the newer one.
+ * A reminder or resolution waits while an earlier row of its incident on
+ * its channel is pending or held: delivered concurrently in one batch, a
+ * resolve could reach PagerDuty before its trigger and leave the incident
+ * open.
  * Retry, lease and backoff times use the database clock (now()); the e-mail
  * quota day and the digest use the tool's clock (FLAKEGUARD_NOW).
  */
@@ -49,12 +53,15 @@ int fg_store_claim(PGconn *db, const char *me, int64_t lease_s, const char *chan
 	r = fg_db_query(
 		db, &rc, "claim due notifications",
 		"UPDATE notifications n SET claimed_at = now(), claimed_by = $1"
-		" WHERE n.id IN (SELECT id FROM notifications"
+		" WHERE n.id IN (SELECT id FROM notifications c"
 		"  WHERE status = 'pending' AND next_attempt_at <= now()"
 		"   AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2::int))"
 		"   AND claimed_by IS DISTINCT FROM $1"
 		"   AND (defer_day IS NULL OR defer_day <= $5::date)"
 		"   AND ($3::jsonb IS NULL OR channel IN (SELECT jsonb_array_elements_text($3::jsonb)))"
+		"   AND (c.event = 'trigger' OR NOT EXISTS (SELECT 1 FROM notifications o"
+		"    WHERE o.incident = c.incident AND o.channel = c.channel AND o.id < c.id"
+		"     AND o.status IN ('pending', 'held')))"
 		"  ORDER BY next_attempt_at, id LIMIT $4::int FOR UPDATE SKIP LOCKED)"
 		" RETURNING n.id, n.channel, n.kind, n.severity, n.title, n.body, n.fields::text,"
 		"  n.dedup_key, n.attempts, extract(epoch FROM n.created_at)::bigint",
@@ -189,14 +196,31 @@ void fg_store_release_quietly(PGconn *db, const char *me, const int64_t *ids, in
 	free(doc);
 }
 
-int fg_store_skip(PGconn *db, const char *me, const int64_t *ids, int n)
+int fg_store_skip(PGconn *db, const char *me, const int64_t *ids, const char *const *why, int n)
 {
-	return exec_on_ids(db, "skip notifications below min_severity",
-			   "UPDATE notifications SET status = 'skipped', claimed_at = NULL,"
-			   " last_error = 'below the channel''s min_severity', defer_day = NULL"
-			   " WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)"
-			   " AND claimed_by = $2",
-			   me, ids, n);
+	json_t *a;
+	char *doc;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	if ((a = json_array()) == NULL)
+		return FG_ERR;
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:I, s:s}", "id", (json_int_t)ids[i], "why", why[i]));
+	doc = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	if (doc == NULL)
+		return FG_ERR;
+	const char *p[] = { doc, me };
+	rc = fg_db_exec(db, "skip notifications the channel does not take",
+			"UPDATE notifications n SET status = 'skipped', claimed_at = NULL,"
+			" last_error = x.why, defer_day = NULL"
+			" FROM jsonb_to_recordset($1::jsonb) AS x (id bigint, why text)"
+			" WHERE n.id = x.id AND n.claimed_by = $2",
+			2, p);
+	free(doc);
+	return rc;
 }
 
 int fg_store_defer(PGconn *db, const char *me, int64_t id, const char *day)

@@ -52,10 +52,12 @@ void fg_store_release_quietly(PGconn *db, const char *me, const int64_t *ids, in
 int fg_store_defer(PGconn *db, const char *me, int64_t id, const char *day);
 
 /*
- * Close rows below their channel's min_severity as 'skipped': nothing was
- * sent, so no attempt is recorded and attempts stays as it was.  0 or < 0.
+ * Close rows their channel does not take (below its min_severity, a
+ * resolution it does not want) as 'skipped', why[i] the reason kept in
+ * last_error: nothing was sent, so no attempt is recorded and attempts
+ * stays as it was.  0 or < 0.
  */
-int fg_store_skip(PGconn *db, const char *me, const int64_t *ids, int n);
+int fg_store_skip(PGconn *db, const char *me, const int64_t *ids, const char *const *why, int n);
 
 /* Hold a row for the e-mail digest of its channel. */
 int fg_store_hold(PGconn *db, const char *me, int64_t id);

@@ -57,6 +57,46 @@ int fg_outbox_enqueue(PGconn *db, enum fg_outbox_kind kind, const char *what, co
 	return 0;
 }
 
+/* The INSERT of rows that name their kind (copied from an opening). */
+#define OUTBOX_INSERT_ROWS                                                                      \
+	" " FG_OUTBOX_INSERT " SELECT channel, kind, source_id, severity, title, body, fields," \
+	" dedup_key FROM r" FG_OUTBOX_ON_CONFLICT
+
+/*
+ * o: per channel and incident, the kind and source of its latest opening
+ * and the highest severity of its openings there.
+ */
+int fg_outbox_resolve(PGconn *db, const char *what, const struct fg_sql *closed,
+		      const struct fg_sql_arg *args, int nargs, long *added)
+{
+	struct fg_sql q;
+	PGresult *r;
+	int rc;
+
+	if ((rc = fg_sql_compose(
+		     &q, "WITH c (incident, title, body, fields) AS (", closed,
+		     "), o AS (SELECT n.channel, n.incident,"
+		     "  (array_agg(n.kind ORDER BY n.id DESC))[1] AS kind,"
+		     "  (array_agg(n.source_id ORDER BY n.id DESC))[1] AS source_id,"
+		     "  (ARRAY['info','low','medium','high','critical'])[max(array_position("
+		     "    ARRAY['info','low','medium','high','critical'], n.severity))] AS severity"
+		     "  FROM notifications n WHERE n.incident IN (SELECT incident FROM c)"
+		     "   AND n.event = 'trigger' AND n.status <> 'skipped' GROUP BY n.channel, n.incident),"
+		     " r AS (SELECT o.channel, o.kind, o.source_id, o.severity, c.title, c.body,"
+		     "  coalesce(c.fields, '{}') || jsonb_build_object('incident', c.incident, 'event', 'resolve')"
+		     "   AS fields, 'resolve:' || c.incident AS dedup_key FROM o JOIN c USING (incident))" OUTBOX_INSERT_ROWS)) <
+	    0)
+		return rc;
+	r = fg_sql_query(db, &rc, what, &q, args, nargs);
+	fg_sql_release(&q);
+	if (r == NULL)
+		return rc;
+	if (added != NULL)
+		*added = strtol(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
 void fg_outbox_batch_init(struct fg_outbox_batch *b)
 {
 	b->rows = json_array();

@@ -14,6 +14,16 @@
  *   fg_outbox_enqueue    rows computed by a SELECT of the producer's
  *                        (set-based: one statement whatever the count);
  *   fg_outbox_batch_*    rows built in C, sent as one JSON parameter.
+ *
+ * Incidents.  A row whose fields hold "incident" (a key the producer
+ * derives from what it alerts on: "finding:<id>:<opened>",
+ * "budget:<name>:<period start>") opens that incident on its channel
+ * (event "trigger", the default).  When the producer closes it, it calls
+ * fg_outbox_resolve in the transaction that closes it: one resolution per
+ * channel the opening went to.  Whether a channel delivers a
+ * resolution is its own setting (notify_resolved), decided when it is
+ * delivered, not here: a producer knows nothing of channels but their
+ * names, and the outbox keeps the end of every incident on record.
  */
 #ifndef FG_OUTBOX_H
 #define FG_OUTBOX_H
@@ -55,6 +65,21 @@ const char *fg_outbox_kind_name(enum fg_outbox_kind kind);
  * are skipped).  Returns 0, or < 0 after logging (see fg_db_classify).
  */
 int fg_outbox_enqueue(PGconn *db, enum fg_outbox_kind kind, const char *what, const struct fg_sql *rows,
+		      const struct fg_sql_arg *args, int nargs, long *added);
+
+/*
+ * Close incidents.  closed is a statement (bound by name with args)
+ * yielding incident text, title text, body text, fields jsonb, in that
+ * order, one row per incident the caller has just closed.  For every
+ * channel that holds an opening of it (event trigger, not skipped), one
+ * resolution is queued: the opening's kind, source_id and highest
+ * severity (so min_severity and silences treat it alike), the given title,
+ * body and fields plus "incident" and "event": "resolve", dedup_key
+ * "resolve:<incident>", so an incident resolves once per channel.  An
+ * incident no channel was told of queues nothing.  *added (may be NULL)
+ * counts the rows.  Returns 0 or < 0 after logging.
+ */
+int fg_outbox_resolve(PGconn *db, const char *what, const struct fg_sql *closed,
 		      const struct fg_sql_arg *args, int nargs, long *added);
 
 /* Rows built one by one, enqueued in one statement. */

@@ -13,8 +13,11 @@
  *      outbox row per [secscan] notify channel for new or reopened,
  *      unsuppressed findings at or above min_severity (dedup_key
  *      "finding:<id>:<opened_at epoch>", so a reopen notifies again and a
- *      retry of the same transaction cannot notify twice); upsert,
- *      resolve, notify and the read of the results are in
+ *      retry of the same transaction cannot notify twice, and the same
+ *      key names the incident the finding opens), and one resolution per
+ *      channel that was told of each finding resolved here
+ *      (fg_outbox_resolve); upsert, resolve, notify, resolved and the
+ *      read of the results are in
  *      sql/secscan/findings/.  sec_cur and findings are analyzed first:
  *      with stale statistics (a table filled by the previous scan, before
  *      autovacuum came by) the anti-join that resolves degrades to a
@@ -275,8 +278,13 @@ int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_s
 			{ "min_severity", fg_severity_name(s->min_severity) },
 			{ "rule_meta", meta_s },
 		};
+		const struct fg_sql_arg closed[] = {
+			{ "connector", connector },
+			{ "now", now_s },
+			{ "rule_meta", meta_s },
+		};
 		const struct fg_sql_arg rd[] = { { "connector", connector } };
-		long added = 0;
+		long added = 0, ended = 0;
 		/* statistics on the results, so the joins below hash instead of looping */
 		if ((rc = fg_db_exec(db, "analyze rule results", "ANALYZE sec_cur, findings", 0, NULL)) < 0 ||
 		    (rc = fg_db_exec(db, "classify findings", state_sql, 1, p1)) < 0 ||
@@ -292,7 +300,10 @@ int fg_secscan_evaluate(PGconn *db, const char *connector, const struct fg_sec_s
 					    &fg_sql_secscan_findings_notify, notify, FG_SQL_COUNT(notify),
 					    &added)) < 0)
 			goto out;
-		count_add(counts, "notifications", added);
+		if ((rc = fg_outbox_resolve(db, "enqueue resolutions", &fg_sql_secscan_findings_resolved,
+					    closed, FG_SQL_COUNT(closed), &ended)) < 0)
+			goto out;
+		count_add(counts, "notifications", added + ended);
 		r = fg_sql_query(db, &rc, "read findings", &fg_sql_secscan_findings_read, rd,
 				 FG_SQL_COUNT(rd));
 		if (r == NULL)

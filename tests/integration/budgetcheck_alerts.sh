@@ -72,7 +72,7 @@ fields=$(fg_sql "SELECT fields FROM notifications WHERE channel = 'ops'")
 # Data starts on 2026-02-27, under 4 weeks ago: the rate is the mean of the
 # last 7 complete days (800 / 7) for the 17 days left: 950 + 17 * 800 / 7.
 fg_eq "outbox fields follow the contract" \
-	'{"amount":"1000.00","budget":"jump","connector":"prod","currency":"EUR","forecast":"2892.86","kind":"actual","percent":"95.00","period":"monthly","period_end":"2026-03-31","period_start":"2026-03-01","remaining":"50.00","spend":"950.00","threshold":90}' \
+	'{"amount":"1000.00","budget":"jump","connector":"prod","currency":"EUR","forecast":"2892.86","incident":"budget:jump:2026-03-01","kind":"actual","percent":"95.00","period":"monthly","period_end":"2026-03-31","period_start":"2026-03-01","remaining":"50.00","spend":"950.00","threshold":90}' \
 	"$(jq -cS . <<<"$fields")"
 fg_match "title names the highest threshold" '^budget jump at 95.00% of 1000.00 EUR \(threshold 90%\)$' \
 	"$(fg_sql "SELECT title FROM notifications WHERE channel = 'ops'")"

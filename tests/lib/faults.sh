@@ -11,7 +11,8 @@
 #
 # flt_digest prints the rows of every flakeguard table but job_runs and
 # delivery_attempts (they record runs, which legitimately differ), one
-# JSON object per row, sorted, without the surrogate ids, the *_at
+# JSON object per row, sorted, without the surrogate ids (also where a
+# finding's id is part of a key: dedup_key, incident), the *_at
 # timestamps and the per-run statistics (rows_read: an incremental read
 # after a committed step reads fewer rows) that differ between two runs
 # doing the same work.
@@ -75,16 +76,20 @@ flt_save() {
 }
 
 # flt_restore NAME: put the flakeguard tables back as flt_save NAME left
-# them (sequences keep going forward, so new rows never reuse an id).
+# them (sequences keep going forward, so new rows never reuse an id;
+# generated columns are computed again).
 flt_restore() {
 	fg_sql "SET session_replication_role = replica;
-	DO \$\$ DECLARE t text; BEGIN
+	DO \$\$ DECLARE t text; cols text; BEGIN
 	EXECUTE (SELECT 'TRUNCATE ' || string_agg(format('flakeguard.%I', c.relname), ', ')
 		 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		 WHERE n.nspname = 'flt_$1' AND c.relkind = 'r');
-	FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-		 WHERE n.nspname = 'flt_$1' AND c.relkind = 'r'
-	LOOP EXECUTE format('INSERT INTO flakeguard.%I SELECT * FROM flt_$1.%I', t, t);
+	FOR t, cols IN SELECT c.relname, string_agg(format('%I', a.attname), ', ' ORDER BY a.attnum)
+		 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		 JOIN pg_attribute a ON a.attrelid = format('flakeguard.%I', c.relname)::regclass
+		  AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+		 WHERE n.nspname = 'flt_$1' AND c.relkind = 'r' GROUP BY c.relname
+	LOOP EXECUTE format('INSERT INTO flakeguard.%I (%s) SELECT %s FROM flt_$1.%I', t, cols, cols, t);
 	END LOOP; END \$\$"
 }
 
@@ -114,7 +119,8 @@ BEGIN
 	LOOP
 		EXECUTE format($q$INSERT INTO digest
 			SELECT %L, (SELECT jsonb_object_agg(key, CASE
-				WHEN key = 'dedup_key' THEN to_jsonb(regexp_replace(value #>> '{}', '^finding:[0-9]+:', 'finding:#:'))
+				WHEN key IN ('dedup_key', 'incident') THEN to_jsonb(regexp_replace(value #>> '{}', '^finding:[0-9]+:', 'finding:#:'))
+				WHEN key = 'fields' THEN regexp_replace(value::text, '"finding:[0-9]+:', '"finding:#:', 'g')::jsonb
 				ELSE value END)
 			  FROM jsonb_each(to_jsonb(x))
 			  WHERE key NOT IN ('id', 'budget_id', 'source_id', 'notification_id', 'digest_id', 'claimed_by', 'rows_read')

@@ -53,6 +53,8 @@ static const struct {
 				       " spends amounts currencies percents forecasts" },
 	{ "budgets/mirror.sql", "names connectors amounts currencies periods scopes thresholds forecasts"
 				" notify active" },
+	{ "budgets/resolve.sql", "as_of" },
+	{ "budgets/resolve_mark.sql", "as_of now" },
 	{ "budgets/record_alerts.sql", "keys budgets periods period_starts period_ends thresholds kinds"
 				       " severities spends amounts percents forecasts" },
 	{ "costs/delete_unreported.sql", "connector since until" },
@@ -81,6 +83,7 @@ static const struct {
 	{ "secscan/findings/notify.sql", "connector channels min_severity rule_meta" },
 	{ "secscan/findings/read.sql", "connector" },
 	{ "secscan/findings/resolve.sql", "connector now evaluated" },
+	{ "secscan/findings/resolved.sql", "connector now rule_meta" },
 	{ "secscan/findings/upsert.sql", "connector now" },
 	{ "secscan/prune/client_apps.sql", "connector now days" },
 	{ "secscan/prune/login_history.sql", "connector now days" },

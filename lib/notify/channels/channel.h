@@ -73,6 +73,7 @@ struct fg_channel {
 	const char *url;                  /* secret: never shown unredacted */
 	enum fg_severity min_severity;
 	const char *fallback; /* channel told when notifications go dead here, or NULL */
+	bool notify_resolved; /* deliver resolutions (else they end 'skipped') */
 	bool tls_verify;
 	const char *ca_file;
 	long timeout_ms;
@@ -105,6 +106,7 @@ struct fg_channel_ops {
 	const char *default_url;     /* url when none is configured */
 	bool needs_url;              /* refuse a channel without one */
 	int default_rate_per_minute; /* rate_per_minute when unset */
+	bool resolved_default;       /* notify_resolved when unset */
 
 	/*
 	 * Read and check the type's own keys of sec into ch->priv (owned by

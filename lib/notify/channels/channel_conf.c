@@ -165,6 +165,9 @@ int fg_channel_load(const struct fg_config *cfg, const struct fg_conf_section *s
 	}
 	ch->min_severity = minsev;
 	ch->fallback = fg_conf_get(sec, "fallback");
+	if ((rc = fg_conf_bool(cfg, sec, "notify_resolved", ch->ops->resolved_default,
+			       &ch->notify_resolved)) < 0)
+		return rc;
 	if ((rc = fg_conf_bool(cfg, sec, "tls_verify", true, &ch->tls_verify)) < 0)
 		return rc;
 	if (!ch->tls_verify)

@@ -1,9 +1,13 @@
 /*
  * channel_pagerduty.c - the PagerDuty channel type: Events API v2
- * "trigger" events.
+ * "trigger" and "resolve" events.
  *
- * dedup_key is the outbox dedup key (stable per alert, so PagerDuty folds
- * repeats into one incident); keys over PagerDuty's 255 characters are
+ * dedup_key is the notification's incident (fields "incident": the
+ * opening, its reminders and its resolution share it, so PagerDuty opens
+ * one incident and closes it), else the outbox dedup key (stable per
+ * alert, so PagerDuty folds repeats into one incident).  A resolution
+ * (fields "event": "resolve") is {routing_key, event_action "resolve",
+ * dedup_key}: the Events API takes no payload with it.  Keys over PagerDuty's 255 characters are
  * replaced by their SHA-256.  summary is "[severity] title", cut at 1024
  * bytes on a UTF-8 boundary, on one line: PagerDuty shows it as plain
  * text (no markup to escape) but line breaks and other control
@@ -47,6 +51,7 @@ json_t *fg_pagerduty_payload(const struct fg_notification *n, const char *routin
 	struct fg_facts f;
 	json_t *details, *payload;
 	const char *comp = json_string_value(json_object_get(n->fields, "connector"));
+	const char *key = fg_notification_incident(n) ? fg_notification_incident(n) : n->dedup_key;
 
 	snprintf(summary, sizeof(summary), "[%s] %s", fg_severity_name(n->severity), n->title);
 	len = strlen(summary);
@@ -55,17 +60,20 @@ json_t *fg_pagerduty_payload(const struct fg_notification *n, const char *routin
 	for (char *p = summary; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = ' ';
-	if (n->dedup_key && *n->dedup_key && strlen(n->dedup_key) < sizeof(dk)) {
-		snprintf(dk, sizeof(dk), "%s", n->dedup_key);
-	} else if (n->dedup_key && *n->dedup_key) {
+	if (key && *key && strlen(key) < sizeof(dk)) {
+		snprintf(dk, sizeof(dk), "%s", key);
+	} else if (key && *key) {
 		unsigned char md[EVP_MAX_MD_SIZE];
 		unsigned ml = 0;
-		EVP_Digest(n->dedup_key, strlen(n->dedup_key), md, &ml, EVP_sha256(), NULL);
+		EVP_Digest(key, strlen(key), md, &ml, EVP_sha256(), NULL);
 		for (unsigned i = 0; i < ml; i++)
 			snprintf(dk + 2 * i, 3, "%02x", md[i]);
 	} else {
 		snprintf(dk, sizeof(dk), "flakeguard:%lld", (long long)n->id);
 	}
+	if (fg_notification_resolves(n))
+		return json_pack("{s:s, s:s, s:s, s:s}", "routing_key", routing_key, "event_action",
+				 "resolve", "dedup_key", dk, "client", "flakeguard");
 	fg_timestamp_format(n->created_at ? n->created_at : fg_render_now(), ts, sizeof(ts));
 	if (fg_facts_build(n, &f) < 0)
 		return NULL;
@@ -115,6 +123,7 @@ const struct fg_channel_ops fg_pagerduty_ops = {
 	.type = "pagerduty",
 	.default_url = "https://events.pagerduty.com/v2/enqueue",
 	.needs_url = true,
+	.resolved_default = true,
 	.load = pagerduty_load,
 	.render = pagerduty_render,
 	.classify = fg_channel_classify_http,

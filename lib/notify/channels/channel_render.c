@@ -38,6 +38,23 @@ time_t fg_render_now(void)
 	return fg_now();
 }
 
+const char *fg_notification_incident(const struct fg_notification *n)
+{
+	const char *v = json_string_value(json_object_get(n->fields, "incident"));
+	return v && *v ? v : NULL;
+}
+
+const char *fg_notification_event(const struct fg_notification *n)
+{
+	const char *v = json_string_value(json_object_get(n->fields, "event"));
+	return v && (strcmp(v, "remind") == 0 || strcmp(v, "resolve") == 0) ? v : "trigger";
+}
+
+bool fg_notification_resolves(const struct fg_notification *n)
+{
+	return strcmp(fg_notification_event(n), "resolve") == 0;
+}
+
 const char *fg_severity_color(enum fg_severity s)
 {
 	return s == FG_SEV_CRITICAL ? "#a30200" : s >= FG_SEV_MEDIUM ? "#daa038" : "#2eb886";

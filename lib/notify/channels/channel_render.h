@@ -12,6 +12,7 @@
 #define FG_CHANNEL_RENDER_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -37,6 +38,16 @@ struct fg_facts {
  */
 int fg_facts_build(const struct fg_notification *n, struct fg_facts *f);
 void fg_facts_release(struct fg_facts *f);
+
+/*
+ * The incident n belongs to (its fields' "incident"), or NULL; and what n
+ * is to it (fields' "event"): "trigger" (also without one), "remind" or
+ * "resolve".  Both borrowed from n->fields.
+ */
+const char *fg_notification_incident(const struct fg_notification *n);
+const char *fg_notification_event(const struct fg_notification *n);
+/* True when n ends its incident. */
+bool fg_notification_resolves(const struct fg_notification *n);
 
 /* "#a30200" for critical, "#daa038" for medium/high, "#2eb886" otherwise. */
 const char *fg_severity_color(enum fg_severity s);

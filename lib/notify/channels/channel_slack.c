@@ -4,7 +4,7 @@
  *
  * One message: a plain `text` fallback (shown in notifications and by
  * clients without attachments) and one attachment coloured by severity
- * (good / warning / danger), with the title, the body and the facts as
+ * (good / warning / danger; a resolution is good), with the title, the body and the facts as
  * short fields.  Slack answers 200 "ok"; its errors come as plain-text
  * bodies: the permanent ones (invalid_payload, no_service,
  * channel_is_archived, ...) make the notification dead whatever the
@@ -71,8 +71,9 @@ json_t *fg_slack_payload(const struct fg_notification *n)
 	} else {
 		/* json_pack steals fields, also when it fails */
 		o = json_pack("{s:s, s:[{s:s, s:s, s:s, s:s, s:o, s:s, s:I}]}", "text", fallback,
-			      "attachments", "fallback", fallback, "color", fg_severity_level(n->severity),
-			      "title", title, "text", body, "fields", fields, "footer", "flakeguard", "ts",
+			      "attachments", "fallback", fallback, "color",
+			      fg_notification_resolves(n) ? "good" : fg_severity_level(n->severity), "title",
+			      title, "text", body, "fields", fields, "footer", "flakeguard", "ts",
 			      (json_int_t)(n->created_at ? n->created_at : fg_render_now()));
 	}
 	free(title);

@@ -3,8 +3,11 @@
  * version 1.
  *
  *   {"version":1, "id":<outbox id or null>, "channel", "kind", "severity",
- *    "title", "text", "fields":{...}, "dedup_key", "created_at":"...Z"}
+ *    "title", "text", "fields":{...}, "dedup_key", "created_at":"...Z",
+ *    "event":"trigger"|"remind"|"resolve", "incident":<key or null>}
  *
+ * An alert that opens an incident, its reminders and its resolution carry
+ * the same "incident", so a receiver can close what it opened.
  * Fields are added, never renamed or removed, within a version.  With a
  * shared `secret` the request carries X-Flakeguard-Signature:
  * sha256=<hex HMAC-SHA256 of the exact body bytes> (OpenSSL's HMAC), so the
@@ -32,12 +35,15 @@ json_t *fg_webhook_payload(const struct fg_notification *n)
 {
 	char ts[32];
 
+	const char *inc = fg_notification_incident(n);
+
 	fg_timestamp_format(n->created_at ? n->created_at : fg_render_now(), ts, sizeof(ts));
-	return json_pack("{s:i, s:o, s:s, s:s, s:s, s:s, s:s, s:O, s:s, s:s}", "version", 1, "id",
+	return json_pack("{s:i, s:o, s:s, s:s, s:s, s:s, s:s, s:O, s:s, s:s, s:s, s:o}", "version", 1, "id",
 			 n->id ? json_integer(n->id) : json_null(), "channel", n->channel, "kind", n->kind,
 			 "severity", fg_severity_name(n->severity), "title", n->title, "text",
 			 n->body ? n->body : "", "fields", n->fields, "dedup_key",
-			 n->dedup_key ? n->dedup_key : "", "created_at", ts);
+			 n->dedup_key ? n->dedup_key : "", "created_at", ts, "event",
+			 fg_notification_event(n), "incident", inc ? json_string(inc) : json_null());
 }
 
 int fg_webhook_sign(const char *key, const char *body, size_t len, char *out)
@@ -117,6 +123,7 @@ static int webhook_render(const struct fg_channel *ch, const struct fg_notificat
 const struct fg_channel_ops fg_webhook_ops = {
 	.type = "webhook",
 	.needs_url = true,
+	.resolved_default = true,
 	.load = webhook_load,
 	.release = webhook_release,
 	.render = webhook_render,

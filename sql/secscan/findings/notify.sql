@@ -1,6 +1,7 @@
 -- The outbox rows of a scan (enqueued by fg_outbox_enqueue): one per
 -- channel (:channels, a JSON array) for new and reopened, unsuppressed
--- findings at or above :min_severity.  :rule_meta
+-- findings at or above :min_severity, each opening the incident named
+-- like its dedup key (resolved.sql closes it).  :rule_meta
 -- maps each rule id to its title, remediation and CIS reference.  Titles
 -- are one line (control characters of names become spaces), fields keep
 -- the subject verbatim.  The dedup key holds the opening time: a reopen
@@ -17,7 +18,8 @@ SELECT ch, f.id, f.severity,
 		|| 'Evidence: ' || f.evidence::text || E'\n' || 'Remediation: ' || (meta.m->>'remediation'),
 	jsonb_build_object('rule', f.rule, 'title', meta.m->>'title', 'subject', f.subject, 'connector', :connector,
 		'severity', f.severity, 'evidence', f.evidence, 'remediation', meta.m->>'remediation',
-		'cis', meta.m->'cis', 'state', c.state),
+		'cis', meta.m->'cis', 'state', c.state,
+		'incident', 'finding:' || f.id || ':' || extract(epoch FROM f.opened_at)::bigint),
 	'finding:' || f.id || ':' || extract(epoch FROM f.opened_at)::bigint
 FROM sec_cur c
 JOIN findings f ON f.connector = :connector AND f.rule = c.rule AND f.subject = c.subject
