@@ -67,6 +67,7 @@ const struct fg_conf_key fg_conf_keys[] = {
 	{ "channel", "rate_per_minute", 0 },
 	{ "channel", "fallback", 0 },
 	{ "channel", "notify_resolved", 0 },
+	{ "channel", "group", 0 },
 
 	{ "email", "provider", 0 },
 	{ "email", "from", 0 },

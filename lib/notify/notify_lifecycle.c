@@ -8,11 +8,28 @@
  * channels only by name and must not read their settings, a changed
  * setting applies to what is already queued, and the outbox keeps every
  * incident's end on record, 'skipped' where it was not wanted.
+ *
+ * A `group = per-run` channel holds the alerts it takes (after
+ * min_severity and silences) and, at the start of each delivery round,
+ * gathers them into one message per producer run, as the e-mail digest
+ * gathers held mail (sql/notify/group.sql).  The alerts of one run are
+ * claimed in the same round (they are due at the same instant), so a run
+ * of up to a batch (500) makes one message.
  */
 #include "notify_lifecycle.h"
 #include "channel_render.h"
+#include "db.h"
+#include "exitcode.h"
+#include "fg_sql_notify.h"
+#include "log.h"
+#include "outbox.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* The titles a group message lists before counting the rest. */
+#define GROUP_TOP "10"
 
 const char *fg_notify_refusal(const struct fg_channel *ch, const struct fg_notification *n)
 {
@@ -21,4 +38,53 @@ const char *fg_notify_refusal(const struct fg_channel *ch, const struct fg_notif
 	if (!ch->notify_resolved && fg_notification_resolves(n))
 		return "the channel does not take resolutions (notify_resolved = false)";
 	return NULL;
+}
+
+bool fg_notify_grouped(const struct fg_channel *ch, const struct fg_notification *n)
+{
+	return ch->group_per_run && (strcmp(n->kind, "budget") == 0 || strcmp(n->kind, "finding") == 0 ||
+				     strcmp(n->kind, "anomaly") == 0);
+}
+
+/* The names of the channels that group, as a JSON array; NULL: none. */
+static char *channel_list(const struct fg_notify_conf *nc)
+{
+	json_t *a = json_array();
+	char *doc;
+
+	for (int i = 0; a && i < nc->nchannels; i++) {
+		const struct fg_channel *ch = &nc->channels[i];
+		if (ch->broken || !ch->group_per_run)
+			continue;
+		json_array_append_new(a, json_string(ch->name));
+	}
+	doc = json_array_size(a) > 0 ? json_dumps(a, JSON_COMPACT) : NULL;
+	json_decref(a);
+	return doc;
+}
+
+int fg_notify_group(PGconn *db, const struct fg_notify_conf *nc)
+{
+	char *channels = channel_list(nc);
+	PGresult *r;
+	int rc;
+
+	if (channels == NULL)
+		return 0;
+	const struct fg_sql_arg args[] = {
+		{ "channels", channels },
+		{ "kind", fg_outbox_kind_name(FG_OUTBOX_DIGEST) },
+		{ "top", GROUP_TOP },
+	};
+	r = fg_sql_query(db, &rc, "make the per-run group messages", &fg_sql_notify_group, args,
+			 FG_SQL_COUNT(args));
+	free(channels);
+	if (r == NULL)
+		return rc;
+	long made = strtol(PQgetvalue(r, 0, 0), NULL, 10), items = strtol(PQgetvalue(r, 0, 1), NULL, 10);
+	if (made > 0)
+		fg_info("queued %ld group message%s for %ld alert%s", made, made == 1 ? "" : "s", items,
+			items == 1 ? "" : "s");
+	PQclear(r);
+	return 0;
 }

@@ -1,10 +1,11 @@
 /*
  * notify_run.c - the delivery loop of notifyd-once.
  *
- * Each round: make due e-mail digests, claim a batch (committed at once),
- * decide per row (unknown channel: dead; not taken by the channel (below
- * min_severity, an unwanted resolution) or matching an active [silence]:
- * skipped, with no attempt recorded; then what the channel type's gate
+ * Each round: make due e-mail digests and per-run group messages, claim a
+ * batch (committed at once), decide per row (unknown channel: dead; not
+ * taken by the channel (below min_severity, an unwanted resolution) or
+ * matching an active [silence]: skipped, with no attempt recorded; held
+ * for the channel's group message; then what the channel type's gate
  * says: hold for the digest, count against the e-mail quota), render,
  * deliver the
  * batch concurrently, classify, and record each attempt with the row's
@@ -301,7 +302,7 @@ static int deliver(PGconn *db, const struct fg_notify_conf *nc, const char *me, 
 		struct fg_gate g = { 0 };
 		if (ch->ops->gate)
 			ch->ops->gate(ch, n, &g);
-		if (g.hold) {
+		if (g.hold || fg_notify_grouped(ch, n)) {
 			if ((rc = fg_store_hold(db, me, n->id)) < 0)
 				return rc;
 			s->held++;
@@ -437,7 +438,7 @@ static int rounds(PGconn *db, const struct fg_notify_conf *nc, const struct fg_n
 			want = o->limit - s->claimed;
 		if (want <= 0)
 			break;
-		if ((rc = make_digests(db, nc, today)) < 0)
+		if ((rc = make_digests(db, nc, today)) < 0 || (rc = fg_notify_group(db, nc)) < 0)
 			break;
 		if ((rc = fg_store_claim(db, me, nc->lease_s, o->channels, today, want, &b.n, &b.count)) < 0)
 			break;

@@ -18,6 +18,7 @@
 #include "exitcode.h"
 #include "fg_sql_budgets.h"
 #include "fg_sql_costs.h"
+#include "fg_sql_notify.h"
 #include "fg_sql_outbox.h"
 #include "fg_sql_secscan.h"
 #include "fg_sql_snapshot.h"
@@ -30,7 +31,7 @@ static const struct {
 	const struct fg_sql *const *sql;
 } parts[] = {
 	{ "costs", fg_sql_costs },     { "outbox", fg_sql_outbox },     { "budgets", fg_sql_budgets },
-	{ "secscan", fg_sql_secscan }, { "snapshot", fg_sql_snapshot },
+	{ "secscan", fg_sql_secscan }, { "snapshot", fg_sql_snapshot }, { "notify", fg_sql_notify },
 };
 
 /*
@@ -132,6 +133,7 @@ static const struct {
 	{ "secscan/sources/read.sql", "connector source rows now" },
 	{ "secscan/sources/unavailable.sql", "connector source now reason" },
 	{ "outbox/batch.sql", "rows" },
+	{ "notify/group.sql", "channels kind top" },
 	{ "snapshot/configs.sql", "now days" },
 	{ "snapshot/cost_summary.sql", "since until" },
 	{ "snapshot/freshness.sql", "connectors max_ages today" },

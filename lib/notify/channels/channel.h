@@ -74,6 +74,7 @@ struct fg_channel {
 	enum fg_severity min_severity;
 	const char *fallback; /* channel told when notifications go dead here, or NULL */
 	bool notify_resolved; /* deliver resolutions (else they end 'skipped') */
+	bool group_per_run;   /* hold alerts, send one message per producer run */
 	bool tls_verify;
 	const char *ca_file;
 	long timeout_ms;
@@ -107,6 +108,8 @@ struct fg_channel_ops {
 	bool needs_url;              /* refuse a channel without one */
 	int default_rate_per_minute; /* rate_per_minute when unset */
 	bool resolved_default;       /* notify_resolved when unset */
+	/* why `group = per-run` does not go with this type, or NULL */
+	const char *no_group;
 
 	/*
 	 * Read and check the type's own keys of sec into ch->priv (owned by

@@ -141,6 +141,32 @@ static int load_url(const struct fg_config *cfg, const struct fg_conf_section *s
 	return 0;
 }
 
+/*
+ * notify_resolved (the type's default) and group = per-run (refused where
+ * the type has a reason).
+ */
+static int load_lifecycle(const struct fg_config *cfg, const struct fg_conf_section *sec,
+			  struct fg_channel *ch)
+{
+	const char *g = fg_conf_get(sec, "group");
+	int rc;
+
+	if ((rc = fg_conf_bool(cfg, sec, "notify_resolved", ch->ops->resolved_default,
+			       &ch->notify_resolved)) < 0)
+		return rc;
+	if (g && strcmp(g, "per-run") != 0 && strcmp(g, "none") != 0) {
+		fg_conf_error(cfg, sec, "group", "unknown grouping '%s' (per-run or none)", g);
+		return FG_ERR_CONFIG;
+	}
+	ch->group_per_run = g && strcmp(g, "per-run") == 0;
+	if (ch->group_per_run && ch->ops->no_group) {
+		fg_conf_error(cfg, sec, "group", "channel '%s' cannot group: %s", sec->name,
+			      ch->ops->no_group);
+		return FG_ERR_CONFIG;
+	}
+	return 0;
+}
+
 int fg_channel_load(const struct fg_config *cfg, const struct fg_conf_section *sec,
 		    const struct fg_channel_defaults *d, struct fg_channel *ch)
 {
@@ -165,8 +191,7 @@ int fg_channel_load(const struct fg_config *cfg, const struct fg_conf_section *s
 	}
 	ch->min_severity = minsev;
 	ch->fallback = fg_conf_get(sec, "fallback");
-	if ((rc = fg_conf_bool(cfg, sec, "notify_resolved", ch->ops->resolved_default,
-			       &ch->notify_resolved)) < 0)
+	if ((rc = load_lifecycle(cfg, sec, ch)) < 0)
 		return rc;
 	if ((rc = fg_conf_bool(cfg, sec, "tls_verify", true, &ch->tls_verify)) < 0)
 		return rc;

@@ -225,6 +225,7 @@ static const char *email_where(const struct fg_channel *ch)
 
 const struct fg_channel_ops fg_email_ops = {
 	.type = "email",
+	.no_group = "e-mail gathers alerts in its daily digest ([email] digest)",
 	.load = email_load,
 	.release = email_release,
 	.render = email_render,

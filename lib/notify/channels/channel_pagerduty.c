@@ -124,6 +124,7 @@ const struct fg_channel_ops fg_pagerduty_ops = {
 	.default_url = "https://events.pagerduty.com/v2/enqueue",
 	.needs_url = true,
 	.resolved_default = true,
+	.no_group = "PagerDuty keeps one incident per alert (dedup_key)",
 	.load = pagerduty_load,
 	.render = pagerduty_render,
 	.classify = fg_channel_classify_http,
