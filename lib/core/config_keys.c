@@ -68,6 +68,7 @@ const struct fg_conf_key fg_conf_keys[] = {
 	{ "channel", "fallback", 0 },
 	{ "channel", "notify_resolved", 0 },
 	{ "channel", "group", 0 },
+	{ "channel", "repeat", 0 },
 
 	{ "email", "provider", 0 },
 	{ "email", "from", 0 },

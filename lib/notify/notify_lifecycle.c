@@ -15,6 +15,9 @@
  * gathers held mail (sql/notify/group.sql).  The alerts of one run are
  * claimed in the same round (they are due at the same instant), so a run
  * of up to a batch (500) makes one message.
+ *
+ * Reminders are queued once per notifyd-once run, before delivery, by the
+ * database clock (scheduling time, HACKING.md Clocks).
  */
 #include "notify_lifecycle.h"
 #include "channel_render.h"
@@ -46,17 +49,19 @@ bool fg_notify_grouped(const struct fg_channel *ch, const struct fg_notification
 				     strcmp(n->kind, "anomaly") == 0);
 }
 
-/* The names of the channels that group, as a JSON array; NULL: none. */
-static char *channel_list(const struct fg_notify_conf *nc)
+/* The names (or {"channel","repeat_s"} with repeat) of matching channels. */
+static char *channel_list(const struct fg_notify_conf *nc, bool repeat)
 {
 	json_t *a = json_array();
 	char *doc;
 
 	for (int i = 0; a && i < nc->nchannels; i++) {
 		const struct fg_channel *ch = &nc->channels[i];
-		if (ch->broken || !ch->group_per_run)
+		if (ch->broken || (repeat ? ch->repeat_s <= 0 : !ch->group_per_run))
 			continue;
-		json_array_append_new(a, json_string(ch->name));
+		json_array_append_new(a, repeat ? json_pack("{s:s, s:I}", "channel", ch->name, "repeat_s",
+							    (json_int_t)ch->repeat_s)
+						: json_string(ch->name));
 	}
 	doc = json_array_size(a) > 0 ? json_dumps(a, JSON_COMPACT) : NULL;
 	json_decref(a);
@@ -65,7 +70,7 @@ static char *channel_list(const struct fg_notify_conf *nc)
 
 int fg_notify_group(PGconn *db, const struct fg_notify_conf *nc)
 {
-	char *channels = channel_list(nc);
+	char *channels = channel_list(nc, false);
 	PGresult *r;
 	int rc;
 
@@ -87,4 +92,19 @@ int fg_notify_group(PGconn *db, const struct fg_notify_conf *nc)
 			items == 1 ? "" : "s");
 	PQclear(r);
 	return 0;
+}
+
+int fg_notify_remind(PGconn *db, const struct fg_notify_conf *nc)
+{
+	char *channels = channel_list(nc, true);
+	long added = 0;
+	int rc;
+
+	if (channels == NULL)
+		return 0;
+	rc = fg_outbox_remind(db, channels, &added);
+	free(channels);
+	if (rc == 0 && added > 0)
+		fg_info("queued %ld reminder%s of open incidents", added, added == 1 ? "" : "s");
+	return rc;
 }

@@ -1,6 +1,6 @@
 /*
  * notify_lifecycle.h - what notifyd-once does with incidents: which rows
- * a channel does not take and per-run group messages.
+ * a channel does not take, per-run group messages, and reminders.
  */
 #ifndef FG_NOTIFY_LIFECYCLE_H
 #define FG_NOTIFY_LIFECYCLE_H
@@ -27,5 +27,11 @@ bool fg_notify_grouped(const struct fg_channel *ch, const struct fg_notification
  * after logging.
  */
 int fg_notify_group(PGconn *db, const struct fg_notify_conf *nc);
+
+/*
+ * Queue the reminders due on the channels with `repeat` (fg_outbox_remind),
+ * in one statement.  Returns 0 or < 0 after logging.
+ */
+int fg_notify_remind(PGconn *db, const struct fg_notify_conf *nc);
 
 #endif

@@ -1,17 +1,17 @@
 /*
  * notify_run.c - the delivery loop of notifyd-once.
  *
+ * A run first queues the reminders that are due (notify_lifecycle.c).
  * Each round: make due e-mail digests and per-run group messages, claim a
  * batch (committed at once), decide per row (unknown channel: dead; not
  * taken by the channel (below min_severity, an unwanted resolution) or
  * matching an active [silence]: skipped, with no attempt recorded; held
  * for the channel's group message; then what the channel type's gate
  * says: hold for the digest, count against the e-mail quota), render,
- * deliver the
- * batch concurrently, classify, and record each attempt with the row's
- * next state as soon as it finishes (one statement for the requests that
- * finished together, before more start), so a run that dies repeats at
- * most the requests in flight.  Rounds go on until nothing is due, --limit
+ * deliver the batch concurrently, classify, and record each attempt with
+ * the row's next state as soon as it finishes (one statement for the
+ * requests that finished together, before more start), so a run that dies
+ * repeats at most the requests in flight.  Rounds go on until nothing is due, --limit
  * is reached or a signal arrives; claimed_by keeps a row from coming back
  * in the same run, so a retry that is due at once waits for the next run.
  * Rows claimed but never started (signal, half the lease gone, or a
@@ -412,6 +412,8 @@ int fg_notify_run(PGconn *db, const struct fg_notify_conf *nc, const struct fg_n
 	run_id(me, sizeof(me));
 	fg_date_format(fg_today(), today, sizeof(today));
 	fg_date_format(fg_today() + 1, tomorrow, sizeof(tomorrow));
+	if ((rc = fg_notify_remind(db, nc)) < 0)
+		return rc;
 	/* a second pass delivers the fallback notices of the first; notices
 	 * about the second are queued for the next run */
 	for (int pass = 0; rc == 0 && pass < 3 && !fg_interrupted && s->left == 0; pass++) {

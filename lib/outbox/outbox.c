@@ -97,6 +97,25 @@ int fg_outbox_resolve(PGconn *db, const char *what, const struct fg_sql *closed,
 	return 0;
 }
 
+int fg_outbox_remind(PGconn *db, const char *channels, long *added)
+{
+	const struct fg_sql_arg args[] = { { "channels", channels } };
+	struct fg_sql q;
+	PGresult *r;
+	int rc;
+
+	if ((rc = fg_sql_compose(&q, "WITH r AS (", &fg_sql_outbox_remind, ")" OUTBOX_INSERT_ROWS)) < 0)
+		return rc;
+	r = fg_sql_query(db, &rc, "queue reminders of open incidents", &q, args, FG_SQL_COUNT(args));
+	fg_sql_release(&q);
+	if (r == NULL)
+		return rc;
+	if (added != NULL)
+		*added = strtol(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
 void fg_outbox_batch_init(struct fg_outbox_batch *b)
 {
 	b->rows = json_array();

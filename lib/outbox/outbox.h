@@ -20,7 +20,8 @@
  * "budget:<name>:<period start>") opens that incident on its channel
  * (event "trigger", the default).  When the producer closes it, it calls
  * fg_outbox_resolve in the transaction that closes it: one resolution per
- * channel the opening went to.  Whether a channel delivers a
+ * channel the opening went to.  notifyd-once queues reminders of open
+ * critical incidents (fg_outbox_remind).  Whether a channel delivers a
  * resolution is its own setting (notify_resolved), decided when it is
  * delivered, not here: a producer knows nothing of channels but their
  * names, and the outbox keeps the end of every incident on record.
@@ -81,6 +82,18 @@ int fg_outbox_enqueue(PGconn *db, enum fg_outbox_kind kind, const char *what, co
  */
 int fg_outbox_resolve(PGconn *db, const char *what, const struct fg_sql *closed,
 		      const struct fg_sql_arg *args, int nargs, long *added);
+
+/*
+ * Queue reminders of open critical incidents.  channels is a JSON array
+ * of {"channel": NAME, "repeat_s": SECONDS}.  An incident is open on a
+ * channel while it holds a critical opening sent there and no resolution;
+ * a reminder is due once the last opening or reminder sent there is
+ * repeat_s old by the database clock (sent_at is stamped with now()), and
+ * none is waiting.  The reminder copies the opening with "event":
+ * "remind" and "reminder": N in its fields, title "reminder: <title>",
+ * dedup_key "remind:<incident>:<N>".  Returns 0 or < 0 after logging.
+ */
+int fg_outbox_remind(PGconn *db, const char *channels, long *added);
 
 /* Rows built one by one, enqueued in one statement. */
 struct fg_outbox_batch {

@@ -133,6 +133,7 @@ static const struct {
 	{ "secscan/sources/read.sql", "connector source rows now" },
 	{ "secscan/sources/unavailable.sql", "connector source now reason" },
 	{ "outbox/batch.sql", "rows" },
+	{ "outbox/remind.sql", "channels" },
 	{ "notify/group.sql", "channels kind top" },
 	{ "snapshot/configs.sql", "now days" },
 	{ "snapshot/cost_summary.sql", "since until" },

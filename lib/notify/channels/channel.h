@@ -75,6 +75,7 @@ struct fg_channel {
 	const char *fallback; /* channel told when notifications go dead here, or NULL */
 	bool notify_resolved; /* deliver resolutions (else they end 'skipped') */
 	bool group_per_run;   /* hold alerts, send one message per producer run */
+	int64_t repeat_s;     /* remind of open critical incidents; 0 = never */
 	bool tls_verify;
 	const char *ca_file;
 	long timeout_ms;

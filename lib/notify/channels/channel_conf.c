@@ -142,8 +142,9 @@ static int load_url(const struct fg_config *cfg, const struct fg_conf_section *s
 }
 
 /*
- * notify_resolved (the type's default) and group = per-run (refused where
- * the type has a reason).
+ * notify_resolved (the type's default), group = per-run (refused where the
+ * type has a reason) and repeat = INTERVAL (at least a minute: reminders
+ * are for people, a year at most).
  */
 static int load_lifecycle(const struct fg_config *cfg, const struct fg_conf_section *sec,
 			  struct fg_channel *ch)
@@ -164,7 +165,7 @@ static int load_lifecycle(const struct fg_config *cfg, const struct fg_conf_sect
 			      ch->ops->no_group);
 		return FG_ERR_CONFIG;
 	}
-	return 0;
+	return fg_conf_seconds(cfg, sec, "repeat", 0, 60, 366 * 86400, &ch->repeat_s);
 }
 
 int fg_channel_load(const struct fg_config *cfg, const struct fg_conf_section *sec,
