@@ -49,33 +49,68 @@ bool fg_notify_grouped(const struct fg_channel *ch, const struct fg_notification
 				     strcmp(n->kind, "anomaly") == 0);
 }
 
-/* The names (or {"channel","repeat_s"} with repeat) of matching channels. */
-static char *channel_list(const struct fg_notify_conf *nc, bool repeat)
+enum which {
+	GROUPING,
+	LOOSE,
+	REPEATING
+};
+
+/*
+ * The channels that group, that neither group nor keep a digest (LOOSE),
+ * or that remind ({"channel","repeat_s"}), as a JSON array; NULL: none.
+ */
+static char *channel_list(const struct fg_notify_conf *nc, enum which w)
 {
 	json_t *a = json_array();
 	char *doc;
 
 	for (int i = 0; a && i < nc->nchannels; i++) {
 		const struct fg_channel *ch = &nc->channels[i];
-		if (ch->broken || (repeat ? ch->repeat_s <= 0 : !ch->group_per_run))
+		if (ch->broken) /* its ops may be unset */
 			continue;
-		json_array_append_new(a, repeat ? json_pack("{s:s, s:I}", "channel", ch->name, "repeat_s",
-							    (json_int_t)ch->repeat_s)
-						: json_string(ch->name));
+		if (!(w == GROUPING ? ch->group_per_run
+		      : w == LOOSE  ? !ch->group_per_run && ch->ops->digest_to == NULL
+				    : ch->repeat_s > 0))
+			continue;
+		json_array_append_new(a, w == REPEATING ? json_pack("{s:s, s:I}", "channel", ch->name,
+								    "repeat_s", (json_int_t)ch->repeat_s)
+							: json_string(ch->name));
 	}
 	doc = json_array_size(a) > 0 ? json_dumps(a, JSON_COMPACT) : NULL;
 	json_decref(a);
 	return doc;
 }
 
+/*
+ * Alerts held for a group message on a channel that no longer groups (its
+ * `group` was removed while a --limit run left some held) go out one by
+ * one again.
+ */
+static int release_loose(PGconn *db, const struct fg_notify_conf *nc)
+{
+	char *channels = channel_list(nc, LOOSE);
+	int rc = 0;
+
+	if (channels != NULL) {
+		const char *p[] = { channels };
+		rc = fg_db_exec(
+			db, "release notifications held for a group",
+			"UPDATE notifications SET status = 'pending', next_attempt_at = now()"
+			" WHERE status = 'held' AND channel IN (SELECT jsonb_array_elements_text($1::jsonb))",
+			1, p);
+	}
+	free(channels);
+	return rc;
+}
+
 int fg_notify_group(PGconn *db, const struct fg_notify_conf *nc)
 {
-	char *channels = channel_list(nc, false);
+	char *channels;
 	PGresult *r;
 	int rc;
 
-	if (channels == NULL)
-		return 0;
+	if ((rc = release_loose(db, nc)) < 0 || (channels = channel_list(nc, GROUPING)) == NULL)
+		return rc;
 	const struct fg_sql_arg args[] = {
 		{ "channels", channels },
 		{ "kind", fg_outbox_kind_name(FG_OUTBOX_DIGEST) },
@@ -96,7 +131,7 @@ int fg_notify_group(PGconn *db, const struct fg_notify_conf *nc)
 
 int fg_notify_remind(PGconn *db, const struct fg_notify_conf *nc)
 {
-	char *channels = channel_list(nc, true);
+	char *channels = channel_list(nc, REPEATING);
 	long added = 0;
 	int rc;
 

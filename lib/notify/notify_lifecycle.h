@@ -23,7 +23,8 @@ bool fg_notify_grouped(const struct fg_channel *ch, const struct fg_notification
 
 /*
  * Turn the held alerts of every `group = per-run` channel into one message
- * per producer run, kind and event, in one statement.  Returns 0 or < 0
+ * per producer run, kind and event, in one statement; first make alerts
+ * held on channels that no longer group pending again.  Returns 0 or < 0
  * after logging.
  */
 int fg_notify_group(PGconn *db, const struct fg_notify_conf *nc);

@@ -8,11 +8,10 @@
  * matching an active [silence]: skipped, with no attempt recorded; held
  * for the channel's group message; then what the channel type's gate
  * says: hold for the digest, count against the e-mail quota), render,
- * deliver the
- * batch concurrently, classify, and record each attempt with the row's
- * next state as soon as it finishes (one statement for the requests that
- * finished together, before more start), so a run that dies repeats at
- * most the requests in flight.  Rounds go on until nothing is due, --limit
+ * deliver the batch concurrently, classify, and record each attempt with
+ * the row's next state as soon as it finishes (one statement for the
+ * requests that finished together, before more start), so a run that dies
+ * repeats at most the requests in flight.  Rounds go on until nothing is due, --limit
  * is reached or a signal arrives; claimed_by keeps a row from coming back
  * in the same run, so a retry that is due at once waits for the next run.
  * Rows claimed but never started (signal, half the lease gone, or a

@@ -13,7 +13,8 @@
  * database's now().  Resolved findings carry business time, the instant
  * of the scan (FLAKEGUARD_NOW when set): theirs counts back from `now`.
  * So a fixed FLAKEGUARD_NOW in the past does not keep every run forever,
- * nor one in the future prune everything.
+ * nor one in the future prune everything.  A notification that opened an
+ * incident still open on its channel is kept whatever its age.
  */
 #include "retention.h"
 #include "clock.h"
@@ -37,16 +38,26 @@ struct kind {
 	const char *delete_sql;
 };
 
+/*
+ * The opening of an incident still open on its channel stays: its
+ * resolution (a yearly budget's, a year later) and reminders are queued for
+ * the channels its openings name.
+ */
+#define KEEP_OPEN_INCIDENTS                                                                     \
+	" AND (incident IS NULL OR event <> 'trigger' OR EXISTS (SELECT 1 FROM notifications r" \
+	" WHERE r.incident = notifications.incident AND r.channel = notifications.channel"      \
+	" AND r.event = 'resolve'))"
+
 static const struct kind kinds[] = {
 	{ "attempts", "attempts_days", 30, false, "delivery_attempts",
 	  "SELECT count(*) FROM delivery_attempts WHERE attempted_at < $1",
 	  "DELETE FROM delivery_attempts WHERE id IN (SELECT id FROM delivery_attempts"
 	  " WHERE attempted_at < $1 ORDER BY id LIMIT $2)" },
 	{ "notifications", "notifications_days", 90, false, "notifications",
-	  "SELECT count(*) FROM notifications WHERE (status = 'sent' AND sent_at < $1)"
-	  " OR (status = 'skipped' AND created_at < $1)",
+	  "SELECT count(*) FROM notifications WHERE ((status = 'sent' AND sent_at < $1)"
+	  " OR (status = 'skipped' AND created_at < $1))" KEEP_OPEN_INCIDENTS,
 	  "DELETE FROM notifications WHERE id IN (SELECT id FROM notifications"
-	  " WHERE (status = 'sent' AND sent_at < $1) OR (status = 'skipped' AND created_at < $1)"
+	  " WHERE ((status = 'sent' AND sent_at < $1) OR (status = 'skipped' AND created_at < $1))" KEEP_OPEN_INCIDENTS
 	  " ORDER BY id LIMIT $2)" },
 	{ "job_runs", "job_runs_days", 90, false, "job_runs",
 	  "SELECT count(*) FROM job_runs WHERE status <> 'running' AND started_at < $1",

@@ -64,6 +64,19 @@ fg_run notifyd-once -c "$cfg"
 fg_eq "the next run's findings make a second message" 2 "$(fg_sink_count "$CHAT_DIR")"
 fg_match "named for that run" '^1 finding: 1 ' "$(fg_sink_requests "$CHAT_DIR" | tail -1 | jq -r '.body | fromjson | .attachments[0].title')"
 
+# A --limit run leaves alerts held; once the channel stops grouping they
+# go out one by one instead of waiting for a group message forever.
+fg_sql "INSERT INTO notifications (channel, kind, severity, title, dedup_key)
+	SELECT 'chat', 'finding', 'high', 'late ' || g, 'late:' || g FROM generate_series(1, 3) g"
+fg_run notifyd-once -c "$cfg" --limit 3
+fg_eq "a --limit run holds them" 3 "$(fg_sql "SELECT count(*) FROM notifications WHERE status = 'held'")"
+sed 's/^group = per-run$/group = none/' "$cfg" >"$FG_TMP/nogroup.conf"
+chmod 600 "$FG_TMP/nogroup.conf"
+fg_run notifyd-once -c "$FG_TMP/nogroup.conf"
+fg_run notifyd-once -c "$FG_TMP/nogroup.conf"
+fg_eq "without group they are released and sent one each" "0|5" \
+	"$(fg_sql "SELECT count(*) FILTER (WHERE status = 'held'), $(fg_sink_count "$CHAT_DIR") FROM notifications")"
+
 for bad in "type = pagerduty
 routing_key = K" "type = email
 to = a@example.com"; do

@@ -80,6 +80,16 @@ fg_eq "job runs older than 10 days pruned; running rows kept" "10|1" \
 fg_eq "resolved findings older than 365 days pruned, others kept" "2|2" \
 	"$(fg_sql "SELECT count(*) FILTER (WHERE status = 'resolved'), count(*) FILTER (WHERE status = 'open') FROM findings")"
 
+# The old opening of an incident still open stays (its resolution and
+# reminders need the channels it went to); a resolved one goes.
+fg_sql "INSERT INTO notifications (channel, kind, severity, title, fields, dedup_key, status, sent_at)
+ SELECT 'c', 'budget', 'critical', 't', jsonb_build_object('incident', 'budget:y:' || i, 'event', e),
+	e || i, 'sent', now() - interval '200 days'
+ FROM generate_series(1, 2) i, unnest(ARRAY['trigger', 'resolve']) e WHERE e = 'trigger' OR i = 2"
+fg_run snapshot -c "$cfg" --date 2026-03-14
+fg_eq "openings of open incidents kept, resolved ones pruned" "budget:y:1|trigger" \
+	"$(fg_sql "SELECT incident, event FROM notifications WHERE incident IS NOT NULL")"
+
 # Cost summary: equals sums of the raw facts; rerun idempotent; vanished facts removed.
 fg_sql "INSERT INTO daily_costs (connector, day, service_type, entity, credits, quantity, cost, currency)
  SELECT 'prod', '2026-03-01'::date + d, 'WAREHOUSE_METERING', 'WH' || w, w * 1.25 + d, NULL, (w * 1.25 + d) * 3, 'USD'

@@ -11,11 +11,11 @@
 #
 # flt_digest prints the rows of every flakeguard table but job_runs and
 # delivery_attempts (they record runs, which legitimately differ), one
-# JSON object per row, sorted, without the surrogate ids, the *_at
+# JSON object per row, sorted, without the surrogate ids (also where a
+# finding's id is part of a key: dedup_key, incident), the *_at
 # timestamps and the per-run statistics (rows_read: an incremental read
 # after a committed step reads fewer rows) that differ between two runs
-# doing the same work; a finding's id inside its notification's dedup_key
-# and incident key is masked the same way.
+# doing the same work.
 export FLAKEGUARD_NOW=${FLAKEGUARD_NOW:-2026-03-15T10:00:00Z}
 
 flt_setup() {
@@ -80,17 +80,16 @@ flt_save() {
 # generated columns are computed again).
 flt_restore() {
 	fg_sql "SET session_replication_role = replica;
-	DO \$\$ DECLARE t text; BEGIN
+	DO \$\$ DECLARE t text; cols text; BEGIN
 	EXECUTE (SELECT 'TRUNCATE ' || string_agg(format('flakeguard.%I', c.relname), ', ')
 		 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		 WHERE n.nspname = 'flt_$1' AND c.relkind = 'r');
-	FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-		 WHERE n.nspname = 'flt_$1' AND c.relkind = 'r'
-	LOOP EXECUTE (SELECT format('INSERT INTO flakeguard.%I (%s) SELECT %s FROM flt_$1.%I', t, cols, cols, t)
-		      FROM (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) AS cols
-			    FROM pg_attribute a
-			    WHERE a.attrelid = format('flakeguard.%I', t)::regclass AND a.attnum > 0
-			      AND NOT a.attisdropped AND a.attgenerated = '') c);
+	FOR t, cols IN SELECT c.relname, string_agg(format('%I', a.attname), ', ' ORDER BY a.attnum)
+		 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		 JOIN pg_attribute a ON a.attrelid = format('flakeguard.%I', c.relname)::regclass
+		  AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+		 WHERE n.nspname = 'flt_$1' AND c.relkind = 'r' GROUP BY c.relname
+	LOOP EXECUTE format('INSERT INTO flakeguard.%I (%s) SELECT %s FROM flt_$1.%I', t, cols, cols, t);
 	END LOOP; END \$\$"
 }
 
@@ -121,8 +120,7 @@ BEGIN
 		EXECUTE format($q$INSERT INTO digest
 			SELECT %L, (SELECT jsonb_object_agg(key, CASE
 				WHEN key IN ('dedup_key', 'incident') THEN to_jsonb(regexp_replace(value #>> '{}', '^finding:[0-9]+:', 'finding:#:'))
-				WHEN key = 'fields' AND value ? 'incident' THEN value || jsonb_build_object('incident',
-					regexp_replace(value ->> 'incident', '^finding:[0-9]+:', 'finding:#:'))
+				WHEN key = 'fields' THEN regexp_replace(value::text, '"finding:[0-9]+:', '"finding:#:', 'g')::jsonb
 				ELSE value END)
 			  FROM jsonb_each(to_jsonb(x))
 			  WHERE key NOT IN ('id', 'budget_id', 'source_id', 'notification_id', 'digest_id', 'claimed_by', 'rows_read')
