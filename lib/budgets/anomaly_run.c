@@ -7,6 +7,7 @@
  *   BEGIN
  *   insert the anomalous days ON CONFLICT DO NOTHING   (record.sql)
  *   resolve open incidents followed by a normal day    (resolve.sql)
+ *   queue their resolutions (fg_outbox_resolve)        (resolved.sql)
  *   attach new anomalies to incidents, opening some    (incidents.sql)
  *   one outbox row per (incident opened, channel)      (outbox batch)
  *   COMMIT
@@ -15,9 +16,11 @@
  * and day whatever runs overlap; an incident is notified once, when it
  * opens (dedup_key "anomaly:<connector>:<dimension>:<series>:<first
  * day>"), so days that extend it are recorded and listed but not sent
- * again.  Resolution is stored (resolved_day, resolved_at) for whoever
- * sends resolution notices.  A dry run (and a backtest) issues the
- * evaluation only.
+ * again.  The opening names that key as its incident (HACKING.md,
+ * Incidents), so the run that resolves it queues one resolution per
+ * channel the opening went to, and a channel with repeat reminds of it
+ * while it is open.  A dry run (and a backtest) issues the evaluation
+ * only.
  */
 #include "anomaly_run.h"
 #include "budget_array.h"
@@ -140,6 +143,11 @@ static int notify(PGconn *db, struct fg_anomaly_result *res, PGresult *inc)
 		fg_anomaly_title(res->ev, row, title, sizeof(title));
 		snprintf(dedup, sizeof(dedup), "anomaly:%s:%s:%s:%s", PQgetvalue(inc, j, 1),
 			 PQgetvalue(inc, j, 2), PQgetvalue(inc, j, 3), PQgetvalue(inc, j, 4));
+		if (json_object_set_new(f, "incident", json_string(dedup)) < 0) {
+			json_decref(f);
+			rc = FG_ERR_INTERNAL;
+			goto out;
+		}
 		for (int i = 0; i < c->nnotify; i++)
 			fg_outbox_batch_add(&batch, c->notify[i], strtoll(PQgetvalue(inc, j, 0), NULL, 10),
 					    PQgetvalue(res->ev, row, AN_SEVERITY), title,
@@ -153,6 +161,31 @@ static int notify(PGconn *db, struct fg_anomaly_result *res, PGresult *inc)
 	}
 out:
 	fg_outbox_batch_release(&batch);
+	return rc;
+}
+
+/* One resolution per channel told of each incident in closed (resolve.sql). */
+static int resolutions(PGconn *db, struct fg_anomaly_result *res, PGresult *closed)
+{
+	struct fg_pgarr ids;
+	const char *v;
+	int rc;
+
+	if (PQntuples(closed) == 0)
+		return 0;
+	if (fg_pgarr_init(&ids) < 0)
+		return FG_ERR_INTERNAL;
+	for (int i = 0; i < PQntuples(closed); i++)
+		fg_pgarr_add(&ids, PQgetvalue(closed, i, 0));
+	if ((v = fg_pgarr_finish(&ids)) == NULL) {
+		fg_pgarr_release(&ids);
+		return FG_ERR_INTERNAL;
+	}
+	const struct fg_sql_arg args[] = { { "ids", v } };
+	res->statements++;
+	rc = fg_outbox_resolve(db, "enqueue anomaly resolutions", &fg_sql_budgets_anomaly_resolved, args,
+			       FG_SQL_COUNT(args), NULL);
+	fg_pgarr_release(&ids);
 	return rc;
 }
 
@@ -179,7 +212,11 @@ static int write_run(PGconn *db, struct fg_anomaly_result *res)
 			      FG_SQL_COUNT(args))) == NULL)
 		goto out;
 	res->resolved = PQntuples(r);
+	rc = resolutions(db, res, r);
 	PQclear(r);
+	r = NULL;
+	if (rc < 0)
+		goto out;
 	if ((r = fg_sql_query(db, &rc, "group anomalies into incidents", &fg_sql_budgets_anomaly_incidents,
 			      args, FG_SQL_COUNT(args))) == NULL)
 		goto out;

@@ -2,7 +2,8 @@
 # Cost anomaly alerts: a planted warehouse spike is recorded once per
 # (series, day), notified once per incident and channel with an
 # explanation naming the warehouse; the next anomalous day extends the
-# incident without a second message, the first normal day resolves it;
+# incident without a second message, the first normal day resolves it
+# and queues one resolution per channel told of the incident;
 # --json, --fail-on anomaly, --anomalies; a young series is not
 # evaluated; per-connector overrides.
 . "$FG_SOURCE_DIR/tests/lib/harness.sh"
@@ -100,6 +101,15 @@ fg_run budgetcheck -c "$conf" --fail-on anomaly
 fg_eq "resolved: the gate passes" 0 "$FG_RC"
 fg_eq "Wednesday resolves every incident" "3|2026-03-11|3" \
 	"$(fg_sql "SELECT count(*), max(resolved_day), count(resolved_at) FROM anomaly_incidents")"
+fg_eq "each opening names its incident" 6 \
+	"$(fg_sql "SELECT count(*) FROM notifications WHERE kind = 'anomaly' AND event = 'trigger' AND incident = dedup_key")"
+fg_eq "one resolution per incident and channel told of it" "6|6" \
+	"$(fg_sql "SELECT count(*), count(DISTINCT (channel, incident)) FROM notifications WHERE kind = 'anomaly' AND event = 'resolve'")"
+fg_eq "the resolution says when the series was normal again" \
+	"resolved: prod warehouse ETL_WH: cost back to normal on 2026-03-11|2026-03-09|2026-03-10" \
+	"$(fg_sql "SELECT title, fields->>'first_day', fields->>'last_day' FROM notifications WHERE channel = 'ops' AND event = 'resolve' AND incident = 'anomaly:prod:warehouse:ETL_WH:2026-03-09'")"
+fg_run budgetcheck -c "$conf"
+fg_eq "a rerun resolves nothing twice" 6 "$(fg_sql "SELECT count(*) FROM notifications WHERE event = 'resolve'")"
 fg_run budgetcheck -c "$conf" --anomalies --json
 fg_eq "--anomalies --json lists the resolved incidents" "resolved:2026-03-11:2" \
 	"$(jq -r '.[] | select(.series == "ETL_WH") | "\(.status):\(.resolved_day):\(.days)"' <<<"$FG_OUT")"

@@ -52,6 +52,7 @@ static const struct {
 					" expecteds spreads deviations lows highs ndays explanations"
 					" contributors" },
 	{ "budgets/anomaly/resolve.sql", "normal_connectors normal_dimensions normal_series normal_days" },
+	{ "budgets/anomaly/resolved.sql", "ids" },
 	{ "budgets/coverage.sql", "connectors since as_of" },
 	{ "budgets/deactivate.sql", "names" },
 	{ "budgets/evaluate.sql", "as_of scan_from sample_monday start1 start2 start3 start4 start5 start6"
