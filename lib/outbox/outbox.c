@@ -27,12 +27,27 @@ const char *fg_outbox_kind_name(enum fg_outbox_kind kind)
 	return (unsigned)kind < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[kind] : "generic";
 }
 
+/* Run the composed insert q, release it, and count the rows it added. */
+static int run_insert(PGconn *db, const char *what, struct fg_sql *q, const struct fg_sql_arg *args,
+		      int nargs, long *added)
+{
+	int rc;
+	PGresult *r = fg_sql_query(db, &rc, what, q, args, nargs);
+
+	fg_sql_release(q);
+	if (r == NULL)
+		return rc;
+	if (added != NULL)
+		*added = strtol(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
 int fg_outbox_enqueue(PGconn *db, enum fg_outbox_kind kind, const char *what, const struct fg_sql *rows,
 		      const struct fg_sql_arg *args, int nargs, long *added)
 {
 	struct fg_sql_arg all[FG_SQL_MAX_PARAMS];
 	struct fg_sql q;
-	PGresult *r;
 	int rc;
 
 	if (nargs < 0 || nargs >= FG_SQL_MAX_PARAMS) {
@@ -47,14 +62,7 @@ int fg_outbox_enqueue(PGconn *db, enum fg_outbox_kind kind, const char *what, co
 		     ") " FG_OUTBOX_INSERT " SELECT channel, :outbox_kind, source_id, severity, title,"
 		     " body, fields, dedup_key FROM r" FG_OUTBOX_ON_CONFLICT)) < 0)
 		return rc;
-	r = fg_sql_query(db, &rc, what, &q, all, nargs + 1);
-	fg_sql_release(&q);
-	if (r == NULL)
-		return rc;
-	if (added != NULL)
-		*added = strtol(PQcmdTuples(r), NULL, 10);
-	PQclear(r);
-	return 0;
+	return run_insert(db, what, &q, all, nargs + 1, added);
 }
 
 /* The INSERT of rows that name their kind (copied from an opening). */
@@ -70,7 +78,6 @@ int fg_outbox_resolve(PGconn *db, const char *what, const struct fg_sql *closed,
 		      const struct fg_sql_arg *args, int nargs, long *added)
 {
 	struct fg_sql q;
-	PGresult *r;
 	int rc;
 
 	if ((rc = fg_sql_compose(
@@ -87,33 +94,18 @@ int fg_outbox_resolve(PGconn *db, const char *what, const struct fg_sql *closed,
 		     "   AS fields, 'resolve:' || c.incident AS dedup_key FROM o JOIN c USING (incident))" OUTBOX_INSERT_ROWS)) <
 	    0)
 		return rc;
-	r = fg_sql_query(db, &rc, what, &q, args, nargs);
-	fg_sql_release(&q);
-	if (r == NULL)
-		return rc;
-	if (added != NULL)
-		*added = strtol(PQcmdTuples(r), NULL, 10);
-	PQclear(r);
-	return 0;
+	return run_insert(db, what, &q, args, nargs, added);
 }
 
 int fg_outbox_remind(PGconn *db, const char *channels, long *added)
 {
 	const struct fg_sql_arg args[] = { { "channels", channels } };
 	struct fg_sql q;
-	PGresult *r;
 	int rc;
 
 	if ((rc = fg_sql_compose(&q, "WITH r AS (", &fg_sql_outbox_remind, ")" OUTBOX_INSERT_ROWS)) < 0)
 		return rc;
-	r = fg_sql_query(db, &rc, "queue reminders of open incidents", &q, args, FG_SQL_COUNT(args));
-	fg_sql_release(&q);
-	if (r == NULL)
-		return rc;
-	if (added != NULL)
-		*added = strtol(PQcmdTuples(r), NULL, 10);
-	PQclear(r);
-	return 0;
+	return run_insert(db, "queue reminders of open incidents", &q, args, FG_SQL_COUNT(args), added);
 }
 
 void fg_outbox_batch_init(struct fg_outbox_batch *b)

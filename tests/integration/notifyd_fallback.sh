@@ -43,18 +43,5 @@ fg_run notifyd-once -c "$cfg"
 fg_eq "a later run that loses one more notifies again" 2 "$(fg_sink_count "$BACKUP_DIR")"
 fg_match "with its own count" "1 notification to 'gone' went dead" "$(fg_sink_requests "$BACKUP_DIR" | tail -1)"
 
-for bad in "fallback = nowhere" "fallback = self"; do
-	cat >"$FG_TMP/bad.conf" <<C
-[database]
-conninfo =
-[channel self]
-type = webhook
-url = $BACKUP/hook
-$bad
-C
-	chmod 600 "$FG_TMP/bad.conf"
-	fg_run notifyd-once -c "$FG_TMP/bad.conf" --check-config
-	fg_eq "$bad exits 78" 78 "$FG_RC"
-	fg_match "$bad: FILE:LINE" "bad.conf:6: " "$FG_ERR"
-done
+fg_refuses_channel_key self "$BACKUP/hook" "fallback = nowhere" "fallback = self"
 fg_done

@@ -75,18 +75,5 @@ fg_run notifyd-once -c "$cfg"
 fg_eq "a resolved incident is not reminded of" 0 "$(events hook | sed -n '7,$p' | wc -l)"
 fg_eq "two reminders in all" 2 "$(fg_sql "SELECT count(*) FROM notifications WHERE event = 'remind'")"
 
-for bad in "repeat = 10s" "repeat = soon"; do
-	cat >"$FG_TMP/bad.conf" <<C
-[database]
-conninfo =
-[channel x]
-type = webhook
-url = $S/x
-$bad
-C
-	chmod 600 "$FG_TMP/bad.conf"
-	fg_run notifyd-once -c "$FG_TMP/bad.conf" --check-config
-	fg_eq "$bad exits 78" 78 "$FG_RC"
-	fg_match "$bad: FILE:LINE" "bad.conf:6: " "$FG_ERR"
-done
+fg_refuses_channel_key x "$S/x" "repeat = 10s" "repeat = soon"
 fg_done

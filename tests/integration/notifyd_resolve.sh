@@ -111,18 +111,5 @@ resolve budget:b:2026-03-01" "$(pd | grep -F " budget:")"
 fg_match "the resolution says the period is over" "resolved: budget b: monthly period 2026-03-01 to 2026-03-31 is over" \
 	"$(fg_sink_requests | jq -r 'select(.path == "/hook") | .body' | grep '"kind":"budget"')"
 
-for bad in "notify_resolved = maybe" "group = always"; do
-	cat >"$FG_TMP/bad.conf" <<C
-[database]
-conninfo =
-[channel x]
-type = webhook
-url = $S/x
-$bad
-C
-	chmod 600 "$FG_TMP/bad.conf"
-	fg_run notifyd-once -c "$FG_TMP/bad.conf" --check-config
-	fg_eq "$bad exits 78" 78 "$FG_RC"
-	fg_match "$bad: FILE:LINE" "bad.conf:6: " "$FG_ERR"
-done
+fg_refuses_channel_key x "$S/x" "notify_resolved = maybe" "group = always"
 fg_done

@@ -238,6 +238,28 @@ fg_config() {
 	echo "$path"
 }
 
+# fg_refuses_channel_key NAME URL LINE...: for each LINE, a webhook
+# channel NAME at URL with LINE as its last key (line 6) is refused by
+# --check-config with 78 and FILE:LINE.
+fg_refuses_channel_key() {
+	local name=$1 url=$2 bad c
+	shift 2
+	for bad in "$@"; do
+		c=$(fg_config bad.conf <<C
+[database]
+conninfo =
+[channel $name]
+type = webhook
+url = $url
+$bad
+C
+)
+		fg_run notifyd-once -c "$c" --check-config
+		fg_eq "$bad exits 78" 78 "$FG_RC"
+		fg_match "$bad: FILE:LINE" "bad.conf:6: " "$FG_ERR"
+	done
+}
+
 # fg_wait_file PATH: wait up to 10 s for a file to appear.
 fg_wait_file() {
 	local i
