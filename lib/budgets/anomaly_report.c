@@ -125,12 +125,35 @@ static json_t *row_json(const PGresult *ev, int row, unsigned char flags)
 	return o;
 }
 
+/* A series too young to judge on its last day: never silently ok. */
+static bool young(const struct fg_anomaly_result *res, int i)
+{
+	return (res->flags[i] & FG_ANOMALY_LAST) &&
+	       strcmp(PQgetvalue(res->ev, i, AN_VERDICT), "not_evaluated") == 0;
+}
+
+/*
+ * {"series_status": "not_evaluated", ...} of a young series: no "anomaly"
+ * key, so select(.anomaly) still picks the anomalies alone.
+ */
+static json_t *young_json(const PGresult *ev, int i)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "series_status", "not_evaluated", "connector",
+			 PQgetvalue(ev, i, AN_CONNECTOR), "dimension", PQgetvalue(ev, i, AN_DIMENSION),
+			 "series", PQgetvalue(ev, i, AN_SERIES), "day", PQgetvalue(ev, i, AN_DAY),
+			 "history_days", atoi(PQgetvalue(ev, i, AN_HIST)));
+}
+
 int fg_anomaly_json_open(const struct fg_anomaly_result *res, json_t *arr)
 {
 	for (int i = 0; i < PQntuples(res->ev); i++) {
-		if (!(res->flags[i] & FG_ANOMALY_LAST) || !fg_anomaly_row_anomalous(res->ev, i))
+		json_t *o;
+		if (young(res, i))
+			o = young_json(res->ev, i);
+		else if ((res->flags[i] & FG_ANOMALY_LAST) && fg_anomaly_row_anomalous(res->ev, i))
+			o = row_json(res->ev, i, res->flags[i]);
+		else
 			continue;
-		json_t *o = row_json(res->ev, i, res->flags[i]);
 		if (o == NULL || json_array_append_new(arr, o) < 0)
 			return FG_ERR_INTERNAL;
 	}
@@ -139,16 +162,21 @@ int fg_anomaly_json_open(const struct fg_anomaly_result *res, json_t *arr)
 
 void fg_anomaly_print_open(FILE *out, const struct fg_anomaly_result *res)
 {
-	for (int i = 0; i < PQntuples(res->ev); i++)
-		if ((res->flags[i] & FG_ANOMALY_LAST) && fg_anomaly_row_anomalous(res->ev, i))
+	for (int i = 0; i < PQntuples(res->ev); i++) {
+		if (young(res, i))
+			fprintf(out, "anomaly  not_evaluated  %s %s of %s: %s days of history\n",
+				PQgetvalue(res->ev, i, AN_DIMENSION), PQgetvalue(res->ev, i, AN_SERIES),
+				PQgetvalue(res->ev, i, AN_CONNECTOR), PQgetvalue(res->ev, i, AN_HIST));
+		else if ((res->flags[i] & FG_ANOMALY_LAST) && fg_anomaly_row_anomalous(res->ev, i))
 			fprintf(out, "anomaly  %-8s  %s\n", PQgetvalue(res->ev, i, AN_SEVERITY),
 				PQgetvalue(res->ev, i, AN_EXPLANATION));
+	}
 }
 
 int fg_anomaly_print_backtest(FILE *out, const struct fg_anomaly_result *res, bool json)
 {
 	const PGresult *ev = res->ev;
-	json_t *doc = NULL, *flagged = NULL, *young = NULL;
+	json_t *doc = NULL, *flagged = NULL, *young_series = NULL;
 	long nflagged = 0;
 
 	if (json) {
@@ -157,7 +185,7 @@ int fg_anomaly_print_backtest(FILE *out, const struct fg_anomaly_result *res, bo
 		if (doc == NULL)
 			return FG_ERR_INTERNAL;
 		flagged = json_object_get(doc, "flagged");
-		young = json_object_get(doc, "not_evaluated");
+		young_series = json_object_get(doc, "not_evaluated");
 	}
 	for (int i = 0; i < PQntuples(ev); i++) {
 		if (fg_anomaly_row_anomalous(ev, i)) {
@@ -174,16 +202,13 @@ int fg_anomaly_print_backtest(FILE *out, const struct fg_anomaly_result *res, bo
 					PQgetvalue(ev, i, AN_EXPLANATION));
 			}
 		}
-		if ((res->flags[i] & FG_ANOMALY_LAST) &&
-		    strcmp(PQgetvalue(ev, i, AN_VERDICT), "not_evaluated") == 0) {
+		if (young(res, i)) {
 			if (json) {
-				json_t *o = json_pack("{s:s, s:s, s:s, s:i}", "connector",
-						      PQgetvalue(ev, i, AN_CONNECTOR), "dimension",
-						      PQgetvalue(ev, i, AN_DIMENSION), "series",
-						      PQgetvalue(ev, i, AN_SERIES), "history_days",
-						      atoi(PQgetvalue(ev, i, AN_HIST)));
-				if (o == NULL || json_array_append_new(young, o) < 0)
+				json_t *o = young_json(ev, i);
+				if (o == NULL || json_array_append_new(young_series, o) < 0)
 					goto oom;
+				json_object_del(o, "series_status");
+				json_object_del(o, "day");
 			} else {
 				fprintf(out, "%s  not_evaluated  %s %s of %s: %s days of history\n",
 					PQgetvalue(ev, i, AN_DAY), PQgetvalue(ev, i, AN_DIMENSION),

@@ -12,7 +12,10 @@
  *   - a secscan --json document {"findings":[...]}: one message per new
  *     finding that is not queued and is at or above the floor ([secscan]
  *     min_severity), titled and worded as the outbox rows of secscan
- *     (sql/secscan/findings/notify.sql).
+ *     (sql/secscan/findings/notify.sql);
+ *   - a budgetcheck --json anomaly: skipped when queued (budgetcheck
+ *     notified its incident), else a generic alert; a cost series too
+ *     young to judge ("series_status": "not_evaluated"): skipped.
  * Every field is checked for its type before it is used: a wrong one is
  * named with its path ("new_alerts[0].threshold") and the record refused.
  */
@@ -334,5 +337,8 @@ int fg_input_value(struct fg_input_list *l, json_t *v, struct fg_input_at *at)
 		l->queued++;
 		return 0;
 	}
+	/* a budgetcheck --json cost series too young to judge: a status, no alert */
+	if (json_object_get(v, "series_status") != NULL)
+		return 0;
 	return generic(l, v, at);
 }

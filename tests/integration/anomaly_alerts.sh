@@ -66,6 +66,8 @@ fg_eq "one open incident each" "3|3" \
 fg_eq "one notification per incident and channel" 6 "$(fg_sql "SELECT count(*) FROM notifications WHERE kind = 'anomaly'")"
 fg_eq "--json: the open anomalies, queued" "account:true service:true warehouse:true" \
 	"$(jq -r '[.[] | select(.anomaly) | "\(.dimension):\(.queued)"] | sort | join(" ")' <<<"$FG_OUT")"
+fg_eq "--json: a young series is not_evaluated, not silently ok" "prod:warehouse:NEW_WH:2026-03-09:5" \
+	"$(jq -r '.[] | select(.series_status == "not_evaluated") | "\(.connector):\(.dimension):\(.series):\(.day):\(.history_days)"' <<<"$FG_OUT")"
 wh=$(fg_sql "SELECT body FROM notifications WHERE channel = 'ops' AND dedup_key LIKE '%:warehouse:ETL_WH:%'")
 fg_match "warehouse alert: actual, expected and the weekday baseline" \
 	'^warehouse ETL_WH spent 1240\.00 USD on Mon 2026-03-09, expected [0-9]+\.[0-9]{2} \([0-9.]+ to [0-9.]+ on the last 8 Mondays\): \+[0-9.]+, [0-9.]+ spreads of [0-9.]+$' "$wh"
