@@ -42,6 +42,7 @@ const struct fg_conf_key fg_conf_keys[] = {
 	{ "connector", "service_users", 0 },
 	{ "connector", "fetch_rows", 0 },
 	{ "connector", "max_data_age", 0 },
+	{ "connector", "attribution_top_queries", 0 },
 
 	{ "budget", "connector", 0 },
 	{ "budget", "amount", 0 },
