@@ -60,3 +60,16 @@ CREATE TABLE attribution_state (
     checked_at timestamptz NOT NULL,
     reason     text
 );
+
+-- Attributed cost per day and one dimension, compute and Query
+-- Acceleration together: what user:, role: and query_tag: budgets and
+-- their breakdowns read (attributed_costs rolled up by costsync).
+CREATE TABLE attribution_daily (
+    connector text    NOT NULL,
+    day       date    NOT NULL,
+    dimension text    NOT NULL CHECK (dimension IN ('user', 'role', 'query_tag')),
+    name      text    NOT NULL,
+    queries   bigint  NOT NULL,
+    cost      numeric NOT NULL,
+    PRIMARY KEY (connector, day, dimension, name)
+);

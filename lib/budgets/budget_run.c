@@ -132,7 +132,7 @@ out:
 
 /* Alert candidates and the --fail-on flags from the evaluation rows. */
 static int build(const struct fg_budget **sel, PGresult *ev, struct fg_budget_cands *cs,
-		 struct fg_budget_result *res)
+		 struct fg_budget_result *res, unsigned char *flags)
 {
 	int rows = PQntuples(ev), thr[FG_BUDGET_MAX_THRESHOLDS];
 	char key[32];
@@ -144,6 +144,12 @@ static int build(const struct fg_budget **sel, PGresult *ev, struct fg_budget_ca
 		bool breach = strcmp(PQgetvalue(ev, i, EV_BREACH), "t") == 0;
 		bool fok = strcmp(PQgetvalue(ev, i, EV_FORECAST_OK), "t") == 0;
 		bool fbreach = fok && strcmp(PQgetvalue(ev, i, EV_FORECAST_BREACH), "t") == 0;
+
+		/* no attribution to read: neither figures nor alerts */
+		if (strcmp(PQgetvalue(ev, i, EV_BLIND), "t") == 0) {
+			flags[i] |= FG_BUDGET_BLIND;
+			continue;
+		}
 
 		res->any_warn |= n > 0;
 		res->any_breach |= breach;
@@ -199,7 +205,7 @@ int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, unsig
 			rc = FG_ERR_INTERNAL;
 			goto out;
 		}
-		if ((rc = build(sel, ev, &cs, res)) < 0)
+		if ((rc = build(sel, ev, &cs, res, flags)) < 0)
 			goto out;
 		res->statements++;
 		if ((rc = fg_budget_coverage(db, sel, nsel, as_of, flags)) < 0)

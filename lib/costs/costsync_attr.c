@@ -9,7 +9,8 @@
  *            parameterized hashes with the rest folded into '(other)';
  *            each streamed into its own COPY (cs_attr, cs_attr_q);
  *   store    after daily_costs is written: the reported days replaced
- *            as a whole, priced like the warehouse compute of the day, and
+ *            as a whole, priced like the warehouse compute of the day,
+ *            rolled up per user, role and tag (attribution_daily), and
  *            the idle compute of the window recomputed as the stored
  *            warehouse compute minus the attributed compute, so the two
  *            add up to it exactly (sql/costs/attribution/).
@@ -106,9 +107,10 @@ static int copy_rows(const struct fg_connector *c, PGconn *pg, const struct attr
 		return rc;
 	while ((rc = fg_odbc_fetch(st, &row)) > 0) {
 		if (fg_interrupted) {
-			fg_error("connector '%s': interrupted while reading QUERY_ATTRIBUTION_HISTORY; nothing"
-				 " was written for this connector",
-				 c->name);
+			fg_error(
+				"connector '%s': interrupted while reading QUERY_ATTRIBUTION_HISTORY; nothing"
+				" was written for this connector",
+				c->name);
 			rc = FG_ERR_TEMP;
 			break;
 		}
@@ -210,7 +212,9 @@ int fg_costsync_attr_store(PGconn *pg, const struct fg_connector *c, const char 
 	const struct fg_sql_arg price[] = { { "connector", c->name },
 					    { "credit_price", c->credit_price },
 					    { "currency", c->currency } };
-	const struct fg_sql_arg window[] = { { "connector", c->name }, { "since", since }, { "until", until } };
+	const struct fg_sql_arg window[] = { { "connector", c->name },
+					     { "since", since },
+					     { "until", until } };
 	const struct fg_sql_arg idle[] = {
 		{ "connector", c->name }, { "since", since }, { "until", until }, { "currency", c->currency }
 	};
@@ -220,8 +224,11 @@ int fg_costsync_attr_store(PGconn *pg, const struct fg_connector *c, const char 
 			      FG_SQL_COUNT(price))) < 0 ||
 	    (rc = fg_sql_exec(pg, "store attributed queries", &fg_sql_costs_attribution_store_queries, price,
 			      FG_SQL_COUNT(price))) < 0 ||
+	    (rc = fg_sql_exec(pg, "roll attribution up", &fg_sql_costs_attribution_rollup, conn,
+			      FG_SQL_COUNT(conn))) < 0 ||
 	    (rc = fg_sql_exec(pg, "clear idle compute", &fg_sql_costs_attribution_idle_clear, window,
 			      FG_SQL_COUNT(window))) < 0)
 		return rc;
-	return fg_sql_exec(pg, "compute idle compute", &fg_sql_costs_attribution_idle, idle, FG_SQL_COUNT(idle));
+	return fg_sql_exec(pg, "compute idle compute", &fg_sql_costs_attribution_idle, idle,
+			   FG_SQL_COUNT(idle));
 }

@@ -94,6 +94,16 @@ stored() {
 fg_check "per user, to the cent" diff <(truth "a.user_name") <(stored user_name)
 fg_check "per role (from QUERY_HISTORY), to the cent" diff <(truth "coalesce(q.role_name, '')") <(stored role_name)
 fg_check "per query tag, to the cent" diff <(truth "a.query_tag") <(stored query_tag)
+fg_eq "attribution_daily rolls every dimension up exactly" "" \
+	"$(fg_sql "SELECT d.dimension || ' ' || d.name FROM attribution_daily d
+		JOIN (SELECT connector, day, 'user' dim, user_name n, sum(cost + qas_cost) c FROM attributed_costs GROUP BY 1, 2, 4
+		UNION ALL SELECT connector, day, 'role', role_name, sum(cost + qas_cost) FROM attributed_costs GROUP BY 1, 2, 4
+		UNION ALL SELECT connector, day, 'query_tag', query_tag, sum(cost + qas_cost) FROM attributed_costs GROUP BY 1, 2, 4) a
+		ON a.connector = d.connector AND a.day = d.day AND a.dim = d.dimension AND a.n = d.name
+		WHERE a.c IS DISTINCT FROM d.cost")"
+fg_eq "attribution_daily has every (day, user)" \
+	"$(fg_sql "SELECT count(DISTINCT (connector, day, user_name)) FROM attributed_costs")" \
+	"$(fg_sql "SELECT count(*) FROM attribution_daily WHERE dimension = 'user'")"
 fg_eq "a query without a QUERY_HISTORY row has role ''" "|LONER|5|0.25|15.00|0.75" \
 	"$(fg_sql "SELECT role_name || '|' || user_name || '|' || credits::float || '|' || credits_qas::float
 		|| '|' || round(cost, 2) || '|' || round(qas_cost, 2) FROM attributed_costs WHERE user_name = 'LONER'

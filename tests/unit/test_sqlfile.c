@@ -43,11 +43,13 @@ static const struct {
 } expected[] = {
 	{ "budgets/coverage.sql", "connectors since as_of" },
 	{ "budgets/deactivate.sql", "names" },
-	{ "budgets/evaluate.sql", "as_of scan_from sample_monday start1 start2 start3 start4 start5 start6"
-				  " budget_names budget_connectors budget_amounts budget_periods budget_pairs"
-				  " period_names period_starts period_ends period_slots connectors"
-				  " unit_connectors unit_services unit_entities pair_units pair_periods"
-				  " multi_budgets multi_pairs" },
+	{ "budgets/evaluate.sql",
+	  "as_of scan_from sample_monday start1 start2 start3 start4 start5 start6"
+	  " budget_names budget_connectors budget_amounts budget_periods budget_pairs"
+	  " budget_attr period_names period_starts period_ends period_slots connectors"
+	  " attr_connectors attr_units attr_entities attr_names attr_regexes"
+	  " unit_connectors unit_services unit_entities pair_units pair_periods"
+	  " multi_budgets multi_pairs" },
 	{ "budgets/history_read.sql", "budget until days" },
 	{ "budgets/history_write.sql", "snapshot_date budgets connectors periods period_starts period_ends"
 				       " spends amounts currencies percents forecasts" },
@@ -58,6 +60,7 @@ static const struct {
 	{ "costs/attribution/clear.sql", "connector" },
 	{ "costs/attribution/idle.sql", "connector since until currency" },
 	{ "costs/attribution/idle_clear.sql", "connector since until" },
+	{ "costs/attribution/rollup.sql", "connector" },
 	{ "costs/attribution/state.sql", "connector available now reason" },
 	{ "costs/attribution/store.sql", "connector credit_price currency" },
 	{ "costs/attribution/store_queries.sql", "connector credit_price currency" },
