@@ -6,12 +6,14 @@
  * is exit 78 even when PostgreSQL is down); then one fg_budget_run and the
  * output, inside the run skeleton (tool.h).  --as-of is a backtest and
  * implies --dry-run: alerts for past periods must never be recorded or
- * sent.
+ * sent.  --explain BUDGET is a read-only report (explain.c): no lock, no
+ * job record, nothing written.
  */
 #include "budget.h"
 #include "clock.h"
 #include "confcheck.h"
 #include "exitcode.h"
+#include "explain.h"
 #include "log.h"
 #include "tool.h"
 
@@ -23,7 +25,10 @@ enum {
 	OPT_BUDGET = 256,
 	OPT_AS_OF,
 	OPT_FAIL_ON,
-	OPT_ALLOW_EMPTY
+	OPT_ALLOW_EMPTY,
+	OPT_EXPLAIN,
+	OPT_BY,
+	OPT_PERIOD
 };
 enum fail_on {
 	FAIL_NEVER,
@@ -39,6 +44,10 @@ struct budgetcheck_opts {
 	long as_of;
 	enum fail_on fail_on;
 	bool allow_empty;
+	char *explain[2]; /* --explain NAME, NULL-terminated */
+	const char *by;   /* --by DIM */
+	bool previous;    /* --period previous */
+	bool have_period;
 	struct fg_budget_set set; /* the selected budgets, from prepare */
 };
 
@@ -50,6 +59,10 @@ static const struct fg_cli_opt opts[] = {
 	  "exit 1 when a budget crossed a threshold, 100 %, or is projected past 100 %" },
 	{ "allow-empty", OPT_ALLOW_EMPTY, false, NULL,
 	  "let a file that names none of the active budgets deactivate them all" },
+	{ "explain", OPT_EXPLAIN, true, "BUDGET",
+	  "break BUDGET's spend down by warehouse, user, role, query tag and query" },
+	{ "by", OPT_BY, true, "warehouse|user|role|query_tag|query", "with --explain: only this dimension" },
+	{ "period", OPT_PERIOD, true, "current|previous", "with --explain: this period or the one before" },
 	{ NULL, 0, false, NULL, NULL },
 };
 
@@ -74,6 +87,25 @@ static int on_opt(void *ud, int key, const char *arg)
 		if (fg_cli_date("as-of", arg, &o->as_of) < 0)
 			return FG_ERR_USAGE;
 		o->have_as_of = true;
+		return 0;
+	case OPT_EXPLAIN:
+		o->explain[0] = (char *)arg;
+		return 0;
+	case OPT_BY:
+		for (int i = 0; fg_explain_dims[i] != NULL; i++)
+			if (strcmp(arg, fg_explain_dims[i]) == 0) {
+				o->by = fg_explain_dims[i];
+				return 0;
+			}
+		fg_error("invalid --by '%s': use warehouse, user, role, query_tag or query", arg);
+		return FG_ERR_USAGE;
+	case OPT_PERIOD:
+		if (strcmp(arg, "current") != 0 && strcmp(arg, "previous") != 0) {
+			fg_error("invalid --period '%s': use current or previous", arg);
+			return FG_ERR_USAGE;
+		}
+		o->previous = strcmp(arg, "previous") == 0;
+		o->have_period = true;
 		return 0;
 	case OPT_FAIL_ON:
 		if (strcmp(arg, "warn") == 0)
@@ -109,10 +141,29 @@ static bool failed(const struct budgetcheck_opts *o, const struct fg_budget_resu
 	}
 }
 
+/* Option combinations; --explain is a read-only report. */
+static int check(void *ud)
+{
+	const struct budgetcheck_opts *o = ud;
+
+	if ((o->by || o->have_period) && o->explain[0] == NULL) {
+		fg_error("--by and --period need --explain BUDGET");
+		return FG_ERR_USAGE;
+	}
+	if (o->explain[0] && (o->budgets || o->fail_on != FAIL_NEVER || o->allow_empty)) {
+		fg_error("--explain cannot be combined with --budget, --fail-on or --allow-empty");
+		return FG_ERR_USAGE;
+	}
+	return o->explain[0] ? FG_RUN_REPORT : FG_RUN_JOB;
+}
+
 static int prepare(struct fg_tool *t, void *ud)
 {
 	struct budgetcheck_opts *o = ud;
 	int rc = fg_budget_load(t->cfg, &o->set);
+
+	if (rc == 0 && o->explain[0])
+		return fg_budget_select(&o->set, o->explain);
 
 	/* before the database is reached: no lock, no job record, no writes */
 	if (o->have_as_of)
@@ -126,7 +177,13 @@ static int run(struct fg_tool *t, void *ud)
 	struct fg_budget_result res = { 0 };
 	unsigned flags =
 		(t->cli.dry_run ? FG_BUDGET_DRY_RUN : 0) | (o->allow_empty ? FG_BUDGET_ALLOW_EMPTY : 0);
-	int rc = fg_budget_run(t->db, &o->set, o->have_as_of ? o->as_of : fg_today(), flags, &res);
+	long day = o->have_as_of ? o->as_of : fg_today();
+
+	if (o->explain[0]) {
+		const struct fg_explain_opts eo = { day, o->previous, o->by, t->cli.json };
+		return fg_budget_explain(t->db, &o->set, &eo, stdout);
+	}
+	int rc = fg_budget_run(t->db, &o->set, day, flags, &res);
 
 	if (rc < 0)
 		goto out;
@@ -169,6 +226,7 @@ static const struct fg_tool_def def = {
 	.info = { "budgetcheck", "Compare spend and projected spend to budgets and raise each alert once.",
 		  opts, "--fail-on matched" },
 	.on_opt = on_opt,
+	.check = check,
 	.prepare = prepare,
 	.run = run,
 	.release = release,

@@ -41,6 +41,8 @@ static const struct {
 	const char *path;
 	const char *params; /* space-separated, any order */
 } expected[] = {
+	{ "budgets/attribution/explain.sql", "connector since until total dims all_warehouses warehouses"
+					     " with_qas attr_dim attr_names attr_regexes" },
 	{ "budgets/coverage.sql", "connectors since as_of" },
 	{ "budgets/deactivate.sql", "names" },
 	{ "budgets/evaluate.sql",
