@@ -216,12 +216,12 @@ int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, unsig
 	if (dry_run) {
 		for (int i = 0; i < cs.n; i++)
 			cs.v[i].created = true;
-		rc = fg_budget_notify_plan(&cs, ev, res, false, db);
+		rc = fg_budget_notify_plan(&cs, ev, res, false, db, sel, as_of);
 	} else if (cs.n > 0) {
 		res->statements++;
 		if ((rc = fg_budget_alerts_insert(db, &cs, ev, as_of)) < 0)
 			goto out;
-		if ((rc = fg_budget_notify_plan(&cs, ev, res, true, db)) < 0)
+		if ((rc = fg_budget_notify_plan(&cs, ev, res, true, db, sel, as_of)) < 0)
 			goto out;
 	}
 	for (int i = 0; i < cs.n; i++)

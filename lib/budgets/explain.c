@@ -27,7 +27,17 @@
 
 const char *const fg_explain_dims[] = { "warehouse", "user", "role", "query_tag", "query", NULL };
 
-enum { X_DIM, X_KIND, X_NAME, X_AMOUNT, X_QUERIES, X_SAMPLE, X_SHARE, X_REST, X_RESTN };
+enum {
+	X_DIM,
+	X_KIND,
+	X_NAME,
+	X_AMOUNT,
+	X_QUERIES,
+	X_SAMPLE,
+	X_SHARE,
+	X_REST,
+	X_RESTN
+};
 
 /* What the scope covers of the attributed costs. */
 static void coverage(const struct fg_budget *b, bool *all_wh, bool *qas)
@@ -54,8 +64,9 @@ static json_t *document(const struct fg_budget *b, const char *since, const char
 			const char *spend, const PGresult *r)
 {
 	json_t *doc = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "budget", b->name, "connector",
-				b->connector, "scope", b->scope, "period", fg_period_name(b->period), "period_start",
-				since, "period_end", end, "through", until, "currency", b->currency, "spend", spend);
+				b->connector, "scope", b->scope, "period", fg_period_name(b->period),
+				"period_start", since, "period_end", end, "through", until, "currency",
+				b->currency, "spend", spend);
 	json_t *bd = json_object(), *cur = NULL;
 	const char *curdim = "";
 
@@ -71,8 +82,9 @@ static json_t *document(const struct fg_budget *b, const char *since, const char
 			json_t *l = json_pack("{s:o,s:o,s:o}", "name", jstr(val(r, i, X_NAME)), "amount",
 					      jstr(val(r, i, X_AMOUNT)), "share", jstr(val(r, i, X_SHARE)));
 			if (val(r, i, X_QUERIES))
-				json_object_set_new(l, "queries",
-						    json_integer(strtoll(PQgetvalue(r, i, X_QUERIES), NULL, 10)));
+				json_object_set_new(
+					l, "queries",
+					json_integer(strtoll(PQgetvalue(r, i, X_QUERIES), NULL, 10)));
 			if (strcmp(dim, "query") == 0)
 				json_object_set_new(l, "sample_query_id", jstr(val(r, i, X_SAMPLE)));
 			json_array_append_new(json_object_get(cur, "lines"), l);
@@ -96,8 +108,8 @@ static void print_text(FILE *out, const struct fg_budget *b, const char *since, 
 		bool line = strcmp(PQgetvalue(r, i, X_KIND), "0") == 0;
 		const char *share = val(r, i, X_SHARE);
 		if (strcmp(dim, curdim) != 0) {
-			fprintf(out, "\nby %s%*s%14s %7s %9s\n", dim, (int)(40 - strlen(dim)), "", "amount", "share",
-				"queries");
+			fprintf(out, "\nby %s%*s%14s %7s %9s\n", dim, (int)(40 - strlen(dim)), "", "amount",
+				"share", "queries");
 			curdim = dim;
 			shown = 0;
 		}
@@ -114,7 +126,8 @@ static void print_text(FILE *out, const struct fg_budget *b, const char *since, 
 			fprintf(out, "  %-41.41s %14s %6s%% %9s\n", name, PQgetvalue(r, i, X_AMOUNT),
 				share ? share : "-", PQgetvalue(r, i, X_QUERIES));
 		else
-			fprintf(out, "  %-41.41s %14s %6s%%\n", name, PQgetvalue(r, i, X_AMOUNT), share ? share : "-");
+			fprintf(out, "  %-41.41s %14s %6s%%\n", name, PQgetvalue(r, i, X_AMOUNT),
+				share ? share : "-");
 		if (strcmp(PQgetvalue(r, i, X_KIND), "2") == 0)
 			fprintf(out, "  %-41s %14s %6s%%\n", "total", spend, "100.0");
 	}

@@ -12,8 +12,8 @@
 #include "budget.h"
 
 struct fg_explain_opts {
-	long as_of;	/* the day evaluated (today) */
-	bool previous;	/* the whole period before as_of's */
+	long as_of;     /* the day evaluated (today) */
+	bool previous;  /* the whole period before as_of's */
 	const char *by; /* one dimension, or NULL for all */
 	bool json;
 };
@@ -31,6 +31,7 @@ extern const char *const fg_explain_dims[];
  * (nothing selected, --by query on such a budget) or another fg_err,
  * after logging.
  */
-int fg_budget_explain(PGconn *db, const struct fg_budget_set *set, const struct fg_explain_opts *o, FILE *out);
+int fg_budget_explain(PGconn *db, const struct fg_budget_set *set, const struct fg_explain_opts *o,
+		      FILE *out);
 
 #endif

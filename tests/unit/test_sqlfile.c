@@ -41,6 +41,9 @@ static const struct {
 	const char *path;
 	const char *params; /* space-separated, any order */
 } expected[] = {
+	{ "budgets/attribution/contributors.sql", "keys connectors levels since until prev_since prev_until"
+						  " spends all_warehouses wh_keys wh_names name_keys names"
+						  " name_regexes" },
 	{ "budgets/attribution/explain.sql", "connector since until total dims all_warehouses warehouses"
 					     " with_qas attr_dim attr_names attr_regexes" },
 	{ "budgets/coverage.sql", "connectors since as_of" },
