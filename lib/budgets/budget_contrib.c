@@ -25,7 +25,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { C_KEY, C_DIM, C_RANK, C_NAME, C_AMOUNT, C_SHARE, C_CHANGE, C_NEW, C_SAMPLE };
+enum {
+	C_KEY,
+	C_DIM,
+	C_RANK,
+	C_NAME,
+	C_AMOUNT,
+	C_SHARE,
+	C_CHANGE,
+	C_NEW,
+	C_SAMPLE
+};
 
 enum {
 	A_KEY,
@@ -59,8 +69,8 @@ static const char *level_of(const struct fg_budget *b, bool *all_wh)
 	return *all_wh || b->nwarehouses > 0 ? "warehouse" : NULL;
 }
 
-int fg_budget_contrib_query(PGconn *db, const struct fg_budget *const *rows, const bool *want, const PGresult *ev,
-			    long as_of, struct fg_budget_contrib *ct, long *stmts)
+int fg_budget_contrib_query(PGconn *db, const struct fg_budget *const *rows, const bool *want,
+			    const PGresult *ev, long as_of, struct fg_budget_contrib *ct, long *stmts)
 {
 	struct fg_pgarr arr[A_COUNT];
 	const char *a[A_COUNT];
@@ -120,24 +130,15 @@ int fg_budget_contrib_query(PGconn *db, const struct fg_budget *const *rows, con
 			goto out;
 		}
 	const struct fg_sql_arg args[] = {
-		{ "keys", a[A_KEY] },
-		{ "connectors", a[A_CONN] },
-		{ "levels", a[A_LEVEL] },
-		{ "since", a[A_SINCE] },
-		{ "until", a[A_UNTIL] },
-		{ "prev_since", a[A_PSINCE] },
-		{ "prev_until", a[A_PUNTIL] },
-		{ "spends", a[A_SPEND] },
-		{ "all_warehouses", a[A_ALLWH] },
-		{ "wh_keys", a[A_WHKEY] },
-		{ "wh_names", a[A_WHNAME] },
-		{ "name_keys", a[A_NKEY] },
-		{ "names", a[A_NAME] },
-		{ "name_regexes", a[A_NRX] },
+		{ "keys", a[A_KEY] },          { "connectors", a[A_CONN] },  { "levels", a[A_LEVEL] },
+		{ "since", a[A_SINCE] },       { "until", a[A_UNTIL] },      { "prev_since", a[A_PSINCE] },
+		{ "prev_until", a[A_PUNTIL] }, { "spends", a[A_SPEND] },     { "all_warehouses", a[A_ALLWH] },
+		{ "wh_keys", a[A_WHKEY] },     { "wh_names", a[A_WHNAME] },  { "name_keys", a[A_NKEY] },
+		{ "names", a[A_NAME] },        { "name_regexes", a[A_NRX] },
 	};
 	(*stmts)++;
-	ct->r = fg_sql_query(db, &rc, "find the top contributors", &fg_sql_budgets_attribution_contributors, args,
-			     FG_SQL_COUNT(args));
+	ct->r = fg_sql_query(db, &rc, "find the top contributors", &fg_sql_budgets_attribution_contributors,
+			     args, FG_SQL_COUNT(args));
 out:
 	if (rc == FG_ERR_INTERNAL)
 		fg_error("cannot find the top contributors: out of memory");
@@ -182,8 +183,9 @@ void fg_budget_contrib_render(const struct fg_budget_contrib *ct, int row, const
 			snprintf(delta, sizeof(delta), "%s%s %s on the same days of the previous period",
 				 change[0] == '-' ? "" : "+", change, currency);
 		snprintf(item, sizeof(item), "%s%s%s%s %s %s (%s%% of the spend, %s)",
-			 strcmp(d, dim) == 0 ? "; " : "", *name ? name : "(none)", sample ? " e.g. query " : "",
-			 sample ? sample : "", amount, currency, share[0] ? share : "-", delta);
+			 strcmp(d, dim) == 0 ? "; " : "", *name ? name : "(none)",
+			 sample ? " e.g. query " : "", sample ? sample : "", amount, currency,
+			 share[0] ? share : "-", delta);
 		if (strcmp(d, dim) != 0) {
 			w = snprintf(body + used, len - used, "%sTop %s: ", *dim ? ".\n" : "", plural(d));
 			if (w > 0 && (size_t)w < len - used)
@@ -195,8 +197,8 @@ void fg_budget_contrib_render(const struct fg_budget_contrib *ct, int row, const
 			used += (size_t)w;
 		if (list == NULL)
 			list = json_array();
-		json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "dimension", d, "name", name, "amount", amount,
-				      "share", share, "change", change, "new", fresh);
+		json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "dimension", d, "name", name, "amount",
+				      amount, "share", share, "change", change, "new", fresh);
 		if (o != NULL && sample != NULL)
 			json_object_set_new(o, "sample_query_id", json_string(sample));
 		json_array_append_new(list, o);

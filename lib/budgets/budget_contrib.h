@@ -25,8 +25,8 @@ struct fg_budget_contrib {
  * (ct->r NULL when nothing was asked) or < 0 after logging; *stmts counts
  * the statement.
  */
-int fg_budget_contrib_query(PGconn *db, const struct fg_budget *const *rows, const bool *want, const PGresult *ev,
-			    long as_of, struct fg_budget_contrib *ct, long *stmts);
+int fg_budget_contrib_query(PGconn *db, const struct fg_budget *const *rows, const bool *want,
+			    const PGresult *ev, long as_of, struct fg_budget_contrib *ct, long *stmts);
 
 /*
  * For the budget of evaluation row, append to body (at most len bytes in
