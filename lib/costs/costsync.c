@@ -302,10 +302,13 @@ static int sync_one(struct fg_tool *t, const struct fg_connector *c, const struc
 	/* a few statements over at most some million rows: compiling them costs more than it
 	 * saves; the staged attribution (a row per day, warehouse, user, role and tag) would
 	 * spill from the default 8 MB of buffers for temporary tables (taken only before the
-	 * session's first temporary table: the first connector's run sets it) */
+	 * session's first temporary table: the first connector's run sets it), and its
+	 * roll-up per user, role and tag from 4 MB of work memory */
 	if ((rc = fg_db_exec(t->db, "configure the transaction", "SET LOCAL jit = off", 0, NULL)) < 0 ||
 	    (rc = fg_db_exec(t->db, "configure the transaction",
-			     "SELECT set_config('temp_buffers', '256MB', false)", 0, NULL)) < 0)
+			     "SELECT set_config('temp_buffers', '256MB', false),"
+			     " set_config('work_mem', '128MB', true)",
+			     0, NULL)) < 0)
 		goto out;
 	if ((rc = fg_db_exec(t->db, "create staging table", sql_stage, 0, NULL)) < 0 ||
 	    (rc = fg_db_exec(t->db, "create staging table", sql_rates, 0, NULL)) < 0)
