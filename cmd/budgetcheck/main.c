@@ -6,13 +6,15 @@
  * is exit 78 even when PostgreSQL is down); then one fg_budget_run and the
  * output, inside the run skeleton (tool.h).  --as-of is a backtest and
  * implies --dry-run: alerts for past periods must never be recorded or
- * sent.
+ * sent.  --explain BUDGET is a read-only report (explain.c): no lock, no
+ * job record, nothing written.
  */
 #include "anomaly.h"
 #include "budget.h"
 #include "clock.h"
 #include "confcheck.h"
 #include "exitcode.h"
+#include "explain.h"
 #include "log.h"
 #include "tool.h"
 
@@ -27,7 +29,10 @@ enum {
 	OPT_ALLOW_EMPTY,
 	OPT_ANOMALIES,
 	OPT_SINCE,
-	OPT_UNTIL
+	OPT_UNTIL,
+	OPT_EXPLAIN,
+	OPT_BY,
+	OPT_PERIOD
 };
 enum fail_on {
 	FAIL_NEVER,
@@ -48,6 +53,10 @@ struct budgetcheck_opts {
 	bool anomalies;             /* --anomalies: list incidents, or backtest with --since */
 	long since, until;          /* --since/--until day numbers, 0 when unset */
 	struct fg_anomaly_set anom; /* [anomaly], from prepare */
+	char *explain[2];           /* --explain NAME, NULL-terminated */
+	const char *by;             /* --by DIM */
+	bool previous;              /* --period previous */
+	bool have_period;
 };
 
 static const struct fg_cli_opt opts[] = {
@@ -62,6 +71,10 @@ static const struct fg_cli_opt opts[] = {
 	  "list open and recent cost anomaly incidents; with --since, a backtest that writes nothing" },
 	{ "since", OPT_SINCE, true, "DATE", "with --anomalies: judge the days from DATE (YYYY-MM-DD, UTC)" },
 	{ "until", OPT_UNTIL, true, "DATE", "with --anomalies --since: up to DATE (default yesterday)" },
+	{ "explain", OPT_EXPLAIN, true, "BUDGET",
+	  "break BUDGET's spend down by warehouse, user, role, query tag and query" },
+	{ "by", OPT_BY, true, "warehouse|user|role|query_tag|query", "with --explain: only this dimension" },
+	{ "period", OPT_PERIOD, true, "current|previous", "with --explain: this period or the one before" },
 	{ NULL, 0, false, NULL, NULL },
 };
 
@@ -95,6 +108,25 @@ static int on_opt(void *ud, int key, const char *arg)
 		if (fg_cli_date("as-of", arg, &o->as_of) < 0)
 			return FG_ERR_USAGE;
 		o->have_as_of = true;
+		return 0;
+	case OPT_EXPLAIN:
+		o->explain[0] = (char *)arg;
+		return 0;
+	case OPT_BY:
+		for (int i = 0; fg_explain_dims[i] != NULL; i++)
+			if (strcmp(arg, fg_explain_dims[i]) == 0) {
+				o->by = fg_explain_dims[i];
+				return 0;
+			}
+		fg_error("invalid --by '%s': use warehouse, user, role, query_tag or query", arg);
+		return FG_ERR_USAGE;
+	case OPT_PERIOD:
+		if (strcmp(arg, "current") != 0 && strcmp(arg, "previous") != 0) {
+			fg_error("invalid --period '%s': use current or previous", arg);
+			return FG_ERR_USAGE;
+		}
+		o->previous = strcmp(arg, "previous") == 0;
+		o->have_period = true;
 		return 0;
 	case OPT_FAIL_ON:
 		if (strcmp(arg, "warn") == 0)
@@ -135,10 +167,10 @@ static bool failed(const struct budgetcheck_opts *o, const struct fg_budget_resu
 	}
 }
 
-/* --anomalies alone lists, with --since backtests: both read-only reports. */
+/* --anomalies and --explain are read-only reports; the rest a job. */
 static int check(void *ud)
 {
-	struct budgetcheck_opts *o = ud;
+	const struct budgetcheck_opts *o = ud;
 
 	if ((o->since || o->until) && !o->anomalies) {
 		fg_error("--since and --until need --anomalies: they choose the days of a backtest");
@@ -152,7 +184,16 @@ static int check(void *ud)
 		fg_error("invalid --until: it is before --since");
 		return FG_ERR_USAGE;
 	}
-	return o->anomalies ? FG_RUN_REPORT : FG_RUN_JOB;
+	if ((o->by || o->have_period) && o->explain[0] == NULL) {
+		fg_error("--by and --period need --explain BUDGET");
+		return FG_ERR_USAGE;
+	}
+	if (o->explain[0] && (o->budgets || o->fail_on != FAIL_NEVER || o->allow_empty || o->anomalies)) {
+		fg_error(
+			"--explain cannot be combined with --budget, --fail-on, --allow-empty or --anomalies");
+		return FG_ERR_USAGE;
+	}
+	return o->anomalies || o->explain[0] ? FG_RUN_REPORT : FG_RUN_JOB;
 }
 
 /* budgetcheck --anomalies: the incident list, or the backtest. */
@@ -196,6 +237,8 @@ static int prepare(struct fg_tool *t, void *ud)
 	struct budgetcheck_opts *o = ud;
 	int rc = fg_budget_load(t->cfg, &o->set);
 
+	if (rc == 0 && o->explain[0])
+		return fg_budget_select(&o->set, o->explain);
 	if (rc == 0)
 		rc = fg_anomaly_load(t->cfg, &o->anom);
 
@@ -215,6 +258,10 @@ static int run(struct fg_tool *t, void *ud)
 		(t->cli.dry_run ? FG_BUDGET_DRY_RUN : 0) | (o->allow_empty ? FG_BUDGET_ALLOW_EMPTY : 0);
 	int rc;
 
+	if (o->explain[0]) {
+		const struct fg_explain_opts eo = { as_of, o->previous, o->by, t->cli.json };
+		return fg_budget_explain(t->db, &o->set, &eo, stdout);
+	}
 	if (o->anomalies)
 		return report(t, o);
 	if ((rc = fg_budget_run(t->db, &o->set, as_of, flags, &res)) < 0)

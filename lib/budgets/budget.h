@@ -47,6 +47,14 @@ struct fg_budget_sev {
 	const char *severity; /* static string: info, low, medium, high, critical */
 };
 
+/* The attribution dimension a scope is on (user:, role:, query_tag:). */
+enum fg_attr_dim {
+	FG_ATTR_NONE,
+	FG_ATTR_USER,
+	FG_ATTR_ROLE,
+	FG_ATTR_TAG,
+};
+
 struct fg_budget {
 	const char *name;
 	const char *connector;
@@ -60,6 +68,10 @@ struct fg_budget {
 	int nwarehouses;
 	char **services; /* owned, upper case, NULL-terminated (may be empty) */
 	int nservices;
+	enum fg_attr_dim attr; /* an attribution scope: spend is attributed compute */
+	char **attr_names;     /* owned, upper case, NULL-terminated; '*' matches any text */
+	int nattr;
+	char *attr_key;                           /* owned: the names joined by ',', the scope's unit */
 	int thresholds[FG_BUDGET_MAX_THRESHOLDS]; /* ascending, 1..1000 */
 	int nthresholds;
 	bool forecast;

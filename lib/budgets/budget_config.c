@@ -8,6 +8,7 @@
  *
  *   scope = part ['+' part ...]
  *   part  = "account" | "warehouse:" NAME[,NAME..] | "service:" TYPE[,TYPE..]
+ *         | ("user:" | "role:" | "query_tag:") NAME[,NAME..]  (alone; budget_attr.c)
  *
  * Warehouse names and service types are matched case-insensitively, so
  * they are kept upper case; a service type is kept as costsync stores it
@@ -17,6 +18,7 @@
  * percent get that severity; "warning" is accepted for medium).
  */
 #include "budget.h"
+#include "budget_attr.h"
 #include "budget_names.h"
 #include "connector.h"
 #include "exitcode.h"
@@ -168,17 +170,24 @@ static int parse_scope(const struct fg_config *cfg, const struct fg_conf_section
 			if ((rc = scope_names(cfg, sec, "service type", x + 8, y, &b->services,
 					      &b->nservices)) < 0)
 				return rc;
-		} else {
+		} else if ((rc = fg_budget_attr_scope(cfg, sec, b, x, y)) <= 0) {
+			if (rc < 0)
+				return rc;
 			fg_conf_error(cfg, sec, "scope",
 				      "'%.*s' is not a scope: use account, warehouse:NAME[,NAME] or "
-				      "service:TYPE[,TYPE],"
-				      " joined with +",
+				      "service:TYPE[,TYPE] joined with +, or one of user:NAME[,NAME],"
+				      " role:NAME[,NAME], query_tag:VALUE[,VALUE]",
 				      (int)len, x);
 			return FG_ERR_CONFIG;
 		}
 		if (*e == '\0')
 			break;
 		p = e + 1;
+	}
+	if (b->attr != FG_ATTR_NONE && nparts > 1) {
+		fg_conf_error(cfg, sec, "scope",
+			      "a user:, role: or query_tag: scope cannot be combined with another part");
+		return FG_ERR_CONFIG;
 	}
 	if (b->account && nparts > 1) {
 		fg_conf_error(cfg, sec, "scope",
@@ -473,6 +482,8 @@ void fg_budget_set_release(struct fg_budget_set *set)
 	for (int i = 0; i < set->n; i++) {
 		list_free(set->v[i].warehouses);
 		list_free(set->v[i].services);
+		fg_strlist_free(set->v[i].attr_names);
+		free(set->v[i].attr_key);
 		fg_conf_list_free(set->v[i].notify);
 	}
 	free(set->v);

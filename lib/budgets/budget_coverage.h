@@ -13,6 +13,7 @@
 enum {
 	FG_BUDGET_UNMATCHED = 1 << 0, /* a warehouse or service type of its scope has no cost row */
 	FG_BUDGET_STALE = 1 << 1,     /* its connector's data is older than max_data_age */
+	FG_BUDGET_BLIND = 1 << 2,     /* an attribution scope without attribution: not evaluated */
 };
 
 /* Days before as_of (as_of included) in which a scope name must have a cost row. */

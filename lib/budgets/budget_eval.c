@@ -14,12 +14,17 @@
  * the first day to scan and the Monday the samples count from, so the
  * planner sees the scan's bounds as values.
  *
+ * A user:, role: or query_tag: scope is one unit (budget_attr.c) whose
+ * names travel as their own arrays, each exact or a pattern: the query
+ * matches them against attribution_daily.
+ *
  * forecast = spend before today + projection of the remaining days, and
  * never less than the spend so far.  A forecast alert needs 3 complete
  * days of data in the period.  Money stays NUMERIC; C only sees text.
  */
 #include "budget_eval.h"
 #include "budget_array.h"
+#include "budget_attr.h"
 #include "budget_units.h"
 #include "clock.h"
 #include "db.h"
@@ -36,7 +41,8 @@ enum {
 	P_CONNECTOR,
 	P_AMOUNT,
 	P_PERIOD,
-	P_PAIR, /* per budget */
+	P_PAIR,
+	P_BATTR, /* per budget */
 	P_PNAME,
 	P_PSTART,
 	P_PEND,
@@ -49,6 +55,11 @@ enum {
 	P_PPERIOD, /* per (unit, period) pair */
 	P_MIDX,
 	P_MPAIR, /* per pair of a multi-unit budget */
+	P_ACONN,
+	P_AUNIT,
+	P_AENT,
+	P_ANAME,
+	P_ARX, /* per name of an attribution unit */
 	P_COUNT
 };
 
@@ -70,6 +81,8 @@ static int scope_pairs(struct fg_budget_units *u, const struct fg_budget *b, int
 			return pair;                                                      \
 		out[n++] = pair;                                                          \
 	} while (0)
+	if (b->attr != FG_ATTR_NONE)
+		PART(fg_budget_attr_unit(b->attr), b->attr_key);
 	if (b->account)
 		PART("*", "*");
 	for (int j = 0; j < b->nservices; j++) {
@@ -158,6 +171,7 @@ int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of
 			}
 			pcap = need;
 		}
+		int known = units.nunits;
 		if ((n = scope_pairs(&units, b, pairs)) < 0 ||
 		    (b->connector != last_conn &&
 		     add_connector(&arr[P_CONN], &conns, &nconns, b->connector) < 0)) {
@@ -165,6 +179,23 @@ int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of
 			goto out;
 		}
 		last_conn = b->connector;
+		/* a new attribution unit: its names, each exact or a pattern */
+		for (int j = 0; b->attr != FG_ATTR_NONE && units.nunits > known && j < b->nattr; j++) {
+			const char *nm = b->attr_names[j];
+			char *rx = malloc(2 * strlen(nm) + 3);
+			if (rx == NULL) {
+				rc = FG_ERR_INTERNAL;
+				goto out;
+			}
+			bool pattern = fg_budget_attr_regex(nm, rx, 2 * strlen(nm) + 3) == 1;
+			fg_pgarr_add(&arr[P_ACONN], b->connector);
+			fg_pgarr_add(&arr[P_AUNIT], fg_budget_attr_unit(b->attr));
+			fg_pgarr_add(&arr[P_AENT], b->attr_key);
+			fg_pgarr_add(&arr[P_ANAME], nm);
+			fg_pgarr_add(&arr[P_ARX], pattern ? rx : NULL);
+			free(rx);
+		}
+		fg_pgarr_add(&arr[P_BATTR], b->attr != FG_ATTR_NONE ? "t" : "f");
 		fg_pgarr_add(&arr[P_NAME], b->name);
 		fg_pgarr_add(&arr[P_CONNECTOR], b->connector);
 		fg_pgarr_add(&arr[P_AMOUNT], b->amount);
@@ -243,6 +274,12 @@ int fg_budget_eval_query(PGconn *db, const struct fg_budget_set *set, long as_of
 		{ "budget_amounts", a[P_AMOUNT] },
 		{ "budget_periods", a[P_PERIOD] },
 		{ "budget_pairs", a[P_PAIR] },
+		{ "budget_attr", a[P_BATTR] },
+		{ "attr_connectors", a[P_ACONN] },
+		{ "attr_units", a[P_AUNIT] },
+		{ "attr_entities", a[P_AENT] },
+		{ "attr_names", a[P_ANAME] },
+		{ "attr_regexes", a[P_ARX] },
 		{ "period_names", a[P_PNAME] },
 		{ "period_starts", a[P_PSTART] },
 		{ "period_ends", a[P_PEND] },

@@ -30,6 +30,7 @@ enum {
 	EV_QUOTIENT,        /* spend * 100 div amount, clamped to 0..1001 */
 	EV_EXISTING,        /* text[] "kind:threshold" alerts already recorded */
 	EV_FORECAST_PERCENT2,
+	EV_BLIND, /* an attribution scope whose connector has no attribution: not evaluated */
 	EV_NCOLS
 };
 

@@ -166,7 +166,10 @@ static void key(struct buf *b, const char *k, bool first)
 static void key_str(struct buf *b, const char *k, const char *v)
 {
 	key(b, k, false);
-	string(b, v);
+	if (v == NULL)
+		puts_(b, "null");
+	else
+		string(b, v);
 }
 
 int fg_budget_write_json(FILE *out, const struct fg_budget_result *res)
@@ -183,7 +186,8 @@ int fg_budget_write_json(FILE *out, const struct fg_budget_result *res)
 	puts_(bp, res->count > 0 ? "[" : "[]");
 	for (int i = 0; i < (int)res->count; i++) {
 		const struct fg_budget *bu = res->sel[i];
-		int n = fg_budget_crossed(bu, ev, i, thr);
+		bool blind = res->flags[i] & FG_BUDGET_BLIND;
+		int n = blind ? 0 : fg_budget_crossed(bu, ev, i, thr);
 		bool any = false;
 
 		puts_(bp, i > 0 ? ",\n  {" : "\n  {");
@@ -195,12 +199,15 @@ int fg_budget_write_json(FILE *out, const struct fg_budget_result *res)
 		key_str(bp, "period_end", PQgetvalue(ev, i, EV_END));
 		key_str(bp, "amount", PQgetvalue(ev, i, EV_AMOUNT2));
 		key_str(bp, "currency", bu->currency);
-		key_str(bp, "spend", PQgetvalue(ev, i, EV_SPEND2));
+		key_str(bp, "spend", blind ? NULL : PQgetvalue(ev, i, EV_SPEND2));
 		key(bp, "percent", false);
-		real(bp, strtod(PQgetvalue(ev, i, EV_PERCENT2), NULL));
-		key_str(bp, "forecast", PQgetvalue(ev, i, EV_FORECAST2));
-		key_str(bp, "forecast_low", PQgetvalue(ev, i, EV_FORECAST_LOW2));
-		key_str(bp, "forecast_high", PQgetvalue(ev, i, EV_FORECAST_HIGH2));
+		if (blind)
+			puts_(bp, "null");
+		else
+			real(bp, strtod(PQgetvalue(ev, i, EV_PERCENT2), NULL));
+		key_str(bp, "forecast", blind ? NULL : PQgetvalue(ev, i, EV_FORECAST2));
+		key_str(bp, "forecast_low", blind ? NULL : PQgetvalue(ev, i, EV_FORECAST_LOW2));
+		key_str(bp, "forecast_high", blind ? NULL : PQgetvalue(ev, i, EV_FORECAST_HIGH2));
 		key(bp, "days_elapsed", false);
 		printf_(bp, "%ld", strtol(PQgetvalue(ev, i, EV_ELAPSED), NULL, 10));
 		key(bp, "days_remaining", false);
@@ -231,6 +238,7 @@ int fg_budget_write_json(FILE *out, const struct fg_budget_result *res)
 		puts_(bp, res->flags[i] & FG_BUDGET_UNMATCHED ? "false" : "true");
 		key(bp, "stale", false);
 		puts_(bp, res->flags[i] & FG_BUDGET_STALE ? "true" : "false");
+		key_str(bp, "status", blind ? "not_evaluated" : "evaluated");
 		puts_(bp, "\n  }");
 	}
 	puts_(bp, res->count > 0 ? "\n]\n" : "\n");
@@ -250,7 +258,8 @@ json_t *fg_budget_statuses(struct fg_budget_result *res)
 		return NULL;
 	for (int i = 0; i < (int)res->count; i++) {
 		const struct fg_budget *b = res->sel[i];
-		int n = fg_budget_crossed(b, ev, i, thr);
+		bool blind = res->flags[i] & FG_BUDGET_BLIND;
+		int n = blind ? 0 : fg_budget_crossed(b, ev, i, thr);
 		json_t *o = json_object(), *t = json_array(), *na = json_array();
 
 		for (int j = 0; j < n; j++)
@@ -270,11 +279,17 @@ json_t *fg_budget_statuses(struct fg_budget_result *res)
 		json_object_set_new(o, "period_end", json_string(PQgetvalue(ev, i, EV_END)));
 		json_object_set_new(o, "amount", json_string(PQgetvalue(ev, i, EV_AMOUNT2)));
 		json_object_set_new(o, "currency", json_string(b->currency));
-		json_object_set_new(o, "spend", json_string(PQgetvalue(ev, i, EV_SPEND2)));
-		json_object_set_new(o, "percent", json_real(strtod(PQgetvalue(ev, i, EV_PERCENT2), NULL)));
-		json_object_set_new(o, "forecast", json_string(PQgetvalue(ev, i, EV_FORECAST2)));
-		json_object_set_new(o, "forecast_low", json_string(PQgetvalue(ev, i, EV_FORECAST_LOW2)));
-		json_object_set_new(o, "forecast_high", json_string(PQgetvalue(ev, i, EV_FORECAST_HIGH2)));
+		json_object_set_new(o, "spend",
+				    blind ? json_null() : json_string(PQgetvalue(ev, i, EV_SPEND2)));
+		json_object_set_new(o, "percent",
+				    blind ? json_null()
+					  : json_real(strtod(PQgetvalue(ev, i, EV_PERCENT2), NULL)));
+		json_object_set_new(o, "forecast",
+				    blind ? json_null() : json_string(PQgetvalue(ev, i, EV_FORECAST2)));
+		json_object_set_new(o, "forecast_low",
+				    blind ? json_null() : json_string(PQgetvalue(ev, i, EV_FORECAST_LOW2)));
+		json_object_set_new(o, "forecast_high",
+				    blind ? json_null() : json_string(PQgetvalue(ev, i, EV_FORECAST_HIGH2)));
 		json_object_set_new(o, "days_elapsed",
 				    json_integer(strtol(PQgetvalue(ev, i, EV_ELAPSED), NULL, 10)));
 		json_object_set_new(o, "days_remaining",
@@ -283,6 +298,7 @@ json_t *fg_budget_statuses(struct fg_budget_result *res)
 		json_object_set_new(o, "new_alerts", na);
 		json_object_set_new(o, "matched", json_boolean(!(res->flags[i] & FG_BUDGET_UNMATCHED)));
 		json_object_set_new(o, "stale", json_boolean(res->flags[i] & FG_BUDGET_STALE));
+		json_object_set_new(o, "status", json_string(blind ? "not_evaluated" : "evaluated"));
 		if (json_array_append_new(res->statuses, o) < 0) {
 			json_decref(res->statuses);
 			res->statuses = NULL;

@@ -13,10 +13,13 @@
  * "budget:<name>:<period_start>:<kind>:<threshold>".  Every alert of a
  * budget's period belongs to one incident, "budget:<name>:<period_start>"
  * (fields "incident"), which ends with the period: fg_budget_resolve
- * queues its resolution for the channels that were told of it.
+ * queues its resolution for the channels that were told of it.  The
+ * body and the "contributors" field name the top contributors
+ * (budget_contrib.c).
  */
 #include "budget_notify.h"
 #include "budget_array.h"
+#include "budget_contrib.h"
 #include "budget_eval.h"
 #include "clock.h"
 #include "db.h"
@@ -174,11 +177,11 @@ int fg_budget_resolve(PGconn *db, long as_of, struct fg_budget_result *res)
 }
 
 static int add_rows(const struct fg_budget_cand *group, int n, const struct fg_budget_cand *top,
-		    const PGresult *ev, struct fg_outbox_batch *batch)
+		    const PGresult *ev, const struct fg_budget_contrib *ct, struct fg_outbox_batch *batch)
 {
 	const struct fg_budget *b = top->b;
 	const char *cur = b->currency;
-	char title[512], body[2048], crossed[256], dedup[512];
+	char title[512], body[6144], crossed[256], dedup[512];
 	json_t *f = fields(top, ev);
 
 	if (f == NULL)
@@ -203,6 +206,7 @@ static int add_rows(const struct fg_budget_cand *group, int n, const struct fg_b
 		 PQgetvalue(ev, top->row, EV_REMAINING2), cur, PQgetvalue(ev, top->row, EV_FORECAST2), cur,
 		 PQgetvalue(ev, top->row, EV_FORECAST_LOW2), PQgetvalue(ev, top->row, EV_FORECAST_HIGH2),
 		 top->forecast ? "Projected thresholds" : "Thresholds", crossed);
+	fg_budget_contrib_render(ct, top->row, cur, body, sizeof(body), f);
 	snprintf(dedup, sizeof(dedup), "budget:%s:%s:%s:%d", b->name, PQgetvalue(ev, top->row, EV_START),
 		 top->forecast ? "forecast" : "actual", top->threshold);
 	for (int i = 0; i < b->nnotify; i++)
@@ -213,25 +217,53 @@ static int add_rows(const struct fg_budget_cand *group, int n, const struct fg_b
 	return 0;
 }
 
+/* The group of candidates from i on (one budget and kind) and its highest created one. */
+static int group_end(const struct fg_budget_cands *cs, int i, const struct fg_budget_cand **top)
+{
+	int j;
+
+	*top = NULL;
+	for (j = i; j < cs->n && cs->v[j].row == cs->v[i].row && cs->v[j].forecast == cs->v[i].forecast; j++)
+		if (cs->v[j].created && (*top == NULL || cs->v[j].threshold > (*top)->threshold))
+			*top = &cs->v[j];
+	return j;
+}
+
 int fg_budget_notify_plan(struct fg_budget_cands *cs, const PGresult *ev, struct fg_budget_result *res,
-			  bool write, PGconn *db)
+			  bool write, PGconn *db, const struct fg_budget *const *sel, long as_of)
 {
 	struct fg_outbox_batch batch;
+	struct fg_budget_contrib ct = { 0 };
+	bool *want = NULL;
 	int rc = 0, rows = 0;
 	long added = 0;
 
 	fg_outbox_batch_init(&batch);
+	/* the contributors of every budget that sends a message, in one statement */
+	if (write && cs->n > 0) {
+		bool any = false;
+		if ((want = calloc((size_t)PQntuples(ev) + 1, sizeof(*want))) == NULL) {
+			rc = FG_ERR_INTERNAL;
+			goto out;
+		}
+		for (int i = 0, j; i < cs->n; i = j) {
+			const struct fg_budget_cand *top;
+			j = group_end(cs, i, &top);
+			if (top != NULL && top->b->nnotify > 0)
+				any = want[top->row] = true;
+		}
+		if (any &&
+		    (rc = fg_budget_contrib_query(db, sel, want, ev, as_of, &ct, &res->statements)) < 0)
+			goto out;
+	}
 	/* Candidates of one budget and kind are contiguous (see budget_run.c). */
 	for (int i = 0, j; i < cs->n; i = j) {
-		const struct fg_budget_cand *top = NULL;
-		for (j = i;
-		     j < cs->n && cs->v[j].row == cs->v[i].row && cs->v[j].forecast == cs->v[i].forecast; j++)
-			if (cs->v[j].created && (top == NULL || cs->v[j].threshold > top->threshold))
-				top = &cs->v[j];
+		const struct fg_budget_cand *top;
+		j = group_end(cs, i, &top);
 		if (top == NULL || top->b->nnotify == 0)
 			continue;
 		rows += top->b->nnotify;
-		if (write && (rc = add_rows(cs->v + i, j - i, top, ev, &batch)) < 0)
+		if (write && (rc = add_rows(cs->v + i, j - i, top, ev, &ct, &batch)) < 0)
 			goto out;
 		/* one row names the highest; it stands for every alert of the group */
 		for (int k = i; write && k < j; k++)
@@ -246,6 +278,8 @@ int fg_budget_notify_plan(struct fg_budget_cands *cs, const PGresult *ev, struct
 	if (rc == 0)
 		res->notifications += added;
 out:
+	fg_budget_contrib_release(&ct);
+	free(want);
 	fg_outbox_batch_release(&batch);
 	return rc;
 }

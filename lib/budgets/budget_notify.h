@@ -42,8 +42,10 @@ int fg_budget_alerts_insert(PGconn *db, struct fg_budget_cands *cs, const PGresu
  * One notification per (budget, kind) with created alerts and per channel
  * of the budget, naming the highest created threshold.  With write, the
  * rows are inserted into the outbox in one statement (counted in
- * res->statements) and the created candidates they cover marked queued;
- * otherwise only counted.  Returns 0 or < 0.
+ * res->statements), after one more naming the top contributors of their
+ * budgets (sel: the budget of each row of ev, evaluated as of as_of), and
+ * the created candidates they cover marked queued; otherwise only
+ * counted.  Returns 0 or < 0.
  */
 /*
  * Close the incidents of budget periods over as of day as_of: queue their
@@ -54,6 +56,6 @@ int fg_budget_alerts_insert(PGconn *db, struct fg_budget_cands *cs, const PGresu
 int fg_budget_resolve(PGconn *db, long as_of, struct fg_budget_result *res);
 
 int fg_budget_notify_plan(struct fg_budget_cands *cs, const PGresult *ev, struct fg_budget_result *res,
-			  bool write, PGconn *db);
+			  bool write, PGconn *db, const struct fg_budget *const *sel, long as_of);
 
 #endif

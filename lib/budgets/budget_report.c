@@ -9,6 +9,8 @@
  * whose connector's data is out of date reads "stale", and one whose
  * scope matches no cost row "unmatched" (after the severity when a
  * threshold is crossed: "critical, stale"), as their figures mean little.
+ * A user:, role: or query_tag: budget whose connector has no attribution
+ * has no figures ("-") and reads "not_evaluated".
  */
 #include "budget.h"
 
@@ -49,9 +51,16 @@ static void cells(const struct fg_budget *b, const json_t *st, char cell[NCOL][1
 	snprintf(cell[C_PERIOD], 128, "%s", json_string_value(json_object_get(st, "period")));
 	snprintf(cell[C_START], 128, "%s", json_string_value(json_object_get(st, "period_start")));
 	snprintf(cell[C_END], 128, "%s", json_string_value(json_object_get(st, "period_end")));
-	snprintf(cell[C_SPEND], 128, "%s", json_string_value(json_object_get(st, "spend")));
 	snprintf(cell[C_AMOUNT], 128, "%s %s", json_string_value(json_object_get(st, "amount")), cur);
 	snprintf(cell[C_USED], 128, "%6.2f%% [%s]", pct, bar);
+	if (json_is_null(json_object_get(st, "spend"))) {
+		snprintf(cell[C_SPEND], 128, "-");
+		snprintf(cell[C_USED], 128, "-");
+		snprintf(cell[C_FORECAST], 128, "-");
+		snprintf(cell[C_STATUS], 128, "not_evaluated");
+		return;
+	}
+	snprintf(cell[C_SPEND], 128, "%s", json_string_value(json_object_get(st, "spend")));
 	snprintf(cell[C_FORECAST], 128, "%s", json_string_value(json_object_get(st, "forecast")));
 	const char *sev = n == 0 ? "ok"
 				 : fg_severity_label(fg_budget_severity(

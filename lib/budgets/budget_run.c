@@ -133,7 +133,7 @@ out:
 
 /* Alert candidates and the --fail-on flags from the evaluation rows. */
 static int build(const struct fg_budget **sel, PGresult *ev, struct fg_budget_cands *cs,
-		 struct fg_budget_result *res)
+		 struct fg_budget_result *res, unsigned char *flags)
 {
 	int rows = PQntuples(ev), thr[FG_BUDGET_MAX_THRESHOLDS];
 	char key[32];
@@ -145,6 +145,12 @@ static int build(const struct fg_budget **sel, PGresult *ev, struct fg_budget_ca
 		bool breach = strcmp(PQgetvalue(ev, i, EV_BREACH), "t") == 0;
 		bool fok = strcmp(PQgetvalue(ev, i, EV_FORECAST_OK), "t") == 0;
 		bool fbreach = fok && strcmp(PQgetvalue(ev, i, EV_FORECAST_BREACH), "t") == 0;
+
+		/* no attribution to read: neither figures nor alerts */
+		if (strcmp(PQgetvalue(ev, i, EV_BLIND), "t") == 0) {
+			flags[i] |= FG_BUDGET_BLIND;
+			continue;
+		}
 
 		res->any_warn |= n > 0;
 		res->any_breach |= breach;
@@ -200,7 +206,7 @@ int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, unsig
 			rc = FG_ERR_INTERNAL;
 			goto out;
 		}
-		if ((rc = build(sel, ev, &cs, res)) < 0)
+		if ((rc = build(sel, ev, &cs, res, flags)) < 0)
 			goto out;
 		res->statements++;
 		if ((rc = fg_budget_coverage(db, sel, nsel, as_of, flags)) < 0)
@@ -211,12 +217,12 @@ int fg_budget_run(PGconn *db, const struct fg_budget_set *set, long as_of, unsig
 	if (dry_run) {
 		for (int i = 0; i < cs.n; i++)
 			cs.v[i].created = true;
-		rc = fg_budget_notify_plan(&cs, ev, res, false, db);
+		rc = fg_budget_notify_plan(&cs, ev, res, false, db, sel, as_of);
 	} else if (cs.n > 0) {
 		res->statements++;
 		if ((rc = fg_budget_alerts_insert(db, &cs, ev, as_of)) < 0)
 			goto out;
-		if ((rc = fg_budget_notify_plan(&cs, ev, res, true, db)) < 0)
+		if ((rc = fg_budget_notify_plan(&cs, ev, res, true, db, sel, as_of)) < 0)
 			goto out;
 	}
 	if (!dry_run && (rc = fg_budget_resolve(db, as_of, res)) < 0)

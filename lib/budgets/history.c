@@ -72,7 +72,8 @@ static int build_day(PGconn *db, const struct fg_budget_set *set, long day, bool
 			sel[ns++] = &set->v[i];
 	for (int i = 0; i < n; i++) {
 		long idx = strtol(PQgetvalue(r, i, EV_IDX), NULL, 10);
-		if (idx < 1 || idx > ns)
+		/* an attribution scope without attribution has no figure to keep */
+		if (idx < 1 || idx > ns || strcmp(PQgetvalue(r, i, EV_BLIND), "t") == 0)
 			continue;
 		const struct fg_budget *b = sel[idx - 1];
 		fg_pgarr_add(&arr[A_BUDGET], b->name);

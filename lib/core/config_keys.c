@@ -54,6 +54,7 @@ const struct fg_conf_key fg_conf_keys[] = {
 	{ "connector", "anomaly_min_change_amount", 0 },
 	{ "connector", "anomaly_dips", 0 },
 	{ "connector", "anomaly_notify", 0 },
+	{ "connector", "attribution_top_queries", 0 },
 
 	{ "budget", "connector", 0 },
 	{ "budget", "amount", 0 },

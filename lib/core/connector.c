@@ -69,6 +69,7 @@ static int read_values(const struct fg_config *cfg, const struct fg_conf_section
 	bad |= get_seconds(cfg, sec, "connect_timeout", 30, 3600, &c->connect_timeout) < 0;
 	bad |= get_int(cfg, sec, "login_days", 0, 1, 365, &c->login_days) < 0;
 	bad |= get_int(cfg, sec, "max_data_age", 2, 0, 3650, &c->max_data_age) < 0;
+	bad |= get_int(cfg, sec, "attribution_top_queries", 50, 0, 10000, &c->attribution_top_queries) < 0;
 	if (!currency_ok(c->currency)) {
 		fg_conf_error(cfg, sec, "currency", "'%s' is not a currency code such as USD", c->currency);
 		bad = 1;

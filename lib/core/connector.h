@@ -21,6 +21,8 @@
  *   fetch_rows              the ODBC layer's default, 1..100000
  *   login_days              secscan's [secscan] login_days, 1..365
  *   max_data_age            2 days, 0..3650 (0: never stale)
+ *   attribution_top_queries 50, 0..10000: costsync's query hashes kept per
+ *                           day and warehouse, the rest folded together
  *   service_users           secscan: names added to [secscan] service_users
  *
  * Durations are seconds, or a number with s, m, h or d.  Strings are
@@ -45,12 +47,13 @@ struct fg_connector {
 	int lookback_days;
 	int backfill_days;
 	bool use_org_rates;
-	int query_timeout;    /* seconds, 0: none */
-	int connect_timeout;  /* seconds, 0: the driver's default */
-	int fetch_rows;       /* rows per ODBC block, 0: the ODBC layer's default */
-	int login_days;       /* 0: as [secscan] login_days */
-	int max_data_age;     /* days the last synced day may lag the day evaluated; 0: no limit */
-	char **service_users; /* owned list (strlist.h), NULL when unset */
+	int query_timeout;           /* seconds, 0: none */
+	int connect_timeout;         /* seconds, 0: the driver's default */
+	int fetch_rows;              /* rows per ODBC block, 0: the ODBC layer's default */
+	int login_days;              /* 0: as [secscan] login_days */
+	int max_data_age;            /* days the last synced day may lag the day evaluated; 0: no limit */
+	int attribution_top_queries; /* query hashes kept per day and warehouse */
+	char **service_users;        /* owned list (strlist.h), NULL when unset */
 	int nservice_users;
 };
 

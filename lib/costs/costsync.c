@@ -285,6 +285,7 @@ static int sync_one(struct fg_tool *t, const struct fg_connector *c, const struc
 		    struct fg_costsync_stats *s, json_t *rep)
 {
 	struct fg_odbc *src = NULL;
+	struct fg_costsync_attr attr;
 	struct window w;
 	int rc;
 
@@ -298,18 +299,31 @@ static int sync_one(struct fg_tool *t, const struct fg_connector *c, const struc
 		fg_odbc_set_fetch_rows(src, c->fetch_rows);
 	if ((rc = fg_db_begin(t->db)) < 0)
 		goto out;
-	/* a few statements over at most some 100k rows: compiling them costs more than it saves */
-	if ((rc = fg_db_exec(t->db, "configure the transaction", "SET LOCAL jit = off", 0, NULL)) < 0)
+	/* a few statements over at most some million rows: compiling them costs more than it
+	 * saves; the staged attribution (a row per day, warehouse, user, role and tag) would
+	 * spill from the default 8 MB of buffers for temporary tables (taken only before the
+	 * session's first temporary table: the first connector's run sets it), and its
+	 * roll-up per user, role and tag from 4 MB of work memory */
+	if ((rc = fg_db_exec(t->db, "configure the transaction", "SET LOCAL jit = off", 0, NULL)) < 0 ||
+	    (rc = fg_db_exec(t->db, "configure the transaction",
+			     "SELECT set_config('temp_buffers', '256MB', false),"
+			     " set_config('work_mem', '128MB', true)",
+			     0, NULL)) < 0)
 		goto out;
 	if ((rc = fg_db_exec(t->db, "create staging table", sql_stage, 0, NULL)) < 0 ||
 	    (rc = fg_db_exec(t->db, "create staging table", sql_rates, 0, NULL)) < 0)
 		goto out;
-	if ((rc = fg_costsync_extract(c, src, t->db, w.since, w.until, s)) < 0)
+	if ((rc = fg_costsync_extract(c, src, t->db, w.since, w.until, s)) < 0 ||
+	    (rc = fg_costsync_attr_extract(c, src, t->db, w.since, w.until, &attr)) < 0)
 		goto out;
 	fg_odbc_close(src);
 	src = NULL;
-	if ((rc = price_and_write(t, c, &w, o->dry_run, s, rep)) < 0)
+	if ((rc = price_and_write(t, c, &w, o->dry_run, s, rep)) < 0 ||
+	    (rc = fg_costsync_attr_store(t->db, c, w.since, w.until, &attr)) < 0)
 		goto out;
+	json_object_set_new(rep, "attribution",
+			    json_pack("{s:b,s:I,s:I}", "available", attr.available, "rows",
+				      (json_int_t)attr.rows, "query_rows", (json_int_t)attr.qrows));
 	if (fg_interrupted) {
 		fg_error("connector '%s': interrupted before commit; nothing was written for this connector",
 			 c->name);

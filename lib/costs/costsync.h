@@ -7,6 +7,9 @@
  *   costsync_extract.c  the extraction SQL (portable between Snowflake and
  *                       the simulator) and the stream of source rows into
  *                       a COPY on the PostgreSQL connection;
+ *   costsync_attr.c     cost attribution (QUERY_ATTRIBUTION_HISTORY): users,
+ *                       roles, query tags and query hashes, and the idle
+ *                       compute that makes each warehouse's day add up;
  *   costsync.c          one transaction per connector: stage, price, diff,
  *                       upsert, reconcile, watermark; the run summary.
  *
@@ -57,6 +60,37 @@ struct fg_costsync_stats {
  */
 int fg_costsync_extract(const struct fg_connector *c, struct fg_odbc *src, PGconn *pg, const char *since,
 			const char *until, struct fg_costsync_stats *stats);
+
+/*
+ * Start `COPY ... FROM STDIN` (sql, a literal) on pg; end it, committing
+ * the rows when ok, else aborting it (which aborts the transaction).
+ * Both return 0 or < 0 after logging (copy_end logs only when ok).
+ */
+int fg_costsync_copy_begin(PGconn *pg, const char *sql);
+int fg_costsync_copy_end(PGconn *pg, bool ok);
+
+/* What one connector's attribution read. */
+struct fg_costsync_attr {
+	bool available;   /* the view could be read */
+	long rows, qrows; /* aggregated rows, query-hash rows */
+	char reason[512]; /* why not, when !available */
+};
+
+/*
+ * Read the attribution of [since, until] into the temporary tables cs_attr
+ * and cs_attr_q on pg (created here).  A view the role may not read is
+ * one warning and a->available false, returning 0.  Returns 0 or < 0
+ * after logging (the transaction must then be rolled back).
+ */
+int fg_costsync_attr_extract(const struct fg_connector *c, struct fg_odbc *src, PGconn *pg, const char *since,
+			     const char *until, struct fg_costsync_attr *a);
+/*
+ * After daily_costs holds the window: record whether attribution was
+ * available and, when it was, store it priced and recompute the idle
+ * compute of [since, until].  Returns 0 or < 0 after logging.
+ */
+int fg_costsync_attr_store(PGconn *pg, const struct fg_connector *c, const char *since, const char *until,
+			   const struct fg_costsync_attr *a);
 
 /*
  * True when s is [+-]digits[.digits][(e|E)[+-]digits], the text both

@@ -227,11 +227,11 @@ static int run_query(const struct fg_connector *c, struct fg_odbc *src, PGconn *
 	return rc < 0 ? rc : 0;
 }
 
-static int copy_begin(PGconn *pg, const char *sql)
+int fg_costsync_copy_begin(PGconn *pg, const char *sql)
 {
 	PGresult *r = PQexec(pg, sql); /* fg_db_lint_ok: literal COPY ... FROM STDIN */
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
-		int rc = fg_db_fail(pg, r, "start COPY of cost rows");
+		int rc = fg_db_fail(pg, r, "start COPY of source rows");
 		PQclear(r);
 		return rc;
 	}
@@ -239,15 +239,14 @@ static int copy_begin(PGconn *pg, const char *sql)
 	return 0;
 }
 
-/* Finish (ok) or abort a COPY; returns 0 or < 0 (logged when ok was true). */
-static int copy_end(PGconn *pg, bool ok)
+int fg_costsync_copy_end(PGconn *pg, bool ok)
 {
 	PGresult *r;
 	int rc = 0;
 
 	if (PQputCopyEnd(pg, ok ? NULL : "costsync: source read failed") != 1) {
 		if (ok)
-			fg_error("cannot finish COPY of cost rows: %s", PQerrorMessage(pg));
+			fg_error("cannot finish COPY of source rows: %s", PQerrorMessage(pg));
 		return FG_ERR_TEMP;
 	}
 	while ((r = PQgetResult(pg)) != NULL) {
@@ -276,22 +275,23 @@ int fg_costsync_extract(const struct fg_connector *c, struct fg_odbc *src, PGcon
 	};
 	const struct fg_sql_arg daily[] = { { "since", since }, { "until", until } };
 
-	rc = copy_begin(pg, "COPY cs_stage (kind, day, service_type, entity, credits, quantity) FROM STDIN");
+	rc = fg_costsync_copy_begin(
+		pg, "COPY cs_stage (kind, day, service_type, entity, credits, quantity) FROM STDIN");
 	for (size_t i = 0; rc == 0 && i < sizeof(queries) / sizeof(queries[0]); i++) {
 		const struct query *q = &queries[i];
 		rc = run_query(c, src, pg, &l, q, q->hourly ? hourly : daily,
 			       q->hourly ? FG_SQL_COUNT(hourly) : FG_SQL_COUNT(daily), &stats->rows_read);
 		if (rc < 0)
-			copy_end(pg, false);
+			fg_costsync_copy_end(pg, false);
 		else if (i + 1 == sizeof(queries) / sizeof(queries[0]))
-			rc = copy_end(pg, true);
+			rc = fg_costsync_copy_end(pg, true);
 	}
 	if (rc == 0 && c->use_org_rates) {
-		rc = copy_begin(pg, "COPY cs_rates (day, usage_type, currency, rate) FROM STDIN");
+		rc = fg_costsync_copy_begin(pg, "COPY cs_rates (day, usage_type, currency, rate) FROM STDIN");
 		if (rc == 0) {
 			rc = run_query(c, src, pg, &l, &rates_query, daily, FG_SQL_COUNT(daily),
 				       &stats->rows_read);
-			int rc2 = copy_end(pg, rc == 0);
+			int rc2 = fg_costsync_copy_end(pg, rc == 0);
 			rc = rc < 0 ? rc : rc2;
 		}
 	}

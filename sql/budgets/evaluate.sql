@@ -28,16 +28,26 @@
 --   4. gives a budget of one unit that unit's figures and adds up the
 --      units of the others.
 --
+-- A user:, role: or query_tag: scope is one unit whose service is
+-- '@USER', '@ROLE' or '@QUERY_TAG' and whose entity is its list of names
+-- (budget_attr.c).  Its rows come from attribution_daily: each name of
+-- :attr_names matches by equality, or by the regular expression in
+-- :attr_regexes when it has a '*'; a stored name matching several names of
+-- one list counts once.  Those rows join step 1 as cost rows of that
+-- unit, and stay out of the connector's total.  A budget of such a scope
+-- (:budget_attr) on a connector whose last sync could not read the
+-- attribution is not evaluated (the last column).
+--
 -- Money stays NUMERIC, summed in the same terms as a per-day, per-weekday
 -- aggregation would (the figures are exact to the last digit and scale).
 
 -- The selected budgets; pid: the (unit, period) pair that is the budget's
 -- figures, NULL when it adds up several (multi_budgets, multi_pairs).
 WITH b AS (
-	SELECT t.idx::int AS idx, t.name, t.connector, t.amount, t.period, t.pid
+	SELECT t.idx::int AS idx, t.name, t.connector, t.amount, t.period, t.pid, t.attr
 	FROM unnest(:budget_names::text[], :budget_connectors::text[], :budget_amounts::numeric[],
-		:budget_periods::text[], :budget_pairs::int[])
-		WITH ORDINALITY AS t(name, connector, amount, period, pid, idx)),
+		:budget_periods::text[], :budget_pairs::int[], :budget_attr::bool[])
+		WITH ORDINALITY AS t(name, connector, amount, period, pid, attr, idx)),
 -- Periods in use; slot: which of the spend sums since a start is theirs.
 p AS (
 	SELECT t.period, t.ps, t.pe, t.slot
@@ -51,10 +61,38 @@ cw AS (
 		CASE WHEN c.first_day <= :as_of::date - 28 THEN :as_of::date - 28
 			ELSE greatest(:as_of::date - 7, c.first_day) END AS slo,
 		CASE WHEN c.first_day IS NULL THEN 0 WHEN c.first_day <= :as_of::date - 28 THEN 4
-			ELSE greatest(0, :as_of::date - greatest(:as_of::date - 7, c.first_day)) END AS ns
+			ELSE greatest(0, :as_of::date - greatest(:as_of::date - 7, c.first_day)) END AS ns,
+		c.attr_ok
 	FROM (SELECT cn.connector,
-			(SELECT min(d.day) FROM daily_costs d WHERE d.connector = cn.connector) AS first_day
+			(SELECT min(d.day) FROM daily_costs d WHERE d.connector = cn.connector) AS first_day,
+			coalesce((SELECT s.available FROM attribution_state s WHERE s.connector = cn.connector),
+				false) AS attr_ok
 		FROM unnest(:connectors::text[]) AS cn(connector) OFFSET 0) c),
+-- Attribution units: one row per name; the stored names of the scanned
+-- days each name matches (am), and their cost rows (ar).
+an AS (
+	SELECT t.connector, t.unit, lower(substr(t.unit, 2)) AS dim, t.ent, t.name, t.rx
+	FROM unnest(:attr_connectors::text[], :attr_units::text[], :attr_entities::text[],
+		:attr_names::text[], :attr_regexes::text[]) AS t(connector, unit, ent, name, rx)),
+av AS (
+	SELECT a.connector, a.dimension, upper(a.name) AS name, a.day, sum(a.cost) AS cost
+	FROM attribution_daily a
+	WHERE EXISTS (SELECT 1 FROM an) AND a.connector = ANY (:connectors::text[])
+		AND a.day >= :scan_from::date AND a.day <= :as_of::date
+	GROUP BY 1, 2, 3, 4),
+avn AS (SELECT DISTINCT connector, dimension, name FROM av),
+am AS (
+	SELECT an.connector, an.unit, an.ent, avn.dimension, avn.name
+	FROM an JOIN avn ON avn.connector = an.connector AND avn.dimension = an.dim AND avn.name = an.name
+	WHERE an.rx IS NULL
+	UNION
+	SELECT an.connector, an.unit, an.ent, avn.dimension, avn.name
+	FROM an JOIN avn ON avn.connector = an.connector AND avn.dimension = an.dim
+	WHERE an.rx IS NOT NULL AND avn.name ~ an.rx),
+ar AS (
+	SELECT am.connector, am.unit AS service_type, am.ent AS entity, av.day, sum(av.cost) AS cost
+	FROM am JOIN av ON av.connector = am.connector AND av.dimension = am.dimension AND av.name = am.name
+	GROUP BY 1, 2, 3, 4),
 -- 1. One pass over the cost rows: spend since each start, samples per
 -- weekday.
 g AS (
@@ -72,9 +110,12 @@ g AS (
 	FROM (SELECT x.connector, x.service_type, x.entity, x.day, x.cost,
 			CASE WHEN x.day >= cw.slo AND x.day < :as_of::date
 				THEN (x.day - :sample_monday::date) % 7 + 1 END AS k
-		FROM cw JOIN daily_costs x ON x.connector = cw.connector
-		WHERE x.connector = ANY (:connectors::text[]) AND x.day >= :scan_from::date
-			AND x.day <= :as_of::date) d
+		FROM cw JOIN (SELECT connector, service_type, entity, day, cost FROM daily_costs
+				WHERE connector = ANY (:connectors::text[]) AND day >= :scan_from::date
+					AND day <= :as_of::date
+			UNION ALL
+			SELECT connector, service_type, entity, day, cost FROM ar) x
+			ON x.connector = cw.connector) d
 	GROUP BY 1, 2, 3),
 -- 2. Names folded to upper case on that small result, the spend rolled up
 -- to (connector, type) and (connector).
@@ -91,7 +132,7 @@ tot AS (
 	FROM f GROUP BY connector, st
 	UNION ALL
 	SELECT connector, '*', '*', sum(c1), sum(c2), sum(c3), sum(c4), sum(c5), sum(c6)
-	FROM f GROUP BY connector),
+	FROM f WHERE st NOT LIKE '@%' GROUP BY connector),
 un AS (
 	SELECT u.uid::int AS uid, u.connector, u.st, u.ent
 	FROM unnest(:unit_connectors::text[], :unit_services::text[], :unit_entities::text[])
@@ -244,7 +285,7 @@ bs AS (
 	FROM unnest(:multi_budgets::int[], :multi_pairs::int[]) AS m(idx, pid) JOIN pf USING (pid)
 	GROUP BY m.idx),
 x AS (
-	SELECT b.idx, b.name, b.amount, p.ps, p.pe, cw.first_day,
+	SELECT b.idx, b.name, b.amount, p.ps, p.pe, cw.first_day, b.attr AND NOT cw.attr_ok AS blind,
 		coalesce(v.spend, 0) AS spend, coalesce(v.spend, 0) - coalesce(v.today, 0) AS done,
 		coalesce(v.f_mid, 0) AS f_mid, coalesce(v.f_lo, 0) AS f_lo, coalesce(v.f_hi, 0) AS f_hi
 	FROM b JOIN p USING (period) JOIN cw USING (connector)
@@ -279,6 +320,7 @@ SELECT x.idx, x.ps, x.pe, x.spend,
 	-- t <= the exact integer quotient: C picks them from the budget
 	greatest(least(div(x.spend * 100, x.amount), 1001), 0)::int,
 	ea.done_alerts,
-	round(greatest(x.done + x.f_mid, x.spend) * 100 / x.amount, 2)
+	round(greatest(x.done + x.f_mid, x.spend) * 100 / x.amount, 2),
+	x.blind
 FROM x LEFT JOIN ea ON ea.name = x.name AND ea.period_start = x.ps
 ORDER BY x.idx

@@ -99,7 +99,7 @@ fg_sql "INSERT INTO daily_costs (connector, day, service_type, entity, cost, cur
 	VALUES ('prod', '2026-03-02', 'STORAGE', '', 250.5, 'USD')"
 fg_run budgetcheck -c "$good" --dry-run --json
 fg_eq "--json exits 0" 0 "$FG_RC"
-fg_eq "--json keys" '["amount","connector","currency","days_elapsed","days_remaining","forecast","forecast_high","forecast_low","matched","name","new_alerts","percent","period","period_end","period_start","spend","stale","thresholds_crossed"]' \
+fg_eq "--json keys" '["amount","connector","currency","days_elapsed","days_remaining","forecast","forecast_high","forecast_low","matched","name","new_alerts","percent","period","period_end","period_start","spend","stale","status","thresholds_crossed"]' \
 	"$(jq -c '.[0] | keys' <<<"$FG_OUT")"
 fg_eq "--json money as decimal strings" "string string string string string number" \
 	"$(jq -r '.[0] | [.amount, .spend, .forecast, .forecast_low, .forecast_high, .percent] | map(type) | join(" ")' <<<"$FG_OUT")"

@@ -53,13 +53,20 @@ static const struct {
 					" contributors" },
 	{ "budgets/anomaly/resolve.sql", "normal_connectors normal_dimensions normal_series normal_days" },
 	{ "budgets/anomaly/resolved.sql", "ids" },
+	{ "budgets/attribution/contributors.sql", "keys connectors levels since until prev_since prev_until"
+						  " spends all_warehouses wh_keys wh_names name_keys names"
+						  " name_regexes" },
+	{ "budgets/attribution/explain.sql", "connector since until total dims all_warehouses warehouses"
+					     " with_qas attr_dim attr_names attr_regexes" },
 	{ "budgets/coverage.sql", "connectors since as_of" },
 	{ "budgets/deactivate.sql", "names" },
-	{ "budgets/evaluate.sql", "as_of scan_from sample_monday start1 start2 start3 start4 start5 start6"
-				  " budget_names budget_connectors budget_amounts budget_periods budget_pairs"
-				  " period_names period_starts period_ends period_slots connectors"
-				  " unit_connectors unit_services unit_entities pair_units pair_periods"
-				  " multi_budgets multi_pairs" },
+	{ "budgets/evaluate.sql",
+	  "as_of scan_from sample_monday start1 start2 start3 start4 start5 start6"
+	  " budget_names budget_connectors budget_amounts budget_periods budget_pairs"
+	  " budget_attr period_names period_starts period_ends period_slots connectors"
+	  " attr_connectors attr_units attr_entities attr_names attr_regexes"
+	  " unit_connectors unit_services unit_entities pair_units pair_periods"
+	  " multi_budgets multi_pairs" },
 	{ "budgets/history_read.sql", "budget until days" },
 	{ "budgets/history_write.sql", "snapshot_date budgets connectors periods period_starts period_ends"
 				       " spends amounts currencies percents forecasts" },
@@ -69,8 +76,17 @@ static const struct {
 	{ "budgets/resolve_mark.sql", "as_of now" },
 	{ "budgets/record_alerts.sql", "keys budgets periods period_starts period_ends thresholds kinds"
 				       " severities spends amounts percents forecasts" },
+	{ "costs/attribution/clear.sql", "connector" },
+	{ "costs/attribution/idle.sql", "connector since until currency" },
+	{ "costs/attribution/idle_clear.sql", "connector since until" },
+	{ "costs/attribution/rollup.sql", "connector" },
+	{ "costs/attribution/state.sql", "connector available now reason" },
+	{ "costs/attribution/store.sql", "connector credit_price currency" },
+	{ "costs/attribution/store_queries.sql", "connector credit_price currency" },
 	{ "costs/delete_unreported.sql", "connector since until" },
 	{ "costs/diff.sql", "connector since until currency" },
+	{ "costs/extract/attribution.sql", "since until scan_from scan_before" },
+	{ "costs/extract/attribution_queries.sql", "since until scan_from scan_before top_queries" },
 	{ "costs/extract/daily.sql", "since until" },
 	{ "costs/extract/rates.sql", "since until" },
 	{ "costs/extract/storage.sql", "since until" },
