@@ -30,7 +30,7 @@ struct fg_anomaly_conf {
 	const char *connector;
 	const char *currency;
 	bool enabled;
-	char dimensions[64]; /* comma-separated: account,warehouse,service */
+	char dimensions[64]; /* comma-separated: account,warehouse,service,user,query_tag */
 	const char *sensitivity;
 	int lookback_weeks;
 	int min_history_days;

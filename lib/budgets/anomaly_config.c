@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const dimension_names[] = { "account", "warehouse", "service", NULL };
+static const char *const dimension_names[] = { "account", "warehouse", "service", "user", "query_tag", NULL };
 static const char *const severities[] = { "info", "low", "medium", "high", "critical", NULL };
 
 /* The key in sec: "anomaly_KEY" in a [connector], KEY in [anomaly]. */
@@ -44,8 +44,10 @@ static int read_dims(const struct fg_config *cfg, const struct fg_conf_section *
 		while (dimension_names[k] && strcmp(dimension_names[k], items[i]) != 0)
 			k++;
 		if (dimension_names[k] == NULL) {
-			fg_conf_error(cfg, sec, key,
-				      "'%s' is not a dimension: use account, warehouse or service", items[i]);
+			fg_conf_error(
+				cfg, sec, key,
+				"'%s' is not a dimension: use account, warehouse, service, user or query_tag",
+				items[i]);
 			rc = FG_ERR_CONFIG;
 		} else if (strstr(dims, items[i]) == NULL) {
 			size_t used = strlen(dims);
@@ -199,7 +201,7 @@ int fg_anomaly_load(const struct fg_config *cfg, struct fg_anomaly_set *set)
 	struct fg_connector_set conns = { 0 };
 	struct fg_anomaly_conf def = {
 		.enabled = true,
-		.dimensions = "account,warehouse,service",
+		.dimensions = "account,warehouse,service,user,query_tag",
 		.sensitivity = "3.5",
 		.lookback_weeks = 8,
 		.min_history_days = 14,

@@ -40,7 +40,8 @@ void fg_anomaly_title(const PGresult *ev, int row, char *buf, size_t len)
 		 PQgetvalue(ev, row, AN_EXPECTED));
 }
 
-/* "service WAREHOUSE_METERING +890.00, warehouse ETL_WH +880.00" */
+/* "service WAREHOUSE_METERING +890.00, warehouse ETL_WH +880.00", and for
+ * a query hash "query 8f3a... +880.00 ran 412 times (usually 30)" */
 static json_t *contributors(const PGresult *ev, int row, char *text, size_t len)
 {
 	json_t *arr = json_loads(PQgetvalue(ev, row, AN_CONTRIB), 0, NULL), *c;
@@ -54,10 +55,18 @@ static json_t *contributors(const PGresult *ev, int row, char *text, size_t len)
 	json_array_foreach(arr, i, c)
 	{
 		const char *change = json_string_value(json_object_get(c, "change"));
-		int w = snprintf(text + used, len - used, "%s%s %s %s%s", used ? ", " : "",
-				 json_string_value(json_object_get(c, "dimension")),
-				 json_string_value(json_object_get(c, "series")),
-				 change && *change == '-' ? "" : "+", change ? change : "?");
+		const char *dim = json_string_value(json_object_get(c, "dimension"));
+		json_t *runs = json_object_get(c, "queries"), *usual = json_object_get(c, "usual_queries");
+		char ran[64] = "";
+		int w;
+
+		if (dim && strcmp(dim, "query") == 0 && json_is_integer(runs) && json_is_integer(usual))
+			snprintf(ran, sizeof(ran),
+				 " ran %" JSON_INTEGER_FORMAT " times (usually %" JSON_INTEGER_FORMAT ")",
+				 json_integer_value(runs), json_integer_value(usual));
+		w = snprintf(text + used, len - used, "%s%s %s %s%s%s", used ? ", " : "", dim,
+			     json_string_value(json_object_get(c, "series")),
+			     change && *change == '-' ? "" : "+", change ? change : "?", ran);
 		if (w < 0 || (size_t)w >= len - used)
 			break;
 		used += (size_t)w;

@@ -151,10 +151,10 @@ bad=$(fg_config bad.conf <<CONF
 odbc = $FG_SIM_ODBC
 anomaly_sensitivity = loud
 [anomaly]
-dimensions = account, user
+dimensions = account, role
 CONF
 )
 fg_run budgetcheck -c "$bad"
-fg_eq "bad values name the file and line" "78|$bad:5: dimensions: 'user' is not a dimension: use account, warehouse or service
+fg_eq "bad values name the file and line" "78|$bad:5: dimensions: 'role' is not a dimension: use account, warehouse, service, user or query_tag
 $bad:3: anomaly_sensitivity: 'loud' is not a decimal number" "$FG_RC|$(sed 's/^budgetcheck: error: //; s/ (.*//; s/ in section .*//' <<<"$FG_ERR")"
 fg_done

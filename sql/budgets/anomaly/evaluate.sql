@@ -6,6 +6,10 @@
 -- complete when it is before today (:eval_to is at most yesterday) and
 -- not after the connector's last synced day.  :scan_from is the earliest
 -- history any connector needs (:eval_from - 7 * its lookback_weeks).
+-- A connector has attribution when its last sync could read it
+-- (attribution_state, as for user: and query_tag: budgets): only then
+-- does it have user and query_tag series and contributors below a
+-- warehouse, user or query tag.
 WITH conf AS (
 	SELECT * FROM unnest(:connectors::text[], :currencies::text[], :dimensions::text[],
 		:sensitivities::numeric[], :lookback_weeks::integer[], :min_history_days::integer[],
@@ -15,14 +19,18 @@ WITH conf AS (
 lim AS (
 	SELECT c.*, least(:eval_to::date, coalesce(s.last_synced_day,
 		(SELECT max(d.day) FROM daily_costs d WHERE d.connector = c.connector))) AS last_day,
-		:eval_from::date - 7 * c.weeks AS first_scan
+		:eval_from::date - 7 * c.weeks AS first_scan,
+		coalesce((SELECT a.available FROM attribution_state a WHERE a.connector = c.connector),
+			false) AS attr_ok
 	FROM conf c LEFT JOIN connector_state s USING (connector)),
 src AS (
 	SELECT d.connector, d.day, upper(d.service_type) AS st, upper(d.entity) AS ent, d.cost
 	FROM daily_costs d JOIN lim l ON l.connector = d.connector
 	WHERE d.day >= :scan_from::date AND d.day >= l.first_scan AND d.day <= l.last_day),
--- The daily cost of every series, one branch per dimension; attributed
--- dimensions (users, query tags) join as further branches.
+-- The daily cost of every series, one branch per dimension.  Users and
+-- query tags cost what their budgets count (attribution_daily: compute
+-- and Query Acceleration), named upper case as budgets match them;
+-- untagged queries are no query tag.
 raw AS (
 	SELECT connector, 'account'::text AS dimension, ''::text AS series, day, sum(cost) AS cost
 	FROM src GROUP BY connector, day
@@ -30,7 +38,13 @@ raw AS (
 	SELECT connector, 'service', st, day, sum(cost) FROM src GROUP BY connector, st, day
 	UNION ALL
 	SELECT connector, 'warehouse', ent, day, sum(cost) FROM src
-	WHERE st = 'WAREHOUSE_METERING' GROUP BY connector, ent, day),
+	WHERE st = 'WAREHOUSE_METERING' GROUP BY connector, ent, day
+	UNION ALL
+	SELECT a.connector, a.dimension, upper(a.name), a.day, sum(a.cost)
+	FROM attribution_daily a JOIN lim l ON l.connector = a.connector
+	WHERE l.attr_ok AND a.dimension IN ('user', 'query_tag') AND a.dimension = ANY (string_to_array(l.dims, ','))
+		AND a.name <> '' AND a.day >= :scan_from::date AND a.day >= l.first_scan AND a.day <= l.last_day
+	GROUP BY 1, 2, 3, 4),
 -- The days judged: each complete day from :eval_from, from the series'
 -- first day with a cost row; a day without a row costs 0.
 ser AS MATERIALIZED (
@@ -85,7 +99,7 @@ f AS (
 		greatest(1.4826 * e.mad * e.ratio, 0.1 * e.wd_med * e.ratio, 0.01) AS spread
 	FROM e),
 v AS MATERIALIZED (
-	SELECT f.*, l.currency, l.dims, f.actual - f.expected AS diff,
+	SELECT f.*, l.currency, l.dims, l.attr_ok, f.actual - f.expected AS diff,
 		CASE
 		WHEN f.hist_days < l.min_hist THEN 'not_evaluated'
 		WHEN f.expected < l.min_cost THEN 'low_volume'
@@ -96,26 +110,93 @@ v AS MATERIALIZED (
 		ELSE 'ok' END AS verdict
 	FROM f JOIN lim l USING (connector)),
 -- What changed one level down: account -> service types and warehouses,
--- service WAREHOUSE_METERING -> warehouses.  Warehouses have no level
--- below until attribution adds one.
+-- service WAREHOUSE_METERING -> warehouses (their series, the top three
+-- together); with attribution, warehouse -> users and query hashes, user
+-- and query tag -> warehouses (the top three of each kind).  A
+-- contributor moved the same way as the series, by at least a twentieth
+-- of its difference: smaller changes are noise beside it.
 cand AS (
 	SELECT p.connector, p.dimension, p.series, p.day, c.dimension AS cdim, c.series AS cser,
-		c.actual, c.expected, c.diff,
+		c.actual, c.expected, c.diff, NULL::numeric AS runs, NULL::numeric AS usual_runs, 0 AS grp,
 		row_number() OVER (PARTITION BY p.connector, p.dimension, p.series, p.day
 			ORDER BY abs(c.diff) DESC, c.dimension, c.series) AS rank
 	FROM v p JOIN v c ON c.connector = p.connector AND c.day = p.day
-	WHERE p.verdict IN ('spike', 'dip') AND c.hist_days > 0 AND c.diff <> 0 AND sign(c.diff) = sign(p.diff)
+	WHERE p.verdict IN ('spike', 'dip') AND c.hist_days > 0 AND sign(c.diff) = sign(p.diff)
+		AND abs(c.diff) >= abs(p.diff) / 20
 		AND ((p.dimension = 'account' AND c.dimension IN ('service', 'warehouse'))
 		  OR (p.dimension = 'service' AND p.series = 'WAREHOUSE_METERING' AND c.dimension = 'warehouse'))),
+-- Attributed contributors of an anomalous day: their amount and query
+-- count on the day (k = 0) and on the same weekday of each baseline week
+-- (k = 1 .. baseline_days); what is usual is the median of those weeks,
+-- a week without a row counting 0.  Under a warehouse, compute only (as
+-- its series counts); under a user or tag, compute and acceleration.
+pa AS MATERIALIZED (
+	SELECT connector, dimension, series, day, nwd, diff FROM v
+	WHERE verdict IN ('spike', 'dip') AND attr_ok AND dimension IN ('warehouse', 'user', 'query_tag')),
+pk AS (
+	SELECT pa.connector, pa.dimension, pa.series, pa.day, k, pa.day - 7 * k AS sday
+	FROM pa CROSS JOIN LATERAL generate_series(0, pa.nwd) AS k),
+att AS (
+	SELECT pk.connector, pk.dimension, pk.series, pk.day, pk.k, 'user' AS cdim, upper(c.user_name) AS cser,
+		sum(c.cost) AS amount, sum(c.queries) AS runs
+	FROM pk JOIN attributed_costs c ON c.connector = pk.connector AND c.day = pk.sday
+		AND upper(c.warehouse) = pk.series
+	WHERE pk.dimension = 'warehouse'
+	GROUP BY 1, 2, 3, 4, 5, 6, 7
+	UNION ALL
+	SELECT pk.connector, pk.dimension, pk.series, pk.day, pk.k, 'query', c.query_hash, sum(c.cost), sum(c.queries)
+	FROM pk JOIN attributed_queries c ON c.connector = pk.connector AND c.day = pk.sday
+		AND upper(c.warehouse) = pk.series
+	WHERE pk.dimension = 'warehouse' AND c.query_hash NOT IN ('(other)', '(none)')
+	GROUP BY 1, 2, 3, 4, 5, 6, 7
+	UNION ALL
+	SELECT pk.connector, pk.dimension, pk.series, pk.day, pk.k, 'warehouse', upper(c.warehouse),
+		sum(c.cost + c.qas_cost), sum(c.queries)
+	FROM pk JOIN attributed_costs c ON c.connector = pk.connector AND c.day = pk.sday
+		AND upper(CASE pk.dimension WHEN 'user' THEN c.user_name ELSE c.query_tag END) = pk.series
+	WHERE pk.dimension IN ('user', 'query_tag')
+	GROUP BY 1, 2, 3, 4, 5, 6, 7),
+ac AS (
+	SELECT a.connector, a.dimension, a.series, a.day, a.cdim, a.cser, p.diff AS pdiff,
+		coalesce(sum(a.amount) FILTER (WHERE a.k = 0), 0) AS actual,
+		coalesce(sum(a.runs) FILTER (WHERE a.k = 0), 0) AS runs,
+		coalesce(array_agg(a.amount) FILTER (WHERE a.k > 0), '{}')
+			|| array_fill(0::numeric, ARRAY[p.nwd - count(*) FILTER (WHERE a.k > 0)::int]) AS wd,
+		coalesce(array_agg(a.runs::numeric) FILTER (WHERE a.k > 0), '{}')
+			|| array_fill(0::numeric, ARRAY[p.nwd - count(*) FILTER (WHERE a.k > 0)::int]) AS wq
+	FROM att a JOIN pa p USING (connector, dimension, series, day)
+	GROUP BY 1, 2, 3, 4, 5, 6, 7, p.nwd),
+am AS (
+	SELECT ac.*,
+		coalesce((SELECT (percentile_disc(0.5) WITHIN GROUP (ORDER BY x)
+			+ percentile_disc(0.5) WITHIN GROUP (ORDER BY x DESC)) / 2 FROM unnest(ac.wd) AS x), 0) AS expected,
+		coalesce((SELECT (percentile_disc(0.5) WITHIN GROUP (ORDER BY x)
+			+ percentile_disc(0.5) WITHIN GROUP (ORDER BY x DESC)) / 2 FROM unnest(ac.wq) AS x), 0) AS usual_runs
+	FROM ac),
+acand AS (
+	SELECT connector, dimension, series, day, cdim, cser, actual, expected, actual - expected AS diff,
+		runs, usual_runs, CASE cdim WHEN 'query' THEN 2 ELSE 1 END AS grp,
+		row_number() OVER (PARTITION BY connector, dimension, series, day, cdim
+			ORDER BY abs(actual - expected) DESC, cser) AS rank
+	FROM am WHERE sign(actual - expected) = sign(pdiff) AND abs(actual - expected) >= abs(pdiff) / 20),
+allc AS (
+	SELECT * FROM cand WHERE rank <= 3
+	UNION ALL
+	SELECT * FROM acand WHERE rank <= 3),
 contrib AS (
 	SELECT connector, dimension, series, day,
 		jsonb_agg(jsonb_build_object('dimension', cdim, 'series', cser,
 			'actual', round(actual, 2)::text, 'expected', round(expected, 2)::text,
-			'change', round(diff, 2)::text) ORDER BY rank) AS items,
-		string_agg(cdim || ' ' || cser || ' ' || CASE WHEN diff >= 0 THEN '+' ELSE '' END
+			'change', round(diff, 2)::text)
+			|| CASE WHEN runs IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('queries', runs,
+				'usual_queries', round(usual_runs)) END ORDER BY grp, rank) AS items,
+		string_agg(cdim || ' ' || CASE WHEN cdim = 'query' AND length(cser) > 12 THEN left(cser, 12) || '…'
+			ELSE cser END || ' ' || CASE WHEN diff >= 0 THEN '+' ELSE '' END
 			|| round(diff, 2)::text || ' (' || round(actual, 2)::text || ', usually '
-			|| round(expected, 2)::text || ')', ', ' ORDER BY rank) AS text
-	FROM cand WHERE rank <= 3
+			|| round(expected, 2)::text || ')'
+			|| CASE WHEN cdim = 'query' THEN ' ran ' || runs || ' times (usually ' || round(usual_runs) || ')'
+				ELSE '' END, ', ' ORDER BY grp, rank) AS text
+	FROM allc
 	GROUP BY 1, 2, 3, 4)
 SELECT v.connector, v.dimension, v.series, to_char(v.day, 'YYYY-MM-DD') AS day, v.verdict,
 	round(v.actual, 2) AS actual, round(v.expected, 2) AS expected, round(v.spread, 2) AS spread,
