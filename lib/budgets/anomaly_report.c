@@ -64,7 +64,7 @@ static json_t *contributors(const PGresult *ev, int row, char *text, size_t len)
 			snprintf(ran, sizeof(ran),
 				 " ran %" JSON_INTEGER_FORMAT " times (usually %" JSON_INTEGER_FORMAT ")",
 				 json_integer_value(runs), json_integer_value(usual));
-		w = snprintf(text + used, len - used, "%s%s %s %s%s%s", used ? ", " : "", dim,
+		w = snprintf(text + used, len - used, "%s%s %s %s%s%s", used ? ", " : "", dim ? dim : "?",
 			     json_string_value(json_object_get(c, "series")),
 			     change && *change == '-' ? "" : "+", change ? change : "?", ran);
 		if (w < 0 || (size_t)w >= len - used)

@@ -15,8 +15,11 @@ conf=$(fg_config bc.conf <<CONF
 odbc = $FG_SIM_ODBC
 [connector bare]
 odbc = $FG_SIM_ODBC
+[channel ops]
+type = webhook
+url = http://127.0.0.1:9/hook
 [anomaly]
-enabled = true
+notify = ops
 CONF
 )
 export FLAKEGUARD_NOW=2026-03-10T10:00:00Z
@@ -79,6 +82,9 @@ fg_eq "contributors keep the whole hash and both counts" "SVC_DBT|$hash:412:30" 
 		|| '|' || (SELECT (c->>'series') || ':' || (c->>'queries') || ':' || (c->>'usual_queries')
 		FROM jsonb_array_elements(contributors) c WHERE c->>'dimension' = 'query' LIMIT 1)
 		FROM anomalies WHERE connector = 'prod' AND dimension = 'warehouse'")"
+fg_match "the notification's fields name the user and the hash with its runs" \
+	"^user SVC_DBT \\+[0-9.]+, .*query $hash \\+[0-9.]+ ran 412 times \\(usually 30\\)" \
+	"$(fg_sql "SELECT fields->>'contributors' FROM notifications WHERE dedup_key LIKE 'anomaly:prod:warehouse:%'")"
 fg_match "the user's alert names the warehouse below it" \
 	'^user SVC_DBT spent 900\.00 USD on Mon 2026-03-09, expected [0-9.]+ \([0-9.]+ to [0-9.]+ on the last 8 Mondays\): \+[0-9.]+, [0-9.]+ spreads of [0-9.]+; warehouse WH_ETL \+[0-9.]+ \(900\.00, usually [0-9.]+\)$' \
 	"$(fg_sql "SELECT explanation FROM anomalies WHERE dimension = 'user'")"
