@@ -1,7 +1,7 @@
 #!/bin/bash
 # Benchmark cost anomaly detection.
 #
-#   bench/anomaly/run.sh [SERIES [DAYS [REPEAT]]]   (needs a build in build/)
+#   bench/anomaly/run.sh [SERIES [DAYS [REPEAT [USERS]]]]   (needs a build in build/)
 #
 # 1. Speed: SERIES warehouses (default 2,000) x DAYS days (default 365)
 #    of generated costs (tests/sim/40_cost_series.sql), judged as an
@@ -16,7 +16,11 @@
 #    evaluation runs with budgetcheck's session settings (no JIT, no
 #    parallel workers, work_mem 64MB), the reference with the server's
 #    defaults.
-# 2. Quality: the confusion counts of a backtest at default settings over
+# 2. With attribution: USERS users (default 500) x DAYS days more in
+#    attribution_daily and the connector's attribution readable: the
+#    evaluation statement again with the user and query_tag dimensions
+#    (medians of REPEAT), and how many series it judged.
+# 3. Quality: the confusion counts of a backtest at default settings over
 #    180 days x 50 series, as tests/integration/anomaly_detect.sh judges
 #    them.
 #
@@ -27,6 +31,7 @@ FG_BUILD_DIR=${FG_BUILD_DIR:-$FG_SOURCE_DIR/build}
 NSERIES=${1:-2000}
 NDAYS=${2:-365}
 REPEAT=${3:-5}
+NUSERS=${4:-500}
 . "$FG_SOURCE_DIR/tests/lib/harness.sh"
 fg_setup
 first=2025-07-01
@@ -90,6 +95,22 @@ printf 'figures compared: %d rows, %d differ by more than 0.01\n' "$(wc -l <"$FG
 	"$(join -j1 <(awk '{ print $1 "/" $2 "/" $3, $4, $5, $6 }' "$FG_TMP/a") \
 		<(awk '{ print $1 "/" $2 "/" $3, $4, $5, $6 }' "$FG_TMP/b") |
 		awk '{ d = 0; for (k = 2; k <= 4; k++) { x = $k - $(k + 3); if (x > 0.01 || x < -0.01) d = 1 } n += d } END { print n + 0 }')"
+
+# With attribution: users as series of their own, the same statement.
+fg_sim "COPY (SELECT 'gen', day, 'user', 'U' || series, 1, cost
+	FROM cost_series(8, $NUSERS, $NDAYS, '$first')) TO STDOUT" |
+	fg_sql "COPY attribution_daily (connector, day, dimension, name, queries, cost) FROM STDIN"
+fg_sql "INSERT INTO attribution_state VALUES ('gen', true, now(), NULL); ANALYZE attribution_daily"
+aparams=("${params[@]}" -v dimensions='{"account,warehouse,service,user,query_tag"}')
+at=""
+for i in $(seq "$REPEAT"); do
+	at="$at $(timed "$FG_TMP/eval.sql" "${tuned[@]}" "${aparams[@]}")"
+done
+printf 'with %d users (%s attribution rows): evaluation statement %8.1f ms (median of%s), %d series judged\n' \
+	"$NUSERS" "$(fg_sql "SELECT count(*) FROM attribution_daily")" "$(echo "$at" | tr ' ' '\n' | grep . | median)" "$at" \
+	"$(psql -X -q -At -d flakeguard -c "SET search_path = flakeguard" "${aparams[@]}" -f "$FG_TMP/eval.sql" |
+		awk -F'|' '{ print $2 "/" $3 }' | sort -u | wc -l)"
+fg_sql "TRUNCATE attribution_daily, attribution_state"
 
 # Quality: 180 days x 50 series at defaults.
 fg_sql "TRUNCATE daily_costs"
