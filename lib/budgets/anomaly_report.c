@@ -56,6 +56,7 @@ static json_t *contributors(const PGresult *ev, int row, char *text, size_t len)
 	{
 		const char *change = json_string_value(json_object_get(c, "change"));
 		const char *dim = json_string_value(json_object_get(c, "dimension"));
+		const char *series = json_string_value(json_object_get(c, "series"));
 		json_t *runs = json_object_get(c, "queries"), *usual = json_object_get(c, "usual_queries");
 		char ran[64] = "";
 		int w;
@@ -65,8 +66,8 @@ static json_t *contributors(const PGresult *ev, int row, char *text, size_t len)
 				 " ran %" JSON_INTEGER_FORMAT " times (usually %" JSON_INTEGER_FORMAT ")",
 				 json_integer_value(runs), json_integer_value(usual));
 		w = snprintf(text + used, len - used, "%s%s %s %s%s%s", used ? ", " : "", dim ? dim : "?",
-			     json_string_value(json_object_get(c, "series")),
-			     change && *change == '-' ? "" : "+", change ? change : "?", ran);
+			     series ? series : "?", change && *change == '-' ? "" : "+",
+			     change ? change : "?", ran);
 		if (w < 0 || (size_t)w >= len - used)
 			break;
 		used += (size_t)w;
