@@ -33,10 +33,14 @@
 -- (budget_attr.c).  Its rows come from attribution_daily: each name of
 -- :attr_names matches by equality, or by the regular expression in
 -- :attr_regexes when it has a '*'; a stored name matching several names of
--- one list counts once.  Those rows join step 1 as cost rows of that
--- unit, and stay out of the connector's total.  A budget of such a scope
--- (:budget_attr) on a connector whose last sync could not read the
--- attribution is not evaluated (the last column).
+-- one list counts once.  The names match the distinct stored names (a few
+-- thousand, found by index probes), not the rows (a row per name and
+-- day), and each unit then reads the rows of its own names through the
+-- index on (connector, dimension, name, day), summed per day.  Those rows
+-- join step 1 as cost rows of that unit, and stay out of the connector's
+-- total.  A budget of such a scope (:budget_attr) on a connector whose
+-- last sync could not read the attribution is not evaluated (the last
+-- column).
 --
 -- Money stays NUMERIC, summed in the same terms as a per-day, per-weekday
 -- aggregation would (the figures are exact to the last digit and scale).
@@ -68,31 +72,46 @@ cw AS (
 			coalesce((SELECT s.available FROM attribution_state s WHERE s.connector = cn.connector),
 				false) AS attr_ok
 		FROM unnest(:connectors::text[]) AS cn(connector) OFFSET 0) c),
--- Attribution units: one row per name; the stored names of the scanned
--- days each name matches (am), and their cost rows (ar).
+-- Attribution units: one row per name (an); the distinct stored names
+-- (avn), each found from the last by one probe of attribution_daily_name
+-- where a scan would read every row; the stored names each name matches
+-- (am); per unit, its stored names (au) and their cost per day (ar).
 an AS (
 	SELECT t.connector, t.unit, lower(substr(t.unit, 2)) AS dim, t.ent, t.name, t.rx
 	FROM unnest(:attr_connectors::text[], :attr_units::text[], :attr_entities::text[],
 		:attr_names::text[], :attr_regexes::text[]) AS t(connector, unit, ent, name, rx)),
-av AS (
-	SELECT a.connector, a.dimension, upper(a.name) AS name, a.day, sum(a.cost) AS cost
-	FROM attribution_daily a
-	WHERE EXISTS (SELECT 1 FROM an) AND a.connector = ANY (:connectors::text[])
-		AND a.day >= :scan_from::date AND a.day <= :as_of::date
-	GROUP BY 1, 2, 3, 4),
-avn AS (SELECT DISTINCT connector, dimension, name FROM av),
+avn AS (
+	WITH RECURSIVE w AS (
+		SELECT n.connector, n.dimension, n.name
+		FROM unnest(:connectors::text[]) AS c(connector) CROSS JOIN LATERAL (
+			SELECT a.connector, a.dimension, a.name FROM attribution_daily a
+			WHERE EXISTS (SELECT 1 FROM an) AND a.connector = c.connector
+			ORDER BY a.dimension, a.name LIMIT 1) n
+		UNION ALL
+		SELECT n.connector, n.dimension, n.name
+		FROM w CROSS JOIN LATERAL (
+			SELECT a.connector, a.dimension, a.name FROM attribution_daily a
+			WHERE a.connector = w.connector AND (a.dimension, a.name) > (w.dimension, w.name)
+			ORDER BY a.dimension, a.name LIMIT 1) n)
+	SELECT connector, dimension, name FROM w),
 am AS (
 	SELECT an.connector, an.unit, an.ent, avn.dimension, avn.name
-	FROM an JOIN avn ON avn.connector = an.connector AND avn.dimension = an.dim AND avn.name = an.name
+	FROM an JOIN avn ON avn.connector = an.connector AND avn.dimension = an.dim
+		AND upper(avn.name) = an.name
 	WHERE an.rx IS NULL
 	UNION
 	SELECT an.connector, an.unit, an.ent, avn.dimension, avn.name
 	FROM an JOIN avn ON avn.connector = an.connector AND avn.dimension = an.dim
-	WHERE an.rx IS NOT NULL AND avn.name ~ an.rx),
+	WHERE an.rx IS NOT NULL AND upper(avn.name) ~ an.rx),
+au AS (
+	SELECT connector, unit, ent, dimension, array_agg(name) AS names FROM am GROUP BY 1, 2, 3, 4),
 ar AS (
-	SELECT am.connector, am.unit AS service_type, am.ent AS entity, av.day, sum(av.cost) AS cost
-	FROM am JOIN av ON av.connector = am.connector AND av.dimension = am.dimension AND av.name = am.name
-	GROUP BY 1, 2, 3, 4),
+	SELECT au.connector, au.unit AS service_type, au.ent AS entity, d.day, d.cost
+	FROM au CROSS JOIN LATERAL (
+		SELECT a.day, sum(a.cost) AS cost FROM attribution_daily a
+		WHERE a.connector = au.connector AND a.dimension = au.dimension AND a.name = ANY (au.names)
+			AND a.day >= :scan_from::date AND a.day <= :as_of::date
+		GROUP BY a.day) d),
 -- 1. One pass over the cost rows: spend since each start, samples per
 -- weekday.
 g AS (
