@@ -157,4 +157,20 @@ CONF
 fg_run budgetcheck -c "$bad"
 fg_eq "bad values name the file and line" "78|$bad:5: dimensions: 'role' is not a dimension: use account, warehouse, service, user or query_tag
 $bad:3: anomaly_sensitivity: 'loud' is not a decimal number" "$FG_RC|$(sed 's/^budgetcheck: error: //; s/ (.*//; s/ in section .*//' <<<"$FG_ERR")"
+bad=$(fg_config bad2.conf <<CONF
+[anomaly]
+lookback_weeks = 1
+min_history_days = 0
+min_daily_cost = cheap
+min_change_percent = lots
+min_change_amount = ten
+dips = perhaps
+CONF
+)
+fg_run budgetcheck -c "$bad" --check-config
+fg_eq "every bad [anomaly] value refused with 78" 78 "$FG_RC"
+for n in 2:lookback_weeks 3:min_history_days 4:min_daily_cost 5:min_change_percent 6:min_change_amount 7:dips; do
+	fg_match "${n#*:} named with its line" "bad2\.conf:${n%%:*}: ${n#*:}" "$FG_ERR"
+done
+fg_eq "one line per bad value" 6 "$(printf '%s\n' "$FG_ERR" | grep -c .)"
 fg_done
