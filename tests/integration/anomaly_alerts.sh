@@ -146,6 +146,17 @@ fg_eq "anomaly_sensitivity = 100 flags nothing" "0" "$(jq '.flagged | length' <<
 # Usage and configuration errors.
 fg_run budgetcheck -c "$conf" --since 2026-03-01
 fg_eq "--since without --anomalies" "64|budgetcheck: error: --since and --until need --anomalies: they choose the days of a backtest" "$FG_RC|$FG_ERR"
+fg_run budgetcheck -c "$conf" --anomalies --until 2026-03-01
+fg_eq "--until without --since" "64|budgetcheck: error: --until needs --since: the first day of the backtest" "$FG_RC|$FG_ERR"
+fg_run budgetcheck -c "$conf" --anomalies --since 2026-03-05 --until 2026-03-01
+fg_eq "--until before --since" "64|budgetcheck: error: invalid --until: it is before --since" "$FG_RC|$FG_ERR"
+fg_run budgetcheck -c "$conf" --anomalies --since 2026-02-30
+fg_eq "a bad --since date: 64" 64 "$FG_RC"
+fg_match "the bad date is named" "2026-02-30" "$FG_ERR"
+fg_run budgetcheck -c "$conf" --explain x --anomalies
+fg_eq "--explain with --anomalies" "64|budgetcheck: error: --explain cannot be combined with --budget, --fail-on, --allow-empty or --anomalies" "$FG_RC|$FG_ERR"
+fg_run budgetcheck -c "$conf" --fail-on anomalies
+fg_eq "unknown --fail-on lists anomaly" "64|budgetcheck: error: invalid --fail-on 'anomalies': use warn, breach, forecast or anomaly" "$FG_RC|$FG_ERR"
 bad=$(fg_config bad.conf <<CONF
 [connector prod]
 odbc = $FG_SIM_ODBC
