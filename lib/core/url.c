@@ -62,9 +62,7 @@ bool fg_url_is_loopback(const char *url)
 	if (host[0] == '[' && host[n - 1] == ']') {
 		memmove(host, host + 1, n - 2);
 		host[n - 2] = '\0';
-		char *zone = strchr(host, '%');
-		if (zone)
-			*zone = '\0';
+		host[strcspn(host, "%")] = '\0'; /* drop a zone id */
 	}
 	if (getaddrinfo(host, NULL, &hints, &res) != 0)
 		goto out;

@@ -361,8 +361,9 @@ static void scope_of(const char *text, size_t at, size_t *from, size_t *to)
 /* The file at FG_SOURCE_DIR/rel, or NULL. */
 static char *source(const char *rel)
 {
-	char path[512];
-	snprintf(path, sizeof(path), "%s/%s", FG_SOURCE_DIR, rel);
+	char path[4096];
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", FG_SOURCE_DIR, rel) >= sizeof(path))
+		return NULL;
 	return slurp(path);
 }
 
