@@ -50,12 +50,25 @@ static int days_in_month(int y, unsigned m)
 
 int fg_date_parse(const char *s, long *day)
 {
-	int y, n = 0;
-	unsigned m, d;
-	if (s == NULL || strlen(s) != 10 || sscanf(s, "%4d-%2u-%2u%n", &y, &m, &d, &n) != 3 || n != 10)
+	/* YYYY-MM-DD exactly: costsync parses one per row it reads */
+	static const char shape[] = "dddd-dd-dd";
+	int v[3] = { 0, 0, 0 };
+	if (s == NULL)
 		return -1;
-	if (s[4] != '-' || s[7] != '-' || y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 ||
-	    (int)d > days_in_month(y, m))
+	for (int i = 0, k = 0; i < 10; i++) {
+		if (shape[i] == '-') {
+			if (s[i] != '-')
+				return -1;
+			k++;
+		} else if (s[i] >= '0' && s[i] <= '9') {
+			v[k] = v[k] * 10 + (s[i] - '0');
+		} else {
+			return -1;
+		}
+	}
+	int y = v[0];
+	unsigned m = (unsigned)v[1], d = (unsigned)v[2];
+	if (s[10] != '\0' || y < 1970 || m < 1 || m > 12 || d < 1 || (int)d > days_in_month(y, m))
 		return -1;
 	*day = fg_days_from_civil(y, m, d);
 	return 0;

@@ -13,12 +13,10 @@ typedef unsigned __int128 u128;
 
 #define POW10_12 ((i128)1000000000000LL)
 /* 10^38: the largest magnitude we accept (NUMERIC(38,x) territory). */
-static i128 dec_max(void)
+#define DEC_MAX ((i128)10000000000000000000ULL * (i128)10000000000000000000ULL)
+static inline i128 dec_max(void)
 {
-	i128 m = 1;
-	for (int i = 0; i < 38; i++)
-		m *= 10;
-	return m;
+	return DEC_MAX;
 }
 
 static int set_why(const char **why, const char *msg)

@@ -258,3 +258,61 @@ void fg_db_rollback(PGconn *c)
 	if (c != NULL && PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE)
 		PQclear(PQexec(c, "ROLLBACK"));
 }
+
+int fg_db_batch_begin(struct fg_db_batch *b, PGconn *c)
+{
+	*b = (struct fg_db_batch){ .c = c };
+	if (PQenterPipelineMode(c) != 1)
+		return fg_db_fail(c, NULL, "start a pipeline");
+	return 0;
+}
+
+void fg_db_batch_add(struct fg_db_batch *b, const char *what, const char *sql, int nparams,
+		     const char *const *params)
+{
+	if (b->rc < 0)
+		return;
+	if (b->n == FG_DB_BATCH_MAX) {
+		fg_error("cannot %s: more than %d statements in one pipeline", what, FG_DB_BATCH_MAX);
+		b->rc = FG_ERR_INTERNAL;
+		return;
+	}
+	if (PQsendQueryParams(b->c, sql, nparams, NULL, params, NULL, NULL, 0) != 1) {
+		b->rc = fg_db_fail(b->c, NULL, "%s", what);
+		return;
+	}
+	b->what[b->n++] = what;
+}
+
+int fg_db_batch_end(struct fg_db_batch *b)
+{
+	PGresult *r;
+	int rc = b->rc;
+
+	if (PQpipelineSync(b->c) != 1) {
+		if (rc == 0)
+			rc = fg_db_fail(b->c, NULL, "%s", b->n > 0 ? b->what[0] : "end a pipeline");
+		PQexitPipelineMode(b->c);
+		return rc;
+	}
+	/* each statement: its result, then NULL; then the sync point */
+	for (int i = 0; i < b->n; i++) {
+		while ((r = PQgetResult(b->c)) != NULL) {
+			ExecStatusType st = PQresultStatus(r);
+			if (rc == 0 && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+				rc = fg_db_fail(b->c, r, "%s", b->what[i]);
+			PQclear(r);
+		}
+		if (PQstatus(b->c) != CONNECTION_OK)
+			break;
+	}
+	while ((r = PQgetResult(b->c)) != NULL) {
+		ExecStatusType st = PQresultStatus(r);
+		PQclear(r);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	if (PQexitPipelineMode(b->c) != 1 && rc == 0)
+		rc = fg_db_fail(b->c, NULL, "end a pipeline");
+	return rc;
+}

@@ -77,6 +77,27 @@ int fg_db_classify(PGconn *c, const PGresult *res);
  */
 int fg_db_fail(PGconn *c, const PGresult *res, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * Statements sent together and run by the server while the caller does
+ * something else (costsync reads Snowflake meanwhile): libpq's pipeline
+ * mode, inside the caller's transaction.  fg_db_batch_begin(), then
+ * fg_db_batch_add() per statement (the values are copied at once; `what`
+ * must outlive the batch), then fg_db_batch_end() waits for all of them:
+ * 0, or the first failure, logged as fg_db_exec() would (the statements
+ * after it are skipped, and the transaction is aborted).  At most
+ * FG_DB_BATCH_MAX statements.
+ */
+#define FG_DB_BATCH_MAX 8
+struct fg_db_batch {
+	PGconn *c;
+	int n, rc;
+	const char *what[FG_DB_BATCH_MAX];
+};
+int fg_db_batch_begin(struct fg_db_batch *b, PGconn *c);
+void fg_db_batch_add(struct fg_db_batch *b, const char *what, const char *sql, int nparams,
+		     const char *const *params);
+int fg_db_batch_end(struct fg_db_batch *b);
+
 /* Set by a signal handler that cancels the running statement, so that the
  * cancel is not reported as a statement_timeout. */
 extern volatile sig_atomic_t fg_db_canceled;

@@ -88,6 +88,20 @@ int fg_sql_exec(PGconn *c, const char *what, const struct fg_sql *q, const struc
 	return fg_db_exec(c, what, b.text, b.n, b.values);
 }
 
+void fg_sql_batch_add(struct fg_db_batch *b, const char *what, const struct fg_sql *q,
+		      const struct fg_sql_arg *args, int nargs)
+{
+	struct fg_sql_bound bd;
+	int rc;
+
+	if ((rc = fg_sql_bind(q, FG_SQL_PQ, args, nargs, &bd)) < 0) {
+		if (b->rc == 0)
+			b->rc = rc;
+		return;
+	}
+	fg_db_batch_add(b, what, bd.text, bd.n, bd.values);
+}
+
 int fg_sql_odbc_query(struct fg_odbc *db, const char *what, const struct fg_sql *q,
 		      const struct fg_sql_arg *args, int nargs, int query_timeout, struct fg_odbc_stmt **out)
 {

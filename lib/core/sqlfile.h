@@ -92,6 +92,11 @@ PGresult *fg_sql_query(PGconn *c, int *rc, const char *what, const struct fg_sql
 int fg_sql_exec(PGconn *c, const char *what, const struct fg_sql *q, const struct fg_sql_arg *args,
 		int nargs);
 
+/* fg_db_batch_add() for a statement bound by name (see db.h). */
+struct fg_db_batch;
+void fg_sql_batch_add(struct fg_db_batch *b, const char *what, const struct fg_sql *q,
+		      const struct fg_sql_arg *args, int nargs);
+
 /* fg_odbc_query() for a statement bound by name. */
 int fg_sql_odbc_query(struct fg_odbc *db, const char *what, const struct fg_sql *q,
 		      const struct fg_sql_arg *args, int nargs, int query_timeout, struct fg_odbc_stmt **out);

@@ -13,7 +13,9 @@
  *   diff     compare cs_final with daily_costs in the window;
  *   write    INSERT .. ON CONFLICT DO UPDATE (only rows that changed),
  *            delete the connector's rows of reported days that Snowflake
- *            no longer reports, move the watermark forward, COMMIT.
+ *            no longer reports, move the watermark forward;
+ *   attribute who spent the window's compute (costsync_attr.c), then
+ *            COMMIT.
  * The statements of these steps are in sql/costs/.
  * A dry run does everything up to the diff, prints it and rolls back.
  *
@@ -300,10 +302,11 @@ static int sync_one(struct fg_tool *t, const struct fg_connector *c, const struc
 	if ((rc = fg_db_begin(t->db)) < 0)
 		goto out;
 	/* a few statements over at most some million rows: compiling them costs more than it
-	 * saves; the staged attribution (a row per day, warehouse, user, role and tag) would
-	 * spill from the default 8 MB of buffers for temporary tables (taken only before the
-	 * session's first temporary table: the first connector's run sets it), and its
-	 * roll-up per user, role and tag from 4 MB of work memory */
+	 * saves; the attribution set aside while a window is read again (a row per day,
+	 * warehouse, user, role and tag) would spill from the default 8 MB of buffers for
+	 * temporary tables (taken only before the session's first temporary table: the first
+	 * connector's run sets it), and its roll-up per user, role and tag from 4 MB of work
+	 * memory */
 	if ((rc = fg_db_exec(t->db, "configure the transaction", "SET LOCAL jit = off", 0, NULL)) < 0 ||
 	    (rc = fg_db_exec(t->db, "configure the transaction",
 			     "SELECT set_config('temp_buffers', '256MB', false),"
@@ -314,13 +317,11 @@ static int sync_one(struct fg_tool *t, const struct fg_connector *c, const struc
 	    (rc = fg_db_exec(t->db, "create staging table", sql_rates, 0, NULL)) < 0)
 		goto out;
 	if ((rc = fg_costsync_extract(c, src, t->db, w.since, w.until, s)) < 0 ||
-	    (rc = fg_costsync_attr_extract(c, src, t->db, w.since, w.until, &attr)) < 0)
+	    (rc = price_and_write(t, c, &w, o->dry_run, s, rep)) < 0 ||
+	    (rc = fg_costsync_attr_sync(c, src, t->db, w.since, w.until, &attr)) < 0)
 		goto out;
 	fg_odbc_close(src);
 	src = NULL;
-	if ((rc = price_and_write(t, c, &w, o->dry_run, s, rep)) < 0 ||
-	    (rc = fg_costsync_attr_store(t->db, c, w.since, w.until, &attr)) < 0)
-		goto out;
 	json_object_set_new(rep, "attribution",
 			    json_pack("{s:b,s:I,s:I}", "available", attr.available, "rows",
 				      (json_int_t)attr.rows, "query_rows", (json_int_t)attr.qrows));

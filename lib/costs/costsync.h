@@ -9,12 +9,14 @@
  *                       a COPY on the PostgreSQL connection;
  *   costsync_attr.c     cost attribution (QUERY_ATTRIBUTION_HISTORY): users,
  *                       roles, query tags and query hashes, and the idle
- *                       compute that makes each warehouse's day add up;
+ *                       compute that makes each warehouse's day add up
+ *                       (attr_rollup.c sums them per user, role and tag);
  *   costsync.c          one transaction per connector: stage, price, diff,
  *                       upsert, reconcile, watermark; the run summary.
  *
  * Money is never a C number: prices travel as decimal text and every
- * multiplication happens in PostgreSQL NUMERIC.
+ * multiplication happens in PostgreSQL NUMERIC (credits are only added
+ * up in C, exactly, by attr_rollup.c).
  */
 #ifndef FG_COSTSYNC_H
 #define FG_COSTSYNC_H
@@ -77,20 +79,16 @@ struct fg_costsync_attr {
 };
 
 /*
- * Read the attribution of [since, until] into the temporary tables cs_attr
- * and cs_attr_q on pg (created here).  A view the role may not read is
- * one warning and a->available false, returning 0.  Returns 0 or < 0
- * after logging (the transaction must then be rolled back).
+ * After daily_costs holds the window [since, until]: read the window's
+ * attribution from Snowflake through src into attributed_costs,
+ * attributed_queries and attribution_daily on pg, recompute its idle
+ * compute, and record whether the view could be read (attribution_state).
+ * A view the role may not read is one warning and a->available false,
+ * returning 0.  Returns 0 or < 0 after logging (the transaction must then
+ * be rolled back).
  */
-int fg_costsync_attr_extract(const struct fg_connector *c, struct fg_odbc *src, PGconn *pg, const char *since,
-			     const char *until, struct fg_costsync_attr *a);
-/*
- * After daily_costs holds the window: record whether attribution was
- * available and, when it was, store it priced and recompute the idle
- * compute of [since, until].  Returns 0 or < 0 after logging.
- */
-int fg_costsync_attr_store(PGconn *pg, const struct fg_connector *c, const char *since, const char *until,
-			   const struct fg_costsync_attr *a);
+int fg_costsync_attr_sync(const struct fg_connector *c, struct fg_odbc *src, PGconn *pg, const char *since,
+			  const char *until, struct fg_costsync_attr *a);
 
 /*
  * True when s is [+-]digits[.digits][(e|E)[+-]digits], the text both

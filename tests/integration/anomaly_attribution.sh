@@ -45,11 +45,11 @@ fg_sql "INSERT INTO daily_costs (connector, day, service_type, entity, cost, cur
 	UNION ALL
 	SELECT DISTINCT c, day, 'CLOUD_SERVICES', '', 12, 'USD' FROM public.plant"
 fg_sql "INSERT INTO attributed_costs (connector, day, warehouse, user_name, role_name, query_tag, queries,
-		credits, credits_qas, cost, qas_cost, currency)
-	SELECT c, day, 'WH_ETL', u, 'ROLE_' || u, tag, runs, cost / 3, 0, cost, 0, 'USD' FROM public.plant"
+		credits, credits_qas, rate, qas_rate, currency)
+	SELECT c, day, 'WH_ETL', u, 'ROLE_' || u, tag, runs, cost, 0, 1, 1, 'USD' FROM public.plant"
 fg_sql "INSERT INTO attributed_queries (connector, day, warehouse, query_hash, queries, credits, credits_qas,
-		cost, qas_cost, currency)
-	SELECT c, day, 'WH_ETL', h, runs, cost / 3, 0, cost, 0, 'USD' FROM public.plant"
+		rate, qas_rate, currency)
+	SELECT c, day, 'WH_ETL', h, runs, cost, 0, 1, 1, 'USD' FROM public.plant"
 fg_sql "INSERT INTO warehouse_idle (connector, day, warehouse, credits, cost, currency)
 	SELECT DISTINCT c, day, 'WH_ETL', NULL::numeric, 40, 'USD' FROM public.plant"
 fg_sql "INSERT INTO attribution_daily (connector, day, dimension, name, queries, cost)

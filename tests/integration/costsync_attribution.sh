@@ -140,6 +140,39 @@ fg_eq "revised query: still adds up" "0" \
 		JOIN warehouse_idle i ON i.connector = m.connector AND i.day = m.day AND i.warehouse = m.entity
 		WHERE m.connector = 'prod' AND m.service_type = 'WAREHOUSE_METERING' AND m.cost <> a.c + i.cost")"
 
+# A day the view no longer reports (its lag, the end of its retention) is
+# left alone; a day it reports again is replaced as a whole, roll-up too.
+day_state() {
+	fg_sql "SELECT md5(string_agg(x, ',' ORDER BY x)) FROM (
+		SELECT a::text x FROM attributed_costs a WHERE connector = 'prod' AND day = '$1'
+		UNION ALL SELECT q::text FROM attributed_queries q WHERE connector = 'prod' AND day = '$1'
+		UNION ALL SELECT d::text FROM attribution_daily d WHERE connector = 'prod' AND day = '$1') s"
+}
+kept=$(day_state 2026-03-05)
+fg_sim "CREATE TABLE public.qah_0305 AS SELECT * FROM account_usage.query_attribution_history
+	WHERE start_time >= '2026-03-05 00:00+00' AND start_time < '2026-03-06 00:00+00';
+	DELETE FROM account_usage.query_attribution_history
+	WHERE start_time >= '2026-03-05 00:00+00' AND start_time < '2026-03-06 00:00+00';
+	UPDATE account_usage.query_attribution_history SET user_name = 'NEWCOMER' WHERE query_id = 'lone-1'" >/dev/null
+fg_run costsync -c "$cfg" --connector prod --since 2026-03-01
+fg_eq "unreported day: sync exits 0" 0 "$FG_RC"
+fg_eq "unreported day: its attribution, query hashes and roll-up kept" "$kept" "$(day_state 2026-03-05)"
+fg_eq "reported day: the user gone from it is gone" "0 0" \
+	"$(fg_sql "SELECT (SELECT count(*) FROM attributed_costs WHERE user_name = 'LONER' AND connector = 'prod')
+		|| ' ' || (SELECT count(*) FROM attribution_daily WHERE name = 'LONER' AND connector = 'prod')")"
+fg_eq "reported day: the new user is there, rolled up" "1 18.75" \
+	"$(fg_sql "SELECT (SELECT count(*) FROM attributed_costs WHERE user_name = 'NEWCOMER' AND connector = 'prod')
+		|| ' ' || (SELECT round(cost, 2) FROM attribution_daily WHERE name = 'NEWCOMER' AND connector = 'prod')")"
+fg_eq "unreported day: still adds up" "0" \
+	"$(fg_sql "SELECT count(*) FROM daily_costs m JOIN (SELECT day, warehouse, sum(cost) c FROM attributed_costs
+		WHERE connector = 'prod' GROUP BY 1, 2) a ON a.day = m.day AND a.warehouse = m.entity
+		JOIN warehouse_idle i ON i.connector = m.connector AND i.day = m.day AND i.warehouse = m.entity
+		WHERE m.connector = 'prod' AND m.service_type = 'WAREHOUSE_METERING' AND m.cost <> a.c + i.cost")"
+fg_sim "INSERT INTO account_usage.query_attribution_history SELECT * FROM public.qah_0305;
+	UPDATE account_usage.query_attribution_history SET user_name = 'LONER' WHERE query_id = 'lone-1'" >/dev/null
+fg_run costsync -c "$cfg" --connector prod --since 2026-03-01
+fg_eq "day reported again: as before" "$kept" "$(day_state 2026-03-05)"
+
 # The view missing (an edition without it, a role without the grant):
 # one warning per connector, costs still synced, attribution kept.
 fg_sim "ALTER TABLE account_usage.query_attribution_history RENAME TO qah_hidden"

@@ -42,6 +42,11 @@ static void test_dates(void **state)
 	assert_int_equal(fg_date_parse("2023-1-01", &d), -1);
 	assert_int_equal(fg_date_parse("2023-01-01x", &d), -1);
 	assert_int_equal(fg_date_parse("yesterday", &d), -1);
+	assert_int_equal(fg_date_parse("2023-01-0", &d), -1);
+	assert_int_equal(fg_date_parse("2023/01/01", &d), -1);
+	assert_int_equal(fg_date_parse("2023-01-0a", &d), -1);
+	assert_int_equal(fg_date_parse("", &d), -1);
+	assert_int_equal(fg_date_parse("1969-12-31", &d), -1);
 }
 
 static void test_timestamps(void **state)

@@ -1,10 +1,11 @@
--- Roll the reported days of attributed_costs up per dimension into
--- attribution_daily: one row per (day, user), (day, role) and
--- (day, query tag), compute and Query Acceleration cost together.
+-- Store the roll-up of the reported days per user, role and query tag
+-- (attribution_daily), compute and Query Acceleration cost together.
+-- costsync summed the credits as they streamed by (cs_roll, attr_rollup.c,
+-- maybe in several partial rows per group); a day's credits all cost its
+-- rates, so the sum of the credits times the rate is the sum of the rows'
+-- costs, exactly.
 INSERT INTO attribution_daily (connector, day, dimension, name, queries, cost)
-SELECT :connector, day,
-	CASE WHEN GROUPING(user_name) = 0 THEN 'user' WHEN GROUPING(role_name) = 0 THEN 'role' ELSE 'query_tag' END,
-	coalesce(user_name, role_name, query_tag), sum(queries), sum(cost + qas_cost)
-FROM attributed_costs
-WHERE connector = :connector AND day IN (SELECT DISTINCT day FROM cs_attr)
-GROUP BY GROUPING SETS ((day, user_name), (day, role_name), (day, query_tag))
+SELECT :connector, s.day, s.dimension, s.name, sum(s.queries),
+	sum(s.credits) * r.rate + sum(s.credits_qas) * r.qas_rate
+FROM cs_roll s JOIN cs_attr_rate r ON r.day = s.day
+GROUP BY s.day, s.dimension, s.name, r.rate, r.qas_rate
