@@ -1,8 +1,8 @@
 /*
  * decimal.c - exact fixed-point arithmetic on 128-bit integers.
  *
- * Invariant: |v| <= FG_DEC_MAX, which leaves headroom so that additions of
- * two valid values never overflow __int128 before the range check.
+ * Invariant: |v| <= 10^38 (two such values may overflow __int128 when
+ * added: additions check for it).
  */
 #include "decimal.h"
 
@@ -127,12 +127,14 @@ static int check(i128 v, struct fg_dec *out)
 
 int fg_dec_add(struct fg_dec a, struct fg_dec b, struct fg_dec *out)
 {
-	return check(a.v + b.v, out);
+	i128 v;
+	return __builtin_add_overflow(a.v, b.v, &v) ? -1 : check(v, out);
 }
 
 int fg_dec_sub(struct fg_dec a, struct fg_dec b, struct fg_dec *out)
 {
-	return check(a.v - b.v, out);
+	i128 v;
+	return __builtin_sub_overflow(a.v, b.v, &v) ? -1 : check(v, out);
 }
 
 int fg_dec_cmp(struct fg_dec a, struct fg_dec b)

@@ -1,13 +1,15 @@
 /*
  * log.c - one-line diagnostics on stderr, text or JSON lines.
  *
- * State is process-global (program name, level, format): the tools are
- * single-threaded and configure logging once from main().
+ * State is process-global (program name, level, format), set once from
+ * main().  A line is written whole under a lock: costsync reads one
+ * Snowflake query on a thread of its own, which may log too.
  */
 #include "log.h"
 #include "redact.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@ static enum fg_log_level log_level = FG_LOG_WARN;
 static enum fg_log_format log_format = FG_LOG_TEXT;
 
 static char last_error[512];
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const char *level_names[] = { "error", "warning", "info", "debug" };
 
@@ -100,6 +103,7 @@ void fg_vlog(enum fg_log_level level, const char *fmt, va_list ap)
 	free(folded);
 	if (msg == NULL)
 		return;
+	pthread_mutex_lock(&log_lock);
 	if (level == FG_LOG_ERROR)
 		snprintf(last_error, sizeof(last_error), "%s", msg);
 	if (log_format == FG_LOG_JSON) {
@@ -130,6 +134,7 @@ void fg_vlog(enum fg_log_level level, const char *fmt, va_list ap)
 			level == FG_LOG_INFO || level == FG_LOG_DEBUG ? "" : ": ", msg);
 	}
 	fflush(stderr);
+	pthread_mutex_unlock(&log_lock);
 	free(msg);
 }
 

@@ -187,7 +187,8 @@ int fg_rollup_add(struct fg_rollup *r, const char *key, size_t keylen, long long
 		size_t k = (size_t)h & (r->nslot - 1);
 		for (; r->slot[k] != 0; k = (k + 1) & (r->nslot - 1)) {
 			struct entry *x = &r->v[r->slot[k] - 1];
-			if (x->hash == h && x->keylen == keylen && memcmp(r->arena + x->key, key, keylen) == 0) {
+			if (x->hash == h && x->keylen == keylen &&
+			    memcmp(r->arena + x->key, key, keylen) == 0) {
 				e = x;
 				break;
 			}

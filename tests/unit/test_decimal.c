@@ -96,6 +96,12 @@ static void test_arithmetic(void **state)
 	assert_int_equal(fg_dec_cmp(r, D("0.3")), 0);
 	assert_int_equal(fg_dec_sub(D("1"), D("1.000000000001"), &r), 0);
 	assert_string_equal(F(r, -1), "-0.000000000001");
+	/* the largest values: their sum and difference are refused, not wrapped */
+	assert_int_equal(fg_dec_add(D("90000000000000000000000000"), D("90000000000000000000000000"), &r),
+			 -1);
+	assert_int_equal(fg_dec_sub(D("-90000000000000000000000000"), D("90000000000000000000000000"), &r),
+			 -1);
+	assert_int_equal(fg_dec_add(D("50000000000000000000000000"), D("50000000000000000000000000"), &r), 0);
 	/* credits * price */
 	assert_int_equal(fg_dec_mul(D("12.345678901"), D("3.00"), &r), 0);
 	assert_string_equal(F(r, -1), "37.037036703");

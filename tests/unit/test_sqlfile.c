@@ -185,6 +185,10 @@ static const struct {
 	const char *binder;
 } binders[] = {
 	{ "secscan/rules/", "SQL(", "lib/secscan/secscan_eval.c" },
+	/* named in attr_read.c's table of queries, run by costsync_attr.c */
+	{ "costs/attribution/restore_", "fg_sql_costs_attribution_restore_", "lib/costs/costsync_attr.c" },
+	{ "costs/attribution/set_aside_", "fg_sql_costs_attribution_set_aside_",
+	  "lib/costs/costsync_attr.c" },
 };
 
 static const struct fg_sql q = {
