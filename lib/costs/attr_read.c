@@ -69,8 +69,8 @@ int attr_execute(const struct attr_window *w, struct fg_odbc *src, const struct 
 	fg_debug("connector '%s': read QUERY_ATTRIBUTION_HISTORY (%s)", w->c->name,
 		 q == &attr_costs ? "costs" : "query hashes");
 	fg_odbc_set_quiet(src, true);
-	rc = fg_sql_odbc_query(src, "read QUERY_ATTRIBUTION_HISTORY", q->sql, args, nargs, w->c->query_timeout,
-			       st);
+	rc = fg_sql_odbc_query(src, "read QUERY_ATTRIBUTION_HISTORY", q->sql, args, nargs,
+			       w->c->query_timeout, st);
 	fg_odbc_set_quiet(src, false);
 	if (rc < 0 && rc != FG_ERR_TEMP && refused(src)) {
 		snprintf(reason, rlen, "cannot read " VIEW ": %s", fg_odbc_last_error(src));
@@ -78,7 +78,8 @@ int attr_execute(const struct attr_window *w, struct fg_odbc *src, const struct 
 	}
 	if (rc < 0) {
 		if (rc != FG_ERR_TEMP)
-			fg_error("connector '%s': cannot read " VIEW ": %s", w->c->name, fg_odbc_last_error(src));
+			fg_error("connector '%s': cannot read " VIEW ": %s", w->c->name,
+				 fg_odbc_last_error(src));
 		return FG_ERR_TEMP;
 	}
 	return 0;
@@ -94,9 +95,10 @@ static int check_row(const struct attr_window *w, const struct attr_query *q, lo
 		return FG_ERR_DATA;
 	}
 	if (*day < w->first || *day >= w->first + w->ndays) {
-		fg_error("connector '%s': date %s outside %s..%s in QUERY_ATTRIBUTION_HISTORY row %ld column %s;"
-			 " nothing was written for this connector",
-			 w->c->name, row[0], w->since, w->until, rowno, q->cols[0]);
+		fg_error(
+			"connector '%s': date %s outside %s..%s in QUERY_ATTRIBUTION_HISTORY row %ld column %s;"
+			" nothing was written for this connector",
+			w->c->name, row[0], w->since, w->until, rowno, q->cols[0]);
 		return FG_ERR_DATA;
 	}
 	for (int i = 1; i < q->ncols; i++) {
@@ -126,7 +128,7 @@ static int build_line(const struct attr_window *w, const struct attr_query *q, l
 	if ((rc = fg_copy_field(l, w->c->name)) < 0)
 		return rc;
 	for (int i = 0; i < q->ncols + 3; i++) {
-		const char *v = i < q->ncols	 ? row[i]
+		const char *v = i < q->ncols       ? row[i]
 				: i < q->ncols + 2 ? w->rate[2 * (day - w->first) + i - q->ncols]
 						   : w->c->currency;
 		if ((rc = fg_copy_put(l, "\t", 1)) < 0 || (rc = fg_copy_field(l, v)) < 0)
@@ -148,16 +150,18 @@ int attr_pump(const struct attr_window *w, const struct attr_query *q, struct fg
 	while ((rc = fg_odbc_fetch(st, &row)) > 0) {
 		if (fg_interrupted || (p->stop && *p->stop)) {
 			if (fg_interrupted)
-				fg_error("connector '%s': interrupted while reading QUERY_ATTRIBUTION_HISTORY;"
-					 " nothing was written for this connector",
-					 w->c->name);
+				fg_error(
+					"connector '%s': interrupted while reading QUERY_ATTRIBUTION_HISTORY;"
+					" nothing was written for this connector",
+					w->c->name);
 			rc = FG_ERR_TEMP;
 			break;
 		}
 		long rowno = fg_odbc_rows(st);
 		if ((rc = check_row(w, q, rowno, row, &day)) < 0 ||
 		    (p->each && (rc = p->each(p->each_arg, rowno, row)) < 0) ||
-		    (rc = build_line(w, q, day, row, &line)) < 0 || (rc = p->put(p->put_arg, line.buf, line.len)) < 0)
+		    (rc = build_line(w, q, day, row, &line)) < 0 ||
+		    (rc = p->put(p->put_arg, line.buf, line.len)) < 0)
 			break;
 		p->seen[day - w->first] = true;
 		p->rows++;
@@ -200,7 +204,9 @@ static void *reader_main(void *arg)
 		fg_odbc_set_fetch_rows(src, c->fetch_rows);
 	rd->rc = attr_execute(rd->w, src, rd->q, rd->reason, sizeof(rd->reason), &st);
 	if (rd->rc == 0) {
-		rd->pump = (struct attr_pump){ .put = to_file, .put_arg = rd->file, .seen = rd->seen, .stop = &rd->stop };
+		rd->pump = (struct attr_pump){
+			.put = to_file, .put_arg = rd->file, .seen = rd->seen, .stop = &rd->stop
+		};
 		rd->rc = attr_pump(rd->w, rd->q, st, &rd->pump);
 	}
 	fg_odbc_stmt_free(st);

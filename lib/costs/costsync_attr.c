@@ -52,7 +52,11 @@ static const char sql_roll[] =
 static const char sql_rates[] =
 	"SELECT CAST(day AS text), CAST(rate AS text), CAST(qas_rate AS text) FROM cs_attr_rate ORDER BY day";
 
-static const char *const dims[3] = { "user", "role", "query_tag" };
+/* What the credits are summed by, and the column of each: per user, role
+ * and tag for attribution_daily, per warehouse for the idle compute. */
+#define NDIMS 4
+static const char *const dims[NDIMS] = { "user", "role", "query_tag", "warehouse" };
+static const int dim_col[NDIMS] = { 2, 3, 4, 1 };
 
 /* clang-format on */
 
@@ -66,10 +70,11 @@ static const char *const dims[3] = { "user", "role", "query_tag" };
 struct attr_run {
 	struct attr_window w;
 	PGconn *pg;
-	char **rate;               /* w.rate, owned */
-	bool *seen;                /* per day: the costs query reported it */
-	char *days;                /* seen days as a date[] literal */
-	struct fg_rollup *roll[3]; /* per user, role and tag: a small table stays in cache */
+	char **rate;                   /* w.rate, owned */
+	bool *seen;                    /* per day: the costs query reported it */
+	char *days;                    /* seen days as a date[] literal */
+	char *unseen;                  /* the other days of the window */
+	struct fg_rollup *roll[NDIMS]; /* one per dimension: a small table stays in cache */
 	struct fg_copy_line key;
 };
 
@@ -101,7 +106,7 @@ static int load_rates(struct attr_run *r)
 	return rc;
 }
 
-/* Add a row of the costs query to the roll-up: per user, role and tag. */
+/* Add a row of the costs query to the roll-ups. */
 static int roll_row(void *arg, long rowno, const char *const *row)
 {
 	struct attr_run *r = arg;
@@ -118,12 +123,13 @@ static int roll_row(void *arg, long rowno, const char *const *row)
 			 r->w.c->name, rowno, row[0], why);
 		return FG_ERR_DATA;
 	}
-	for (int d = 0; d < 3; d++) {
+	for (int d = 0; d < NDIMS; d++) {
 		r->key.len = 0;
 		if ((rc = fg_copy_put(&r->key, row[0], strlen(row[0]))) < 0 ||
 		    (rc = fg_copy_put(&r->key, "\t", 1)) < 0 ||
 		    (rc = fg_copy_put(&r->key, dims[d], strlen(dims[d]))) < 0 ||
-		    (rc = fg_copy_put(&r->key, "\t", 1)) < 0 || (rc = fg_copy_field(&r->key, row[2 + d])) < 0)
+		    (rc = fg_copy_put(&r->key, "\t", 1)) < 0 ||
+		    (rc = fg_copy_field(&r->key, row[dim_col[d]])) < 0)
 			return rc;
 		if ((rc = fg_rollup_add(r->roll[d], r->key.buf, r->key.len, n, credits, qas, &why)) < 0) {
 			if (rc == FG_ERR_DATA)
@@ -136,14 +142,14 @@ static int roll_row(void *arg, long rowno, const char *const *row)
 	return 0;
 }
 
-/* The days seen as a date[] literal in r->days. */
-static int seen_days(struct attr_run *r, const bool *seen)
+/* The days of the window with seen[day] == which, as a date[] literal in *out. */
+static int day_list(const struct attr_run *r, const bool *seen, bool which, char **out)
 {
 	struct fg_copy_line l = { 0 };
 	int rc = fg_copy_put(&l, "{", 1);
 	for (long i = 0; i < r->w.ndays && rc == 0; i++) {
 		char d[16];
-		if (!seen[i])
+		if (seen[i] != which)
 			continue;
 		fg_date_format(r->w.first + i, d, sizeof(d));
 		if (l.len > 1)
@@ -153,8 +159,8 @@ static int seen_days(struct attr_run *r, const bool *seen)
 	}
 	if (rc == 0)
 		rc = fg_copy_put(&l, "}", 1);
-	free(r->days);
-	r->days = rc == 0 ? l.buf : NULL;
+	free(*out);
+	*out = rc == 0 ? l.buf : NULL;
 	if (rc < 0)
 		fg_copy_line_release(&l);
 	return rc;
@@ -188,13 +194,14 @@ static int replace_begin(struct attr_run *r, const struct attr_query *q)
 static int replace_end(struct attr_run *r, const struct attr_query *q, int rc, const bool *seen)
 {
 	int rc2 = fg_costsync_copy_end(r->pg, rc == 0);
-	if ((rc = rc < 0 ? rc : rc2) < 0 || (rc = seen_days(r, seen)) < 0)
+	if ((rc = rc < 0 ? rc : rc2) < 0 || (rc = day_list(r, seen, true, &r->days)) < 0)
 		return rc;
 	const struct fg_sql_arg back[] = { { "connector", r->w.c->name }, { "days", r->days } };
 	return fg_sql_exec(r->pg, "restore unreported attribution", q->restore, back, FG_SQL_COUNT(back));
 }
 
-/* COPY the roll-up into cs_roll, store it, and recompute the idle compute. */
+/* COPY the roll-up into cs_roll, store it, and recompute the idle compute
+ * (r->days and r->unseen filled). */
 static int finish_costs(struct attr_run *r, long rows)
 {
 	const struct fg_sql_arg conn[] = { { "connector", r->w.c->name } };
@@ -205,6 +212,7 @@ static int finish_costs(struct attr_run *r, long rows)
 	const struct fg_sql_arg idle[] = { { "connector", r->w.c->name },
 					   { "since", r->w.since },
 					   { "until", r->w.until },
+					   { "unseen", r->unseen },
 					   { "currency", r->w.c->currency } };
 	int rc;
 
@@ -213,7 +221,7 @@ static int finish_costs(struct attr_run *r, long rows)
 		     r->pg,
 		     "COPY cs_roll (day, dimension, name, queries, credits, credits_qas) FROM STDIN")) < 0)
 		return rc;
-	for (int d = 0; d < 3 && rc == 0; d++)
+	for (int d = 0; d < NDIMS && rc == 0; d++)
 		rc = fg_rollup_emit(r->roll[d], put_copy, r->pg);
 	int rc2 = fg_costsync_copy_end(r->pg, rc == 0);
 	if ((rc = rc < 0 ? rc : rc2) < 0 ||
@@ -259,7 +267,8 @@ static int run(struct attr_run *r, struct fg_odbc *src, struct fg_costsync_attr 
 		rc = replace_end(r, &attr_costs, rc, r->seen);
 	}
 	fg_odbc_stmt_free(st);
-	if (rc == 0 && (rc = finish_costs(r, a->rows)) == 0)
+	if (rc == 0 && (rc = day_list(r, r->seen, false, &r->unseen)) == 0 &&
+	    (rc = finish_costs(r, a->rows)) == 0)
 		a->available = true;
 	int q = attr_reader_join(rd, rc != 0, why, sizeof(why));
 	if (rc == 1)
@@ -299,15 +308,17 @@ int fg_costsync_attr_sync(const struct fg_connector *c, struct fg_odbc *src, PGc
 	r.rate = calloc((size_t)r.w.ndays * 2, sizeof(*r.rate));
 	r.w.rate = r.rate;
 	r.seen = calloc((size_t)r.w.ndays, sizeof(*r.seen));
-	for (int d = 0; d < 3; d++)
-		r.roll[d] = fg_rollup_new(ROLLUP_GROUPS);
-	rc = r.rate && r.seen && r.roll[0] && r.roll[1] && r.roll[2] ? run(&r, src, a) : FG_ERR_INTERNAL;
+	bool ok = r.rate && r.seen;
+	for (int d = 0; d < NDIMS; d++)
+		ok &= (r.roll[d] = fg_rollup_new(ROLLUP_GROUPS)) != NULL;
+	rc = ok ? run(&r, src, a) : FG_ERR_INTERNAL;
 	for (long i = 0; r.rate && i < 2 * r.w.ndays; i++)
 		free(r.rate[i]);
 	free(r.rate);
 	free(r.seen);
 	free(r.days);
-	for (int d = 0; d < 3; d++)
+	free(r.unseen);
+	for (int d = 0; d < NDIMS; d++)
 		fg_rollup_free(r.roll[d]);
 	fg_copy_line_release(&r.key);
 	if (rc < 0)

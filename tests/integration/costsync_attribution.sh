@@ -168,6 +168,9 @@ fg_eq "unreported day: still adds up" "0" \
 		WHERE connector = 'prod' GROUP BY 1, 2) a ON a.day = m.day AND a.warehouse = m.entity
 		JOIN warehouse_idle i ON i.connector = m.connector AND i.day = m.day AND i.warehouse = m.entity
 		WHERE m.connector = 'prod' AND m.service_type = 'WAREHOUSE_METERING' AND m.cost <> a.c + i.cost")"
+fg_eq "unreported day: its idle compute is still there" "" \
+	"$(fg_sql "SELECT DISTINCT a.day FROM attributed_costs a LEFT JOIN warehouse_idle i ON i.connector = a.connector
+		AND i.day = a.day AND i.warehouse = a.warehouse WHERE a.connector = 'prod' AND i.day IS NULL")"
 fg_sim "INSERT INTO account_usage.query_attribution_history SELECT * FROM public.qah_0305;
 	UPDATE account_usage.query_attribution_history SET user_name = 'LONER' WHERE query_id = 'lone-1'" >/dev/null
 fg_run costsync -c "$cfg" --connector prod --since 2026-03-01

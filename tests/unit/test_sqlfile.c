@@ -76,7 +76,7 @@ static const struct {
 	{ "budgets/resolve_mark.sql", "as_of now" },
 	{ "budgets/record_alerts.sql", "keys budgets periods period_starts period_ends thresholds kinds"
 				       " severities spends amounts percents forecasts" },
-	{ "costs/attribution/idle.sql", "connector since until currency" },
+	{ "costs/attribution/idle.sql", "connector since until unseen currency" },
 	{ "costs/attribution/idle_clear.sql", "connector since until" },
 	{ "costs/attribution/rates.sql", "since until credit_price" },
 	{ "costs/attribution/restore_costs.sql", "connector days" },
