@@ -124,11 +124,15 @@ static int roll_row(void *arg, long rowno, const char *const *row)
 		return FG_ERR_DATA;
 	}
 	for (int d = 0; d < NDIMS; d++) {
+		/* "day\tdimension\t": the day is checked, YYYY-MM-DD */
 		r->key.len = 0;
-		if ((rc = fg_copy_put(&r->key, row[0], strlen(row[0]))) < 0 ||
-		    (rc = fg_copy_put(&r->key, "\t", 1)) < 0 ||
-		    (rc = fg_copy_put(&r->key, dims[d], strlen(dims[d]))) < 0 ||
-		    (rc = fg_copy_put(&r->key, "\t", 1)) < 0 ||
+		char head[32];
+		size_t dl = strlen(dims[d]);
+		memcpy(head, row[0], 10);
+		head[10] = '\t';
+		memcpy(head + 11, dims[d], dl);
+		head[11 + dl] = '\t';
+		if ((rc = fg_copy_put(&r->key, head, 12 + dl)) < 0 ||
 		    (rc = fg_copy_field(&r->key, row[dim_col[d]])) < 0)
 			return rc;
 		if ((rc = fg_rollup_add(r->roll[d], r->key.buf, r->key.len, n, credits, qas, &why)) < 0) {
