@@ -10,7 +10,8 @@
 #     renamed away): their difference is the attribution sync, whose wall
 #     time is compared with the floor: psql running the same two
 #     aggregation queries and \copy'ing their results into an indexed
-#     table of the target database;
+#     table of the target database (costsync reads the two queries at
+#     once, on two connections; the floor one after the other);
 #   - peak RSS of costsync with attribution;
 #   - budgetcheck --dry-run --json with BUDGETS budgets, half of them
 #     user:, role: or query_tag: (with wildcards), and with as many
