@@ -82,10 +82,9 @@ e AS MATERIALIZED (
 		(d.dev[(q.nwd + 1) / 2] + d.dev[q.nwd / 2 + 1]) / 2 AS mad,
 		CASE WHEN m.past_med > 0 THEN m.recent_med / m.past_med ELSE 1 END AS ratio
 	FROM ser s
-	CROSS JOIN LATERAL generate_series(greatest(:eval_from::date, s.first_day), s.last_day,
-		interval '1 day') AS g(ts)
-	CROSS JOIN LATERAL (SELECT g.ts::date AS day, g.ts::date - s.first_day + 1 AS p,
-		least((g.ts::date - s.first_day) / 7, s.weeks) AS nwd) AS q
+	CROSS JOIN LATERAL generate_series(greatest(:eval_from::date, s.first_day) - s.first_day + 1,
+		s.last_day - s.first_day + 1) AS g(p)
+	CROSS JOIN LATERAL (SELECT s.first_day + g.p - 1 AS day, g.p AS p, least((g.p - 1) / 7, s.weeks) AS nwd) AS q
 	CROSS JOIN LATERAL (SELECT
 		ARRAY(SELECT s.h[q.p - 7 * k] FROM generate_series(1, q.nwd) AS k ORDER BY 1) AS wd,
 		-- (slices spaced: ':q' would read as a parameter)
