@@ -23,77 +23,80 @@ lim AS (
 		coalesce((SELECT a.available FROM attribution_state a WHERE a.connector = c.connector),
 			false) AS attr_ok
 	FROM conf c LEFT JOIN connector_state s USING (connector)),
-src AS (
-	SELECT d.connector, d.day, upper(d.service_type) AS st, upper(d.entity) AS ent, d.cost
+-- The daily cost of every series: each service type and the account
+-- summed per day (by stored name first, the cheaper grouping); a
+-- warehouse's, user's or query tag's rows as they are.  Users and query
+-- tags cost what their budgets count (attribution_daily: compute and
+-- Query Acceleration), named upper case as budgets match them; untagged
+-- queries are no query tag.  A row is plain when its series is named as
+-- stored: the primary keys make those one a day.
+st AS MATERIALIZED (
+	SELECT d.connector, d.service_type, d.day, sum(d.cost) AS cost
 	FROM daily_costs d JOIN lim l ON l.connector = d.connector
-	WHERE d.day >= :scan_from::date AND d.day >= l.first_scan AND d.day <= l.last_day),
--- The daily cost of every series, one branch per dimension.  Users and
--- query tags cost what their budgets count (attribution_daily: compute
--- and Query Acceleration), named upper case as budgets match them;
--- untagged queries are no query tag.
+	WHERE d.day >= :scan_from::date AND d.day >= l.first_scan AND d.day <= l.last_day
+	GROUP BY d.connector, d.service_type, d.day),
 raw AS (
-	SELECT connector, 'account'::text AS dimension, ''::text AS series, day, sum(cost) AS cost
-	FROM src GROUP BY connector, day
+	SELECT connector, 'account'::text AS dimension, ''::text AS series, day, sum(cost) AS cost, true AS plain
+	FROM st GROUP BY connector, day
 	UNION ALL
-	SELECT connector, 'service', st, day, sum(cost) FROM src GROUP BY connector, st, day
+	SELECT connector, 'service', upper(service_type), day, sum(cost), true
+	FROM st GROUP BY connector, upper(service_type), day
 	UNION ALL
-	SELECT connector, 'warehouse', ent, day, sum(cost) FROM src
-	WHERE st = 'WAREHOUSE_METERING' GROUP BY connector, ent, day
+	-- (the stored name tested first spares most rows upper())
+	SELECT d.connector, 'warehouse', upper(d.entity), d.day, d.cost,
+		d.service_type = 'WAREHOUSE_METERING' AND d.entity = upper(d.entity)
+	FROM daily_costs d JOIN lim l ON l.connector = d.connector
+	WHERE (d.service_type = 'WAREHOUSE_METERING' OR upper(d.service_type) = 'WAREHOUSE_METERING')
+		AND d.day >= :scan_from::date AND d.day >= l.first_scan AND d.day <= l.last_day
 	UNION ALL
-	SELECT a.connector, a.dimension, upper(a.name), a.day, sum(a.cost)
+	SELECT a.connector, a.dimension, upper(a.name), a.day, a.cost, a.name = upper(a.name)
 	FROM attribution_daily a JOIN lim l ON l.connector = a.connector
 	WHERE l.attr_ok AND a.dimension IN ('user', 'query_tag') AND a.dimension = ANY (string_to_array(l.dims, ','))
-		AND a.name <> '' AND a.day >= :scan_from::date AND a.day >= l.first_scan AND a.day <= l.last_day
-	GROUP BY 1, 2, 3, 4),
--- The days judged: each complete day from :eval_from, from the series'
--- first day with a cost row; a day without a row costs 0.
+		AND a.name <> '' AND a.day >= :scan_from::date AND a.day >= l.first_scan AND a.day <= l.last_day),
+-- Each series once, from its first day with a cost row to the last day
+-- judged: h holds its cost on each of those days in order, a day
+-- without a row costing 0.  Plain rows, as many as days, are h as
+-- ordered; any others are summed day by day (their costs ordered by day
+-- pair with their days sorted).  Grouped by series first: the cheapest
+-- sort.
 ser AS MATERIALIZED (
-	SELECT connector, dimension, series, min(day) AS first_day FROM raw GROUP BY 1, 2, 3),
-tg AS MATERIALIZED (
-	SELECT s.connector, s.dimension, s.series, s.first_day, l.weeks, g.ts::date AS day
-	FROM ser s JOIN lim l USING (connector)
-	CROSS JOIN LATERAL generate_series(greatest(:eval_from::date, s.first_day), l.last_day,
-		interval '1 day') AS g(ts)),
--- Each day judged with its history, the lookback_weeks * 7 days before
--- it: the same weekday, the last 7 days, all of them; days without a row
--- add 0.
-hist AS (
-	SELECT t.connector, t.dimension, t.series, t.day,
-		sum(r.cost) FILTER (WHERE r.day = t.day) AS actual,
-		array_agg(r.cost) FILTER (WHERE r.day < t.day AND (t.day - r.day) % 7 = 0) AS wd,
-		array_agg(r.cost) FILTER (WHERE r.day < t.day AND t.day - r.day <= 7) AS recent,
-		array_agg(r.cost) FILTER (WHERE r.day < t.day) AS past
-	FROM tg t JOIN raw r ON r.connector = t.connector AND r.dimension = t.dimension
-		AND r.series = t.series AND r.day <= t.day AND r.day >= t.day - 7 * t.weeks
-	GROUP BY 1, 2, 3, 4),
-t AS (
-	SELECT t.connector, t.dimension, t.series, t.day, coalesce(h.actual, 0) AS actual,
-		least(t.day - t.first_day, 7 * t.weeks) AS hist_days,
-		coalesce(h.wd, '{}') || array_fill(0::numeric, ARRAY[least((t.day - t.first_day) / 7, t.weeks)
-			- coalesce(cardinality(h.wd), 0)]) AS wd,
-		coalesce(h.recent, '{}') || array_fill(0::numeric, ARRAY[least(t.day - t.first_day, 7)
-			- coalesce(cardinality(h.recent), 0)]) AS recent,
-		coalesce(h.past, '{}') || array_fill(0::numeric, ARRAY[least(t.day - t.first_day, 7 * t.weeks)
-			- coalesce(cardinality(h.past), 0)]) AS past
-	FROM tg t LEFT JOIN hist h USING (connector, dimension, series, day)),
--- A median is the middle value, or the mean of the two middle values.
-b AS MATERIALIZED (
-	SELECT t.*, cardinality(t.wd) AS nwd,
-		(SELECT (percentile_disc(0.5) WITHIN GROUP (ORDER BY x)
-			+ percentile_disc(0.5) WITHIN GROUP (ORDER BY x DESC)) / 2 FROM unnest(t.wd) AS x) AS wd_med,
-		(SELECT (percentile_disc(0.5) WITHIN GROUP (ORDER BY x)
-			+ percentile_disc(0.5) WITHIN GROUP (ORDER BY x DESC)) / 2 FROM unnest(t.recent) AS x) AS recent_med,
-		(SELECT (percentile_disc(0.5) WITHIN GROUP (ORDER BY x)
-			+ percentile_disc(0.5) WITHIN GROUP (ORDER BY x DESC)) / 2 FROM unnest(t.past) AS x) AS past_med,
-		(SELECT min(x) FROM unnest(t.wd) AS x) AS wd_min, (SELECT max(x) FROM unnest(t.wd) AS x) AS wd_max
-	FROM t),
+	SELECT s.connector, s.dimension, s.series, s.first_day, l.weeks, l.last_day,
+		CASE WHEN s.plain AND s.n = l.last_day - s.first_day + 1 THEN s.costs
+		ELSE ARRAY(SELECT coalesce(sum(u.cost), 0::numeric)
+			FROM generate_series(s.first_day, l.last_day, interval '1 day') AS g(ts)
+			LEFT JOIN unnest(ARRAY(SELECT x FROM unnest(s.days) AS x ORDER BY x), s.costs) AS u(day, cost)
+				ON u.day = g.ts::date
+			GROUP BY g.ts ORDER BY g.ts) END AS h
+	FROM (SELECT connector, dimension, series, min(day) AS first_day, count(*) AS n,
+			bool_and(plain) AS plain, array_agg(cost ORDER BY day) AS costs, array_agg(day) AS days
+		FROM raw GROUP BY series, dimension, connector) AS s
+	JOIN lim l USING (connector)),
+-- Each day judged, each complete day from :eval_from from the series'
+-- first day (at h[p]), with its history, the lookback_weeks * 7 days
+-- before it: the same weekday (nwd of them), the last 7 days, all of
+-- them, each sorted for its median: the middle value, or the mean of
+-- the two middle values.
 e AS MATERIALIZED (
-	SELECT b.*,
-		(SELECT (percentile_disc(0.5) WITHIN GROUP (ORDER BY abs(x - b.wd_med))
-			+ percentile_disc(0.5) WITHIN GROUP (ORDER BY abs(x - b.wd_med) DESC)) / 2
-		 FROM unnest(b.wd) AS x) AS mad,
-		CASE WHEN b.past_med > 0 THEN b.recent_med / b.past_med ELSE 1 END AS ratio
-	FROM b),
+	SELECT s.connector, s.dimension, s.series, q.day, s.h[q.p] AS actual, least(q.p - 1, 7 * s.weeks) AS hist_days,
+		q.nwd, m.wd_med, a.wd[1] AS wd_min, a.wd[q.nwd] AS wd_max,
+		(d.dev[(q.nwd + 1) / 2] + d.dev[q.nwd / 2 + 1]) / 2 AS mad,
+		CASE WHEN m.past_med > 0 THEN m.recent_med / m.past_med ELSE 1 END AS ratio
+	FROM ser s
+	CROSS JOIN LATERAL generate_series(greatest(:eval_from::date, s.first_day) - s.first_day + 1,
+		s.last_day - s.first_day + 1) AS g(p)
+	CROSS JOIN LATERAL (SELECT s.first_day + g.p - 1 AS day, g.p AS p, least((g.p - 1) / 7, s.weeks) AS nwd) AS q
+	CROSS JOIN LATERAL (SELECT
+		ARRAY(SELECT s.h[q.p - 7 * k] FROM generate_series(1, q.nwd) AS k ORDER BY 1) AS wd,
+		-- (slices spaced: ':q' would read as a parameter)
+		ARRAY(SELECT x FROM unnest(s.h[greatest(1, q.p - 7) : q.p - 1]) AS x ORDER BY x) AS recent,
+		ARRAY(SELECT x FROM unnest(s.h[greatest(1, q.p - 7 * s.weeks) : q.p - 1]) AS x ORDER BY x) AS past
+		OFFSET 0) AS a
+	CROSS JOIN LATERAL (SELECT (a.wd[(q.nwd + 1) / 2] + a.wd[q.nwd / 2 + 1]) / 2 AS wd_med,
+		(a.recent[(cardinality(a.recent) + 1) / 2] + a.recent[cardinality(a.recent) / 2 + 1]) / 2 AS recent_med,
+		(a.past[(cardinality(a.past) + 1) / 2] + a.past[cardinality(a.past) / 2 + 1]) / 2 AS past_med) AS m
+	-- the median absolute deviation of the same weekdays
+	CROSS JOIN LATERAL (SELECT ARRAY(SELECT abs(x - m.wd_med) FROM unnest(a.wd) AS x ORDER BY 1) AS dev
+		OFFSET 0) AS d),
 f AS (
 	SELECT e.*, e.wd_med * e.ratio AS expected,
 		greatest(1.4826 * e.mad * e.ratio, 0.1 * e.wd_med * e.ratio, 0.01) AS spread
@@ -197,14 +200,17 @@ contrib AS (
 			|| CASE WHEN cdim = 'query' THEN ' ran ' || runs || ' times (usually ' || round(usual_runs) || ')'
 				ELSE '' END, ', ' ORDER BY grp, rank) AS text
 	FROM allc
-	GROUP BY 1, 2, 3, 4)
+	GROUP BY 1, 2, 3, 4),
+-- The severities by amount: a difference of at least one is of its name.
+sev AS (
+	SELECT coalesce(array_agg(amount ORDER BY amount), '{}') AS amounts, array_agg(name ORDER BY amount) AS names
+	FROM unnest(:severity_from::numeric[], :severity_names::text[]) AS s(amount, name))
 SELECT v.connector, v.dimension, v.series, to_char(v.day, 'YYYY-MM-DD') AS day, v.verdict,
 	round(v.actual, 2) AS actual, round(v.expected, 2) AS expected, round(v.spread, 2) AS spread,
 	round(v.diff / v.spread, 1) AS deviation, round(v.diff, 2) AS difference,
 	round(v.wd_min, 2) AS baseline_low, round(v.wd_max, 2) AS baseline_high, v.nwd AS baseline_days,
 	v.hist_days, v.currency,
-	coalesce((SELECT s.name FROM unnest(:severity_from::numeric[], :severity_names::text[]) AS s(amount, name)
-		WHERE abs(v.diff) >= s.amount ORDER BY s.amount DESC LIMIT 1), 'info') AS severity,
+	coalesce(sev.names[width_bucket(abs(v.diff), sev.amounts)], 'info') AS severity,
 	CASE WHEN v.verdict IN ('spike', 'dip') THEN
 		CASE v.dimension WHEN 'account' THEN 'account ' || v.connector ELSE v.dimension || ' ' || v.series END
 		|| ' spent ' || round(v.actual, 2)::text || ' ' || v.currency || ' on ' || to_char(v.day, 'Dy YYYY-MM-DD')
@@ -216,6 +222,6 @@ SELECT v.connector, v.dimension, v.series, to_char(v.day, 'YYYY-MM-DD') AS day, 
 	coalesce(c.items, '[]'::jsonb)::text AS contributors,
 	EXISTS (SELECT 1 FROM anomalies a WHERE a.connector = v.connector AND a.dimension = v.dimension
 		AND a.series = v.series AND a.day = v.day) AS recorded
-FROM v LEFT JOIN contrib c USING (connector, dimension, series, day)
+FROM v LEFT JOIN contrib c USING (connector, dimension, series, day) CROSS JOIN sev
 WHERE v.dimension = ANY (string_to_array(v.dims, ','))
 ORDER BY v.connector COLLATE "C", v.dimension, v.series COLLATE "C", v.day
