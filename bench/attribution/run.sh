@@ -42,16 +42,11 @@ fg_sim "VACUUM ANALYZE" >/dev/null
 printf 'source: %d days x %d warehouses, %s attributed queries, %d users, %d roles, %d tags (generated in %d s)\n' \
 	"$DAYS" "$WAREHOUSES" "$queries" "$USERS" "$ROLES" "$TAGS" $(( ($(now_ms) - t0) / 1000 ))
 
-# The stand-in driver (psqlODBC) fetches FETCH rows per round trip, the
-# harness's DSN 2,000; Snowflake's own driver downloads whole result
-# chunks.  The figures are taken at 10,000 (FETCH), and the sync once
-# more at the harness's 2,000.
-FETCH=${FETCH:-10000}
 cfg=$(fg_config bench.conf <<C
 [database]
 conninfo =
 [connector prod]
-odbc = $FG_SIM_ODBC;Fetch=$FETCH
+odbc = $FG_SIM_ODBC
 credit_price = 3.00
 storage_price_tb_month = 23.00
 backfill_days = $DAYS
@@ -70,14 +65,6 @@ for i in 1 2 3; do
 	rss_kb=$kb
 done
 rows=$(jq '.connectors[0].attribution.rows' "$FG_TMP/with.json")
-sed "s/^odbc = .*/odbc = $FG_SIM_ODBC/" "$cfg" | fg_config bench2k.conf >/dev/null
-with2k=()
-for i in 1 2 3; do
-	reset
-	/usr/bin/time -f '%e %M' -o "$FG_TMP/time" costsync -c "$FG_TMP/bench2k.conf" >/dev/null
-	read -r s kb <"$FG_TMP/time"
-	with2k+=("$(awk -v s="$s" 'BEGIN { printf "%d", s * 1000 }')")
-done
 qrows=$(jq '.connectors[0].attribution.query_rows' "$FG_TMP/with.json")
 fg_sim "ALTER TABLE account_usage.query_attribution_history RENAME TO qah_away"
 for i in 1 2 3; do
@@ -121,8 +108,6 @@ floor_ms=$(printf '%s\n' "${floor[@]}" | median)
 printf 'costsync with attribution:    %d ms median (%s), peak RSS %.1f MiB (goal <= 64 MiB)\n' \
 	"$with_ms" "${with[*]}" "$(awk -v k="$rss_kb" 'BEGIN { print k / 1024 }')"
 printf 'costsync without attribution: %d ms median (%s)\n' "$without_ms" "${without[*]}"
-printf 'costsync with attribution, %s-row fetches: %d ms median (%s)\n' "2000" \
-	"$(printf '%s\n' "${with2k[@]}" | median)" "${with2k[*]}"
 printf 'attribution sync:             %d ms for %s aggregated rows + %s query-hash rows\n' "$attr_ms" "$rows" "$qrows"
 printf 'floor:                        %d ms median (%s): psql aggregation + \\copy of %s + %s rows\n' \
 	"$floor_ms" "${floor[*]}" "$(fg_sql "SELECT count(*) FROM floor_a")" "$(fg_sql "SELECT count(*) FROM floor_q")"
