@@ -8,7 +8,9 @@
  */
 #include "copytext.h"
 #include "exitcode.h"
+#include "log.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +65,36 @@ int fg_copy_field(struct fg_copy_line *l, const char *v)
 	}
 	if (rc == 0 && l->buf == NULL) /* an empty field: still a string */
 		rc = fg_copy_put(l, "", 0);
+	return rc;
+}
+
+int fg_copy_file_put(void *file, const char *line, size_t len)
+{
+	if (fwrite(line, 1, len, file) != len) {
+		fg_error("cannot write to a temporary file: %s", strerror(errno));
+		return FG_ERR_TEMP;
+	}
+	return 0;
+}
+
+int fg_copy_replay(FILE *f, const char *what, int (*put)(void *arg, const char *line, size_t len), void *arg)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int rc = 0;
+
+	if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0) {
+		fg_error("cannot read %s back from a temporary file", what);
+		return FG_ERR_TEMP;
+	}
+	while (rc == 0 && (len = getline(&line, &cap, f)) > 0)
+		rc = put(arg, line, (size_t)len);
+	free(line);
+	if (rc == 0 && ferror(f)) {
+		fg_error("cannot read %s back from a temporary file", what);
+		rc = FG_ERR_TEMP;
+	}
 	return rc;
 }
 

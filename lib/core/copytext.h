@@ -14,6 +14,7 @@
 #define FG_COPYTEXT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct fg_copy_line {
 	char *buf;
@@ -29,6 +30,20 @@ int fg_copy_put(struct fg_copy_line *l, const char *s, size_t n);
  * what it had, maybe part of the field).
  */
 int fg_copy_field(struct fg_copy_line *l, const char *v);
+
+/*
+ * A put callback (as fg_copy_replay takes) appending the line to the FILE
+ * arg, a temporary file: 0, or FG_ERR_TEMP after logging.
+ */
+int fg_copy_file_put(void *file, const char *line, size_t len);
+
+/*
+ * Pass each line of f, written earlier (a temporary file of COPY lines),
+ * from its start to put, newline included, until put returns < 0.
+ * Returns 0, put's failure, or FG_ERR_TEMP after logging when f cannot
+ * be read back whole (what names its rows in the message).
+ */
+int fg_copy_replay(FILE *f, const char *what, int (*put)(void *arg, const char *line, size_t len), void *arg);
 
 /* Free the buffer and zero l. */
 void fg_copy_line_release(struct fg_copy_line *l);

@@ -161,6 +161,12 @@ const char *fg_odbc_last_sqlstate(const struct fg_odbc *db)
 	return db->sqlstate;
 }
 
+bool fg_odbc_refused(const struct fg_odbc *db)
+{
+	const char *st = fg_odbc_last_sqlstate(db);
+	return strncmp(st, "42", 2) == 0 || strncmp(st, "28", 2) == 0 || strncmp(st, "0A", 2) == 0;
+}
+
 const char *fg_odbc_last_error(const struct fg_odbc *db)
 {
 	return db->error;

@@ -77,6 +77,12 @@ void fg_odbc_dm_version(char *buf, size_t size);
 
 /* SQLSTATE of the last error on db (e.g. "42S02"), or "" when none. */
 const char *fg_odbc_last_sqlstate(const struct fg_odbc *db);
+/*
+ * True when the last error on db is Snowflake refusing for good: no such
+ * object or no privilege, bad authorization, a feature not supported
+ * (SQLSTATE classes 42, 28, 0A).  Asked again, it will refuse again.
+ */
+bool fg_odbc_refused(const struct fg_odbc *db);
 /* The last error on db as one line (redact before printing). */
 const char *fg_odbc_last_error(const struct fg_odbc *db);
 /*

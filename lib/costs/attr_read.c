@@ -43,12 +43,6 @@ const struct attr_query attr_queries = {
 
 #define VIEW "SNOWFLAKE.ACCOUNT_USAGE.QUERY_ATTRIBUTION_HISTORY"
 
-static bool refused(struct fg_odbc *src)
-{
-	const char *st = fg_odbc_last_sqlstate(src);
-	return strncmp(st, "42", 2) == 0 || strncmp(st, "28", 2) == 0 || strncmp(st, "0A", 2) == 0;
-}
-
 int attr_execute(const struct attr_window *w, struct fg_odbc *src, const struct attr_query *q, char *reason,
 		 size_t rlen, struct fg_odbc_stmt **st)
 {
@@ -72,7 +66,7 @@ int attr_execute(const struct attr_window *w, struct fg_odbc *src, const struct 
 	rc = fg_sql_odbc_query(src, "read QUERY_ATTRIBUTION_HISTORY", q->sql, args, nargs,
 			       w->c->query_timeout, st);
 	fg_odbc_set_quiet(src, false);
-	if (rc < 0 && rc != FG_ERR_TEMP && refused(src)) {
+	if (rc < 0 && rc != FG_ERR_TEMP && fg_odbc_refused(src)) {
 		snprintf(reason, rlen, "cannot read " VIEW ": %s", fg_odbc_last_error(src));
 		return 1;
 	}
@@ -182,15 +176,6 @@ struct attr_reader {
 	char reason[512];
 };
 
-static int to_file(void *arg, const char *line, size_t len)
-{
-	if (fwrite(line, 1, len, arg) != len) {
-		fg_error("cannot write QUERY_ATTRIBUTION_HISTORY rows to a temporary file");
-		return FG_ERR_TEMP;
-	}
-	return 0;
-}
-
 static void *reader_main(void *arg)
 {
 	struct attr_reader *rd = arg;
@@ -205,7 +190,7 @@ static void *reader_main(void *arg)
 	rd->rc = attr_execute(rd->w, src, rd->q, rd->reason, sizeof(rd->reason), &st);
 	if (rd->rc == 0) {
 		rd->pump = (struct attr_pump){
-			.put = to_file, .put_arg = rd->file, .seen = rd->seen, .stop = &rd->stop
+			.put = fg_copy_file_put, .put_arg = rd->file, .seen = rd->seen, .stop = &rd->stop
 		};
 		rd->rc = attr_pump(rd->w, rd->q, st, &rd->pump);
 	}
@@ -249,7 +234,6 @@ int attr_reader_join(struct attr_reader *rd, bool stop, char *reason, size_t rle
 	if (stop)
 		rd->stop = 1;
 	pthread_join(rd->thread, NULL);
-	rd->thread = 0;
 	if (rd->rc == 1)
 		snprintf(reason, rlen, "%s", rd->reason);
 	return rd->rc;
@@ -257,19 +241,7 @@ int attr_reader_join(struct attr_reader *rd, bool stop, char *reason, size_t rle
 
 int attr_reader_emit(struct attr_reader *rd, int (*put)(void *arg, const char *line, size_t len), void *arg)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int rc = 0;
-
-	if (fflush(rd->file) != 0 || fseek(rd->file, 0, SEEK_SET) != 0) {
-		fg_error("cannot read QUERY_ATTRIBUTION_HISTORY rows back from a temporary file");
-		return FG_ERR_TEMP;
-	}
-	while (rc == 0 && (len = getline(&line, &cap, rd->file)) > 0)
-		rc = put(arg, line, (size_t)len);
-	free(line);
-	return rc;
+	return fg_copy_replay(rd->file, "QUERY_ATTRIBUTION_HISTORY rows", put, arg);
 }
 
 const bool *attr_reader_seen(const struct attr_reader *rd)

@@ -7,6 +7,7 @@
  * array stays at most half full.
  */
 #include "attr_rollup.h"
+#include "copytext.h"
 #include "exitcode.h"
 
 #include <limits.h>
@@ -112,18 +113,13 @@ static int emit_entries(const struct fg_rollup *r, int (*put)(void *, const char
 	return rc;
 }
 
-static int to_file(void *arg, const char *line, size_t len)
-{
-	return fwrite(line, 1, len, arg) == len ? 0 : FG_ERR_INTERNAL;
-}
-
 /* Write the groups in memory to the temporary file and empty the table. */
 static int spill(struct fg_rollup *r)
 {
 	int rc;
 	if (r->spill == NULL && (r->spill = tmpfile()) == NULL)
 		return FG_ERR_INTERNAL;
-	if ((rc = emit_entries(r, to_file, r->spill)) < 0)
+	if ((rc = emit_entries(r, fg_copy_file_put, r->spill)) < 0)
 		return rc;
 	r->spilled += r->n;
 	r->n = 0;
@@ -203,8 +199,10 @@ int fg_rollup_add(struct fg_rollup *r, const char *key, size_t keylen, long long
 		if (e != NULL)
 			break;
 		if (r->n == r->cap) {
-			if (pass > 0 || (rc = spill(r)) < 0)
+			if (pass > 0)
 				return FG_ERR_INTERNAL;
+			if ((rc = spill(r)) < 0)
+				return rc;
 			continue;
 		}
 		if ((e = insert(r, key, keylen, h, k)) == NULL)
@@ -224,21 +222,6 @@ int fg_rollup_add(struct fg_rollup *r, const char *key, size_t keylen, long long
 
 int fg_rollup_emit(struct fg_rollup *r, int (*put)(void *arg, const char *line, size_t len), void *arg)
 {
-	if (r->spill != NULL) {
-		char *line = NULL;
-		size_t cap = 0;
-		ssize_t len;
-		int rc = 0;
-
-		if (fflush(r->spill) != 0 || fseek(r->spill, 0, SEEK_SET) != 0)
-			return FG_ERR_INTERNAL;
-		while (rc == 0 && (len = getline(&line, &cap, r->spill)) > 0)
-			rc = put(arg, line, (size_t)len);
-		free(line);
-		if (rc == 0 && ferror(r->spill))
-			rc = FG_ERR_INTERNAL;
-		if (rc < 0)
-			return rc;
-	}
-	return emit_entries(r, put, arg);
+	int rc = r->spill != NULL ? fg_copy_replay(r->spill, "attribution sums", put, arg) : 0;
+	return rc < 0 ? rc : emit_entries(r, put, arg);
 }

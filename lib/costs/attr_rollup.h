@@ -26,8 +26,9 @@ void fg_rollup_free(struct fg_rollup *r);
 
 /*
  * Add count, a and b to the group of key (keylen bytes).  Returns 0, or
- * FG_ERR_DATA when a sum overflows (*why says which), FG_ERR_INTERNAL
- * when out of memory or the temporary file cannot be written.
+ * FG_ERR_DATA when a sum overflows (*why says which), FG_ERR_TEMP after
+ * logging when the temporary file cannot be written, FG_ERR_INTERNAL
+ * when out of memory or no temporary file can be made.
  */
 int fg_rollup_add(struct fg_rollup *r, const char *key, size_t keylen, long long count, struct fg_dec a,
 		  struct fg_dec b, const char **why);
@@ -35,7 +36,8 @@ int fg_rollup_add(struct fg_rollup *r, const char *key, size_t keylen, long long
 /*
  * Pass every line, newline included, to put (which returns 0 or < 0 to
  * stop): first those written to the temporary file, then the groups in
- * memory.  Returns 0, put's failure, or FG_ERR_INTERNAL.
+ * memory.  Returns 0, put's failure, FG_ERR_TEMP after logging when the
+ * temporary file cannot be read back, or FG_ERR_INTERNAL (out of memory).
  */
 int fg_rollup_emit(struct fg_rollup *r, int (*put)(void *arg, const char *line, size_t len), void *arg);
 

@@ -179,10 +179,7 @@ static int emit(PGconn *pg, struct fg_copy_line *l, const struct query *q, const
  */
 static int refused_or_failed(struct fg_odbc *src)
 {
-	const char *st = fg_odbc_last_sqlstate(src);
-	if (strncmp(st, "42", 2) == 0 || strncmp(st, "28", 2) == 0 || strncmp(st, "0A", 2) == 0)
-		return FG_ERR_PERM;
-	return FG_ERR_TEMP;
+	return fg_odbc_refused(src) ? FG_ERR_PERM : FG_ERR_TEMP;
 }
 
 static int run_query(const struct fg_connector *c, struct fg_odbc *src, PGconn *pg, struct fg_copy_line *l,
