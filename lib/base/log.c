@@ -21,6 +21,8 @@ static enum fg_log_format log_format = FG_LOG_TEXT;
 
 static char last_error[512];
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static __thread char *capture_buf;
+static __thread size_t capture_len;
 
 static const char *level_names[] = { "error", "warning", "info", "debug" };
 
@@ -103,6 +105,12 @@ void fg_vlog(enum fg_log_level level, const char *fmt, va_list ap)
 	free(folded);
 	if (msg == NULL)
 		return;
+	if (level == FG_LOG_ERROR && capture_buf != NULL) {
+		if (capture_buf[0] == '\0')
+			snprintf(capture_buf, capture_len, "%s", msg);
+		free(msg);
+		return;
+	}
 	pthread_mutex_lock(&log_lock);
 	if (level == FG_LOG_ERROR)
 		snprintf(last_error, sizeof(last_error), "%s", msg);
@@ -149,6 +157,14 @@ void fg_log(enum fg_log_level level, const char *fmt, ...)
 const char *fg_log_last_error(void)
 {
 	return last_error[0] ? last_error : NULL;
+}
+
+void fg_log_capture(char *buf, size_t len)
+{
+	capture_buf = len > 0 ? buf : NULL;
+	capture_len = len;
+	if (capture_buf != NULL)
+		capture_buf[0] = '\0';
 }
 
 void fg_log_clear_last_error(void)

@@ -11,6 +11,7 @@
 #define FG_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdbool.h>
 
 enum fg_log_level {
@@ -44,6 +45,14 @@ void fg_vlog(enum fg_log_level level, const char *fmt, va_list ap) __attribute__
 /* The last error-level message logged (redacted, one line), or NULL. */
 const char *fg_log_last_error(void);
 void fg_log_clear_last_error(void);
+
+/*
+ * Until called again with NULL, errors the calling thread logs are kept
+ * in buf (the first one, at most len bytes, redacted) instead of being
+ * written: for a helper thread whose failure its caller reports, or not
+ * when the caller failed first and said so.
+ */
+void fg_log_capture(char *buf, size_t len);
 
 #define fg_error(...) fg_log(FG_LOG_ERROR, __VA_ARGS__)
 #define fg_warn(...) fg_log(FG_LOG_WARN, __VA_ARGS__)

@@ -174,6 +174,7 @@ struct attr_reader {
 	struct attr_pump pump;
 	int rc; /* 0, 1 refused, < 0 */
 	char reason[512];
+	char error[1024]; /* its failure, reported by attr_reader_join */
 };
 
 static void *reader_main(void *arg)
@@ -183,8 +184,11 @@ static void *reader_main(void *arg)
 	struct fg_odbc *src = NULL;
 	struct fg_odbc_stmt *st = NULL;
 
-	if ((rd->rc = fg_odbc_connect(c->odbc, c->name, c->connect_timeout, &src)) < 0)
+	fg_log_capture(rd->error, sizeof(rd->error));
+	if ((rd->rc = fg_odbc_connect(c->odbc, c->name, c->connect_timeout, &src)) < 0) {
+		fg_log_capture(NULL, 0);
 		return NULL;
+	}
 	if (c->fetch_rows > 0)
 		fg_odbc_set_fetch_rows(src, c->fetch_rows);
 	rd->rc = attr_execute(rd->w, src, rd->q, rd->reason, sizeof(rd->reason), &st);
@@ -196,6 +200,7 @@ static void *reader_main(void *arg)
 	}
 	fg_odbc_stmt_free(st);
 	fg_odbc_close(src);
+	fg_log_capture(NULL, 0);
 	return NULL;
 }
 
@@ -234,6 +239,9 @@ int attr_reader_join(struct attr_reader *rd, bool stop, char *reason, size_t rle
 	if (stop)
 		rd->stop = 1;
 	pthread_join(rd->thread, NULL);
+	/* one failure, one line: the caller's, when it failed first */
+	if (rd->rc < 0 && !stop && rd->error[0] != '\0')
+		fg_error("%s", rd->error);
 	if (rd->rc == 1)
 		snprintf(reason, rlen, "%s", rd->reason);
 	return rd->rc;

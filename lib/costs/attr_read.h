@@ -12,7 +12,8 @@
  * connection, into a temporary file, while the main thread streams the
  * costs: Snowflake ranks the hashes meanwhile instead of after.  The
  * thread touches nothing but its connection, its file and the
- * read-only window; its messages go through the (locked) log.
+ * read-only window; its error is kept (fg_log_capture) and logged by
+ * attr_reader_join unless the main thread failed first.
  */
 #ifndef FG_ATTR_READ_H
 #define FG_ATTR_READ_H
@@ -74,8 +75,9 @@ struct attr_reader;
 /* Start it (w must outlive it).  Returns 0, or < 0 after logging. */
 int attr_reader_start(const struct attr_window *w, const struct attr_query *q, struct attr_reader **out);
 /*
- * Wait for it (after asking it to stop when `stop`).  Returns 0, 1 when
- * the view was refused (the reason in reason), or its failure (logged).
+ * Wait for it (after asking it to stop when `stop`, the caller having
+ * failed).  Returns 0, 1 when the view was refused (the reason in
+ * reason), or its failure (logged here unless `stop`).
  */
 int attr_reader_join(struct attr_reader *rd, bool stop, char *reason, size_t rlen);
 /* Its lines, to put; the days it saw; how many rows. */

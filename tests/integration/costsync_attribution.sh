@@ -200,6 +200,21 @@ fg_eq "view back: the idle row absorbs the new compute" "" \
 		GROUP BY 1, 2) a ON a.day = m.day AND a.warehouse = m.entity
 		WHERE m.connector = 'prod' AND m.service_type = 'WAREHOUSE_METERING' AND m.cost <> a.c + i.cost")"
 
+# A malformed number in the view: exit 65 naming view, row and column;
+# nothing of the connector is written.
+before=$(fg_sql "SELECT md5(string_agg(a::text, ',' ORDER BY a::text)) FROM attributed_costs a")
+fg_sim "INSERT INTO account_usage.query_attribution_history VALUES
+ ('nan-1', NULL, NULL, 1, 'WH_001', 'h2', NULL, '', 'NANNY', '2026-03-13 10:00:00+00',
+  '2026-03-13 10:00:01+00', 'NaN', 0)"
+fg_run costsync -c "$cfg" --connector prod
+fg_eq "malformed attributed credits exit 65" 65 "$FG_RC"
+fg_match "the error names view, row and column" \
+	"connector 'prod': malformed number 'NaN' in QUERY_ATTRIBUTION_HISTORY row [0-9]+ column CREDITS_ATTRIBUTED_COMPUTE \(day 2026-03-13\)" "$FG_ERR"
+fg_eq "malformed attributed credits: one error line" 1 "$(printf '%s\n' "$FG_ERR" | grep -c .)"
+fg_eq "malformed attributed credits: nothing written" "$before" \
+	"$(fg_sql "SELECT md5(string_agg(a::text, ',' ORDER BY a::text)) FROM attributed_costs a")"
+fg_sim "DELETE FROM account_usage.query_attribution_history WHERE query_id = 'nan-1'"
+
 # Bad top-N value: the configuration error names the file and line.
 bad=$(fg_config bad.conf <<C
 [connector prod]
