@@ -142,7 +142,7 @@ int attr_pump(const struct attr_window *w, const struct attr_query *q, struct fg
 	memset(p->seen, 0, (size_t)w->ndays * sizeof(*p->seen));
 	p->rows = 0;
 	while ((rc = fg_odbc_fetch(st, &row)) > 0) {
-		if (fg_interrupted || (p->stop && *p->stop)) {
+		if (fg_interrupted || (p->stop && atomic_load(p->stop))) {
 			if (fg_interrupted)
 				fg_error(
 					"connector '%s': interrupted while reading QUERY_ATTRIBUTION_HISTORY;"
@@ -168,7 +168,7 @@ struct attr_reader {
 	const struct attr_window *w;
 	const struct attr_query *q;
 	pthread_t thread;
-	volatile int stop;
+	atomic_int stop;
 	FILE *file;
 	bool *seen;
 	struct attr_pump pump;
@@ -237,7 +237,7 @@ int attr_reader_start(const struct attr_window *w, const struct attr_query *q, s
 int attr_reader_join(struct attr_reader *rd, bool stop, char *reason, size_t rlen)
 {
 	if (stop)
-		rd->stop = 1;
+		atomic_store(&rd->stop, 1);
 	pthread_join(rd->thread, NULL);
 	/* one failure, one line: the caller's, when it failed first */
 	if (rd->rc < 0 && !stop && rd->error[0] != '\0')

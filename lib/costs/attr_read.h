@@ -18,6 +18,7 @@
 #ifndef FG_ATTR_READ_H
 #define FG_ATTR_READ_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -65,7 +66,7 @@ struct attr_pump {
 	void *each_arg;
 	bool *seen;
 	long rows;
-	volatile int *stop;
+	const atomic_int *stop;
 };
 int attr_pump(const struct attr_window *w, const struct attr_query *q, struct fg_odbc_stmt *st,
 	      struct attr_pump *p);
